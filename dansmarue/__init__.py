@@ -1,0 +1,57 @@
+"""DansMaRue: a backend for reporting anomalies in public space.
+
+Importing this package builds nothing and connects to nothing;
+`create_app()` does the work.
+"""
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the Flask app; `config` overrides the environment settings."""
+    from dansmarue import api as api_package
+    from dansmarue.cli import register_cli
+    from dansmarue.errors import register_error_handlers
+    from dansmarue.extensions import api, db, limiter, migrate
+    from dansmarue.settings import Config
+
+    app = Flask(__name__)
+    app.config.update(Config().as_dict())
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), compare_type=True,
+                     render_as_batch=False, **_alembic_helpers())
+    limiter.init_app(app)
+    api.init_app(app)
+    api_package.register_blueprints(api)
+    _serve_docs_assets(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _migrations_dir() -> str:
+    import os
+
+    return os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+def _alembic_helpers() -> dict:
+    from geoalchemy2 import alembic_helpers
+
+    return {
+        "include_object": alembic_helpers.include_object,
+        "process_revision_directives": alembic_helpers.writer,
+        "render_item": alembic_helpers.render_item,
+    }
+
+
+def _serve_docs_assets(app: Flask) -> None:
+    """Swagger UI's files come from a pinned package: no CDN at run time."""
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    @app.get("/api/docs-assets/<path:filename>")
+    def docs_assets(filename: str):
+        return send_from_directory(swagger_ui_path, filename)

@@ -1,0 +1,10 @@
+"""One package per API resource; each exposes `blp`."""
+import importlib
+
+MODULES = ("health",)
+
+
+def register_blueprints(api) -> None:
+    for name in MODULES:
+        module = importlib.import_module(f"dansmarue.api.{name}.routes")
+        api.register_blueprint(module.blp)

@@ -1,0 +1,130 @@
+"""Domain exceptions and their one mapping to RFC 9457 problem details."""
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status = 400
+    title = "Requête invalide"
+    slug = "bad-request"
+
+    def __init__(self, detail: str | None = None, errors: list | None = None, **extra):
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.errors = errors
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    status, title, slug = 404, "Introuvable", "not-found"
+
+
+class Unauthorized(DomainError):
+    status, title, slug = 401, "Authentification requise", "unauthorized"
+
+
+class Forbidden(DomainError):
+    status, title, slug = 403, "Accès refusé", "forbidden"
+
+
+class Conflict(DomainError):
+    status, title, slug = 409, "Conflit", "conflict"
+
+
+class PreconditionFailed(DomainError):
+    status, title, slug = 412, "Version périmée", "precondition-failed"
+
+
+class PreconditionRequired(DomainError):
+    status, title, slug = 428, "En-tête If-Match requis", "precondition-required"
+
+
+class Unprocessable(DomainError):
+    status, title, slug = 422, "Données refusées", "unprocessable"
+
+
+class OutsideServiceArea(Unprocessable):
+    slug = "outside-service-area"
+
+
+class OutOfScopeCategory(Unprocessable):
+    slug = "out-of-scope-category"
+
+
+class ServiceUnavailable(DomainError):
+    status, title, slug = 503, "Service indisponible", "unavailable"
+
+
+def problem(status: int, title: str, detail: str, slug: str, errors=None, **extra):
+    body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def field_errors(messages, location: str | None = None) -> list[dict]:
+    """Flatten marshmallow/webargs messages into [{field, message}] items."""
+    out: list[dict] = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, path + [str(key)])
+        elif isinstance(node, list) and node and all(isinstance(m, str) for m in node):
+            for message in node:
+                out.append({"field": ".".join(path) or None, "message": message})
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, path + [str(index)])
+        else:
+            out.append({"field": ".".join(path) or None, "message": str(node)})
+
+    if isinstance(messages, dict) and location is None:
+        # webargs nests by location ("json", "query", "form", "files").
+        for loc, inner in messages.items():
+            for item in field_errors(inner, loc):
+                out.append(item)
+        return out
+    walk(messages, [])
+    for item in out:
+        item["location"] = location
+    return out
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def handle_domain(error: DomainError):
+        return problem(error.status, error.title, error.detail, error.slug,
+                       error.errors, **error.extra)
+
+    @app.errorhandler(HTTPException)
+    def handle_http(error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        errors = field_errors(data["messages"]) if "messages" in data else None
+        detail = error.description or error.name
+        if errors:
+            detail = "Certains champs sont invalides."
+        response = problem(error.code or 500, error.name, detail,
+                           error.name.lower().replace(" ", "-"), errors)
+        for header, value in (data.get("headers") or {}).items():
+            response.headers[header] = value
+        if error.code == 429:
+            response.headers.setdefault("Retry-After", "60")
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception):
+        log.exception("unhandled error")
+        return problem(500, "Erreur interne", "Une erreur inattendue est survenue.",
+                       "internal-error")

@@ -1,0 +1,19 @@
+"""All mapped classes, importable from one place (Alembic sees them all)."""
+from dansmarue.models.base import db, utcnow
+from dansmarue.models.categories import CatalogueVersion, Category
+from dansmarue.models.geography import ConseilQuartier, District, Quartier
+from dansmarue.models.jobs import IdempotencyKey, OutboxJob
+from dansmarue.models.organisation import Sector, SpecialPerimeter, Unit, unit_sector
+from dansmarue.models.reports import (
+    ORIGINS, PHOTO_VIEWS, PRIORITIES, Congratulation, Follower, Photo, Report,
+    ReportEvent,
+)
+from dansmarue.models.users import ROLES, ApiToken, User, user_unit
+
+__all__ = [
+    "db", "utcnow", "CatalogueVersion", "Category", "ConseilQuartier", "District",
+    "Quartier", "IdempotencyKey", "OutboxJob", "Sector", "SpecialPerimeter", "Unit",
+    "unit_sector", "ORIGINS", "PHOTO_VIEWS", "PRIORITIES", "Congratulation",
+    "Follower", "Photo", "Report", "ReportEvent", "ROLES", "ApiToken", "User",
+    "user_unit",
+]

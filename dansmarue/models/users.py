@@ -1,0 +1,51 @@
+"""Staff and resident accounts, their unit scopes and API tokens."""
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger, Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer,
+    String, Table,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dansmarue.models.base import db, utcnow
+
+ROLES = ("resident", "agent", "manager", "admin")
+
+user_unit = Table(
+    "user_unit",
+    db.metadata,
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(db.Model):
+    """An account. Agents are scoped to units, managers to a direction."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint("role IN ('resident', 'agent', 'manager', 'admin')", name="role_known"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(12), default="resident")
+    account_guid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    direction_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    units = relationship("Unit", secondary=user_unit)
+
+
+class ApiToken(db.Model):
+    """A bearer token, stored hashed; expires and can be revoked."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship()

@@ -1,0 +1,1 @@
+"""Reference data (geography, organisation, categories) loaded from `data/`."""

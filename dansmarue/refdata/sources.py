@@ -1,0 +1,73 @@
+"""Readers of the files in `data/`: plain Python values, no database."""
+import csv
+import json
+import os
+from dataclasses import dataclass
+
+DATA_DIR = os.environ.get(
+    "DANSMARUE_DATA_DIR",
+    os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data"),
+)
+PARIS_CENTRE = "Paris Centre"
+PARIS_CENTRE_DISTRICTS = (1, 2, 3, 4)
+
+
+def path(name: str) -> str:
+    return os.path.join(DATA_DIR, name)
+
+
+def features(name: str) -> list[tuple[dict, str]]:
+    """(properties, geometry as GeoJSON text) for each feature of a file."""
+    with open(path(name), encoding="utf-8") as handle:
+        collection = json.load(handle)
+    return [(f["properties"], json.dumps(f["geometry"])) for f in collection["features"]]
+
+
+def csv_rows(name: str, delimiter: str = ",") -> list[dict]:
+    with open(path(name), encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+@dataclass(frozen=True)
+class CategorySeed:
+    type_label: str
+    label: str
+    unit_name: str  # the open data's intervenant
+    agent_only: bool
+    sensitive_photo: bool
+    skip_qualification: bool
+    default_priority: int
+    public_max_age_days: int
+    out_of_scope_message: str | None = None
+
+    @property
+    def open_data_label(self) -> str:
+        return f"{self.type_label}:{self.label}"
+
+
+GRAFFITI_TYPE = "Graffitis, tags, affiches et autocollants"
+BULKY_TYPE = "Objets abandonnés"
+DANGER_WORDS = ("dangereu", "carrefour éteint", "fils électriques apparents",
+                "écoulement d'eau permanent", "important débordement")
+
+
+def category_seeds() -> list[CategorySeed]:
+    """The 237 real leaves, plus documented out-of-scope leaves."""
+    seeds = []
+    for row in csv_rows("dmr_categories_2023_2024.csv") + csv_rows("categories_extra.csv"):
+        label, type_label = row["soustype"], row["type"]
+        lowered = label.lower()
+        seeds.append(CategorySeed(
+            type_label=type_label,
+            label=label,
+            unit_name=row["intervenant"],
+            # "[]" and "[réservé agents …]" mark agent-only leaves in the real data.
+            agent_only=label.startswith("[]") or lowered.startswith("[réservé agents"),
+            # Illegal parking photos show licence plates.
+            sensitive_photo="stationnement gênant" in lowered,
+            skip_qualification=type_label == BULKY_TYPE and row["intervenant"] == "Ramen",
+            default_priority=1 if any(w in lowered for w in DANGER_WORDS) else 2,
+            public_max_age_days=90 if type_label == GRAFFITI_TYPE else 30,
+            out_of_scope_message=row.get("out_of_scope_message") or None,
+        ))
+    return seeds

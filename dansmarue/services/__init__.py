@@ -1,0 +1,1 @@
+"""Domain services: functions of ids and values, never of `request`."""

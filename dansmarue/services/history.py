@@ -1,0 +1,24 @@
+"""Every change to a report leaves a ReportEvent (who, what, from, to)."""
+from dansmarue.models import Report, ReportEvent, db
+
+
+def record(report: Report, action: str, *, from_state: str | None = None,
+           to_state: str | None = None, actor_label: str = "Système",
+           actor_user_id: int | None = None, comment: str | None = None,
+           public_message: str | None = None, is_public: bool = False,
+           data: dict | None = None) -> ReportEvent:
+    event = ReportEvent(
+        report=report, action=action, from_state=from_state, to_state=to_state,
+        actor_label=actor_label, actor_user_id=actor_user_id, comment=comment,
+        public_message=public_message, is_public=is_public or bool(public_message),
+        data=data,
+    )
+    db.session.add(event)
+    return event
+
+
+def change_state(report: Report, to_state: str, action: str, **event_fields) -> ReportEvent:
+    """Move a report to a state and write the history entry in one go."""
+    from_state = report.state
+    report.state = to_state
+    return record(report, action, from_state=from_state, to_state=to_state, **event_fields)

@@ -1,0 +1,50 @@
+"""Settings read from environment variables, with defaults for a local machine."""
+import os
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Read once, when the app is created (never at import time)."""
+
+    def __init__(self) -> None:
+        env = os.environ.get
+        self.SQLALCHEMY_DATABASE_URI = env(
+            "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10}
+        self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.MEDIA_ROOT = env("MEDIA_ROOT", os.path.abspath("media"))
+        self.SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
+        self.PORT = int(env("PORT", "8000"))
+        self.PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", f"http://127.0.0.1:{self.PORT}")
+        self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
+        self.SMTP_PORT = int(env("SMTP_PORT", "25"))
+        self.MAIL_SENDER = env("MAIL_SENDER", "DansMaRue <noreply@dansmarue.local>")
+        self.RATELIMIT_INTAKE = env("RATELIMIT_INTAKE", "30 per minute")
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL)
+        self.RQ_QUEUE_PREFIX = env("RQ_QUEUE_PREFIX", "")
+        self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", True)
+        self.SERVICE_AREA_NAME = env("SERVICE_AREA_NAME", "Paris")
+        self.TIMEZONE = env("TIMEZONE", "Europe/Paris")
+        # flask-smorest / OpenAPI
+        self.API_TITLE = "DansMaRue API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/api"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.OPENAPI_SWAGGER_UI_PATH = "/docs"
+        self.OPENAPI_SWAGGER_UI_URL = env(
+            "OPENAPI_SWAGGER_UI_URL", "/api/docs-assets/"
+        )
+        self.JSON_SORT_KEYS = False
+        self.MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in vars(self).items() if k.isupper()}

@@ -1,0 +1,1 @@
+"""The DansMaRue workflow: states (here) and transitions (`transitions`)."""

@@ -1,0 +1,54 @@
+"""The real DansMaRue states (workflow 2), with their public labels.
+
+Ids are the real system's, kept for the mobile API and exports.
+"""
+from dataclasses import dataclass
+
+RECEIVED = "Reçu"
+OPEN = "Ouvert"
+IN_PROGRESS = "En cours"
+CLOSED = "Clos"
+IMPOSSIBLE = "Traitement impossible"
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    real_id: int
+    label: str  # back-office label
+    public_label: str
+    mobile_letter: str
+    public: bool  # shown on the public map and nearby lists
+    closed: bool  # resolution reached (service done, rejected, archived)
+
+
+STATES: dict[str, State] = {
+    s.code: s
+    for s in (
+        State("initial", 13, "État initial", RECEIVED, "O", True, False),
+        State("verification", 19, "Vérification prestataire", RECEIVED, "O", True, False),
+        State("new", 7, "Nouveau", RECEIVED, "O", True, False),
+        State("to_requalify", 15, "À requalifier", RECEIVED, "ONR", True, False),
+        State("to_process", 8, "À traiter", OPEN, "U", True, False),
+        State("field_todo", 16, "À faire terrain", OPEN, "O", True, False),
+        State("office_todo", 17, "À faire bureau", OPEN, "O", True, False),
+        State("scheduled", 9, "Service programmé", IN_PROGRESS, "U", True, False),
+        State("under_watch", 22, "Sous surveillance", IN_PROGRESS, "R", False, False),
+        State("transferred", 18, "Transféré à un tiers", OPEN, "O", True, False),
+        State("contractor_scheduled", 21, "Service programmé tiers", IN_PROGRESS, "U", True, False),
+        State("send_failed", 20, "Échec d'envoi par WS", OPEN, "ONR", True, False),
+        State("done", 10, "Service fait", CLOSED, "R", False, True),
+        State("rejected", 11, "Rejeté", IMPOSSIBLE, "R", False, True),
+        State("archived", 12, "Archivé", CLOSED, "R", False, True),
+    )
+}
+
+STATE_CODES = tuple(STATES)
+PUBLIC_STATES = tuple(code for code, s in STATES.items() if s.public)
+OPEN_STATES = tuple(code for code, s in STATES.items() if not s.closed)
+CLOSED_STATES = tuple(code for code, s in STATES.items() if s.closed)
+BY_REAL_ID = {s.real_id: s for s in STATES.values()}
+
+
+def public_label(code: str) -> str:
+    return STATES[code].public_label

@@ -1,0 +1,77 @@
+"""Fixtures: the app on the real PostGIS test database, one rolled-back
+transaction per test, and a real Redis (database 15 unless told otherwise)."""
+import os
+
+import pytest
+from sqlalchemy import select
+
+from dansmarue import create_app
+from dansmarue.models import District, db
+
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_test"
+)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def test_config(tmp_path_factory) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "REDIS_URL": TEST_REDIS_URL,
+        "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
+        "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+        "PUBLIC_BASE_URL": "http://testserver",
+        "OUTBOX_AUTO_RELAY": False,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """Migrated and loaded once per session (both steps are idempotent)."""
+    from flask_migrate import upgrade
+
+    from dansmarue.refdata import loader
+
+    app = create_app(test_config(tmp_path_factory))
+    with app.app_context():
+        upgrade(revision="heads")
+        if db.session.scalar(select(District.id).limit(1)) is None:
+            loader.load_all()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture
+def session(app):
+    """A transaction rolled back after the test; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, session):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_conn(app):
+    """The real test Redis, flushed before and after the test."""
+    from redis import Redis
+
+    connection = Redis.from_url(app.config["REDIS_URL"])
+    connection.flushdb()
+    yield connection
+    connection.flushdb()

@@ -1,0 +1,3 @@
+from dansmarue import create_app
+
+app = create_app()
