@@ -1,4 +1,5 @@
 """Every change to a report leaves a ReportEvent (who, what, from, to)."""
+from dansmarue import signals
 from dansmarue.models import Report, ReportEvent, db
 
 
@@ -21,4 +22,7 @@ def change_state(report: Report, to_state: str, action: str, **event_fields) -> 
     """Move a report to a state and write the history entry in one go."""
     from_state = report.state
     report.state = to_state
-    return record(report, action, from_state=from_state, to_state=to_state, **event_fields)
+    event = record(report, action, from_state=from_state, to_state=to_state, **event_fields)
+    db.session.flush()
+    signals.state_changed.send(report, event=event)
+    return event
