@@ -123,7 +123,7 @@ class BusinessCalendar:
         An aware datetime is judged by its local date; a plain date as is.
         """
         day = self._local_date(day)
-        return day.weekday() in self.workdays 
+        return day.weekday() in self.workdays and not self.is_holiday(day)
 
     def next_business_day(self, day: date) -> date:
         """The first business day strictly after ``day``."""
@@ -197,6 +197,7 @@ class BusinessCalendar:
             lo, hi = max(opens, a), min(closes, b)
             if hi > lo:
                 total += hi - lo
+        raise AssertionError("unreachable: business windows are endless")
 
     def business_seconds_between(self, a: datetime, b: datetime) -> float:
         """Business seconds within [a, b) (for pause accounting and reports)."""
