@@ -7,9 +7,8 @@ from dansmarue.models import Category, Unit, db
 from dansmarue.refdata import sources
 from dansmarue.refdata.sources import PARIS_CENTRE, PARIS_CENTRE_DISTRICTS
 
-# GeoJSON text → valid MultiPolygon, SRID 4326 (repairs invalid rings).
-GEOM_SQL = ("ST_Multi(ST_CollectionExtract(ST_MakeValid("
-            "ST_SetSRID(ST_GeomFromGeoJSON(:geom), 4326)), 3))")
+# Geometries arrive repaired by `geo` as WKB hex MultiPolygons.
+GEOM_SQL = "ST_Multi(ST_GeomFromWKB(decode(:geom, 'hex'), 4326))"
 
 Progress = Callable[[Iterable, str], Iterable]
 

@@ -1,8 +1,9 @@
 """Readers of the files in `data/`: plain Python values, no database."""
 import csv
-import json
 import os
 from dataclasses import dataclass
+
+from geo import load_features, repair_polygonal
 
 DATA_DIR = os.environ.get(
     "DANSMARUE_DATA_DIR",
@@ -17,10 +18,14 @@ def path(name: str) -> str:
 
 
 def features(name: str) -> list[tuple[dict, str]]:
-    """(properties, geometry as GeoJSON text) for each feature of a file."""
-    with open(path(name), encoding="utf-8") as handle:
-        collection = json.load(handle)
-    return [(f["properties"], json.dumps(f["geometry"])) for f in collection["features"]]
+    """(properties, repaired MultiPolygon as WKB hex) for each feature of a file."""
+    items = []
+    for feature in load_features(path(name)):
+        geometry, report = repair_polygonal(feature.geometry)
+        if geometry is None:
+            raise ValueError(f"{name}: unusable geometry ({report.reason})")
+        items.append((feature.properties, geometry.wkb_hex))
+    return items
 
 
 def csv_rows(name: str, delimiter: str = ",") -> list[dict]:
