@@ -1,7 +1,7 @@
 """One package per API resource; each exposes `blp`."""
 import importlib
 
-MODULES = ("health",)
+MODULES = ("health", "auth")
 
 
 def register_blueprints(api) -> None:

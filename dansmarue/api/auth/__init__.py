@@ -1,0 +1,1 @@
+"""Login and logout: bearer tokens for staff accounts."""

@@ -1,0 +1,47 @@
+"""POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me."""
+from flask import current_app
+from flask_smorest import Blueprint
+
+from dansmarue.api.auth.schemas import LoginSchema, MeSchema, TokenSchema
+from dansmarue.api.security import auth_required, bearer_token, current_user, document_on
+from dansmarue.extensions import db, limiter
+from dansmarue.services import auth
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
+                description="Authentification des agents (jetons porteurs)")
+document_on(blp)
+
+
+def _login_limit() -> str:
+    return current_app.config.get("RATELIMIT_LOGIN", "30 per minute")
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit(_login_limit)
+@blp.arguments(LoginSchema)
+@blp.response(200, TokenSchema)
+@blp.alt_response(401, description="Identifiants refusés")
+def login(body):
+    """Exchange e-mail and password for a bearer token (12 h)."""
+    user = auth.authenticate(body["email"], body["password"])
+    token = auth.issue_token(user)
+    expires_at = auth.token_expiry(token)
+    db.session.commit()
+    return {"token": token, "expires_at": expires_at, "role": user.role}
+
+
+@blp.route("/logout", methods=["POST"])
+@blp.response(204)
+@auth_required()
+def logout():
+    """Revoke the token used for this request."""
+    auth.revoke_token(bearer_token())
+    db.session.commit()
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeSchema)
+@auth_required()
+def me():
+    """The account behind the token."""
+    return current_user()

@@ -1,0 +1,26 @@
+from marshmallow import Schema, fields, validate
+
+
+class LoginSchema(Schema):
+    email = fields.Email(required=True, metadata={"example": "agent@paris.fr"})
+    password = fields.String(required=True, load_only=True,
+                             validate=validate.Length(min=1, max=512))
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    token_type = fields.String(dump_default="Bearer")
+    expires_at = fields.DateTime(required=True)
+    role = fields.String(required=True)
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    full_name = fields.String(allow_none=True)
+    role = fields.String()
+    direction_id = fields.Integer(allow_none=True)
+    unit_codes = fields.Method("get_unit_codes")
+
+    def get_unit_codes(self, user):
+        return sorted(u.code for u in user.units)

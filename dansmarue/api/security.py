@@ -1,0 +1,77 @@
+"""Bearer-token authentication for routes: `@auth_required(*roles)`.
+
+Put the decorator closest to the view function (below `@blp.route`,
+`@blp.arguments`, `@blp.response`). It also documents the operation as
+needing the `bearerAuth` scheme in the OpenAPI.
+"""
+from copy import deepcopy
+from functools import wraps
+
+from flask import g, request
+
+from dansmarue.errors import Forbidden, Unauthorized
+from dansmarue.models import User
+from dansmarue.services import auth
+
+SCHEME_NAME = "bearerAuth"
+SCHEME = {"type": "http", "scheme": "bearer",
+          "description": "Jeton obtenu par POST /api/v1/auth/login."}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    kind, _, value = header.partition(" ")
+    if kind.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def current_user() -> User | None:
+    """The authenticated user of this request (resolved lazily), or None.
+
+    Cached in the WSGI environ, not only in `g`: an app context (hence `g`)
+    may outlive one request, e.g. under the test client.
+    """
+    key = "dansmarue.current_user"
+    if key not in request.environ:
+        request.environ[key] = auth.resolve_token(bearer_token())
+    g.current_user = request.environ[key]
+    return g.current_user
+
+
+def auth_required(*roles: str):
+    """Require a valid bearer token (401) and, if given, one of `roles` (403)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                raise Unauthorized("Jeton d'accès manquant, invalide ou expiré.")
+            if roles and user.role not in roles:
+                raise Forbidden("Votre rôle ne permet pas cette opération.")
+            return view(*args, **kwargs)
+
+        wrapper._apidoc = deepcopy(getattr(view, "_apidoc", {}))
+        manual = wrapper._apidoc.setdefault("manual_doc", {})
+        manual["security"] = [{SCHEME_NAME: []}]
+        responses = manual.setdefault("responses", {})
+        responses.setdefault(401, {"description": "Authentification requise"})
+        if roles:
+            responses.setdefault(403, {"description": "Rôle non autorisé"})
+        return wrapper
+
+    return decorator
+
+
+def register_security_scheme(api) -> None:
+    """Declare the bearer scheme once per spec (idempotent)."""
+    if SCHEME_NAME not in api.spec.components.security_schemes:
+        api.spec.components.security_scheme(SCHEME_NAME, SCHEME)
+
+
+def document_on(blp) -> None:
+    """Make a blueprint declare the scheme when registered (any app)."""
+    from dansmarue.extensions import api
+
+    blp.record(lambda state: register_security_scheme(api))

@@ -1,0 +1,139 @@
+"""Staff accounts: argon2 passwords, expiring revocable bearer tokens.
+
+Services flush but never commit: the caller (route or CLI) commits once.
+Only the sha256 of a token is stored, so a database leak gives no session.
+"""
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select, update
+
+from dansmarue.errors import Conflict, Unauthorized, Unprocessable
+from dansmarue.models import ROLES, ApiToken, Unit, User, db, utcnow
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so timing does not tell.
+_DUMMY_HASH = _hasher.hash("dansmarue-dummy-password")
+BAD_CREDENTIALS = "Adresse e-mail ou mot de passe incorrect."
+
+
+def hash_password(pw: str) -> str:
+    return _hasher.hash(pw)
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def create_user(email: str, password: str | None, role: str, full_name: str | None = None,
+                unit_codes=(), direction_code: str | None = None) -> User:
+    """Create an account; agents get units, managers a direction (by unit code)."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise Unprocessable("Adresse e-mail invalide.",
+                            errors=[{"field": "email", "message": "Adresse e-mail invalide."}])
+    if role not in ROLES:
+        raise Unprocessable(f"Rôle inconnu : {role}.",
+                            errors=[{"field": "role", "message": f"Valeurs : {', '.join(ROLES)}."}])
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise Conflict("Un compte existe déjà avec cette adresse e-mail.")
+    units = _units_by_code(unit_codes)
+    direction_id = None
+    if direction_code:
+        direction = _units_by_code([direction_code])[0]
+        if direction.parent_id is not None:
+            raise Unprocessable(f"{direction_code} n'est pas une direction.",
+                                errors=[{"field": "direction_code",
+                                         "message": "Une direction est une unité racine."}])
+        direction_id = direction.id
+    elif role == "manager" and units:
+        direction_id = units[0].direction_id
+    user = User(email=email, role=role, full_name=full_name, active=True,
+                password_hash=hash_password(password) if password else None,
+                direction_id=direction_id, units=units)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _units_by_code(codes) -> list[Unit]:
+    codes = list(dict.fromkeys(codes or ()))
+    if not codes:
+        return []
+    units = db.session.scalars(select(Unit).where(Unit.code.in_(codes))).all()
+    missing = sorted(set(codes) - {u.code for u in units})
+    if missing:
+        raise Unprocessable(f"Unité(s) inconnue(s) : {', '.join(missing)}.",
+                            errors=[{"field": "unit_codes", "message": f"Inconnue : {c}"}
+                                    for c in missing])
+    return list(units)
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the active user with these credentials, or raise Unauthorized."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password or "")
+    except (VerificationError, InvalidHashError):
+        raise Unauthorized(BAD_CREDENTIALS) from None
+    if user is None or not user.password_hash:
+        raise Unauthorized(BAD_CREDENTIALS)
+    if not user.active:
+        raise Unauthorized("Ce compte est désactivé.")
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User, ttl_hours: int = 12) -> str:
+    """A new random bearer token for `user`; only its hash is stored."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(raw),
+                            expires_at=utcnow() + timedelta(hours=ttl_hours)))
+    db.session.flush()
+    return raw
+
+
+def token_expiry(raw: str) -> datetime | None:
+    return db.session.scalar(select(ApiToken.expires_at)
+                             .where(ApiToken.token_hash == _digest(raw)))
+
+
+def resolve_token(raw: str | None) -> User | None:
+    """The active user behind a valid token; None if unknown, expired or revoked."""
+    if not raw:
+        return None
+    return db.session.scalar(
+        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
+            ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > func.now(), User.active.is_(True),
+        )
+    )
+
+
+def revoke_token(raw: str) -> None:
+    db.session.execute(update(ApiToken).where(
+        ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None)
+    ).values(revoked_at=utcnow()))
+
+
+def disable_user(email: str) -> User:
+    """Deactivate an account and revoke all its tokens."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+    if user is None:
+        from dansmarue.errors import NotFound
+        raise NotFound(f"Aucun compte {email}.")
+    user.active = False
+    db.session.execute(update(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+    ).values(revoked_at=utcnow()))
+    db.session.flush()
+    return user

@@ -1,0 +1,46 @@
+"""Who sees and acts on which reports.
+
+Agents: reports of their units (and of those units' sub-units, e.g. a
+garden workshop under its gardening service). Managers: their direction.
+Admins: everything. Anyone else: nothing.
+"""
+from sqlalchemy import ColumnElement, false, select, true
+
+from dansmarue.models import Report, Unit, User, db, user_unit
+
+
+def scoped_unit_ids(user_id: int):
+    """A SELECT of the ids of the user's units and all their descendants."""
+    tree = (select(user_unit.c.unit_id.label("id"))
+            .where(user_unit.c.user_id == user_id)
+            .cte("scoped_units", recursive=True))
+    tree = tree.union(select(Unit.id).where(Unit.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def report_scope(user: User | None) -> ColumnElement[bool]:
+    """A boolean clause on Report limiting a query to what `user` may see."""
+    if user is None or not user.active:
+        return false()
+    if user.role == "admin":
+        return true()
+    if user.role == "manager":
+        if user.direction_id is None:
+            return false()
+        return Report.direction_id == user.direction_id
+    if user.role == "agent":
+        return Report.unit_id.in_(scoped_unit_ids(user.id))
+    return false()
+
+
+def can_act_on(user: User | None, report: Report) -> bool:
+    """True if `report` is within `user`'s scope (staff only)."""
+    if user is None or not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    if user.role == "manager":
+        return user.direction_id is not None and report.direction_id == user.direction_id
+    if user.role == "agent":
+        return report.unit_id in set(db.session.scalars(scoped_unit_ids(user.id)))
+    return False
