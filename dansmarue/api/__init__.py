@@ -1,7 +1,7 @@
 """One package per API resource; each exposes `blp`."""
 import importlib
 
-MODULES = ("health", "auth")
+MODULES = ("health", "auth", "open311")
 
 
 def register_blueprints(api) -> None:

@@ -2,7 +2,9 @@
 from dansmarue.models.base import db, utcnow
 from dansmarue.models.categories import CatalogueVersion, Category
 from dansmarue.models.geography import ConseilQuartier, District, Quartier
+from dansmarue.models.interop import ApiClient
 from dansmarue.models.jobs import IdempotencyKey, OutboxJob
+from dansmarue.models.notifications import NotificationLog
 from dansmarue.models.organisation import Sector, SpecialPerimeter, Unit, unit_sector
 from dansmarue.models.reports import (
     ORIGINS, PHOTO_VIEWS, PRIORITIES, Congratulation, Follower, Photo, Report,
@@ -15,5 +17,5 @@ __all__ = [
     "Quartier", "IdempotencyKey", "OutboxJob", "Sector", "SpecialPerimeter", "Unit",
     "unit_sector", "ORIGINS", "PHOTO_VIEWS", "PRIORITIES", "Congratulation",
     "Follower", "Photo", "Report", "ReportEvent", "ROLES", "ApiToken", "User",
-    "user_unit",
+    "user_unit", "ApiClient", "NotificationLog",
 ]

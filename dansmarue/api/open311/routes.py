@@ -1,0 +1,130 @@
+"""Open311 GeoReport v2 (+ v2.1 updated_*, page/page_size, extensions, FMS updates).
+
+Every path ends in `.json` or `.xml`; errors use the spec's own body
+(`[{code, description}]` / `<errors><error>`) with 400, 403 or 404.
+"""
+import flask
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from werkzeug.exceptions import HTTPException
+
+from dansmarue.api.open311 import intake, render, schemas, serializers as ser
+from dansmarue.errors import DomainError, NotFound, field_errors
+from dansmarue.models import db
+from dansmarue.services import open311
+
+blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
+                description="Open311 GeoReport v2 (JSON et XML), jurisdiction_id paris.fr")
+FMT = "<any(json,xml):fmt>"
+
+
+def _fmt() -> str:
+    return "json" if request.path.endswith(".json") else "xml"
+
+
+@blp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    status = {404: 404, 401: 403, 403: 403}.get(error.status, 400)
+    messages = [error.detail] + [f"{e['field']} : {e['message']}" for e in error.errors or ()
+                                 if e.get("field") and e.get("message") != error.detail]
+    return render.errors(_fmt(), status, messages)
+
+
+@blp.errorhandler(HTTPException)
+def _http_error(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    if "messages" in data:
+        messages = [f"{e['field']} : {e['message']}" for e in field_errors(data["messages"])]
+    else:
+        messages = [error.description or error.name]
+    status = error.code if error.code in (403, 404) else 400
+    return render.errors(_fmt(), status, messages)
+
+
+@blp.route(f"/discovery.{FMT}")
+def discovery(fmt):
+    """Service discovery: specification, URL, formats, changeset."""
+    return render.render(fmt, "discovery", ser.discovery(open311.catalogue_changed_at()))
+
+
+@blp.route(f"/services.{FMT}")
+@blp.arguments(schemas.JurisdictionArgs, location="query")
+def services(args, fmt):
+    """Leaf categories residents may choose; `group` is the top-level type."""
+    open311.check_jurisdiction(args.get("jurisdiction_id"))
+    items = [ser.service(leaf, group) for leaf, group in open311.services()]
+    return render.render(fmt, "services", items)
+
+
+@blp.route(f"/services/<code>.{FMT}")
+@blp.arguments(schemas.JurisdictionArgs, location="query")
+def service_definition(args, code, fmt):
+    """Attributes of one service (priority, location details)."""
+    open311.check_jurisdiction(args.get("jurisdiction_id"))
+    leaf, _ = open311.service(code)
+    return render.render(fmt, "service_definition", ser.definition(leaf))
+
+
+@blp.route(f"/requests.{FMT}")
+class Requests(MethodView):
+    @blp.arguments(schemas.RequestsQueryArgs, location="query")
+    def get(self, args, fmt):
+        """Search requests (default: the last 90 days, at most 1000 rows)."""
+        open311.check_jurisdiction(args.get("jurisdiction_id"))
+        reports = open311.find_requests(open311.RequestFilters(
+            ids=args.get("service_request_id"), service_codes=args.get("service_code"),
+            start=args.get("start_date"), end=args.get("end_date"),
+            statuses=args.get("status"), updated_after=args.get("updated_after"),
+            updated_before=args.get("updated_before"), page=args["page"],
+            page_size=args["page_size"]))
+        return _requests(fmt, reports, args["extensions"])
+
+    @blp.arguments(schemas.CreateRequestForm, location="form")
+    def post(self, form, fmt):
+        """Create a request (api_key required; lat/long, attribute[..], media)."""
+        open311.check_jurisdiction(form.get("jurisdiction_id"))
+        answer = intake.create(form, request.files)
+        db.session.commit()
+        return render.render(fmt, "service_requests", [answer])
+
+
+@blp.route(f"/requests/<request_id>.{FMT}")
+@blp.arguments(schemas.RequestQueryArgs, location="query")
+def get_request(args, request_id, fmt):
+    """One request, still wrapped in a list (spec)."""
+    open311.check_jurisdiction(args.get("jurisdiction_id"))
+    return _requests(fmt, [open311.get_request(request_id)], args["extensions"])
+
+
+@blp.route(f"/tokens/<token>.{FMT}")
+@blp.arguments(schemas.JurisdictionArgs, location="query")
+def token(args, token, fmt):
+    """The service_request_id behind a report's token."""
+    open311.check_jurisdiction(args.get("jurisdiction_id"))
+    report = open311.by_token(token)
+    return render.render(fmt, "service_requests",
+                         [{"service_request_id": report.reference, "token": token}])
+
+
+@blp.route(f"/servicerequestupdates.{FMT}")
+@blp.arguments(schemas.UpdatesQueryArgs, location="query")
+def updates(args, fmt):
+    """FixMyStreet extension: state changes and public messages (default: last 2 h)."""
+    open311.check_jurisdiction(args.get("jurisdiction_id"))
+    events = open311.find_updates(args.get("start_date"), args.get("end_date"))
+    return render.render(fmt, "service_request_updates", [ser.update(e) for e in events])
+
+
+def unknown(rest):
+    raise NotFound(f"Ressource Open311 inconnue : /{rest}")
+
+
+# Plain Flask registration: kept out of the OpenAPI document.
+flask.Blueprint.add_url_rule(blp, "/<path:rest>", view_func=unknown, methods=["GET", "POST"])
+
+
+def _requests(fmt, reports, extensions):
+    labels = open311.category_labels()
+    return render.render(fmt, "service_requests",
+                         [ser.request(r, labels, extensions) for r in reports])

@@ -1,0 +1,99 @@
+"""Open311 parameters: an empty parameter counts as absent (spec "Definitions")."""
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from webargs.fields import DelimitedList
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class W3CDateTime(fields.Field):
+    """ISO 8601 / W3C-DTF. The spec wants a zone; a bare date or a naive
+    time is read as Paris time rather than refused (lenient on input)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValidationError(
+                "Date ISO 8601 attendue, par exemple 2024-05-01T00:00:00Z.") from exc
+        if len(str(value).strip()) == 10:
+            parsed = datetime.combine(parsed.date(), time())
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=PARIS)
+
+
+class Open311Schema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # clients send api_key, callback, extensions…
+
+    @pre_load
+    def drop_empty(self, data, **kwargs):
+        return self.prepare({k: v for k, v in _items(data) if v not in ("", None)})
+
+    def prepare(self, data: dict) -> dict:
+        return data
+
+
+def _items(data):
+    # webargs hands a MultiDict proxy; keep repeated values only where lists are expected.
+    getlist = getattr(data, "getlist", None)
+    for key in data:
+        values = getlist(key) if getlist else [data[key]]
+        yield key, values if len(values) > 1 else values[0]
+
+
+class JurisdictionArgs(Open311Schema):
+    jurisdiction_id = fields.String()
+
+
+class RequestsQueryArgs(JurisdictionArgs):
+    service_request_id = DelimitedList(fields.String())
+    service_code = DelimitedList(fields.String())
+    start_date = W3CDateTime()
+    end_date = W3CDateTime()
+    status = DelimitedList(fields.String(validate=validate.OneOf(["open", "closed"])))
+    updated_after = W3CDateTime()
+    updated_before = W3CDateTime()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page_size = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=1000))
+    extensions = fields.Boolean(load_default=False)
+
+
+class RequestQueryArgs(JurisdictionArgs):
+    extensions = fields.Boolean(load_default=False)
+
+
+class UpdatesQueryArgs(JurisdictionArgs):
+    api_key = fields.String()
+    start_date = W3CDateTime()
+    end_date = W3CDateTime()
+
+
+class CreateRequestForm(JurisdictionArgs):
+    """POST requests: `attribute[CODE]=v` pairs are gathered into `attributes`."""
+
+    api_key = fields.String()
+    service_code = fields.String()  # checked after the api_key (403 first)
+    lat = fields.Float(validate=validate.Range(min=-90, max=90))
+    long = fields.Float(validate=validate.Range(min=-180, max=180))
+    address_string = fields.String(validate=validate.Length(max=300))
+    address_id = fields.String()
+    email = fields.Email()
+    device_id = fields.String(validate=validate.Length(max=128))
+    account_id = fields.String(validate=validate.Length(max=64))
+    first_name = fields.String()
+    last_name = fields.String()
+    phone = fields.String()
+    description = fields.String(validate=validate.Length(max=4000))
+    media_url = fields.Url(schemes={"http", "https"})
+    attributes = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
+
+    def prepare(self, data: dict) -> dict:
+        attributes = {}
+        for key in list(data):
+            if key.startswith("attribute[") and key.endswith("]"):
+                code = key[len("attribute["):-1].removesuffix("][")
+                attributes[code] = data.pop(key)
+        data["attributes"] = attributes
+        return data
