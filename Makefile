@@ -47,7 +47,7 @@ services:
 	scripts/services.sh
 
 migrate: venv
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 
 data: venv
 	$(FLASK) data load
@@ -67,7 +67,7 @@ install-chromium:
 	fi
 
 test: venv services install-chromium
-	DATABASE_URL=$(TEST_DATABASE_URL) $(FLASK) db upgrade
+	DATABASE_URL=$(TEST_DATABASE_URL) $(FLASK) db upgrade heads
 	DATABASE_URL=$(TEST_DATABASE_URL) $(FLASK) data load
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
 
