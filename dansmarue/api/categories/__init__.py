@@ -1,0 +1,1 @@
+"""/api/v1/categories: the category tree residents choose from."""

@@ -1,0 +1,21 @@
+"""GET /api/v1/categories: the tree and its version, cacheable by ETag."""
+from flask import request
+from flask_smorest import Blueprint
+
+from dansmarue.services import catalogue
+
+blp = Blueprint("categories", __name__, url_prefix="/api/v1/categories",
+                description="Catégories de signalement")
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200)
+@blp.alt_response(304, description="Unchanged since the ETag given in If-None-Match")
+def list_categories():
+    """Active categories residents may choose (leaves are reportable)."""
+    tree = catalogue.tree()
+    etag = f'"categories-{tree["version"]}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in request.if_none_match or request.if_none_match.star_tag:
+        return "", 304, headers
+    return tree, 200, headers

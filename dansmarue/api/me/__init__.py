@@ -1,0 +1,1 @@
+"""/api/v1/me: a person's reports and follows."""

@@ -1,0 +1,1 @@
+"""/api/v1/reports: intake, the public map, follow and congratulate."""

@@ -1,0 +1,93 @@
+"""Resident endpoints of /api/v1/reports."""
+from flask import current_app, request
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from dansmarue.api.reports.schemas import (
+    IntakeHeadersSchema, PersonQuerySchema, PersonSchema, PhotoFilesSchema,
+    ReportCreateSchema, ReportSearchSchema,
+)
+from dansmarue.extensions import db, limiter
+from dansmarue.services import engagement, report_search, report_views, reports
+
+blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
+                description="Signalements : dépôt, carte, suivi, félicitations")
+# Intake accepts JSON or multipart; the docs show the JSON form.
+blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "json_or_form": "application/json"}
+GEOJSON = "application/geo+json"
+
+
+def intake_limit() -> str:
+    return current_app.config["RATELIMIT_INTAKE"]
+
+
+@blp.route("", methods=["POST"])
+@limiter.limit(intake_limit)
+@blp.arguments(IntakeHeadersSchema, location="headers")
+@blp.arguments(ReportCreateSchema, location="json_or_form")
+@blp.arguments(PhotoFilesSchema, location="files", unknown=RAISE, required=False)
+@blp.response(201)
+@blp.alt_response(409, description="Idempotency key reused with another body")
+@blp.alt_response(429, description="Too many reports from this address")
+def create_report(headers, fields, files):
+    """File a report (JSON, or multipart with photos close/far/extra)."""
+    photos = [(view, upload.read()) for view, upload in files.items()]
+    status, body, replayed = reports.submit_report(
+        fields, photos, idempotency_key=headers.get("idempotency_key"),
+        base_url=current_app.config["PUBLIC_BASE_URL"])
+    db.session.commit()
+    extra = {"Location": f"/api/v1/reports/{body['reference']}"}
+    if replayed:
+        extra["Idempotent-Replayed"] = "true"
+    return body, status, extra
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(ReportSearchSchema, location="query")
+@blp.response(200)
+def list_reports(query):
+    """Public reports near a point (sorted by distance) or in a box; GeoJSON on request."""
+    result = report_search.search(**query)
+    if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
+        return report_views.geojson(result["items"], result["next_cursor"]), 200, {
+            "Content-Type": GEOJSON}
+    return result
+
+
+@blp.route("/<reference>", methods=["GET"])
+@blp.response(200)
+def get_report(reference):
+    """The public view of a report, with its public history."""
+    return report_views.public_view(reports.by_reference(reference))
+
+
+@blp.route("/<reference>/followers", methods=["POST"])
+@blp.arguments(PersonSchema)
+@blp.response(201)
+def follow(person, reference):
+    """Follow a report (by account guid or e-mail); 200 if already followed."""
+    created, count = engagement.follow(reference, **person)
+    db.session.commit()
+    return {"following": True, "followers": count}, 201 if created else 200
+
+
+@blp.route("/<reference>/followers", methods=["DELETE"])
+@blp.arguments(PersonQuerySchema, location="query")
+@blp.response(200)
+def unfollow(person, reference):
+    """Stop following a report (?guid= or ?email=)."""
+    count = engagement.unfollow(reference, **person)
+    db.session.commit()
+    return {"following": False, "followers": count}
+
+
+@blp.route("/<reference>/congratulations", methods=["POST"])
+@blp.arguments(PersonSchema)
+@blp.response(201)
+def congratulate(person, reference):
+    """Congratulate the services; counted once per person (200 the next times)."""
+    person.pop("push_token", None)
+    counted, count = engagement.congratulate(reference, **person)
+    db.session.commit()
+    return {"congratulations": count}, 201 if counted else 200

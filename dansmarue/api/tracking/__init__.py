@@ -1,0 +1,1 @@
+"""/api/v1/track/<token>: the reporter's tracking view."""

@@ -1,0 +1,179 @@
+"""Reading reports in bulk: duplicates, the public map, a person's reports.
+
+Distances are in metres on the geography type; a bounding-box test on the
+geometry first keeps the GiST index in play.
+"""
+import base64
+import json
+import math
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, tuple_
+
+from dansmarue.errors import Unprocessable
+from dansmarue.extensions import db
+from dansmarue.models import Category, Follower, Report
+from dansmarue.workflow.states import OPEN_STATES, PUBLIC_STATES, public_label
+
+PUBLIC_OPEN_STATES = tuple(s for s in PUBLIC_STATES if s in OPEN_STATES)
+DUPLICATE_RADIUS_M = 50
+MAX_DUPLICATES = 5
+METRES_PER_DEGREE = 111_320.0
+
+_COLUMNS = (
+    Report.id, Report.reference, Report.state, Report.category_id,
+    Category.label.label("category_label"), Report.address,
+    func.ST_X(Report.geom).label("lon"), func.ST_Y(Report.geom).label("lat"),
+    Report.district_id, Report.created_at, Report.followers_count,
+    Report.congratulations_count,
+)
+
+
+def _point(lon: float, lat: float):
+    return func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+
+
+def _distance(lon: float, lat: float):
+    return func.ST_Distance(func.geography(Report.geom), func.geography(_point(lon, lat)))
+
+
+def _within(lon: float, lat: float, radius_m: float):
+    """Exact metres on geography, behind an index-friendly box in degrees."""
+    shrink = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
+    degrees = radius_m / (METRES_PER_DEGREE * shrink) * 1.05 + 1e-6
+    point = _point(lon, lat)
+    return and_(Report.geom.op("&&")(func.ST_Expand(point, degrees)),
+                func.ST_DWithin(func.geography(Report.geom), func.geography(point), radius_m))
+
+
+def summary(row, distance: float | None = None) -> dict:
+    """The public face of a report in lists (no reporter data)."""
+    item = {
+        "reference": row.reference,
+        "category": {"id": row.category_id, "label": row.category_label},
+        "state": public_label(row.state),
+        "address": row.address,
+        "latitude": row.lat, "longitude": row.lon,
+        "district": row.district_id,
+        "created_at": row.created_at.isoformat(),
+        "followers": row.followers_count,
+        "congratulations": row.congratulations_count,
+    }
+    if distance is not None:
+        item["distance_m"] = round(distance, 1)
+    return item
+
+
+def duplicates_near(category_id: int, lon: float, lat: float, *,
+                    exclude_id: int | None = None) -> list[dict]:
+    """Open public reports of the category within 50 m, newest first (max 5)."""
+    distance = _distance(lon, lat).label("distance")
+    query = (select(*_COLUMNS, distance).join(Category, Category.id == Report.category_id)
+             .where(Report.category_id == category_id,
+                    Report.state.in_(PUBLIC_OPEN_STATES),
+                    _within(lon, lat, DUPLICATE_RADIUS_M))
+             .order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_DUPLICATES))
+    if exclude_id is not None:
+        query = query.where(Report.id != exclude_id)
+    return [summary(row, row.distance) for row in db.session.execute(query)]
+
+
+def encode_cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: str) -> tuple:
+    """(key, id) from an opaque cursor made by `search`, else a 422."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        tag, key, ident = json.loads(raw)
+        if tag != kind or isinstance(ident, bool) or not isinstance(ident, int):
+            raise ValueError(tag)
+        key = datetime.fromisoformat(key) if kind == "date" else float(key)
+        if isinstance(key, float) and not math.isfinite(key):
+            raise ValueError(key)
+        return key, ident
+    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
+        message = "Curseur de pagination invalide."
+        raise Unprocessable(message, errors=[{"field": "cursor", "message": message,
+                                              "location": "query"}]) from None
+
+
+def search(*, near: tuple[float, float] | None = None, radius: float = 100,
+           bbox: tuple[float, float, float, float] | None = None,
+           category_ids: list[int] | None = None, states: list[str] | None = None,
+           since: datetime | None = None, limit: int = 50,
+           cursor: str | None = None) -> dict:
+    """Public reports (public states, per-category age cut-off), paginated.
+
+    `near` is (lat, lon): results are then sorted by distance; otherwise
+    newest first. Answers {"items": [...], "next_cursor": str | None}.
+    """
+    wanted = [s for s in (states or PUBLIC_STATES) if s in PUBLIC_STATES]
+    query = (select(*_COLUMNS).join(Category, Category.id == Report.category_id)
+             .where(Report.state.in_(wanted),
+                    Report.created_at >= func.now() - func.make_interval(
+                        0, 0, 0, Category.public_max_age_days)))
+    if category_ids:
+        # A top-level id stands for its whole subtree.
+        query = query.where(or_(Report.category_id.in_(category_ids),
+                                Category.parent_id.in_(category_ids)))
+    if since is not None:
+        query = query.where(Report.created_at >= since)
+    if bbox is not None:
+        query = query.where(Report.geom.op("&&")(func.ST_MakeEnvelope(*bbox, 4326)))
+    if near is not None:
+        lat, lon = near
+        distance = _distance(lon, lat)
+        query = query.add_columns(distance.label("distance")).where(_within(lon, lat, radius))
+        sort, kind = distance, "distance"
+        order = (distance.asc(), Report.id.asc())
+    else:
+        sort, kind = Report.created_at, "date"
+        order = (Report.created_at.desc(), Report.id.desc())
+    if cursor:
+        key, ident = decode_cursor(cursor, kind)
+        if kind == "distance":
+            query = query.where(tuple_(sort, Report.id) > tuple_(key, ident))
+        else:
+            query = query.where(tuple_(sort, Report.id) < tuple_(key, ident))
+    rows = db.session.execute(query.order_by(*order).limit(limit + 1)).all()
+    items = [summary(r, getattr(r, "distance", None)) for r in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        key = last.distance if kind == "distance" else last.created_at.isoformat()
+        next_cursor = encode_cursor([kind, key, last.id])
+    return {"items": items, "next_cursor": next_cursor}
+
+
+def _person(query, guid_column, email_column, guid: str | None, email: str | None):
+    if not guid and not email:
+        message = "Indiquez un identifiant de compte (guid) ou une adresse e-mail."
+        raise Unprocessable(message, errors=[{"field": "guid", "message": message,
+                                              "location": "query"}])
+    clauses = []
+    if guid:
+        clauses.append(guid_column == guid)
+    if email:
+        clauses.append(email_column == email.lower())
+    return query.where(or_(*clauses))
+
+
+def my_reports(*, guid: str | None = None, email: str | None = None,
+               limit: int = 100) -> list[dict]:
+    """The reports a person filed, newest first (at most `limit`)."""
+    query = select(*_COLUMNS).join(Category, Category.id == Report.category_id)
+    query = _person(query, Report.reporter_guid, Report.reporter_email, guid, email)
+    rows = db.session.execute(query.order_by(Report.created_at.desc()).limit(limit))
+    return [summary(row) for row in rows]
+
+
+def my_follows(*, guid: str | None = None, email: str | None = None,
+               limit: int = 100) -> list[dict]:
+    """The reports a person follows, newest first (at most `limit`)."""
+    query = (select(*_COLUMNS).join(Category, Category.id == Report.category_id)
+             .where(Report.id.in_(_person(select(Follower.report_id), Follower.account_guid,
+                                          Follower.email, guid, email))))
+    rows = db.session.execute(query.order_by(Report.created_at.desc()).limit(limit))
+    return [summary(row) for row in rows]

@@ -1,0 +1,180 @@
+"""Report intake, shared by every channel (REST API, Open311, mobile RPC).
+
+`create_report` takes plain values, validates photos before anything is
+stored, routes the point in PostGIS, writes the report, its first history
+entry, its photos and its outbox jobs in the caller's transaction, and sends
+`signals.report_created`. The caller commits once.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from geoalchemy2 import WKTElement
+from sqlalchemy import select, text
+
+from dansmarue import signals
+from dansmarue.errors import Conflict, NotFound, Unprocessable
+from dansmarue.extensions import db
+from dansmarue.media.imaging import ImageRejected, validate_upload
+from dansmarue.models import Photo, Report, utcnow
+from dansmarue.services import catalogue, history, idempotency, outbox, references, routing
+from dansmarue.services import storage
+from dansmarue.services.report_search import duplicates_near
+from dansmarue.workflow.states import public_label
+
+INTAKE_VIEWS = ("close", "far", "extra")
+RESIDENT_ORIGINS = ("A", "G", "S")
+CREATED_MESSAGE = "Votre signalement a bien été reçu."
+NAMES_SQL = text("SELECT d.name, d.group_name, u.code, u.label FROM district d "
+                 "JOIN unit u ON u.id = :direction WHERE d.id = :district")
+UUID_TAKEN = "Ce client_uuid a déjà servi pour un autre signalement."
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    view: str  # close | far | extra
+    data: bytes
+
+
+def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
+    """Validate every photo (type sniffed from the bytes) or raise a 422."""
+    checked, errors, seen = [], [], set()
+    for view, data in photos:
+        field = f"photos.{view}"
+        if view not in INTAKE_VIEWS:
+            errors.append({"field": field, "message": "Vue de photo inconnue.",
+                           "location": "files"})
+            continue
+        if view in seen:
+            errors.append({"field": field, "message": "Une seule photo par vue.",
+                           "location": "files"})
+            continue
+        seen.add(view)
+        try:
+            checked.append((view, data, validate_upload(data)))
+        except ImageRejected as rejected:
+            errors.append({"field": field, "message": rejected.reason, "code": rejected.code,
+                           "location": "files"})
+    if errors:
+        raise Unprocessable("Une ou plusieurs photos sont refusées.", errors=errors)
+    return checked
+
+
+def create_report(*, category_id: int, latitude: float, longitude: float,
+                  priority: int | None = None, description: str | None = None,
+                  address: str | None = None, address_precision: str | None = None,
+                  reporter_email: str | None = None, reporter_guid: str | None = None,
+                  reporter_udid: str | None = None, origin: str = "S",
+                  client_uuid: str | None = None, photos=(),
+                  as_agent: bool = False, actor_label: str = "Usager",
+                  actor_user_id: int | None = None) -> Report:
+    """Create a report in state "initial" (see the module docstring).
+
+    `photos` is a sequence of (view, bytes). Raises Unprocessable (bad photo,
+    category), OutOfScopeCategory, OutsideServiceArea. Does not commit.
+    """
+    checked = _checked_photos(photos)
+    category = catalogue.reportable(category_id, as_agent=as_agent)
+    place = routing.locate(longitude, latitude, category.unit_id)
+    now = utcnow()
+    report = Report(
+        reference=references.allocate_reference(origin, now), token=references.new_token(),
+        client_uuid=client_uuid, state="initial", category_id=category.id,
+        priority=priority or category.default_priority, description=description or None,
+        address=address or None, address_precision=address_precision or None,
+        geom=WKTElement(f"POINT({longitude!r} {latitude!r})", srid=4326), origin=origin,
+        reporter_email=reporter_email, reporter_guid=reporter_guid,
+        reporter_udid=reporter_udid, reporter_user_id=None,
+        district_id=place.district_id, quartier_id=place.quartier_id,
+        conseil_id=place.conseil_id, direction_id=place.direction_id, unit_id=place.unit_id,
+        sector_id=place.sector_id, special_perimeter_id=place.special_perimeter_id,
+        created_at=now, updated_at=now, followers_count=0, congratulations_count=0,
+    )
+    db.session.add(report)
+    history.record(report, "creation", to_state="initial", actor_label=actor_label,
+                   actor_user_id=actor_user_id, public_message=CREATED_MESSAGE)
+    stored = [_store_photo(report, view, data, info) for view, data, info in checked]
+    db.session.flush()
+    for photo in stored:
+        outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
+                       dedup_key=f"photo:{photo.id}:process")
+    outbox.add_job("workers.jobs.dispatch.dispatch_report", report.id,
+                   dedup_key=f"report:{report.id}:dispatch:created")
+    if reporter_email:
+        outbox.add_job("workers.jobs.notify.send_acknowledgement", report.id,
+                       queue="mail", dedup_key=f"report:{report.id}:ack")
+    outbox.add_job("workers.jobs.notify.notify_unit_new_report", report.id,
+                   queue="mail", dedup_key=f"report:{report.id}:unit-new")
+    signals.report_created.send(report)
+    return report
+
+
+def _store_photo(report: Report, view: str, data: bytes, info) -> Photo:
+    key = storage.put_in_transaction(db.session, "originals", info.ext, data)
+    photo = Photo(report=report, view=view, access_key=secrets.token_urlsafe(32),
+                  storage_key=key, mime_type=info.mime, size_bytes=len(data),
+                  width=info.width, height=info.height,
+                  sha256=hashlib.sha256(data).hexdigest(), status="pending")
+    db.session.add(photo)
+    return photo
+
+
+def tracking_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/api/v1/track/{token}"
+
+
+def intake_answer(report: Report, base_url: str, *, latitude: float,
+                  longitude: float) -> dict:
+    """The 201 body: what the resident needs to follow up their report."""
+    names = db.session.execute(NAMES_SQL, {"district": report.district_id,
+                                            "direction": report.direction_id}).one()
+    return {
+        "reference": report.reference,
+        "token": report.token,
+        "state": public_label(report.state),
+        "district": {"id": report.district_id, "name": names[0], "group": names[1]},
+        "direction": {"id": report.direction_id, "code": names[2], "label": names[3]},
+        "tracking_url": tracking_url(base_url, report.token),
+        "possible_duplicates": duplicates_near(
+            report.category_id, longitude, latitude, exclude_id=report.id),
+    }
+
+
+def submit_report(fields: dict, photos, *, idempotency_key: str | None,
+                  base_url: str) -> tuple[int, dict, bool]:
+    """Idempotent intake for the resident API: (status, body, replayed).
+
+    The key is the Idempotency-Key header, else the body's client_uuid.
+    """
+    client_uuid = fields.get("client_uuid")
+    key = idempotency_key and f"key:{idempotency_key}"
+    key = key or (client_uuid and f"client_uuid:{client_uuid}")
+    request_hash = idempotency.fingerprint(
+        fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos))
+
+    def produce():
+        if client_uuid and idempotency_key and db.session.scalar(
+                select(Report.id).where(Report.client_uuid == client_uuid)):
+            raise Conflict(UUID_TAKEN, errors=[{"field": "client_uuid",
+                                                "message": UUID_TAKEN, "location": "json"}])
+        report = create_report(**fields, photos=photos)
+        body = intake_answer(report, base_url, latitude=fields["latitude"],
+                             longitude=fields["longitude"])
+        return 201, body, report.id
+
+    return idempotency.run_once(key, request_hash, produce)
+
+
+def by_reference(reference: str) -> Report:
+    report = db.session.scalar(select(Report).where(Report.reference == reference))
+    if report is None:
+        raise NotFound("Aucun signalement ne porte cette référence.")
+    return report
+
+
+def by_token(token: str) -> Report:
+    report = db.session.scalar(select(Report).where(Report.token == token))
+    if report is None:
+        raise NotFound("Lien de suivi inconnu ou expiré.")
+    return report
+

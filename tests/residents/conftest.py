@@ -1,0 +1,67 @@
+"""Fixtures for the resident API tests: categories, points, photos, a live server."""
+import io
+import threading
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from dansmarue.models import Category
+
+# A point in the 11th arrondissement (rue de la Roquette).
+ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
+GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
+
+
+@pytest.fixture(autouse=True)
+def generous_intake_limit(app):
+    """Intake tests post many reports; the limit itself is tested on its own app."""
+    previous = app.config["RATELIMIT_INTAKE"]
+    app.config["RATELIMIT_INTAKE"] = "100000 per second"
+    yield
+    app.config["RATELIMIT_INTAKE"] = previous
+
+
+@pytest.fixture
+def graffiti(session):
+    return session.scalar(select(Category).where(Category.label == GRAFFITI))
+
+
+@pytest.fixture
+def leaf(graffiti):
+    return graffiti
+
+
+def category_where(session, *conditions):
+    return session.scalar(select(Category).where(*conditions).order_by(Category.id))
+
+
+def jpeg_bytes(width=64, height=48, color=(200, 30, 30), fmt="JPEG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def body(category, **overrides) -> dict:
+    data = {"category_id": category.id, **ROQUETTE, "description": "Tag sur la façade"}
+    data.update(overrides)
+    return data
+
+
+class LiveServer:
+    """A real threaded WSGI server on a free port, for concurrent requests."""
+
+    def __init__(self, app):
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=10)
