@@ -2,7 +2,11 @@
 import importlib
 
 # Each module connects its handlers to `dansmarue.signals` when imported.
-MODULES: tuple[str, ...] = ()
+MODULES: tuple[str, ...] = (
+    "dansmarue.services.sla_subscribers",
+    "dansmarue.services.notification_events",
+    "workers.autorelay",
+)
 
 
 def connect_all() -> None:

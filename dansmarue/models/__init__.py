@@ -1,5 +1,6 @@
 """All mapped classes, importable from one place (Alembic sees them all)."""
 from dansmarue.models.base import db, utcnow
+from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.categories import CatalogueVersion, Category
 from dansmarue.models.geography import ConseilQuartier, District, Quartier
 from dansmarue.models.interop import ApiClient
@@ -11,6 +12,7 @@ from dansmarue.models.reports import (
     ReportEvent,
 )
 from dansmarue.models.users import ROLES, ApiToken, User, user_unit
+from dansmarue.models.sla import SLA_STATUSES, SlaClockState, SlaSweepState, SlaTarget
 
 __all__ = [
     "db", "utcnow", "CatalogueVersion", "Category", "ConseilQuartier", "District",
@@ -18,4 +20,6 @@ __all__ = [
     "unit_sector", "ORIGINS", "PHOTO_VIEWS", "PRIORITIES", "Congratulation",
     "Follower", "Photo", "Report", "ReportEvent", "ROLES", "ApiToken", "User",
     "user_unit", "ApiClient", "NotificationLog",
+    "SLA_STATUSES", "SlaClockState", "SlaSweepState", "SlaTarget",
+    "RejectionReason", "ServiceDoneMessage",
 ]

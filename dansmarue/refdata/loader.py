@@ -5,6 +5,7 @@ from sqlalchemy import select, text
 
 from dansmarue.models import Category, Unit, db
 from dansmarue.refdata import sources
+from dansmarue.refdata.sla import load_sla
 from dansmarue.refdata.sources import PARIS_CENTRE, PARIS_CENTRE_DISTRICTS
 
 # Geometries arrive repaired by `geo` as WKB hex MultiPolygons.
@@ -28,6 +29,7 @@ def load_all(progress: Progress = _plain) -> dict[str, int]:
     counts["sectors"] = load_sectors(progress)
     counts["special_perimeters"] = load_special_perimeters(progress)
     counts["categories"] = load_categories(progress)
+    counts["sla_targets"] = load_sla(progress)
     db.session.commit()
     return counts
 
