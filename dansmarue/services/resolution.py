@@ -1,0 +1,42 @@
+"""Resident closure: the reporter, or any agent, may declare service done.
+
+This is the real `incidentResolved`: the "service done" action of the
+report's current state, allowed to its reporter (same account guid or
+e-mail) and to every staff account, whatever its scope (real mobile agents
+with a @paris.fr account could close any report).
+"""
+from dansmarue.errors import Forbidden, NotFound
+from dansmarue.models import Report, User, db
+from dansmarue.services import workflow
+from dansmarue.workflow.transitions import STAFF
+
+RESOLVED_MESSAGE = "L'anomalie a été signalée comme résolue."
+NOT_REPORTER = "Seul l'auteur du signalement ou un agent peut le déclarer résolu."
+
+
+def declare_resolved(report_id: int, guid: str | None = None, email: str | None = None,
+                     actor: User | None = None, comment: str | None = None) -> Report:
+    """Declare `report_id` done as its reporter or as staff; does not commit.
+
+    Raises NotFound, Forbidden (not the reporter), Conflict (already closed,
+    with the allowed actions), PreconditionFailed (concurrent change).
+    """
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound("Signalement introuvable.")
+    staff = actor is not None and actor.active and actor.role in STAFF
+    if not staff and not _is_reporter(report, guid, email, actor):
+        raise Forbidden(NOT_REPORTER)
+    label = (actor.full_name or actor.email) if actor is not None else "Usager"
+    return workflow.perform(report_id, "done", actor, actor_kind="resident",
+                            actor_label=label, comment=comment, message=RESOLVED_MESSAGE)
+
+
+def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
+    if actor is not None and actor.active:
+        guid = guid or actor.account_guid
+        email = email or actor.email
+    if guid and report.reporter_guid and guid == report.reporter_guid:
+        return True
+    return bool(email and report.reporter_email
+                and email.strip().lower() == report.reporter_email.lower())
