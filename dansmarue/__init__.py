@@ -9,7 +9,7 @@ from flask import Flask
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment settings."""
     from dansmarue import api as api_package
-    from dansmarue import subscribers
+    from dansmarue import dashboard, subscribers
     from dansmarue.cli import register_cli
     from dansmarue.errors import register_error_handlers
     from dansmarue.extensions import api, db, limiter, migrate
@@ -26,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
     api_package.register_blueprints(api)
+    app.register_blueprint(dashboard.bp)
     _serve_docs_assets(app)
     register_error_handlers(app)
     register_cli(app)

@@ -1,0 +1,13 @@
+"""The managers' dashboard: server-rendered HTML pages at /dashboard.
+
+`bp` is loaded on first access, so the pure modules (charts, colours,
+parismap, fmt) import without the routes and their dependencies.
+"""
+
+
+def __getattr__(name: str):
+    if name == "bp":
+        from dansmarue.dashboard.routes import bp
+
+        return bp
+    raise AttributeError(name)

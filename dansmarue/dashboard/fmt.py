@@ -1,0 +1,57 @@
+"""French formatting of figures for people: counts, shares, durations, dates."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before %
+
+
+def count(n: int | None) -> str:
+    return "–" if n is None else f"{n:,}".replace(",", NNBSP)
+
+
+def percent(share: float | None) -> str:
+    """0.873 -> "87 %"; None (nothing to measure) -> "–"."""
+    return "–" if share is None else f"{round(100 * share)}{NNBSP}%"
+
+
+def duration(seconds: float | None) -> str:
+    """A rounded duration: "45 min", "7 h", "3 j 4 h", "12 j"."""
+    if seconds is None:
+        return "–"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = minutes // 60
+    if hours < 24:
+        return f"{hours} h"
+    days, hours = divmod(hours, 24)
+    if days >= 10 or hours == 0:
+        return f"{days} j"
+    return f"{days} j {hours} h"
+
+
+def lateness(seconds: int) -> str:
+    """How late a report is, in French: "en retard de 3 j 4 h"."""
+    minutes = max(0, seconds) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"en retard de {days} j {hours} h" if hours else f"en retard de {days} j"
+    if hours:
+        return f"en retard de {hours} h {minutes:02d}" if minutes else f"en retard de {hours} h"
+    return f"en retard de {minutes} min"
+
+
+def local_datetime(value: datetime | None) -> str:
+    """Paris local time, "23/11/2026 14:05"."""
+    return "–" if value is None else value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
+def local_date(value) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def short_date(value) -> str:
+    """Axis label: "23/11"."""
+    return value.strftime("%d/%m")

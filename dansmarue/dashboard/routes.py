@@ -1,0 +1,84 @@
+"""/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+
+from dansmarue.dashboard import filters as filter_args
+from dansmarue.dashboard import session as auth_session
+from dansmarue.dashboard import view as dashboard_view
+from dansmarue.errors import DomainError, Forbidden, Unauthorized
+from dansmarue.extensions import db, limiter
+from dansmarue.services import auth
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+bp.record_once(auth_session.configure_cookie)
+
+
+@bp.app_context_processor
+def _template_helpers():
+    return {"csrf_token": auth_session.csrf_token}
+
+
+def _login_limit() -> str:
+    return current_app.config.get("RATELIMIT_LOGIN", "30 per minute")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """The login form; on success, back to the page asked for."""
+    next_url = request.values.get("next")
+    if request.method == "GET":
+        return render_template("dashboard/login.html", next=next_url)
+    auth_session.check_csrf()
+    email = request.form.get("email", "")
+    try:
+        user = auth.authenticate(email, request.form.get("password", ""))
+        auth_session.check_role(user)
+    except (Unauthorized, Forbidden) as error:
+        db.session.rollback()
+        return render_template("dashboard/login.html", error=error.detail, email=email,
+                               next=next_url), error.status
+    db.session.commit()  # authenticate may have upgraded the password hash
+    auth_session.log_in(user)
+    return redirect(auth_session.safe_next(next_url))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """POST (with the CSRF token) ends the session; GET only offers the button."""
+    if request.method == "POST":
+        auth_session.check_csrf()
+        auth_session.log_out()
+        return redirect(url_for("dashboard.login"))
+    return render_template("dashboard/logout.html", user=auth_session.current_user())
+
+
+@bp.get("")
+@auth_session.login_required
+def index():
+    """The dashboard itself."""
+    user = auth_session.current_user()
+    filters = filter_args.parse(request.args, user)
+    page = dashboard_view.build(user, filters)
+    return render_template("dashboard/index.html", user=user, page=page, f=filters,
+                           direction_label=page.scope_label)
+
+
+@bp.get("/overdue.csv")
+@auth_session.login_required
+def overdue_csv():
+    """Exactly the overdue rows the page shows, same filters, sort and page."""
+    user = auth_session.current_user()
+    filters = filter_args.parse(request.args, user)
+    body = dashboard_view.overdue_csv(user, filters)
+    name = f"retards-page-{filters.page}.csv"
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    """Pages, not problem+json: a person reads these."""
+    if isinstance(error, Unauthorized):
+        return redirect(url_for("dashboard.login"))
+    return render_template("dashboard/error.html", title=error.title, detail=error.detail,
+                           errors=error.errors, user=auth_session.current_user()), error.status

@@ -1,0 +1,213 @@
+"""Everything the dashboard page shows, built from the services' figures.
+
+The routes stay thin: `build()` gathers figures (stats services, roll-ups,
+the indexed overdue list) and turns them into French labels and SVG.
+`overdue_csv()` exports the very rows of the page's list.
+"""
+import csv
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import url_for
+from markupsafe import Markup
+
+from dansmarue.dashboard import charts, fmt, parismap
+from dansmarue.dashboard.filters import PAGE_SIZE, PERIODS, SORTS, Filters
+from dansmarue.errors import Forbidden, Unprocessable
+from dansmarue.models import User, db, utcnow
+from dansmarue.services import dashboard as figures
+from dansmarue.services import rollups
+from dansmarue.services.sla import local_day
+
+BUCKET_SEGMENTS = (("Moins de 48 h", "#9ecae1"), ("Moins de 10 jours", "#4292c6"),
+                   ("10 jours et plus", "#08306b"))
+RATE_COLOUR = "#0b5cad"
+MEDIAN_COLOUR = "#0b5cad"
+P90_COLOUR = "#b2182b"
+TOP_COLOUR = "#b35806"
+CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard")
+
+
+@dataclass
+class OverdueList:
+    rows: list
+    total: int
+    pages: int
+    summary: str
+
+
+@dataclass
+class Page:
+    as_of: str
+    scope_label: str | None
+    periods: dict
+    directions: list
+    units: list
+    categories: list
+    kpis: list
+    map_svg: Markup
+    legend: list
+    district_rows: list
+    district_name: str | None
+    backlog_svg: Markup
+    backlog_rows: list
+    rate_svg: Markup
+    time_svg: Markup
+    week_rows: list
+    top_svg: Markup
+    top_rows: list
+    overdue: OverdueList
+    sort_label: str
+    sortable_columns: tuple = (("category", "Catégorie"), ("unit", "Unité"),
+                               ("due", "Échéance"), ("late", "Retard"))
+
+
+def _scope(f: Filters) -> dict:
+    return {"direction_id": f.direction, "unit_id": f.unit, "category_id": f.category}
+
+
+def _check_choices(f: Filters, directions, units, categories) -> None:
+    if f.direction is not None and f.direction not in {d.id for d in directions}:
+        raise Forbidden("Cette direction n'existe pas ou ne vous est pas accessible.")
+    errors = []
+    if f.unit is not None and f.unit not in {u.id for u in units}:
+        errors.append({"field": "unit", "message": "Unité inconnue pour cette direction.",
+                       "location": "query"})
+    if f.category is not None and f.category not in {o.id for _, opts in categories for o in opts}:
+        errors.append({"field": "category", "message": "Catégorie inconnue.", "location": "query"})
+    if errors:
+        raise Unprocessable("Certains filtres sont invalides.", errors=errors)
+
+
+def overdue_list(user: User, f: Filters, now, total: int | None = None) -> OverdueList:
+    rows, total = figures.overdue_page(user, now, sort=f.sort, order=f.order, page=f.page,
+                                       page_size=PAGE_SIZE, total=total, district_id=f.district,
+                                       **_scope(f))
+    pages = max(1, -(-total // PAGE_SIZE))
+    shown = [{"reference": r.reference, "category": r.category, "address": r.address or "–",
+              "unit": r.unit, "due": fmt.local_datetime(r.due_at), "late": fmt.lateness(r.late_seconds),
+              "link": f"/api/v1/reports/{r.reference}"} for r in rows]
+    if total == 0:
+        summary = "Aucun signalement en retard."
+    else:
+        first = (f.page - 1) * PAGE_SIZE + 1
+        summary = (f"{fmt.count(total)} signalement{'s' if total > 1 else ''} en retard · "
+                   f"lignes {first} à {first + len(rows) - 1}")
+    return OverdueList(shown, total, pages, summary)
+
+
+def period_bounds(f: Filters, now) -> tuple:
+    """[Monday N-1 weeks ago, today] in Paris local dates."""
+    today = local_day(now)
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(weeks=f.period - 1), today
+
+
+def build(user: User, f: Filters) -> Page:
+    now = utcnow()
+    # Read live figures: fold pending deltas once (the stats reads below skip it).
+    rollups.fold()
+    db.session.commit()
+    directions = figures.directions(user)
+    units = figures.units(f.direction)
+    categories = figures.categories()
+    _check_choices(f, directions, units, categories)
+    scope = _scope(f)
+
+    late = figures.late_counts(user, **scope)
+    districts = figures.district_figures(user, late, now, **scope)
+    paris = parismap.shapes()
+    link = lambda n: url_for("dashboard.index") + "?" + f.query(district=n, page=1) + "#retards"
+    map_svg = parismap.render(paris, districts, link, selected=f.district)
+    names = {d.id: d for d in paris.districts}
+    district_rows = [{"name": f"{d.name} · {d.official_name}", "link": link(d.id),
+                      "open": fmt.count(districts.get(d.id, parismap.DistrictFigures(0, 0)).open),
+                      "overdue": fmt.count(districts.get(d.id, parismap.DistrictFigures(0, 0)).overdue),
+                      "share": _share(districts.get(d.id))} for d in paris.districts]
+
+    backlog = figures.backlog_by_direction(user, now, **scope)
+    labels = {d.id: d for d in directions}
+    backlog_rows = [{"code": labels[b.direction_id].code if b.direction_id in labels else str(b.direction_id),
+                     "label": labels[b.direction_id].label if b.direction_id in labels else "",
+                     "lt48h": fmt.count(b.lt48h), "lt10d": fmt.count(b.lt10d),
+                     "ge10d": fmt.count(b.ge10d), "total": fmt.count(b.total)} for b in backlog]
+    backlog_svg = charts.stacked_bars(
+        "chart-backlog", "Stock de signalements ouverts par ancienneté et par direction",
+        "Barres empilées : moins de 48 heures, moins de 10 jours, 10 jours et plus. "
+        "Les chiffres sont repris dans le tableau qui suit.",
+        [(r["code"], r["label"], [b.lt48h, b.lt10d, b.ge10d]) for r, b in zip(backlog_rows, backlog)],
+        BUCKET_SEGMENTS)
+
+    weeks = figures.weekly(user, *period_bounds(f, now), **scope)
+    x_labels = [fmt.short_date(w.week_start) for w in weeks]
+    rate_svg = charts.lines(
+        "chart-rate", "Part des signalements traités dans les délais, par semaine",
+        f"Une valeur par semaine sur {PERIODS[f.period]} ; une semaine sans signalement traité "
+        "interrompt la courbe.", x_labels,
+        [charts.Series("Dans les délais", [w.on_time_rate for w in weeks], RATE_COLOUR)],
+        y_max=1, y_format=lambda v: fmt.percent(v))
+    time_svg = charts.lines(
+        "chart-time", "Délai de traitement par semaine : médiane et 9e décile",
+        "Trait plein : médiane ; tirets et carrés : 9e décile (90 % des signalements sont traités "
+        "plus vite). Valeurs en jours.", x_labels,
+        [charts.Series("Médiane", [_days(w.median_seconds) for w in weeks], MEDIAN_COLOUR),
+         charts.Series("9e décile", [_days(w.p90_seconds) for w in weeks], P90_COLOUR, "6 4", "square")],
+        y_format=lambda v: f"{v:g} j")
+    week_rows = [{"label": fmt.local_date(w.week_start), "resolved": fmt.count(w.resolved),
+                  "rate": fmt.percent(w.on_time_rate), "median": fmt.duration(w.median_seconds),
+                  "p90": fmt.duration(w.p90_seconds)} for w in weeks]
+
+    top = figures.top_late_categories(late, limit=10, district_id=f.district)
+    top_rows = [{"label": t.label, "count": fmt.count(t.overdue)} for t in top]
+    top_svg = charts.bars("chart-top", "Les 10 catégories comptant le plus de signalements en retard",
+                          "Nombre de signalements ouverts dont l'échéance est dépassée, par catégorie.",
+                          [(t.label, t.overdue) for t in top], TOP_COLOUR)
+
+    open_total = sum(v.open for v in districts.values())
+    overdue_total = sum(v.overdue for v in districts.values())
+    resolved = sum(w.resolved for w in weeks)
+    on_time = sum(w.resolved_on_time for w in weeks)
+    kpis = [
+        {"name": "signalements ouverts", "value": fmt.count(open_total)},
+        {"name": "en retard", "value": fmt.count(overdue_total)},
+        {"name": "part en retard", "value": fmt.percent(overdue_total / open_total if open_total else None)},
+        {"name": f"traités dans les délais ({PERIODS[f.period]})",
+         "value": fmt.percent(on_time / resolved if resolved else None)},
+    ]
+    scope_label = labels[f.direction].label if f.direction in labels else None
+    return Page(
+        as_of=fmt.local_datetime(now), scope_label=scope_label, periods=PERIODS,
+        directions=directions, units=units, categories=categories, kpis=kpis,
+        map_svg=map_svg, legend=parismap.legend(), district_rows=district_rows,
+        district_name=(f"{names[f.district].name} · {names[f.district].official_name}"
+                       if f.district in names else None),
+        backlog_svg=backlog_svg, backlog_rows=backlog_rows, rate_svg=rate_svg, time_svg=time_svg,
+        week_rows=week_rows, top_svg=top_svg, top_rows=top_rows,
+        overdue=overdue_list(user, f, now, total=sum(
+            n for (d, _), n in late.items() if f.district in (None, d))),
+        sort_label=SORTS[f.sort].lower())
+
+
+def overdue_csv(user: User, f: Filters) -> str:
+    """The page's overdue rows as CSV (UTF-8 with BOM and ";" for French spreadsheets)."""
+    directions, units, categories = figures.directions(user), figures.units(f.direction), figures.categories()
+    _check_choices(f, directions, units, categories)
+    listing = overdue_list(user, f, utcnow())
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for r in listing.rows:
+        writer.writerow([r["reference"], r["category"], r["address"], r["unit"], r["due"], r["late"]])
+    return out.getvalue()
+
+
+def _share(figs) -> str:
+    if figs is None or figs.open == 0:
+        return "–"
+    return fmt.percent(figs.overdue / figs.open)
+
+
+def _days(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 86400, 1)

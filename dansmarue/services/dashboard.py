@@ -1,0 +1,307 @@
+"""Dashboard figures that the stats services do not already give.
+
+The page's aggregates come from `dansmarue.services.stats` (the same code
+as `/api/v1/stats/...`, reading the roll-ups). This module adds what only a
+page needs: the choices of the filter form, and the paginated overdue list,
+which reads the report table through its partial index on `due_at` (open
+reports only), never a scan.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, select, text
+
+from dansmarue.models import Category, Report, Unit, User, db
+from dansmarue.services import rollups, stats
+from dansmarue.services.scopes import report_scope
+
+# The stats services' spelling of a category ("Type:Sous-type"), so the page,
+# its CSV and the API name categories alike.
+CATEGORY_LABEL = func.coalesce(Category.open_data_label, Category.label)
+
+SORT_COLUMNS = {
+    "due": (Report.due_at,),
+    "late": (Report.due_at,),  # later due date = less late: order is flipped below
+    "category": (CATEGORY_LABEL, Report.due_at),
+    "unit": (Unit.label, Report.due_at),
+}
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    id: int
+    reference: str
+    category: str
+    address: str | None
+    unit: str
+    due_at: datetime
+    late_seconds: int
+
+
+@dataclass(frozen=True)
+class Option:
+    id: int
+    label: str
+    code: str | None = None
+
+
+OVERDUE_STATUSES = ("overdue", "escalated")
+
+
+def _filters(user: User, direction_id=None, unit_id=None, category_id=None,
+             district_id=None) -> list:
+    conditions = [report_scope(user)]
+    for column, value in ((Report.direction_id, direction_id), (Report.unit_id, unit_id),
+                          (Report.category_id, category_id), (Report.district_id, district_id)):
+        if value is not None:
+            conditions.append(column == value)
+    return conditions
+
+
+def overdue_conditions(user: User, **filters) -> list:
+    """"Open and marked late by the sweep" (the partial index `ix_report_sla_late`)."""
+    return [Report.closed_at.is_(None), Report.sla_status.in_(OVERDUE_STATUSES),
+            *_filters(user, **filters)]
+
+
+def overdue_page(user: User, now: datetime, *, sort: str = "late", order: str = "desc",
+                 page: int = 1, page_size: int = 25, total: int | None = None,
+                 **filters) -> tuple[list[OverdueRow], int]:
+    """One page of overdue reports and the total count, sorted as asked.
+
+    Ties are broken by id so pages never overlap or skip a row. `total`, when
+    the caller already counted, saves a second pass over the late reports."""
+    conditions = overdue_conditions(user, **filters)
+    descending = (order == "desc") != (sort == "late")
+    keys = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
+    keys.append(Report.id.desc() if descending else Report.id.asc())
+    query = (select(Report.id, Report.reference, CATEGORY_LABEL.label("category"),
+                    Report.address, Unit.label.label("unit"), Report.due_at)
+             .join(Category, Category.id == Report.category_id)
+             .join(Unit, Unit.id == Report.unit_id)
+             .where(and_(*conditions))
+             .order_by(*keys).limit(page_size).offset((page - 1) * page_size))
+    rows = [OverdueRow(r.id, r.reference, r.category, r.address, r.unit, r.due_at,
+                       int((now - r.due_at).total_seconds()))
+            for r in db.session.execute(query)]
+    if total is None:
+        total = db.session.scalar(select(func.count()).select_from(Report).where(and_(*conditions)))
+    return rows, total
+
+
+def directions(user: User) -> list[Option]:
+    """Root units the user may pick (a manager: only theirs)."""
+    query = select(Unit).where(Unit.parent_id.is_(None), Unit.active.is_(True)).order_by(Unit.code)
+    if user.role == "manager":
+        query = query.where(Unit.id == user.direction_id)
+    return [Option(u.id, f"{u.code} · {u.label}", u.code) for u in db.session.scalars(query)]
+
+
+def units(direction_id: int | None) -> list[Option]:
+    """Non-root units, those under `direction_id` if given (whole subtree)."""
+    tree = select(Unit.id, Unit.parent_id).where(Unit.parent_id.is_(None))
+    if direction_id is not None:
+        tree = tree.where(Unit.id == direction_id)
+    tree = tree.cte("unit_tree", recursive=True)
+    tree = tree.union_all(select(Unit.id, Unit.parent_id).where(Unit.parent_id == tree.c.id))
+    query = (select(Unit).where(Unit.id.in_(select(tree.c.id)), Unit.parent_id.is_not(None),
+                                Unit.active.is_(True)).order_by(Unit.label))
+    return [Option(u.id, u.label, u.code) for u in db.session.scalars(query)]
+
+
+def categories() -> list[tuple[str, list[Option]]]:
+    """Reportable leaves grouped under their top-level type, in catalogue order."""
+    nodes = {c.id: c for c in db.session.scalars(select(Category))}
+
+    def top(c: Category) -> Category:
+        while c.parent_id is not None and c.parent_id in nodes:
+            c = nodes[c.parent_id]
+        return c
+
+    groups: dict[int, list[Option]] = {}
+    for c in sorted(nodes.values(), key=lambda c: (c.sort_order, c.label)):
+        if c.is_leaf and c.parent_id is not None:
+            groups.setdefault(top(c).id, []).append(Option(c.id, c.label))
+    ordered = sorted(groups, key=lambda i: (nodes[i].sort_order, nodes[i].label))
+    return [(nodes[i].label, groups[i]) for i in ordered]
+
+
+# --- Aggregates -------------------------------------------------------------
+# `stats` answers for a scope of directions. The dashboard also filters by
+# unit or category: roll-ups are keyed by direction × ONE dimension, so one
+# such filter is read from the roll-ups; both at once (or a district
+# breakdown under a filter) fall back to the report table through indexes.
+
+
+@dataclass(frozen=True)
+class DistrictFigures:
+    open: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class Backlog:
+    direction_id: int
+    lt48h: int
+    lt10d: int
+    ge10d: int
+
+    @property
+    def total(self) -> int:
+        return self.lt48h + self.lt10d + self.ge10d
+
+
+@dataclass(frozen=True)
+class Week:
+    week_start: date
+    resolved: int
+    resolved_on_time: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.resolved_on_time / self.resolved if self.resolved else None
+
+
+@dataclass(frozen=True)
+class LateCategory:
+    category_id: int
+    label: str
+    overdue: int
+
+
+def directions_scope(user: User, direction_id: int | None) -> list[int] | None:
+    """The `directions` argument of the stats services for this user and filter."""
+    if user.role == "manager":
+        return [user.direction_id]
+    if user.role == "admin":
+        return None if direction_id is None else [direction_id]
+    return []
+
+
+def late_counts(user: User, **filters) -> dict[tuple[int, int], int]:
+    """Overdue reports per (district, category): one pass over the late rows
+    (partial index), from which the map, the top list and the totals derive."""
+    query = (select(Report.district_id, Report.category_id, func.count())
+             .where(*overdue_conditions(user, **filters))
+             .group_by(Report.district_id, Report.category_id))
+    return {(d, c): n for d, c, n in db.session.execute(query)}
+
+
+def district_figures(user: User, late: dict, now: datetime, direction_id=None, unit_id=None,
+                     category_id=None) -> dict[int, DistrictFigures]:
+    """Open (stats backlog by district) and overdue reports per arrondissement."""
+    if unit_id is None and category_id is None:
+        rows = stats.backlog("district", directions_scope(user, direction_id), now, refresh=False)
+        open_counts = {r["key"]: r["open"] for r in rows}
+    else:
+        query = (select(Report.district_id, func.count())
+                 .where(Report.closed_at.is_(None),
+                        *_filters(user, direction_id=direction_id, unit_id=unit_id,
+                                  category_id=category_id))
+                 .group_by(Report.district_id))
+        open_counts = dict(db.session.execute(query).all())
+    overdue: dict[int, int] = {}
+    for (district, _), n in late.items():
+        overdue[district] = overdue.get(district, 0) + n
+    return {d: DistrictFigures(open_counts.get(d, 0), overdue.get(d, 0))
+            for d in set(open_counts) | set(overdue)}
+
+
+def backlog_by_direction(user: User, now: datetime, direction_id=None, unit_id=None,
+                         category_id=None) -> list[Backlog]:
+    """Open reports by age bucket (< 48 h, < 10 days, >= 10 days) per direction."""
+    scope = directions_scope(user, direction_id)
+    if unit_id is not None and category_id is not None:
+        return _backlog_raw(user, now, direction_id, unit_id, category_id)
+    if unit_id is not None:
+        owner = db.session.get(Unit, unit_id).direction_id
+        rows = [dict(r, key=owner) for r in stats.backlog("unit", scope, now, refresh=False)
+                if r["key"] == unit_id]
+    elif category_id is not None:
+        ids = scope if scope is not None else [o.id for o in directions(user)]
+        rows = [dict(r, key=d) for d in ids
+                for r in stats.backlog("category", [d], now, refresh=False) if r["key"] == category_id]
+    else:
+        rows = stats.backlog("direction", scope, now, refresh=False)
+    return [Backlog(r["key"], r["lt_48h"], r["lt_10d"], r["ge_10d"]) for r in rows]
+
+
+def _backlog_raw(user, now, direction_id, unit_id, category_id) -> list[Backlog]:
+    t48, t10 = now - timedelta(hours=48), now - timedelta(days=10)
+    query = (select(Report.direction_id,
+                    func.count().filter(Report.created_at > t48),
+                    func.count().filter(Report.created_at <= t48, Report.created_at > t10),
+                    func.count().filter(Report.created_at <= t10))
+             .where(Report.closed_at.is_(None),
+                    *_filters(user, direction_id=direction_id, unit_id=unit_id,
+                              category_id=category_id))
+             .group_by(Report.direction_id).order_by(Report.direction_id))
+    return [Backlog(*row) for row in db.session.execute(query)]
+
+
+def weekly(user: User, start: date, end: date, direction_id=None, unit_id=None,
+           category_id=None) -> list[Week]:
+    """Resolved, on time, median and p90 time to resolve per week (Monday), every
+    week of [start, end] present even when empty."""
+    scope = directions_scope(user, direction_id)
+    if unit_id is None and category_id is None:
+        rows = {date.fromisoformat(r["key"]): Week(
+                    date.fromisoformat(r["key"]), r["resolved"], r["resolved_on_time"],
+                    (r["resolve_median"] or {}).get("seconds"), (r["resolve_p90"] or {}).get("seconds"))
+                for r in stats.breakdown("week", start, end, scope, refresh=False)}
+    else:
+        rows = _weekly_filtered(scope, start, end, unit_id, category_id)
+    monday = start - timedelta(days=start.weekday())
+    weeks = []
+    while monday <= end:
+        weeks.append(rows.get(monday, Week(monday, 0, 0, None, None)))
+        monday += timedelta(days=7)
+    return weeks
+
+
+def _weekly_filtered(scope, start, end, unit_id, category_id) -> dict[date, Week]:
+    """Weekly figures under a unit or category filter: the same roll-up rows the
+    stats services read (dimension unit or category), or the report table when both."""
+    where, params = ["TRUE"], {"start": start, "end": end}
+    if scope is not None:
+        where.append("direction_id = ANY(:dirs)")
+        params["dirs"] = list(scope)
+    if unit_id is not None and category_id is not None:
+        params.update(unit=unit_id, category=category_id)
+        sql = f"""SELECT date_trunc('week', sla_day(closed_at))::date AS week, count(*) AS resolved,
+                         count(*) FILTER (WHERE due_at IS NULL OR closed_at <= due_at) AS on_time,
+                         percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - created_at)) AS p50,
+                         percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - created_at)) AS p90
+                  FROM report WHERE closed_at IS NOT NULL AND unit_id = :unit AND category_id = :category
+                    AND sla_day(closed_at) BETWEEN :start AND :end AND {' AND '.join(where)}
+                  GROUP BY 1"""
+        return {r.week: Week(r.week, r.resolved, r.on_time, r.p50, r.p90)
+                for r in db.session.execute(text(sql), params)}
+    params.update(dim=1 if unit_id is not None else 3, key=unit_id or category_id)
+    hist = ", ".join(f"sum(rh{i:02d})::bigint" for i in range(rollups.BUCKETS))
+    sql = f"""SELECT date_trunc('week', period)::date AS week, sum(resolved)::bigint,
+                     sum(resolved_on_time)::bigint, {hist}
+              FROM report_stats WHERE dim = :dim AND key = :key AND grain = 'd'
+                AND period BETWEEN :start AND :end AND {' AND '.join(where)} GROUP BY 1"""
+    out = {}
+    for row in db.session.execute(text(sql), params):
+        histogram = [int(v) for v in row[3:]]
+        p50, p90 = stats.percentile(histogram, 0.5), stats.percentile(histogram, 0.9)
+        out[row[0]] = Week(row[0], int(row[1]), int(row[2]), p50 and p50["seconds"],
+                           p90 and p90["seconds"])
+    return out
+
+
+def top_late_categories(late: dict, limit: int = 10,
+                        district_id: int | None = None) -> list[LateCategory]:
+    """The categories with the most overdue reports (optionally in one district)."""
+    totals: dict[int, int] = {}
+    for (district, category), n in late.items():
+        if district_id is None or district == district_id:
+            totals[category] = totals.get(category, 0) + n
+    top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    labels = dict(db.session.execute(select(Category.id, CATEGORY_LABEL)
+                                     .where(Category.id.in_([c for c, _ in top]))).all())
+    return [LateCategory(c, labels.get(c, str(c)), n) for c, n in top]

@@ -1,0 +1,102 @@
+"""Fixtures of the dashboard area.
+
+* `session`: a rolled-back transaction that route commits cannot escape
+  (Flask-SQLAlchemy's Session ignores a `bind` unless told otherwise).
+* `seeded`: COMMITTED reports and accounts (a real server thread and the API
+  must see them), deleted again afterwards, roll-ups folded both times.
+* `live_server`: the app served by werkzeug in a thread on a free port.
+"""
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import delete, select, text
+from werkzeug.serving import make_server
+
+from dansmarue.models import ApiToken, Report, User, db, utcnow
+from dansmarue.services import auth
+from tests.dashboard import seed
+
+
+class BoundSession(FlaskSession):
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
+
+
+@pytest.fixture
+def session(app):
+    """A transaction rolled back after the test; commits become savepoints."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({
+            "class_": BoundSession, "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+        })
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@dataclass
+class Seeded:
+    manager_email: str
+    admin_email: str
+    password: str
+    direction_id: int
+    other_direction_id: int
+    report_ids: list[int] = field(default_factory=list)
+    expected: dict = field(default_factory=dict)  # district -> (open, overdue) for the manager
+    token: str = ""
+
+
+@pytest.fixture(scope="module")
+def seeded(app):
+    """Reports in five arrondissements of one direction (one per colour class),
+    some of another direction, closed ones over past weeks; a manager and an admin."""
+    with app.app_context():
+        _purge_leftovers()
+        now = utcnow()
+        data = seed.seed_reports(now)
+        password = "mot-de-passe-tableau-42"
+        manager = auth.create_user(seed.MANAGER_EMAIL, password, "manager", full_name="Camille Responsable",
+                                   direction_code=seed.DIRECTION)
+        admin = auth.create_user(seed.ADMIN_EMAIL, password, "admin", full_name="Alex Admin")
+        token = auth.issue_token(manager)
+        db.session.commit()
+        seed.fold()
+        result = Seeded(manager.email, admin.email, password, data["direction_id"],
+                        data["other_direction_id"], data["report_ids"], data["expected"], token)
+        db.session.remove()
+    yield result
+    with app.app_context():
+        _purge_leftovers()
+        db.session.remove()
+
+
+def _purge_leftovers() -> None:
+    """Delete what this fixture creates (also after a crashed earlier run)."""
+    user_ids = select(User.id).where(User.email.in_([seed.MANAGER_EMAIL, seed.ADMIN_EMAIL]))
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id.in_(user_ids)))
+    db.session.execute(delete(User).where(User.email.in_([seed.MANAGER_EMAIL, seed.ADMIN_EMAIL])))
+    db.session.execute(delete(Report).where(Report.reference.like(f"{seed.REF_PREFIX}%")))
+    db.session.commit()
+    seed.fold()
+
+
+@pytest.fixture(scope="module")
+def live_server(app, seeded):
+    """A real HTTP server on 127.0.0.1 and a free port; stopped after the module."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)

@@ -1,0 +1,122 @@
+"""The dashboard's pages through the Flask test client, on committed seed data."""
+import csv
+import io
+import re
+
+import pytest
+
+from dansmarue.dashboard.colours import CLASSES, NO_DATA, classify
+from tests.dashboard import seed
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def _login(client, email, password):
+    page = client.get("/dashboard/login")
+    return client.post("/dashboard/login", data={
+        "email": email, "password": password, "csrf_token": _csrf(page.get_data(as_text=True)),
+        "next": "/dashboard?period=4"})
+
+
+@pytest.fixture
+def web(app, seeded):
+    client = app.test_client()
+    response = _login(client, seeded.manager_email, seeded.password)
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard?period=4"
+    return client
+
+
+def test_anonymous_visitor_is_sent_to_login(app):
+    response = app.test_client().get("/dashboard?period=26")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/dashboard/login?next=")
+
+
+def test_login_needs_the_csrf_token_and_good_credentials(app, seeded):
+    client = app.test_client()
+    client.get("/dashboard/login")
+    refused = client.post("/dashboard/login", data={"email": seeded.manager_email,
+                                                    "password": seeded.password})
+    assert refused.status_code == 403
+    page = client.get("/dashboard/login")
+    bad = client.post("/dashboard/login", data={"email": seeded.manager_email, "password": "non",
+                                                "csrf_token": _csrf(page.get_data(as_text=True))})
+    assert bad.status_code == 401
+    assert "Adresse e-mail ou mot de passe incorrect." in bad.get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_samesite(app, seeded):
+    client = app.test_client()
+    response = _login(client, seeded.manager_email, seeded.password)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_open_redirect_is_refused(app, seeded):
+    client = app.test_client()
+    page = client.get("/dashboard/login")
+    response = client.post("/dashboard/login", data={
+        "email": seeded.manager_email, "password": seeded.password,
+        "csrf_token": _csrf(page.get_data(as_text=True)), "next": "https://evil.example/dashboard"})
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_map_colours_follow_the_seeded_shares(web, seeded):
+    html = web.get("/dashboard").get_data(as_text=True)
+    fills = dict(re.findall(r'data-district="(\d+)" data-class="-?\d+"[^>]*><path d="[^"]*" '
+                            r'fill="(#[0-9a-f]{6})"', html))
+    assert len(fills) == 20
+    for district in range(1, 21):
+        open_count, overdue = seeded.expected.get(district, (0, 0))
+        assert fills[str(district)] == classify(overdue, open_count).fill, district
+    # The other direction's late reports (6th) stay out of a DPE manager's map.
+    assert fills["6"] == NO_DATA.fill
+    assert {fills[str(d)] for d in range(1, 6)} == {c.fill for c in CLASSES}
+
+
+def test_manager_cannot_look_at_another_direction(web, seeded):
+    response = web.get(f"/dashboard?direction={seeded.other_direction_id}")
+    assert response.status_code == 403
+    assert "votre direction" in response.get_data(as_text=True)
+
+
+def test_bad_filters_give_a_french_page_listing_fields(web):
+    response = web.get("/dashboard?period=7&page=0&district=21")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "period" in text and "page" in text and "district" in text
+
+
+def test_csv_is_the_page_list(web, seeded):
+    query = "district=5&sort=late&order=desc"
+    html = web.get(f"/dashboard?{query}").get_data(as_text=True)
+    shown = re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html)
+    response = web.get(f"/dashboard/overdue.csv?{query}")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))
+    assert rows[0] == ["Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard"]
+    assert [r[0] for r in rows[1:]] == shown
+    assert len(shown) == seed.PLAN[5][1]
+    assert all(r[5].startswith("en retard de ") for r in rows[1:])
+
+
+def test_overdue_list_sorts_and_pages(web):
+    most_late = web.get("/dashboard?sort=late&order=desc").get_data(as_text=True)
+    least_late = web.get("/dashboard?sort=late&order=asc").get_data(as_text=True)
+    refs = lambda html: re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html)
+    assert refs(most_late) == list(reversed(refs(least_late)))
+    assert 'aria-sort="descending"' in most_late
+
+
+def test_agent_is_refused(app, seeded, session):
+    from dansmarue.services import auth
+
+    # An agent account (rolled back with the test) cannot open the dashboard.
+    auth.create_user("agent.tableau@paris.example", "secret-agent-42", "agent", unit_codes=())
+    session.commit()
+    client = app.test_client()
+    response = _login(client, "agent.tableau@paris.example", "secret-agent-42")
+    assert response.status_code == 403
