@@ -55,3 +55,38 @@ def leaf(session):
                                     Category.unit_id.is_not(None))
              .order_by(Category.label.ilike("%graffiti%").desc(), Category.id))
     return session.scalars(query).first()
+
+
+def jpeg_bytes(seed: int = 1, size=(320, 240)) -> bytes:
+    """A small real JPEG with some structure (the validator decodes it)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (40 + seed * 20 % 200, 90, 160))
+    draw = ImageDraw.Draw(image)
+    for i in range(8):
+        draw.rectangle([i * 30, i * 20, i * 30 + 60, i * 20 + 40],
+                       fill=((seed * 37 + i * 50) % 256, (i * 70) % 256, 200 - i * 20))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_report(session, leaf):
+    """Create reports through the shared intake service (flushed, not committed)."""
+    from dansmarue.services import reports
+
+    def make(**overrides):
+        fields = dict(category_id=leaf.id, latitude=HOTEL_DE_VILLE[0],
+                      longitude=HOTEL_DE_VILLE[1], description="Tag sur la façade",
+                      address="Place de l'Hôtel de Ville, 75004 Paris", origin="G",
+                      reporter_guid="guid-reporter", reporter_udid="udid-reporter",
+                      reporter_email="resident@example.org")
+        fields.update(overrides)
+        report = reports.create_report(**fields)
+        session.flush()
+        return report
+
+    return make

@@ -1,0 +1,201 @@
+"""One function per mobile request name: translate, call the shared services.
+
+Each takes the request object and a Context (staff token? client address) and
+returns the `answer` payload, or raises MobileError / a domain error.
+"""
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from dansmarue.api.mobile import serializers as ser
+from dansmarue.api.mobile.protocol import (
+    ALREADY_FOLLOWED, BAD_CATEGORY, BAD_INCIDENT_ID, BAD_INCIDENT_ID_BIS, BAD_ORIGIN, BAD_POSITION, BAD_SOURCE,
+    BAD_USER, EMPTY_CATEGORY, EMPTY_INCIDENT_ID, EMPTY_POSITION, INVALID_STATE, MobileError,
+)
+from dansmarue.errors import Conflict
+from dansmarue.models import Report, db
+from dansmarue.services import catalogue, engagement, report_search, reports
+from dansmarue.workflow.states import STATES
+
+RADIUS_M = 100  # signalement-rest.radius.parameter
+MOBILE_ORIGINS = ("A", "G")  # iOS, Android
+MAX_BY_USER = 100
+NO_WORKFLOW = 44
+
+
+@dataclass(frozen=True)
+class Context:
+    staff: bool = False  # a valid staff bearer token came with the request
+    client_address: str | None = None
+
+
+def _text(obj: dict, key: str) -> str | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    value = str(value).strip()
+    return value or None
+
+
+def _report(req: dict, key: str = "incidentId", not_found: int = BAD_INCIDENT_ID) -> Report:
+    raw = _text(req, key)
+    if raw is None:
+        raise MobileError(EMPTY_INCIDENT_ID, f"{key} manquant.")
+    report = db.session.get(Report, int(raw)) if raw.isdigit() else None
+    if report is None:
+        raise MobileError(not_found, f"Aucun signalement {raw}.")
+    return report
+
+
+def _position(req: dict) -> tuple[float, float]:
+    position = req.get("position")
+    if not isinstance(position, dict) or _text(position, "latitude") is None \
+            or _text(position, "longitude") is None:
+        raise MobileError(EMPTY_POSITION, "position.latitude et position.longitude sont requis.")
+    try:
+        lat, lon = float(position["latitude"]), float(position["longitude"])
+    except (TypeError, ValueError):
+        raise MobileError(BAD_POSITION, "Position illisible.") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise MobileError(BAD_POSITION, "Position hors limites.")
+    return lat, lon
+
+
+def get_categories(req: dict, ctx: Context) -> dict:
+    """Active types; agent types only for the agents' app (curVersionMobileProd)."""
+    include_agent = "curVersionMobileProd" in req
+    known = req.get("curVersionMobileProd") if include_agent else req.get("curVersion")
+    data = catalogue.tree(include_agent=include_agent)
+    unchanged = known is not None and str(known).strip() == str(data["version"])
+    return {"version": data["version"],
+            "categories": None if unchanged else ser.categories(data["categories"],
+                                                                include_agent)}
+
+
+def save_incident(req: dict, ctx: Context) -> dict:
+    """Create the report (photos follow, then processWorkflow)."""
+    udid = _text(req, "udid")
+    if udid is None:
+        raise MobileError(BAD_USER, "udid manquant.")
+    incident = req.get("incident")
+    if not isinstance(incident, dict):
+        raise MobileError(EMPTY_CATEGORY, "incident manquant.")
+    lat, lon = _position(req)
+    category = _text(incident, "categoryId")
+    if category is None:
+        raise MobileError(EMPTY_CATEGORY, "incident.categoryId manquant.")
+    if not category.isdigit():
+        raise MobileError(BAD_CATEGORY, f"Catégorie inconnue : {category}.")
+    origin = _text(incident, "origin")
+    if origin not in MOBILE_ORIGINS:
+        raise MobileError(BAD_ORIGIN, f"Origine inconnue : {origin} (A ou G).")
+    priority = _text(incident, "priorityId")
+    report = reports.create_report(
+        category_id=int(category), latitude=lat, longitude=lon,
+        priority=int(priority) if priority in ("1", "2", "3") else None,
+        description=_text(incident, "descriptive"), address=_text(incident, "address"),
+        reporter_email=_text(req, "email"), reporter_guid=_text(req, "guid"),
+        reporter_udid=udid, origin=origin, as_agent=ctx.staff,
+        actor_label="Agent (application)" if ctx.staff else "Usager (application)",
+    )
+    return {"incidentId": report.id}
+
+
+def process_workflow(req: dict, ctx: Context) -> dict:
+    """Our intake already queued the dispatch: only the reporter's follow is left."""
+    report = _report(req, "id")
+    if report.reporter_guid:
+        try:
+            engagement.follow(report.reference, guid=report.reporter_guid,
+                              email=report.reporter_email, udid=report.reporter_udid)
+        except Conflict:
+            pass  # already closed: nothing to follow, as the real one
+    return {}
+
+
+def incidents_by_position(req: dict, ctx: Context) -> dict:
+    lat, lon = _position(req)
+    found = report_search.search(near=(lat, lon), radius=RADIUS_M, limit=1000)["items"]
+    refs = [item["reference"] for item in found]
+    rows = {r.reference: r for r in db.session.scalars(
+        select(Report).where(Report.reference.in_(refs)))}
+    ordered = [rows[ref] for ref in refs if ref in rows]  # by distance, as search sorted
+    return {"closest_incidents": json.dumps(ser.incidents(ordered, _text(req, "guid")),
+                                            ensure_ascii=False)}
+
+
+def incident_by_id(req: dict, ctx: Context) -> dict:
+    source = _text(req, "source") or ser.SOURCE
+    if source != ser.SOURCE:
+        raise MobileError(BAD_SOURCE, f"Source {source} du signalement inconnue.")
+    report = _report(req, "id", not_found=BAD_INCIDENT_ID_BIS)
+    guid = _text(req, "guid")
+    item = ser.incidents([report], guid)[0]
+    return {"incident": item,
+            "resolved_authorization": bool(guid) and guid == report.reporter_guid,
+            "messages_sf_generic": [], "messages_sf_typologie": []}
+
+
+def follow(req: dict, ctx: Context) -> dict:
+    report = _report(req)
+    newly, _ = engagement.follow(report.reference, guid=_text(req, "guid"),
+                                 email=_text(req, "email"), udid=_text(req, "udid"))
+    if not newly:
+        raise MobileError(ALREADY_FOLLOWED, "Vous suivez déjà ce signalement.")
+    return {}
+
+
+def unfollow(req: dict, ctx: Context) -> dict:
+    report = _report(req)
+    engagement.unfollow(report.reference, guid=_text(req, "guid"), email=_text(req, "email"))
+    return {}
+
+
+def congratulate(req: dict, ctx: Context) -> dict:
+    report = _report(req)
+    guid, email, udid = _text(req, "guid"), _text(req, "email"), _text(req, "udid")
+    if not (guid or email or udid):
+        # The real apps send only the id: count once per network address.
+        udid = f"ip:{ctx.client_address or 'inconnue'}"
+    engagement.congratulate(report.reference, guid=guid, email=email, udid=udid)
+    return {}
+
+
+def incident_resolved(req: dict, ctx: Context) -> dict:
+    report = _report(req)
+    try:
+        from dansmarue.services import workflow
+    except ImportError:
+        raise MobileError(NO_WORKFLOW, "Workflow indisponible.") from None
+    if not STATES[report.state].closed:
+        workflow.declare_resolved(report.id, guid=_text(req, "guid"), email=_text(req, "email"),
+                                  actor="Usager (application)", comment=_text(req, "comment"))
+        return {}
+    raise MobileError(INVALID_STATE, "Ce signalement est déjà clos.")
+
+
+def incidents_by_user(req: dict, ctx: Context) -> dict:
+    guid = _text(req, "guid")
+    if guid is None:
+        raise MobileError(BAD_USER, "guid manquant.")
+    refs = [i["reference"] for i in report_search.my_follows(guid=guid, limit=MAX_BY_USER)]
+    rows = db.session.scalars(select(Report).where(Report.reference.in_(refs))
+                              .order_by(Report.created_at.desc())).all()
+    resolved = _text(req, "filterIncidentStatus") == "R"
+    chosen = [r for r in rows if (STATES[r.state].mobile_letter == "R") == resolved]
+    return {"incidents": ser.incidents(chosen, guid)}
+
+
+HANDLERS = {
+    "getCategories": get_categories,
+    "saveIncident": save_incident,
+    "processWorkflow": process_workflow,
+    "getIncidentsByPosition": incidents_by_position,
+    "getIncidentById": incident_by_id,
+    "follow": follow,
+    "unfollow": unfollow,
+    "congratulateAnomalie": congratulate,
+    "incidentResolved": incident_resolved,
+    "getIncidentsByUser": incidents_by_user,
+}

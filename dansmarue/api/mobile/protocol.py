@@ -1,0 +1,90 @@
+"""The DansMaRue mobile RPC envelope and its numeric error codes.
+
+Request: form field `jsonStream` = a JSON array holding one object
+`{"request": name, ...}`. Answer: `[{"request": name, "answer": {"status": 0, ...}}]`;
+an error inside a request is `[{"error": code, "error_message": text}]`, a
+malformed envelope the bare object (as the real server does). HTTP is 200.
+"""
+import json
+
+from flask import Response
+
+from dansmarue.errors import (
+    Conflict, DomainError, Forbidden, NotFound, OutOfScopeCategory, OutsideServiceArea,
+    Unprocessable,
+)
+from dansmarue.services import routing
+
+# The real server's codes (SignalementRestConstants).
+BAD_JSON = 2
+BAD_SUB_ELEMENT = 3
+EMPTY_POSITION = 6
+BAD_POSITION = 7
+BAD_CATEGORY = 8
+EMPTY_CATEGORY = 9
+BAD_INCIDENT_ID = 12
+BAD_USER = 13
+EMPTY_INCIDENT_ID = 15
+BAD_INCIDENT_ID_BIS = 16
+BAD_PICTURE = 29
+BAD_ORIGIN = 34
+BAD_SOURCE = 35
+BAD_OWNER = 36
+ALREADY_FOLLOWED = 41
+INVALID_STATE = 42
+
+
+class MobileError(Exception):
+    def __init__(self, code: int, message: str = ""):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def parse(stream: str | None) -> dict:
+    """The one request object of `jsonStream`, or MobileError(2)."""
+    try:
+        data = json.loads(stream or "")
+    except ValueError as exc:
+        raise MobileError(BAD_JSON, f"jsonStream n'est pas du JSON valide : {exc}") from None
+    if isinstance(data, dict):
+        data = [data]
+    if (not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict)
+            or not isinstance(data[0].get("request"), str)):
+        raise MobileError(BAD_JSON, "jsonStream doit être un tableau d'un objet {\"request\": …}.")
+    return data[0]
+
+
+def code_for(error: DomainError, not_found: int = BAD_INCIDENT_ID) -> int:
+    """Map a service's domain error onto the real server's code."""
+    fields = {e.get("field") for e in error.errors or ()}
+    if isinstance(error, OutsideServiceArea) or error.detail == routing.NO_SECTOR_MESSAGE:
+        return BAD_POSITION
+    if isinstance(error, OutOfScopeCategory) or "category_id" in fields:
+        return BAD_CATEGORY
+    if fields & {"latitude", "longitude"}:
+        return BAD_POSITION
+    if any(f and f.startswith("photo") for f in fields):
+        return BAD_PICTURE
+    if isinstance(error, NotFound):
+        return not_found
+    if isinstance(error, Forbidden):
+        return BAD_OWNER
+    if isinstance(error, Conflict):
+        return INVALID_STATE
+    if isinstance(error, Unprocessable) and fields & {"guid", "email"}:
+        return BAD_USER
+    return BAD_SUB_ELEMENT
+
+
+def respond(body, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status,
+                    content_type="application/json; charset=utf-8")
+
+
+def answer(name: str, payload: dict) -> Response:
+    return respond([{"request": name, "answer": {"status": 0, **payload}}])
+
+
+def error(code: int, message: str, wrapped: bool = True, status: int = 200) -> Response:
+    body = {"error": code, "error_message": message}
+    return respond([body] if wrapped else body, status)

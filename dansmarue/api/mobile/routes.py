@@ -1,0 +1,89 @@
+"""The DansMaRue mobile apps' API, unchanged for them: /rest/signalement/api(/photo)."""
+from flask import request
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields
+
+from dansmarue.api.mobile import handlers, protocol
+from dansmarue.api.security import current_user
+from dansmarue.errors import DomainError
+from dansmarue.models import db
+from dansmarue.services import photo_uploads, storage
+
+blp = Blueprint("mobile", __name__, url_prefix="/rest/signalement",
+                description="API des applications mobiles DansMaRue (jsonStream)")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024  # the real server's request limit
+
+
+class RpcForm(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    jsonStream = fields.String(load_default=None, metadata={
+        "description": 'Tableau JSON d\'un objet, ex. [{"request":"getCategories","curVersion":3}]'})
+
+
+class PhotoHeaders(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    incident_id = fields.String(data_key="incident-id", load_default=None)
+    type = fields.String(load_default=None, metadata={"description": "close, far ou done"})
+    udid = fields.String(load_default=None)
+    guid = fields.String(load_default=None)
+
+
+@blp.route("/api", methods=["POST"])
+@blp.arguments(RpcForm, location="form")
+def rpc(form):
+    """One request per call; answers [{"request", "answer": {"status": 0, …}}]."""
+    try:
+        req = protocol.parse(form["jsonStream"])
+    except protocol.MobileError as exc:
+        return protocol.error(exc.code, exc.message, wrapped=False)
+    name = req["request"]
+    handler = handlers.HANDLERS.get(name)
+    if handler is None:
+        return protocol.error(protocol.BAD_JSON, f"Requête inconnue : {name}.", wrapped=False)
+    user = current_user()
+    ctx = handlers.Context(staff=bool(user and user.role != "resident"),
+                           client_address=request.remote_addr)
+    try:
+        payload = handler(req, ctx)
+        db.session.commit()
+    except protocol.MobileError as exc:
+        db.session.rollback()
+        return protocol.error(exc.code, exc.message)
+    except DomainError as exc:
+        db.session.rollback()
+        return protocol.error(protocol.code_for(exc), exc.detail)
+    return protocol.answer(name, payload)
+
+
+@blp.route("/api/photo", methods=["POST"])
+@blp.arguments(PhotoHeaders, location="headers")
+def photo(headers):
+    """Raw image body; headers incident-id, type (close|far|done), udid (must be the reporter's)."""
+    if (request.content_length or 0) > MAX_PHOTO_BYTES:
+        return protocol.error(protocol.BAD_PICTURE, "Photo trop volumineuse (10 Mo au plus).",
+                              wrapped=False, status=413)
+    data = request.get_data(cache=False)
+    if len(data) > MAX_PHOTO_BYTES:
+        return protocol.error(protocol.BAD_PICTURE, "Photo trop volumineuse (10 Mo au plus).",
+                              wrapped=False, status=413)
+    raw_id = (headers["incident_id"] or "").strip()
+    if not raw_id.isdigit():
+        return protocol.error(protocol.EMPTY_INCIDENT_ID, "En-tête incident-id manquant.",
+                              wrapped=False, status=400)
+    try:
+        saved, stale = photo_uploads.attach_photo(
+            int(raw_id), (headers["type"] or "").strip().lower(), data,
+            udid=headers["udid"], guid=headers["guid"])
+        db.session.commit()
+    except DomainError as exc:
+        db.session.rollback()
+        status = {404: 404, 403: 403}.get(exc.status, 400)
+        return protocol.error(protocol.code_for(exc), exc.detail, wrapped=False, status=status)
+    for key in stale:  # the replaced photo's files, once the new one is committed
+        storage.delete(key)
+    return protocol.respond({"request": "photo",
+                             "answer": {"status": 0, "id": saved.id, "type": saved.view}})
