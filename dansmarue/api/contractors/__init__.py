@@ -1,0 +1,1 @@
+"""Contractor callbacks: status changes reported by third-party contractors."""

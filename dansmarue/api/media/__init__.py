@@ -1,0 +1,1 @@
+"""Photo serving through unguessable keyed URLs."""

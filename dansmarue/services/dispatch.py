@@ -1,0 +1,164 @@
+"""How a new report leaves its initial state (real state 19 "Vérification prestataire").
+
+initial → verification, then, by the report's unit:
+- a contractor web hook: POST the report (JSON, HMAC-signed) → transferred
+  on 2xx, send_failed otherwise (retried hourly by the scheduler);
+- a contractor "sans WS" → transferred;
+- otherwise → new, or to_process for categories that skip qualification
+  (bulky items, real `etatCreationEncombrant=8`).
+Every step goes through `history.change_state` with the action codes of
+`workflow.transitions` (real action ids kept in the event's data).
+"""
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import requests
+from flask import current_app
+from sqlalchemy import select
+
+from dansmarue.models import Photo, Report, utcnow
+from dansmarue.extensions import db
+from dansmarue.services import history
+from dansmarue.workflow.transitions import TRANSITIONS
+
+log = logging.getLogger(__name__)
+
+SYSTEM = "Système"
+PARIS = ZoneInfo("Europe/Paris")
+SIGNATURE_HEADER = "X-DansMaRue-Signature"
+DELIVERY_HEADER = "X-DansMaRue-Delivery"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    url: str
+    secret: str | None
+    body: bytes
+    delivery_id: str
+
+
+def _change(report: Report, to_state: str, action: str, **fields):
+    """A system transition of the workflow table (code, target, real action id)."""
+    transition = TRANSITIONS[action]
+    assert transition.to_state == to_state and report.state in transition.sources, action
+    data = {"action_id": transition.real_id(report.state), **fields.pop("data", {})}
+    return history.change_state(report, to_state, action, actor_label=SYSTEM, data=data,
+                                **fields)
+
+
+def _locked(report_id: int) -> Report | None:
+    return db.session.scalar(
+        select(Report).where(Report.id == report_id).with_for_update(of=Report))
+
+
+def start(report_id: int) -> Delivery | None:
+    """First phase, under the report's row lock; commits.
+
+    Returns the web-hook delivery still to make, or None when the report is
+    settled (or was not in initial/verification: nothing to do).
+    """
+    report = _locked(report_id)
+    if report is None or report.state not in ("initial", "verification"):
+        db.session.rollback()
+        return None
+    if report.state == "initial":
+        _change(report, "verification", "create")
+    unit = report.unit
+    delivery = None
+    if unit is not None and unit.webhook_url:
+        delivery = _delivery(report, unit)
+    elif unit is not None and unit.contractor_without_ws:
+        _change(report, "transferred", "send_to_contractor")
+    elif report.category.skip_qualification:
+        _change(report, "to_process", "route_to_process")
+    else:
+        _change(report, "new", "route_to_unit")
+    db.session.commit()
+    return delivery
+
+
+def post(delivery: Delivery) -> tuple[bool, str]:
+    """Second phase, without any lock held: the HTTP call itself."""
+    headers = {"Content-Type": "application/json", DELIVERY_HEADER: delivery.delivery_id}
+    if delivery.secret:
+        digest = hmac.new(delivery.secret.encode(), delivery.body, hashlib.sha256).hexdigest()
+        headers[SIGNATURE_HEADER] = f"sha256={digest}"
+    timeout = current_app.config.get("WEBHOOK_TIMEOUT", 10)
+    try:
+        response = requests.post(delivery.url, data=delivery.body, headers=headers,
+                                 timeout=timeout)
+    except requests.RequestException as exc:
+        return False, f"{type(exc).__name__}: {exc}"[:500]
+    if 200 <= response.status_code < 300:
+        return True, f"HTTP {response.status_code}"
+    return False, f"HTTP {response.status_code}"
+
+
+def finish(report_id: int, ok: bool, outcome: str) -> str | None:
+    """Third phase: record the outcome if the report still waits for it."""
+    report = _locked(report_id)
+    if report is None or report.state != "verification":
+        db.session.rollback()
+        return None
+    if ok:
+        _change(report, "transferred", "send_to_contractor", data={"result": outcome})
+    else:
+        _change(report, "send_failed", "send_failed", comment=outcome,
+                data={"result": outcome})
+    db.session.commit()
+    return report.state
+
+
+def retry_failed(report_id: int) -> bool:
+    """send_failed → verification (real action 85); the caller queues the dispatch."""
+    report = _locked(report_id)
+    if report is None or report.state != "send_failed":
+        return False
+    _change(report, "verification", "retry_send")
+    return True
+
+
+def photo_url(photo: Photo, variant: str = "display") -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/media/photos/{photo.access_key}/{variant}"
+
+
+def callback_url(report: Report) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/api/v1/contractors/callback/{report.reference}"
+
+
+def payload(report: Report) -> dict:
+    """The real `addAnomalie` message, with photo links instead of base64."""
+    created = report.created_at.astimezone(PARIS)
+    photos = [p for p in report.photos if p.status != "purged" and p.view != "done"]
+    return {
+        "request": "addAnomalie",
+        "anomalie": {
+            "id": report.id,
+            "reference": report.reference,
+            "date_creation": created.date().isoformat(),
+            "heure_creation": created.strftime("%H:%M"),
+            "commentaire": report.description,
+            "type": report.category.label,
+            "type_id": report.category_id,
+            "priorite": report.priority,
+            "adresse": report.address,
+            "lat": report.latitude,
+            "lng": report.longitude,
+            "token": report.token,
+            "callback_url": callback_url(report),
+            "photos": [{"id_photo": p.id, "vue_photo": p.view, "lien_photo": photo_url(p)}
+                       for p in photos],
+        },
+    }
+
+
+def _delivery(report: Report, unit) -> Delivery:
+    body = json.dumps(payload(report), ensure_ascii=False, separators=(",", ":")).encode()
+    delivery_id = f"{report.reference}-{int(utcnow().timestamp())}"
+    return Delivery(unit.webhook_url, unit.webhook_secret, body, delivery_id)

@@ -1,0 +1,81 @@
+"""Outbox → relay → RQ → runner: delivery, re-relay, retries, dead letters, replay."""
+from rq import Queue
+from sqlalchemy import select
+
+from dansmarue.models import NotificationLog, OutboxJob, Report
+from dansmarue.services import jobs_admin, outbox
+from tests.workers.conftest import free_port, new_report, outbox_rows, run_burst
+from workers.queues import queue_name
+from workers.relay import relay_pending
+
+
+def test_intake_jobs_are_relayed_and_run_once(ctx, redis_conn, smtp):
+    report = new_report(ctx, reporter_email="alice@example.org")
+    assert {r.status for r in outbox_rows(ctx)} == {"pending"}
+
+    assert relay_pending() == 3  # dispatch, acknowledgement, unit mailbox
+    assert {r.status for r in outbox_rows(ctx)} == {"enqueued"}
+    run_burst(redis_conn)
+
+    rows = outbox_rows(ctx)
+    assert {r.status for r in rows} == {"done"} and {r.attempts for r in rows} == {1}
+    assert ctx.get(Report, report.id).state == "new"
+    assert len(smtp.to("alice@example.org")) == 1
+
+
+def test_relaying_twice_does_not_queue_twice(ctx, redis_conn):
+    new_report(ctx)
+    assert relay_pending() == 2
+    rows = outbox_rows(ctx)
+    for row in rows:  # as if the relay crashed before marking them enqueued
+        row.status = "pending"
+    ctx.commit()
+    assert relay_pending() == 2
+    queued = sum(Queue(queue_name(r.queue), connection=redis_conn).count for r in
+                 {r.queue: r for r in rows}.values())
+    assert queued == 2
+
+
+def test_failing_job_retries_then_dies_then_replays(ctx, redis_conn, app, smtp, monkeypatch):
+    report = new_report(ctx, reporter_email="bob@example.org")
+    ack = outbox_rows(ctx, "workers.jobs.notify.send_acknowledgement")[0]
+    live_port = app.config["SMTP_PORT"]
+    monkeypatch.setitem(app.config, "SMTP_PORT", free_port())  # nothing listens there
+
+    relay_pending()
+    run_burst(redis_conn)  # immediate retries (interval 0): 3 attempts in one burst
+
+    ctx.expire_all()
+    assert (ack.status, ack.attempts) == ("dead", 3)
+    assert "ConnectionRefusedError" in ack.last_error
+    unit_mail = outbox_rows(ctx, "workers.jobs.notify.notify_unit_new_report")[0]
+    assert {row.id for row in jobs_admin.dead_jobs()} == {ack.id, unit_mail.id}
+    status = jobs_admin.status()
+    assert status["outbox"]["dead"] == 2
+    assert status["queues"][queue_name("mail")]["failed"] == 2
+    assert ctx.scalar(select(NotificationLog).where(NotificationLog.report_id == report.id,
+                                                    NotificationLog.dedup_key.like("ack:%"))) is None
+
+    monkeypatch.setitem(app.config, "SMTP_PORT", live_port)
+    assert jobs_admin.replay([ack.id]) == 1
+    assert jobs_admin.status()["queues"][queue_name("mail")]["failed"] == 1
+    assert jobs_admin.replay() == 1  # --all: the unit mail
+    assert jobs_admin.status()["queues"][queue_name("mail")]["failed"] == 0
+    relay_pending()
+    run_burst(redis_conn)
+    ctx.expire_all()
+    assert (ack.status, ack.attempts) == ("done", 1)
+    assert (unit_mail.status, unit_mail.attempts) == ("done", 1)
+    assert len(smtp.to("bob@example.org")) == 1
+    assert len(smtp.messages) == 2
+
+
+def test_unknown_job_function_is_refused_by_the_runner(ctx, redis_conn):
+    outbox.add_job("os.system", "echo pwned")
+    outbox.add_job("workers.jobs.nope.missing", 1)
+    ctx.commit()
+    relay_pending()
+    run_burst(redis_conn)
+    rows = outbox_rows(ctx)
+    assert {r.status for r in rows} == {"dead"}
+    assert "not a job function" in rows[0].last_error

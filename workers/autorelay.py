@@ -1,0 +1,63 @@
+"""Best-effort relay right after a commit that wrote outbox rows.
+
+Listed in `dansmarue.subscribers.MODULES`. When OUTBOX_AUTO_RELAY is on, a
+commit that inserted outbox rows relays pending rows at once (own session,
+own connection), so jobs start within milliseconds instead of at the next
+scheduler tick. Failures are logged and swallowed: the scheduler catches up.
+After a Redis failure, auto-relay pauses a few seconds, so that requests
+are not slowed down by connect timeouts while Redis is away.
+"""
+import logging
+import time
+
+from flask import current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from dansmarue.models import OutboxJob, db
+
+log = logging.getLogger(__name__)
+
+_FLAG = "dansmarue.outbox_written"
+PAUSE_AFTER_FAILURE = 5.0  # seconds
+_paused_until = 0.0
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_outbox_insert(state) -> None:
+    if state.is_insert and state.bind_mapper is not None \
+            and state.bind_mapper.class_ is OutboxJob:
+        state.session.info[_FLAG] = True
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session: Session, previous_transaction) -> None:
+    session.info.pop(_FLAG, None)
+
+
+@event.listens_for(Session, "after_commit")
+def _relay_after_commit(session: Session) -> None:
+    if not session.info.pop(_FLAG, False):
+        return
+    if not has_app_context() or not current_app.config.get("OUTBOX_AUTO_RELAY"):
+        return
+    relay_now()
+
+
+def relay_now() -> int:
+    """Relay pending rows in a separate session; never raises."""
+    global _paused_until
+    if time.monotonic() < _paused_until:
+        return 0
+    from redis.exceptions import RedisError
+
+    from workers.relay import relay_pending
+
+    try:
+        with Session(bind=db.engine) as session:
+            return relay_pending(limit=100, session=session, swallow=False)
+    except RedisError:
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+    except Exception:  # the request already succeeded; the scheduler will relay
+        log.warning("auto-relay failed; the scheduler will relay", exc_info=True)
+    return 0

@@ -1,0 +1,1 @@
+"""Job functions: module-level functions of ids, idempotent, enqueued via the outbox."""

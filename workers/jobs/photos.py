@@ -1,0 +1,43 @@
+"""Photo processing: safe decode, metadata-free derivatives, perceptual hash."""
+import logging
+
+from dansmarue.media.imaging import ImageRejected, process_photo as build_derivatives
+from dansmarue.models import Photo, db, utcnow
+from dansmarue.services import photo_files, storage
+
+log = logging.getLogger(__name__)
+
+
+def process_photo(photo_id: int) -> str:
+    """Build the display (800 px) and thumbnail (100 px) JPEGs of a photo.
+
+    Idempotent: a photo already ready, failed or purged is left alone, and the
+    derivative keys derive from the photo's random access key, so a re-run
+    overwrites the same files. A refused image is marked failed and nothing
+    is written.
+    """
+    photo = db.session.get(Photo, photo_id, with_for_update=True)
+    if photo is None or photo.status != "pending":
+        db.session.rollback()
+        return "skipped"
+    try:
+        with open(storage.path_of(photo.storage_key), "rb") as handle:
+            data = handle.read()
+        result = build_derivatives(data)
+    except (ImageRejected, FileNotFoundError) as exc:
+        code = getattr(exc, "code", "missing_file")
+        log.warning("photo %s refused: %s", photo_id, exc)
+        photo.status = "failed"
+        photo.processed_at = utcnow()
+        db.session.commit()
+        return f"failed: {code}"
+    display_key, thumb_key = photo_files.derived_keys(photo.access_key)
+    storage.write(display_key, result.display_jpeg)
+    storage.write(thumb_key, result.thumb_jpeg)
+    photo.display_key, photo.thumb_key = display_key, thumb_key
+    photo.width, photo.height = result.source_width, result.source_height
+    photo.phash = result.phash
+    photo.status = "ready"
+    photo.processed_at = utcnow()
+    db.session.commit()
+    return "ready"

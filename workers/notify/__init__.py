@@ -1,0 +1,1 @@
+"""Notification channels (e-mail, push web hook) and once-only delivery."""

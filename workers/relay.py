@@ -1,0 +1,130 @@
+"""The outbox relay: pending rows → RQ jobs, in batches, never losing one.
+
+Rows are claimed with ``SELECT … FOR UPDATE SKIP LOCKED`` so several relays
+(scheduler, request hooks) never enqueue the same row at once. The rows are
+marked ``enqueued`` only after Redis accepted the whole batch: if Redis is
+down the transaction rolls back and the rows simply stay ``pending``.
+RQ job ids derive from the outbox id, and a job already waiting in Redis is
+not pushed again, so relaying a row twice is harmless.
+"""
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.job import Job, JobStatus
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dansmarue.models import OutboxJob, db, utcnow
+from workers.queues import (
+    FAILURE_TTL, RESULT_TTL, get_queue, redis_connection, retry_policy, rq_job_id,
+)
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+JOB_TIMEOUT = 300
+# An `enqueued` row whose RQ job vanished (Redis flushed, restored) is re-relayed.
+LOST_AFTER = timedelta(minutes=15)
+_WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def relay_outbox() -> int:
+    """Scheduler entry: relay every due pending row, then recover lost ones."""
+    total = 0
+    while True:
+        count = relay_pending()
+        total += count
+        if count < BATCH_SIZE:
+            break
+    recover_lost()
+    return total
+
+
+def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
+                  connection: Redis | None = None, swallow: bool = True) -> int:
+    """Enqueue up to `limit` due pending rows; returns how many were relayed.
+
+    Redis errors are logged (raised if not `swallow`): the rows stay pending.
+    """
+    session = session or db.session
+    rows = session.scalars(
+        select(OutboxJob)
+        .where(OutboxJob.status == "pending", OutboxJob.available_at <= utcnow())
+        .order_by(OutboxJob.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
+        session.rollback()
+        return 0
+    try:
+        _enqueue(rows, connection or redis_connection())
+    except RedisError as exc:
+        session.rollback()
+        log.warning("outbox relay: Redis unavailable, %d job(s) stay pending (%s)",
+                    len(rows), exc)
+        if not swallow:
+            raise
+        return 0
+    now = utcnow()
+    for row in rows:
+        row.status = "enqueued"
+        row.enqueued_at = now
+    session.commit()
+    return len(rows)
+
+
+def _enqueue(rows: list[OutboxJob], connection: Redis) -> None:
+    """One pipeline for the whole batch (`enqueue_many`), grouped by queue."""
+    existing = Job.fetch_many([rq_job_id(row.id) for row in rows], connection=connection)
+    retry = retry_policy()
+    by_queue: dict[str, list] = defaultdict(list)
+    for row, job in zip(rows, existing):
+        if job is not None:
+            if job.get_status(refresh=False) in _WAITING:
+                continue  # already on its way: a re-relay must not run it twice
+            job.delete()  # a finished/failed leftover (replay): start afresh
+        by_queue[row.queue].append(Queue.prepare_data(
+            "workers.runner.run_outbox_job", args=(row.id,), job_id=rq_job_id(row.id),
+            timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
+            retry=retry, description=f"{row.func}{tuple(row.args or ())}",
+        ))
+    if not by_queue:
+        return
+    with connection.pipeline() as pipe:
+        for name, datas in by_queue.items():
+            get_queue(name, connection).enqueue_many(datas, pipeline=pipe)
+        pipe.execute()
+
+
+def recover_lost(*, session: Session | None = None, connection: Redis | None = None) -> int:
+    """Put back to pending the enqueued rows whose RQ job no longer exists."""
+    session = session or db.session
+    rows = session.scalars(
+        select(OutboxJob)
+        .where(OutboxJob.status.in_(("enqueued", "failed")),
+               OutboxJob.enqueued_at < utcnow() - LOST_AFTER)
+        .order_by(OutboxJob.id).limit(BATCH_SIZE)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
+        session.rollback()
+        return 0
+    try:
+        jobs = Job.fetch_many([rq_job_id(r.id) for r in rows],
+                              connection=connection or redis_connection())
+    except RedisError:
+        session.rollback()
+        return 0
+    lost = [row for row, job in zip(rows, jobs) if job is None]
+    for row in lost:
+        row.status = "pending"
+        row.available_at = utcnow()
+    session.commit()
+    if lost:
+        log.warning("outbox relay: %d enqueued job(s) lost by Redis, re-relayed", len(lost))
+    return len(lost)

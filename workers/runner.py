@@ -1,0 +1,100 @@
+"""The wrapper every outbox job runs in (inside an RQ worker).
+
+It builds the app once per process, runs the job function inside an app
+context, and keeps the outbox row's status in step: ``done`` on success,
+``failed`` while RQ retries with backoff, ``dead`` after the last attempt
+(listed by ``flask jobs dead``, replayed by ``flask jobs replay``).
+"""
+import importlib
+import logging
+import os
+import traceback
+from contextlib import contextmanager
+
+from flask import has_app_context
+
+from dansmarue.models import OutboxJob, db, utcnow
+from workers.app import get_app
+from workers.queues import max_attempts
+
+log = logging.getLogger(__name__)
+
+ALLOWED_PREFIXES = ("workers.jobs.", "workers.relay.")
+_pid = os.getpid()
+
+
+def resolve(path: str):
+    """The function at a dotted path; only job modules may be named."""
+    if not path.startswith(ALLOWED_PREFIXES):
+        raise ValueError(f"not a job function: {path}")
+    module_name, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module_name), name)
+
+
+@contextmanager
+def app_context():
+    """Reuse an active context (tests, SimpleWorker in-process), else push one."""
+    global _pid
+    if has_app_context():
+        yield
+        return
+    app = get_app()
+    with app.app_context():
+        if _pid != os.getpid():
+            # A forked work horse must not reuse the parent's pooled sockets.
+            db.engine.dispose(close=False)
+            _pid = os.getpid()
+        try:
+            yield
+        finally:
+            db.session.remove()
+
+
+def run_outbox_job(outbox_id: int):
+    """Run the outbox row's function once; skip it if already done or dead."""
+    with app_context():
+        row = db.session.get(OutboxJob, outbox_id)
+        if row is None:
+            log.warning("outbox job %s no longer exists", outbox_id)
+            return "missing"
+        if row.status in ("done", "dead"):
+            db.session.rollback()
+            return f"skipped: {row.status}"
+        func, args = row.func, list(row.args or [])
+        row.attempts += 1
+        attempts = row.attempts
+        db.session.commit()
+        try:
+            result = resolve(func)(*args)
+        except Exception as exc:
+            db.session.rollback()
+            _finish(outbox_id, "dead" if attempts >= max_attempts() else "failed",
+                    _describe(exc))
+            raise
+        _finish(outbox_id, "done", None)
+        return result if isinstance(result, (str, int, float, bool, type(None))) else str(result)
+
+
+def run_scheduled(path: str):
+    """Run a periodic job function (enqueued by the scheduler) in an app context."""
+    with app_context():
+        result = resolve(path)()
+        return result if isinstance(result, (str, int, float, bool, type(None))) else str(result)
+
+
+def _finish(outbox_id: int, status: str, error: str | None) -> None:
+    row = db.session.get(OutboxJob, outbox_id)
+    if row is None:
+        return
+    row.status = status
+    row.last_error = error
+    row.finished_at = utcnow() if status in ("done", "dead") else None
+    db.session.commit()
+    if status == "dead":
+        log.error("outbox job %s (%s) is dead after %s attempts: %s",
+                  outbox_id, row.func, row.attempts, error)
+
+
+def _describe(exc: BaseException) -> str:
+    text = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return text[-2000:]

@@ -1,0 +1,133 @@
+"""Scheduler process: ``python -m workers.scheduler [--once]``.
+
+Runs the entries of `workers.schedule.SCHEDULE`; see that module for the
+rules. Ctrl-C / SIGTERM stop it between two ticks.
+"""
+import argparse
+import importlib
+import logging
+import signal
+import socket
+import sys
+import threading
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue
+
+from workers.app import get_app
+from workers.queues import get_queue, redis_connection
+from workers.schedule import SCHEDULE
+
+log = logging.getLogger("workers.scheduler")
+PARIS = ZoneInfo("Europe/Paris")
+LOCK_PREFIX = "dansmarue:schedule"
+TICK = 1.0
+
+
+def slot_of(entry: dict, now: float) -> str | None:
+    """The entry's current slot, or None if it is not due yet today."""
+    if "every" in entry:
+        return str(int(now // entry["every"]))
+    local = datetime.fromtimestamp(now, PARIS)
+    hour, minute = (int(part) for part in entry["daily_at"].split(":"))
+    if (local.hour, local.minute) < (hour, minute):
+        return None
+    return local.date().isoformat()
+
+
+def lock_ttl(entry: dict) -> int:
+    return max(2 * entry["every"], 10) if "every" in entry else 2 * 86400
+
+
+def available(path: str) -> bool:
+    """Whether the job function exists (a missing one is skipped, not fatal)."""
+    module_name, _, name = path.rpartition(".")
+    try:
+        return callable(getattr(importlib.import_module(module_name), name, None))
+    except ImportError:
+        return False
+
+
+class Scheduler:
+    def __init__(self, connection: Redis, schedule: list[dict] = SCHEDULE):
+        self.connection = connection
+        self.schedule = schedule
+        self.owner = f"{socket.gethostname()}:{id(self)}"
+        self.done: dict[str, str] = {}  # entry id -> last slot handled here
+        self.missing_logged: set[str] = set()
+
+    def tick(self, now: float | None = None) -> list[str]:
+        """Run or enqueue every entry whose slot is new; returns the ids run."""
+        now = time.time() if now is None else now
+        ran = []
+        for entry in self.schedule:
+            slot = slot_of(entry, now)
+            if slot is None or self.done.get(entry["id"]) == slot:
+                continue
+            if not available(entry["func"]):
+                if entry["id"] not in self.missing_logged:
+                    log.warning("schedule %s: %s is not available yet, skipped",
+                                entry["id"], entry["func"])
+                    self.missing_logged.add(entry["id"])
+                continue
+            try:
+                if self._claim(entry, slot):
+                    self._run(entry, slot)
+                    ran.append(entry["id"])
+                self.done[entry["id"]] = slot
+            except RedisError as exc:
+                log.warning("schedule %s: Redis unavailable (%s), retried next tick",
+                            entry["id"], exc)
+                break
+            except Exception:
+                log.exception("schedule %s failed", entry["id"])
+                self.done[entry["id"]] = slot
+        return ran
+
+    def _claim(self, entry: dict, slot: str) -> bool:
+        key = f"{LOCK_PREFIX}:{entry['id']}:{slot}"
+        return bool(self.connection.set(key, self.owner, nx=True, ex=lock_ttl(entry)))
+
+    def _run(self, entry: dict, slot: str) -> None:
+        if entry.get("inline"):
+            from workers.runner import run_scheduled
+
+            run_scheduled(entry["func"])
+            return
+        queue: Queue = get_queue("maintenance", self.connection)
+        queue.enqueue("workers.runner.run_scheduled", entry["func"],
+                      job_id=f"schedule-{entry['id']}-{slot}", job_timeout=1800,
+                      result_ttl=86400, failure_ttl=7 * 86400,
+                      description=f"schedule {entry['id']} ({slot})")
+        log.info("schedule %s: enqueued slot %s", entry["id"], slot)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workers.scheduler")
+    parser.add_argument("--once", action="store_true", help="one tick, then exit")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = get_app()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with app.app_context():
+        scheduler = Scheduler(redis_connection())
+        log.info("scheduler started with %d entries", len(scheduler.schedule))
+        while not stop.is_set():
+            scheduler.tick()
+            if args.once:
+                break
+            stop.wait(TICK)
+    log.info("scheduler stopped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""RQ worker entry point: ``python -m workers.worker [--burst] [--simple]``.
+
+The app is built and the mappers configured once, before RQ forks a work
+horse per job, so each job starts with warm imports. SIGINT/SIGTERM make RQ
+finish the current job and exit (a second signal stops at once).
+"""
+import argparse
+import logging
+import sys
+
+from rq import SimpleWorker, Worker
+
+from dansmarue.models import db
+from workers.app import get_app
+from workers.queues import QUEUES, all_queues, get_queue, redis_connection
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m workers.worker")
+    parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
+    parser.add_argument("--simple", action="store_true",
+                        help="run jobs in this process (no fork per job)")
+    parser.add_argument("--queues", nargs="*", choices=QUEUES, help="default: all")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app = get_app()
+    with app.app_context():
+        connection = redis_connection()
+        # No pooled DB connection may cross the fork into work horses.
+        db.engine.dispose()
+    queues = ([get_queue(name, connection) for name in args.queues]
+              if args.queues else all_queues(connection))
+    worker_class = SimpleWorker if args.simple else Worker
+    worker = worker_class(queues, connection=connection)
+    worker.work(burst=args.burst, with_scheduler=True, logging_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
