@@ -1,0 +1,1 @@
+"""Administration of the agents' catalogues (admin role)."""

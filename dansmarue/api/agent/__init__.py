@@ -1,0 +1,1 @@
+"""Agents' back office: work queue, report view, workflow actions, mass actions."""

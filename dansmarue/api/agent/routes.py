@@ -1,0 +1,91 @@
+"""/api/v1/agent: the work queue, a report, its actions, mass actions."""
+from flask import jsonify, request
+from flask_smorest import Blueprint
+
+from dansmarue.api.agent.schemas import (
+    ActionParamsSchema, CatalogueEntrySchema, MassActionSchema, MassResultSchema,
+    QueuePageSchema, QueueQuerySchema, ReportDetailSchema,
+)
+from dansmarue.api.conditional import etag, required_version
+from dansmarue.api.security import auth_required, current_user, document_on
+from dansmarue.extensions import db
+from dansmarue.services import agent_catalogues, agent_queue, report_views, workflow
+from dansmarue.workflow.transitions import STAFF
+
+blp = Blueprint("agent", __name__, url_prefix="/api/v1/agent",
+                description="Back office des agents : file de travail et workflow")
+document_on(blp)
+GEOJSON = "application/geo+json"
+
+
+@blp.route("/reports")
+@blp.arguments(QueueQuerySchema, location="query")
+@blp.response(200, QueuePageSchema)
+@auth_required(*STAFF)
+def list_reports(args):
+    """Reports in my scope, by due date; GeoJSON with `Accept: application/geo+json`."""
+    items, next_cursor = agent_queue.work_queue(current_user(), **args)
+    if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
+        response = jsonify(report_views.geojson(items, next_cursor))
+        response.mimetype = GEOJSON
+        return response
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.route("/reports/<reference>")
+@blp.response(200, ReportDetailSchema)
+@auth_required(*STAFF)
+def get_report(reference):
+    """Full view of a report, with its `ETag` (the version to send in If-Match)."""
+    user = current_user()
+    report = agent_queue.find_in_scope(user, reference)
+    return agent_queue.agent_view(report, user), {"ETag": etag(report.version)}
+
+
+@blp.route("/reports/<reference>/actions/<action>", methods=["POST"])
+@blp.arguments(ActionParamsSchema)
+@blp.response(200, ReportDetailSchema)
+@blp.alt_response(409, description="Action impossible dans cet état (voir `allowed`)")
+@blp.alt_response(412, description="Version périmée")
+@blp.alt_response(428, description="If-Match manquant")
+@auth_required(*STAFF)
+def act(params, reference, action):
+    """Run one workflow action; requires `If-Match: "<version>"`."""
+    user = current_user()
+    report = agent_queue.find_in_scope(user, reference)
+    version = required_version()
+    report = workflow.perform(report.id, action, user, expected_version=version, **params)
+    db.session.commit()
+    return agent_queue.agent_view(report, user), {"ETag": etag(report.version)}
+
+
+@blp.route("/reports/mass-actions", methods=["POST"])
+@blp.arguments(MassActionSchema)
+@blp.response(200, MassResultSchema)
+@auth_required(*STAFF)
+def mass_action(body):
+    """One action on up to 500 reports, each on its own; a result per report."""
+    user = current_user()
+    ids = agent_queue.ids_in_scope(user, body["references"])
+    results = workflow.perform_many(ids, body["action"], user, **body["params"])
+    succeeded = sum(1 for r in results if r["ok"])
+    return {"action": body["action"], "total": len(results), "succeeded": succeeded,
+            "failed": len(results) - succeeded, "results": results}
+
+
+@blp.route("/reports/<reference>/done-messages")
+@blp.response(200, CatalogueEntrySchema(many=True))
+@auth_required(*STAFF)
+def done_messages(reference):
+    """Service-done messages offered for this report's category."""
+    report = agent_queue.find_in_scope(current_user(), reference)
+    return agent_catalogues.list_items("message", active_only=True,
+                                       category_id=report.category_id)
+
+
+@blp.route("/rejection-reasons")
+@blp.response(200, CatalogueEntrySchema(many=True))
+@auth_required(*STAFF)
+def rejection_reasons():
+    """Active rejection reasons."""
+    return agent_catalogues.list_items("reason", active_only=True)

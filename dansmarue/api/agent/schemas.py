@@ -1,0 +1,117 @@
+import base64
+import binascii
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from dansmarue.workflow.states import STATE_CODES
+from dansmarue.workflow.transitions import MASS_ACTIONS
+
+
+class Base64Bytes(fields.Field):
+    """A file sent inside JSON as base64 (the "done" photo)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ValidationError("Chaîne base64 attendue.")
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValidationError("Base64 invalide.") from None
+
+
+class QueueQuerySchema(Schema):
+    state = fields.List(fields.String(validate=validate.OneOf(STATE_CODES)))
+    category_id = fields.List(fields.Integer())
+    unit_id = fields.Integer()
+    district = fields.Integer(validate=validate.Range(1, 20))
+    overdue = fields.Boolean()
+    due_before = fields.AwareDateTime(default_timezone=None)
+    q = fields.String(validate=validate.Length(min=1, max=200))
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+
+
+class ActionParamsSchema(Schema):
+    """Every action parameter; each action accepts only its own (else 422)."""
+
+    date = fields.Date(metadata={"description": "schedule, reschedule (not in the past)"})
+    message_id = fields.Integer(metadata={"description": "done: catalogue message"})
+    message = fields.String(validate=validate.Length(max=4000))
+    photo = Base64Bytes(metadata={"description": "done: base64 JPEG/PNG/HEIC"})
+    reason_id = fields.Integer(metadata={"description": "reject: catalogue reason"})
+    reason = fields.String(validate=validate.Length(max=1000))
+    duplicate_of = fields.String(metadata={"description": "mark_duplicate: reference"})
+    category_id = fields.Integer(metadata={"description": "requalify"})
+    latitude = fields.Float(validate=validate.Range(-90, 90))
+    longitude = fields.Float(validate=validate.Range(-180, 180))
+    address = fields.String(validate=validate.Length(max=300))
+    third_party = fields.String(validate=validate.Length(max=200))
+    comment = fields.String(validate=validate.Length(max=4000))
+
+
+class MassActionSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(MASS_ACTIONS))
+    references = fields.List(fields.String(validate=validate.Length(1, 16)), required=True,
+                             validate=validate.Length(1, 500))
+    params = fields.Nested(ActionParamsSchema, load_default=dict)
+
+
+class ReportSummarySchema(Schema):
+    reference = fields.String()
+    state = fields.String()
+    state_label = fields.String()
+    category = fields.Dict()
+    priority = fields.Integer()
+    address = fields.String(allow_none=True)
+    latitude = fields.Float()
+    longitude = fields.Float()
+    district = fields.Integer()
+    unit = fields.Dict()
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Boolean()
+    scheduled_for = fields.Date(allow_none=True)
+    version = fields.Integer()
+
+
+class QueuePageSchema(Schema):
+    items = fields.List(fields.Nested(ReportSummarySchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class ReportDetailSchema(ReportSummarySchema):
+    priority_label = fields.String(allow_none=True)
+    public_state = fields.String()
+    description = fields.String(allow_none=True)
+    address_precision = fields.String(allow_none=True)
+    direction_id = fields.Integer()
+    sector_id = fields.Integer(allow_none=True)
+    special_perimeter_id = fields.Integer(allow_none=True)
+    reporter = fields.Dict()
+    acknowledged_at = fields.DateTime(allow_none=True)
+    ack_due_at = fields.DateTime(allow_none=True)
+    resolved_at = fields.String(allow_none=True)
+    closed_at = fields.DateTime(allow_none=True)
+    duplicate_of = fields.String(allow_none=True)
+    followers = fields.Integer()
+    congratulations = fields.Integer()
+    photos = fields.List(fields.Dict())
+    history = fields.List(fields.Dict(), metadata={"description": "public history"})
+    events = fields.List(fields.Dict(), metadata={"description": "full history"})
+    allowed_actions = fields.List(fields.String())
+
+
+class MassResultSchema(Schema):
+    action = fields.String()
+    total = fields.Integer()
+    succeeded = fields.Integer()
+    failed = fields.Integer()
+    results = fields.List(fields.Dict())
+
+
+class CatalogueEntrySchema(Schema):
+    id = fields.Integer()
+    label = fields.String()
+    title = fields.String()
+    message = fields.String()
+    category_id = fields.Integer(allow_none=True)

@@ -1,0 +1,1 @@
+"""Residents declare their own report resolved (real `incidentResolved`)."""
