@@ -5,6 +5,7 @@ Each function returns Markup for an inline `<svg role="img">` with a
 Every text is escaped. Colours are distinguishable without colour vision too:
 stacked segments are ordered and labelled, lines differ by dash and marker.
 """
+import math
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -38,15 +39,29 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def nice_max(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 2.5, 5 × 10^n)."""
+def axis(value: float, max_ticks: int = 5, integer: bool = True) -> tuple[float, float]:
+    """(maximum, step) of a round axis covering `value` in at most `max_ticks` steps
+    of 1, 2, 2.5 or 5 × 10^n (integers only when counting)."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1) if value >= 1 else 1
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+        return 1.0, 1.0 if integer else 0.25
+    magnitude = 10.0 ** math.floor(math.log10(value / max_ticks))
+    if integer:
+        magnitude = max(magnitude, 1.0)
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if integer and (step < 1 or step != int(step)):
+            continue
+        if math.ceil(value / step - 1e-9) <= max_ticks:
+            return math.ceil(value / step - 1e-9) * step, step
+    return value, value
+
+
+def nice_max(value: float) -> float:
+    return axis(value)[0]
+
+
+def _ticks(maximum: float, step: float) -> list[float]:
+    return [i * step for i in range(int(round(maximum / step)) + 1)]
 
 
 def stacked_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, str, Sequence[int]]],
@@ -55,14 +70,14 @@ def stacked_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str,
     segments are (name, colour)."""
     left, top, bar_h, gap = 80, 34, 22, 10
     height = top + max(1, len(rows)) * (bar_h + gap) + 24
-    scale_max = nice_max(max((sum(v) for _, _, v in rows), default=0))
-    plot_w = WIDTH - left - 20
+    scale_max, step = axis(max((sum(v) for _, _, v in rows), default=0))
+    plot_w = WIDTH - left - 40
     body = [_legend(segments, left, 16)]
-    for tick in range(5):
-        x = left + plot_w * tick / 4
+    for value in _ticks(scale_max, step):
+        x = left + plot_w * value / scale_max
         body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>'
                     f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{AXIS}" {FONT}>'
-                    f'{_fmt_int(scale_max * tick / 4)}</text>')
+                    f'{_fmt_int(value)}</text>')
     for i, (short, full, values) in enumerate(rows):
         y = top + i * (bar_h + gap)
         body.append(f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="#1a1a1a" '
@@ -98,21 +113,22 @@ def bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int]], 
 
 
 def lines(chart_id: str, title: str, desc: str, x_labels: Sequence[str], series: Sequence[Series],
-          y_max: float | None = None, y_format: Callable[[float], str] = lambda v: f"{v:g}") -> Markup:
-    """A line chart over categorical x values (weeks); None values break the line."""
-    left, right, top, bottom = 56, 16, 30, 40
+          y_axis: tuple[float, float] | None = None,
+          y_format: Callable[[float], str] = lambda v: f"{v:g}") -> Markup:
+    """A line chart over categorical x values (weeks); None values break the line.
+    `y_axis` is (maximum, step); by default a round axis over the data."""
+    left, right, top, bottom = 56, 28, 30, 40
     height = 260
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     peak = max((v for s in series for v in s.values if v is not None), default=0)
-    scale_max = y_max if y_max is not None else nice_max(peak)
+    scale_max, step = y_axis or axis(peak, integer=False)
     n = max(1, len(x_labels) - 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
         return left + plot_w * i / n, top + plot_h * (1 - v / scale_max)
 
     body = [_legend([(s.name, s.colour) for s in series], left, 16, [s.dash for s in series])]
-    for tick in range(5):
-        value = scale_max * tick / 4
+    for value in _ticks(scale_max, step):
         _, y = xy(0, value)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" stroke="{GRID}"/>'
                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}" {FONT}>'

@@ -26,6 +26,8 @@ RATE_COLOUR = "#0b5cad"
 MEDIAN_COLOUR = "#0b5cad"
 P90_COLOUR = "#b2182b"
 TOP_COLOUR = "#b35806"
+MAP_HINT = ("Survolez un arrondissement, ou atteignez-le avec la touche Tab, pour voir ses chiffres ; "
+            "choisissez-le pour afficher ses retards.")
 CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard")
 
 
@@ -50,6 +52,7 @@ class Page:
     legend: list
     district_rows: list
     district_name: str | None
+    map_info: str
     backlog_svg: Markup
     backlog_rows: list
     rate_svg: Markup
@@ -146,7 +149,7 @@ def build(user: User, f: Filters) -> Page:
         f"Une valeur par semaine sur {PERIODS[f.period]} ; une semaine sans signalement traité "
         "interrompt la courbe.", x_labels,
         [charts.Series("Dans les délais", [w.on_time_rate for w in weeks], RATE_COLOUR)],
-        y_max=1, y_format=lambda v: fmt.percent(v))
+        y_axis=(1, 0.25), y_format=lambda v: fmt.percent(v))
     time_svg = charts.lines(
         "chart-time", "Délai de traitement par semaine : médiane et 9e décile",
         "Trait plein : médiane ; tirets et carrés : 9e décile (90 % des signalements sont traités "
@@ -182,6 +185,8 @@ def build(user: User, f: Filters) -> Page:
         map_svg=map_svg, legend=parismap.legend(), district_rows=district_rows,
         district_name=(f"{names[f.district].name} · {names[f.district].official_name}"
                        if f.district in names else None),
+        map_info=(parismap.district_summary(names[f.district], districts.get(f.district))
+                  if f.district in names else MAP_HINT),
         backlog_svg=backlog_svg, backlog_rows=backlog_rows, rate_svg=rate_svg, time_svg=time_svg,
         week_rows=week_rows, top_svg=top_svg, top_rows=top_rows,
         overdue=overdue_list(user, f, now, total=sum(

@@ -8,11 +8,9 @@
 """
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
-
 import pytest
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
 from dansmarue.models import ApiToken, Report, User, db, utcnow
@@ -55,6 +53,7 @@ class Seeded:
     report_ids: list[int] = field(default_factory=list)
     expected: dict = field(default_factory=dict)  # district -> (open, overdue) for the manager
     token: str = ""
+    categories: list[int] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +72,8 @@ def seeded(app):
         db.session.commit()
         seed.fold()
         result = Seeded(manager.email, admin.email, password, data["direction_id"],
-                        data["other_direction_id"], data["report_ids"], data["expected"], token)
+                        data["other_direction_id"], data["report_ids"], data["expected"], token,
+                        data["categories"])
         db.session.remove()
     yield result
     with app.app_context():

@@ -62,7 +62,8 @@ def test_bars_scale_to_a_round_maximum():
     svg = _parse(charts.bars("c3", "t", "d", [("A", 40), ("B", 10)], "#000"))
     rects = list(svg.iter(f"{SVG}rect"))
     assert float(rects[0].get("width")) == pytest.approx(4 * float(rects[1].get("width")))
-    assert charts.nice_max(37) == 50 and charts.nice_max(21) == 25 and charts.nice_max(0) == 1 and charts.nice_max(0.4) == 1
+    assert charts.axis(37) == (40, 10) and charts.axis(21) == (25, 5) and charts.axis(0.4) == (1, 1)
+    assert charts.axis(12, integer=False) == (12.5, 2.5) and charts.axis(0) == (1, 1)
 
 
 def test_map_links_titles_and_colours():
