@@ -14,16 +14,17 @@ records runs. Each step up writes one internal history event; reports newly
 overdue (or not acknowledged in time) are mailed to their unit in one job
 per unit, escalations to the direction's managers.
 """
+import hashlib
 import logging
-import smtplib
 from datetime import datetime
-from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import select, text
 
 from dansmarue.models import Report, Unit, User, db, utcnow
 from dansmarue.services import rollups
+from dansmarue.services.sla import PARIS
+from workers.notify.channels import Message
+from workers.notify.delivery import deliver, email_channel
 
 log = logging.getLogger(__name__)
 BATCH = 5000
@@ -101,22 +102,21 @@ STATUS_FR = {"overdue": "en retard", "escalated": "en retard (escaladé)",
 def _lines(reports: list[Report]) -> str:
     lines = []
     for r in reports:
-        due = r.due_at.astimezone().strftime("%d/%m/%Y %H:%M") if r.due_at else "—"
+        due = r.due_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if r.due_at else "—"
         late = " ; prise en charge non faite dans le délai" if r.sla_ack_late else ""
         lines.append(f"- {r.reference} ({r.address or 'adresse inconnue'}) : "
                      f"{STATUS_FR.get(r.sla_status, r.sla_status)}, échéance {due}{late}")
     return "\n".join(lines)
 
 
-def _send(recipients: list[str], subject: str, body: str) -> None:
-    config = current_app.config
-    message = EmailMessage()
-    message["From"] = config["MAIL_SENDER"]
-    message["To"] = ", ".join(recipients)
-    message["Subject"] = subject
-    message.set_content(body)
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-        smtp.send_message(message)
+def _send(recipients: list[str], subject: str, body: str, kind: str,
+          reports: list[Report]) -> int:
+    """One mail per recipient, once: the Workers' delivery log dedups retries."""
+    ids = ",".join(str(r.id) for r in sorted(reports, key=lambda r: r.id))
+    dedup_key = f"sla:{kind}:{hashlib.sha256(ids.encode()).hexdigest()[:32]}"
+    channel = email_channel()
+    return sum(deliver(channel, Message(address, subject, body), dedup_key, reports[0].id)
+               for address in recipients)
 
 
 def _open_late(report_ids: list[int]) -> list[Report]:
@@ -140,10 +140,11 @@ def notify_overdue(report_ids: list[int]) -> str:
     address = _mailbox(db.session.get(Unit, reports[0].unit_id))
     if address is None:
         return "no mailbox"
-    _send([address], f"[DansMaRue] {len(reports)} signalement(s) en retard",
-          "Bonjour,\n\nLes signalements suivants ont dépassé leur délai :\n\n"
-          f"{_lines(reports)}\n\nMerci de les traiter en priorité.\n")
-    return f"sent to {address}"
+    sent = _send([address], f"[DansMaRue] {len(reports)} signalement(s) en retard",
+                 "Bonjour,\n\nLes signalements suivants ont dépassé leur délai :\n\n"
+                 f"{_lines(reports)}\n\nMerci de les traiter en priorité.\n",
+                 "overdue", reports)
+    return f"sent {sent} to {address}"
 
 
 def notify_escalation(report_ids: list[int]) -> str:
@@ -159,8 +160,8 @@ def notify_escalation(report_ids: list[int]) -> str:
         recipients.append(direction.email)
     if not recipients:
         return "no recipient"
-    _send(sorted(set(recipients)),
-          f"[DansMaRue] Escalade : {len(reports)} signalement(s) très en retard",
-          "Bonjour,\n\nCes signalements ont largement dépassé leur délai de traitement :\n\n"
-          f"{_lines(reports)}\n")
-    return f"sent to {len(set(recipients))} recipient(s)"
+    sent = _send(sorted(set(recipients)),
+                 f"[DansMaRue] Escalade : {len(reports)} signalement(s) très en retard",
+                 "Bonjour,\n\nCes signalements ont largement dépassé leur délai de traitement :\n\n"
+                 f"{_lines(reports)}\n", "escalated", reports)
+    return f"sent {sent} of {len(set(recipients))}"

@@ -1,0 +1,126 @@
+"""The sweep's effects: status steps, internal events, outbox jobs, idempotence, mails."""
+import time_machine
+
+from dansmarue.models import Report, Unit, db
+from dansmarue.services import auth
+from workers.jobs import sla as sla_jobs_module
+from workers.jobs.sla import sweep
+
+from .conftest import leaf, move, paris, sla_events, sla_jobs
+
+LITTER = "Propreté:Déchets et/ou salissures divers"
+
+
+def _litter_at_monday_9(make_report) -> Report:
+    # Monday 1 June 2026 09:00: ack due 13:00, due Wednesday 09:00, due soon
+    # at 80 % (Tuesday 23:24), escalation 24 h after the due date.
+    with time_machine.travel(paris(2026, 6, 1, 9, 0), tick=False):
+        return make_report(leaf(LITTER))
+
+
+def test_thresholds_step_by_step(make_report):
+    report = _litter_at_monday_9(make_report)
+    assert report.escalate_at == paris(2026, 6, 4, 9, 0)
+
+    assert sweep(now=paris(2026, 6, 1, 12, 0))["claimed"] == 0
+    assert sla_events(report.id) == []
+
+    result = sweep(now=paris(2026, 6, 1, 14, 0))
+    assert result["events"] == 1
+    assert sla_events(report.id) == ["sla_ack_late"]
+    assert sla_jobs() == [("workers.jobs.sla.notify_overdue", [[report.id]])]
+
+    again = sweep(now=paris(2026, 6, 1, 14, 0))
+    assert again == {"claimed": 0, "events": 0, "jobs": 0, "folded": 0}
+
+    move(report, "to_process")
+    sweep(now=paris(2026, 6, 3, 0, 0))
+    db.session.refresh(report)
+    assert report.sla_status == "due_soon"
+    assert sla_events(report.id) == ["sla_ack_late", "sla_due_soon"]
+    assert len(sla_jobs()) == 1                                       # due soon: no mail
+
+    sweep(now=paris(2026, 6, 3, 10, 0))
+    db.session.refresh(report)
+    assert report.sla_status == "overdue"
+    assert report.overdue_at == paris(2026, 6, 3, 10, 0)
+    assert sla_jobs()[-1] == ("workers.jobs.sla.notify_overdue", [[report.id]])
+
+    sweep(now=paris(2026, 6, 4, 10, 0))
+    db.session.refresh(report)
+    assert report.sla_status == "escalated"
+    assert report.sla_next_at is None
+    assert sla_jobs()[-1] == ("workers.jobs.sla.notify_escalation", [[report.id]])
+    assert sla_events(report.id) == ["sla_ack_late", "sla_due_soon", "sla_overdue",
+                                     "sla_escalated"]
+    assert sweep(now=paris(2026, 6, 9, 10, 0))["claimed"] == 0
+
+
+def test_a_late_first_run_jumps_to_the_highest_step_once(make_report):
+    report = _litter_at_monday_9(make_report)
+    sweep(now=paris(2026, 6, 10, 0, 0))
+    assert sla_events(report.id) == ["sla_escalated", "sla_ack_late"]
+    assert sorted(f for f, _ in sla_jobs()) == ["workers.jobs.sla.notify_escalation",
+                                               "workers.jobs.sla.notify_overdue"]
+    events = db.session.execute(db.text(
+        "SELECT is_public, data->>'from', data->>'to' FROM report_event "
+        "WHERE report_id = :r AND action = 'sla_escalated'"), {"r": report.id}).one()
+    assert tuple(events) == (False, "none", "escalated")
+
+
+def test_reports_of_one_unit_share_one_job(make_report):
+    first, second = _litter_at_monday_9(make_report), _litter_at_monday_9(make_report)
+    move(first, "to_process")
+    move(second, "to_process")
+    sweep(now=paris(2026, 6, 3, 10, 0))
+    assert sla_jobs() == [("workers.jobs.sla.notify_overdue", [sorted([first.id, second.id])])]
+
+
+def test_closed_and_paused_reports_are_not_swept(make_report):
+    closed, paused = _litter_at_monday_9(make_report), _litter_at_monday_9(make_report)
+    with time_machine.travel(paris(2026, 6, 1, 10, 0), tick=False):
+        move(closed, "done")
+        move(paused, "under_watch")
+    assert sweep(now=paris(2026, 7, 1, 0, 0))["claimed"] == 0
+    assert sla_events(closed.id) == sla_events(paused.id) == []
+
+
+def test_a_requalified_past_deadline_is_caught_without_a_window(make_report):
+    report = _litter_at_monday_9(make_report)
+    move(report, "to_process")
+    sweep(now=paris(2026, 6, 1, 12, 0))
+    # Priority raised afterwards: 8 h target, already past at the next run.
+    report.priority = 1
+    from dansmarue import signals
+    signals.report_requalified.send(report, event=None, previous={"priority": 2})
+    db.session.flush()
+    assert sweep(now=paris(2026, 6, 1, 12, 1))["claimed"] == 0      # 8 h not yet past
+    sweep(now=paris(2026, 6, 1, 17, 30))
+    assert sla_events(report.id) == ["sla_overdue"]
+
+
+def test_notify_overdue_mails_the_unit_once(make_report, smtp):
+    report = _litter_at_monday_9(make_report)
+    sweep(now=paris(2026, 6, 3, 10, 0))
+    (func, (ids,)), *_ = sla_jobs()
+    assert func == "workers.jobs.sla.notify_overdue"
+    mailbox = report.unit.email or report.unit.parent.email
+    assert sla_jobs_module.notify_overdue(ids).startswith("sent 1")
+    assert sla_jobs_module.notify_overdue(ids).startswith("sent 0")  # retried job: no resend
+    assert len(smtp.messages) == 1
+    recipients, message = smtp.messages[0]
+    assert recipients == (mailbox,)
+    assert report.reference in message.get_content()
+    assert "retard" in message["Subject"]
+
+
+def test_escalation_mails_the_direction_managers(make_report, smtp):
+    report = _litter_at_monday_9(make_report)
+    direction = db.session.get(Unit, report.direction_id)
+    manager = auth.create_user(f"chef-{report.id}@paris.example", "motdepasse-long-1",
+                               "manager", direction_code=direction.code)
+    sweep(now=paris(2026, 6, 10, 0, 0))
+    escalation = [args for func, args in sla_jobs() if func.endswith("notify_escalation")]
+    assert sla_jobs_module.notify_escalation(escalation[0][0]).startswith("sent")
+    recipients = {r for rcpts, _ in smtp.messages for r in rcpts}
+    assert manager.email in recipients
