@@ -75,7 +75,8 @@ def jpeg_bytes(seed: int = 1, size=(320, 240)) -> bytes:
 
 @pytest.fixture
 def make_report(session, leaf):
-    """Create reports through the shared intake service (flushed, not committed)."""
+    """Create reports through the shared intake service, committed (a savepoint
+    here), so a refused request's rollback in a route does not undo them."""
     from dansmarue.services import reports
 
     def make(**overrides):
@@ -86,7 +87,7 @@ def make_report(session, leaf):
                       reporter_email="resident@example.org")
         fields.update(overrides)
         report = reports.create_report(**fields)
-        session.flush()
+        session.commit()
         return report
 
     return make

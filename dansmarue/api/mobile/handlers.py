@@ -1,6 +1,6 @@
 """One function per mobile request name: translate, call the shared services.
 
-Each takes the request object and a Context (staff token? client address) and
+Each takes the request object and a Context (token's user, client address) and
 returns the `answer` payload, or raises MobileError / a domain error.
 """
 import json
@@ -14,20 +14,23 @@ from dansmarue.api.mobile.protocol import (
     BAD_USER, EMPTY_CATEGORY, EMPTY_INCIDENT_ID, EMPTY_POSITION, INVALID_STATE, MobileError,
 )
 from dansmarue.errors import Conflict
-from dansmarue.models import Report, db
-from dansmarue.services import catalogue, engagement, report_search, reports
+from dansmarue.models import Report, User, db
+from dansmarue.services import catalogue, engagement, report_search, reports, resolution
 from dansmarue.workflow.states import STATES
 
 RADIUS_M = 100  # signalement-rest.radius.parameter
 MOBILE_ORIGINS = ("A", "G")  # iOS, Android
 MAX_BY_USER = 100
-NO_WORKFLOW = 44
 
 
 @dataclass(frozen=True)
 class Context:
-    staff: bool = False  # a valid staff bearer token came with the request
+    user: User | None = None  # behind a valid bearer token, if one was sent
     client_address: str | None = None
+
+    @property
+    def staff(self) -> bool:
+        return bool(self.user and self.user.active and self.user.role != "resident")
 
 
 def _text(obj: dict, key: str) -> str | None:
@@ -133,7 +136,7 @@ def incident_by_id(req: dict, ctx: Context) -> dict:
     guid = _text(req, "guid")
     item = ser.incidents([report], guid)[0]
     return {"incident": item,
-            "resolved_authorization": bool(guid) and guid == report.reporter_guid,
+            "resolved_authorization": ctx.staff or (bool(guid) and guid == report.reporter_guid),
             "messages_sf_generic": [], "messages_sf_typologie": []}
 
 
@@ -163,16 +166,11 @@ def congratulate(req: dict, ctx: Context) -> dict:
 
 
 def incident_resolved(req: dict, ctx: Context) -> dict:
+    """Service done declared by the reporter (guid or e-mail) or by staff."""
     report = _report(req)
-    try:
-        from dansmarue.services import workflow
-    except ImportError:
-        raise MobileError(NO_WORKFLOW, "Workflow indisponible.") from None
-    if not STATES[report.state].closed:
-        workflow.declare_resolved(report.id, guid=_text(req, "guid"), email=_text(req, "email"),
-                                  actor="Usager (application)", comment=_text(req, "comment"))
-        return {}
-    raise MobileError(INVALID_STATE, "Ce signalement est déjà clos.")
+    resolution.declare_resolved(report.id, guid=_text(req, "guid"), email=_text(req, "email"),
+                                actor=ctx.user, comment=_text(req, "comment"))
+    return {}
 
 
 def incidents_by_user(req: dict, ctx: Context) -> dict:

@@ -44,9 +44,7 @@ def rpc(form):
     handler = handlers.HANDLERS.get(name)
     if handler is None:
         return protocol.error(protocol.BAD_JSON, f"Requête inconnue : {name}.", wrapped=False)
-    user = current_user()
-    ctx = handlers.Context(staff=bool(user and user.role != "resident"),
-                           client_address=request.remote_addr)
+    ctx = handlers.Context(user=current_user(), client_address=request.remote_addr)
     try:
         payload = handler(req, ctx)
         db.session.commit()
