@@ -122,3 +122,24 @@ def test_manager_sees_the_map_clicks_filters_and_exports(page, live_server, seed
 
 def _items(body):
     return body["items"] if isinstance(body, dict) else body
+
+
+def test_tablet_layout_and_keyboard(page):
+    """On a tablet (portrait) the page fits its width; the map is reachable by Tab."""
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-tablet.png"), full_page=True)
+    # Every form control has a label; the first districts come after the filters in Tab order.
+    unlabelled = page.evaluate("""[...document.querySelectorAll('select, input:not([type=hidden])')]
+        .filter(el => !el.labels || el.labels.length === 0).length""")
+    assert unlabelled == 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('svg.paris-map a.district')"):
+            break
+    else:
+        pytest.fail("no arrondissement reached with the Tab key")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert page.locator("#map-info").inner_text() == label
