@@ -113,15 +113,6 @@ def finish(report_id: int, ok: bool, outcome: str) -> str | None:
     return report.state
 
 
-def retry_failed(report_id: int) -> bool:
-    """send_failed → verification (real action 85); the caller queues the dispatch."""
-    report = _locked(report_id)
-    if report is None or report.state != "send_failed":
-        return False
-    _change(report, "verification", "retry_send")
-    return True
-
-
 def photo_url(photo: Photo, variant: str = "display") -> str:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     return f"{base}/media/photos/{photo.access_key}/{variant}"

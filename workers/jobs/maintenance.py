@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from dansmarue.models import Category, Photo, Report, db, utcnow
-from dansmarue.services import dispatch, history, outbox, photo_files
+from dansmarue.errors import DomainError
+from dansmarue.services import outbox, photo_files, workflow
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -29,16 +30,15 @@ def retry_failed_sends() -> int:
     ).all()
     count = 0
     for report_id in ids:
-        if dispatch.retry_failed(report_id):
-            outbox.add_job("workers.jobs.dispatch.dispatch_report", report_id, queue="dispatch",
-                           dedup_key=f"report:{report_id}:dispatch:retry:{_hour_slot()}")
+        try:
+            # Real action 85; the workflow queues the dispatch job (one per event).
+            workflow.perform(report_id, "retry_send", None)
+            db.session.commit()
             count += 1
-        db.session.commit()
+        except DomainError as error:  # changed meanwhile: skip it
+            db.session.rollback()
+            log.info("contractor retry of report %s skipped: %s", report_id, error)
     return count
-
-
-def _hour_slot() -> str:
-    return utcnow().strftime("%Y%m%d%H")
 
 
 def scheduled_day_notices(today: date | None = None) -> int:
@@ -81,15 +81,15 @@ def purge_sensitive_photos(now: datetime | None = None) -> int:
 def archive_closed_reports(now: datetime | None = None) -> int:
     """Real actions 38/39: done/rejected for more than 365 days → archived."""
     cutoff = (now or utcnow()) - ARCHIVE_AFTER
-    reports = db.session.scalars(
-        select(Report).where(Report.state.in_(("done", "rejected")),
-                             Report.closed_at.is_not(None), Report.closed_at < cutoff)
-        .order_by(Report.id).limit(BATCH).with_for_update(skip_locked=True)
+    ids = db.session.scalars(
+        select(Report.id).where(Report.state.in_(("done", "rejected")),
+                                Report.closed_at.is_not(None), Report.closed_at < cutoff)
+        .order_by(Report.id).limit(BATCH)
     ).all()
-    for report in reports:
-        done = report.state == "done"
-        history.change_state(report, "archived", "archive", actor_label="Système",
-                             data={"action_id": 39 if done else 38})
-        report.archived_at = utcnow()
-    db.session.commit()
-    return len(reports)
+    for report_id in ids:
+        try:  # real actions 38 (rejected) / 39 (done); sets archived_at
+            workflow.perform(report_id, "archive", None)
+            db.session.commit()
+        except DomainError:
+            db.session.rollback()
+    return len(ids)

@@ -1,0 +1,95 @@
+"""Notifications over a real SMTP server and a real push web hook: once per recipient."""
+from sqlalchemy import select
+
+from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo
+from dansmarue.services import workflow
+from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
+from workers.jobs.dispatch import dispatch_report
+from workers.jobs.notify import (
+    notify_state_change, notify_unit_new_report, send_acknowledgement,
+)
+from workers.jobs.photos import process_photo
+from workers.relay import relay_pending
+
+
+def test_acknowledgement_has_the_tracking_link_and_is_sent_once(ctx, smtp):
+    report = new_report(ctx, reporter_email="alice@example.org")
+    assert send_acknowledgement(report.id) == 1
+    assert send_acknowledgement(report.id) == 0  # run twice: one mail
+    (message,) = smtp.to("alice@example.org")
+    assert report.reference in message["Subject"]
+    text = message.get_body(("plain",)).get_content()
+    assert f"http://testserver/api/v1/track/{report.token}" in text
+    assert message.get_body(("html",)) is not None
+    assert "Votre signalement" in text
+
+
+def test_unit_mailbox_gets_new_reports(ctx, smtp):
+    report = new_report(ctx, photos=[("close", jpeg_bytes())])
+    unit = report.unit
+    unit.email = "graffitis@paris.example"
+    ctx.commit()
+    assert notify_unit_new_report(report.id) == 1
+    assert notify_unit_new_report(report.id) == 0
+    (message,) = smtp.to("graffitis@paris.example")
+    text = message.get_body(("plain",)).get_content()
+    assert report.reference in text and "/media/photos/" in text
+
+
+def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor, monkeypatch,
+                                                          app, redis_conn):
+    monkeypatch.setitem(app.config, "PUSH_WEBHOOK_URL", contractor.url)
+    report = new_report(ctx, reporter_email="Alice@Example.org")
+    ctx.add_all([
+        Follower(report_id=report.id, email="alice@example.org"),  # the reporter again
+        Follower(report_id=report.id, email="bob@example.org", push_token="tok-bob"),
+    ])
+    report.unit.contractor_without_ws = True
+    ctx.commit()
+    dispatch_report(report.id)
+    report = workflow.perform(report.id, "done", None, actor_kind="contractor",
+                              photo=jpeg_bytes(640, 480))
+    ctx.commit()
+    done = ctx.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
+    process_photo(done.id)
+    (job,) = outbox_rows(ctx, "workers.jobs.notify.notify_state_change")
+    event_id = job.args[0]
+
+    assert notify_state_change(event_id) == 3  # alice, bob, bob's phone
+    assert notify_state_change(event_id) == 0
+    assert len(smtp.to("alice@example.org")) + len(smtp.to("Alice@Example.org")) == 1
+    (mail,) = smtp.to("bob@example.org")
+    text = mail.get_body(("plain",)).get_content()
+    assert "Le service a été fait." in text
+    assert f"/media/photos/{done.access_key}/display" in text
+    (push,) = contractor.requests
+    assert b'"to": "tok-bob"' in push[2]
+    assert ctx.scalar(select(NotificationLog.channel).where(
+        NotificationLog.recipient == "tok-bob")) == "push"
+
+
+def test_internal_events_send_nothing(ctx, smtp):
+    report = new_report(ctx, reporter_email="alice@example.org")
+    dispatch_report(report.id)  # create + route_to_unit: internal history entries
+    assert outbox_rows(ctx, "workers.jobs.notify.notify_state_change") == []
+
+
+def test_all_jobs_of_a_report_run_twice_with_single_effects(ctx, smtp, redis_conn):
+    """Every outbox job of an intake, run by RQ, then each run again directly."""
+    report = new_report(ctx, reporter_email="alice@example.org",
+                        photos=[("close", jpeg_bytes(900, 700))])
+    report.unit.email = "unit@paris.example"
+    ctx.commit()
+    relay_pending()
+    run_burst(redis_conn)
+    ctx.expire_all()
+    before = (report.state, report.version, len(smtp.messages),
+              ctx.scalar(select(Photo.processed_at).where(Photo.report_id == report.id)))
+    from workers.runner import resolve
+
+    for row in ctx.scalars(select(OutboxJob).order_by(OutboxJob.id)).all():
+        resolve(row.func)(*row.args)
+    ctx.expire_all()
+    after = (report.state, report.version, len(smtp.messages),
+             ctx.scalar(select(Photo.processed_at).where(Photo.report_id == report.id)))
+    assert before == after == ("new", before[1], 2, before[3])
