@@ -81,18 +81,21 @@ def make_report(state: str = "new", category_id: int = GRASS, point=POINT, **fie
 
 @pytest.fixture
 def people(session):
-    """One account per role, with a bearer token each (None for anonymous)."""
+    """One account per role, with a bearer token each (None for anonymous).
+
+    No passwords: argon2 hashing is slow on purpose, and tokens are issued directly.
+    """
     from dansmarue.services import auth
 
     users = {
-        "resident": auth.create_user("habitant@example.org", "pw-resident", "resident"),
-        "other_agent": auth.create_user("voirie@paris.fr", "pw-other", "agent",
+        "resident": auth.create_user("habitant@example.org", None, "resident"),
+        "other_agent": auth.create_user("voirie@paris.fr", None, "agent",
                                         full_name="Agent Voirie", unit_codes=["DVD-STV"]),
-        "agent": auth.create_user("proprete@paris.fr", "pw-agent", "agent",
+        "agent": auth.create_user("proprete@paris.fr", None, "agent",
                                   full_name="Agent Propreté", unit_codes=["DPE-STPP-DT"]),
-        "manager": auth.create_user("chef.dpe@paris.fr", "pw-manager", "manager",
+        "manager": auth.create_user("chef.dpe@paris.fr", None, "manager",
                                     full_name="Cheffe DPE", direction_code="DPE"),
-        "admin": auth.create_user("admin@paris.fr", "pw-admin", "admin", full_name="Admin"),
+        "admin": auth.create_user("admin@paris.fr", None, "admin", full_name="Admin"),
     }
     tokens = {name: auth.issue_token(user) for name, user in users.items()}
     return {"users": users, "tokens": tokens}

@@ -1,0 +1,94 @@
+"""Authorisation matrix: every endpoint x every kind of caller, from ONE table.
+
+The report belongs to the agent's unit (DPE-STPP-DT, direction DPE); the
+resident is its reporter; "other_agent" works for DVD-STV.
+"""
+import pytest
+
+from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
+from tests.agents.conftest import ROLES_CASES, bearer, make_report
+
+R = "/api/v1/agent/reports/{ref}"
+#            anonymous resident other_agent agent manager admin
+PUBLIC_OK = (200, 200, 200, 200, 200, 200)
+ANY_USER = (401, 200, 200, 200, 200, 200)
+STAFF_ANY = (401, 403, 200, 200, 200, 200)
+STAFF_SCOPED = (401, 403, 404, 200, 200, 200)
+ADMIN = (401, 403, 403, 403, 403, 200)
+
+MATRIX = [
+    # method, path, json body, expected statuses per caller
+    ("GET", "/api/v1/auth/me", None, ANY_USER),
+    ("POST", "/api/v1/auth/logout", None, (401, 204, 204, 204, 204, 204)),
+    ("GET", "/api/v1/agent/reports", None, STAFF_ANY),
+    ("GET", R, None, STAFF_SCOPED),
+    ("POST", R + "/actions/take_charge", {}, STAFF_SCOPED),
+    ("POST", "/api/v1/agent/reports/mass-actions",
+     {"action": "take_charge", "references": ["{ref}"]}, STAFF_ANY),
+    ("GET", R + "/done-messages", None, STAFF_SCOPED),
+    ("GET", "/api/v1/agent/rejection-reasons", None, STAFF_ANY),
+    ("POST", "/api/v1/reports/{ref}/resolve", {}, (403, 200, 200, 200, 200, 200)),
+    ("GET", "/api/v1/admin/rejection-reasons", None, ADMIN),
+    ("POST", "/api/v1/admin/rejection-reasons", {"label": "Motif ajouté par la matrice"},
+     (401, 403, 403, 403, 403, 201)),
+    ("GET", "/api/v1/admin/rejection-reasons/{reason}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/rejection-reasons/{reason}", {"active": False}, ADMIN),
+    ("DELETE", "/api/v1/admin/rejection-reasons/{reason}", None,
+     (401, 403, 403, 403, 403, 204)),
+    ("GET", "/api/v1/admin/done-messages", None, ADMIN),
+    ("POST", "/api/v1/admin/done-messages",
+     {"title": "Test", "message": "Message de la matrice"}, (401, 403, 403, 403, 403, 201)),
+    ("GET", "/api/v1/admin/done-messages/{message}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/done-messages/{message}", {"sort_order": 9}, ADMIN),
+    ("DELETE", "/api/v1/admin/done-messages/{message}", None,
+     (401, 403, 403, 403, 403, 204)),
+]
+
+CASES = [pytest.param(method, path, body, who, expected[i], id=f"{method} {path} as {who}")
+         for method, path, body, expected in MATRIX for i, who in enumerate(ROLES_CASES)]
+
+
+def _fill(value, names):
+    if isinstance(value, str):
+        return value.format(**names)
+    if isinstance(value, list):
+        return [_fill(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, names) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("method,path,body,who,expected", CASES)
+def test_authorisation(client, session, people, method, path, body, who, expected):
+    report = make_report(reporter_email="habitant@example.org")
+    reason = RejectionReason(label="Motif temporaire de la matrice")
+    message = ServiceDoneMessage(title="Temporaire", message="Message temporaire")
+    session.add_all([reason, message])
+    session.flush()
+    names = {"ref": report.reference, "reason": reason.id, "message": message.id}
+    headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
+    response = client.open(_fill(path, names), method=method, json=_fill(body, names),
+                            headers=headers)
+    assert response.status_code == expected, response.get_json()
+    if expected >= 400:
+        assert response.mimetype == "application/problem+json"
+
+
+def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
+    """A new route under these prefixes must be added to the matrix."""
+    import re
+
+    concrete = {(m, _fill(p, {"ref": "X", "reason": 1, "message": 1})) for m, p, _, _ in MATRIX}
+    prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        path = str(rule)
+        if not path.startswith(prefixes) and not path.endswith("/resolve"):
+            continue
+        if path == "/api/v1/auth/login":
+            continue  # public by design, covered in test_auth
+        pattern = re.compile("^" + re.sub(r"<[^>]+>", "[^/]+", path) + "$")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert any(m == method and pattern.match(p) for m, p in concrete), (method, path)
+            checked += 1
+    assert checked == len(MATRIX)
