@@ -77,6 +77,8 @@ def test_status_filter(client, session, make_report):
     assert still_open.reference in open_ids and closed.reference not in open_ids
     assert closed.reference in closed_ids and still_open.reference not in closed_ids
     assert {still_open.reference, closed.reference} <= {i["service_request_id"] for i in both}
+    _, repeated = get(client, "requests", "json", status=["open", "closed"])
+    assert {i["service_request_id"] for i in repeated} == {i["service_request_id"] for i in both}
 
 
 def test_bad_status_is_400(client):
@@ -254,3 +256,19 @@ def test_servicerequestupdates_window(client, session, make_report):
                            start_date="2020-01-01T00:00:00Z", end_date="2021-01-01T00:00:00Z")
     assert response.status_code == 400
     assert_errors_json(errors, 400)
+
+
+def test_text_with_markup_and_control_characters_stays_valid_xml(client, make_report):
+    report = make_report(description="<b>Tag</b> & \x01bell\x0b « guillemets »")
+    _, root = get(client, f"requests/{report.reference}", "xml")
+    assert root.findtext("request/description") == "<b>Tag</b> & bell « guillemets »"
+    _, body = get(client, f"requests/{report.reference}", "json")
+    assert body[0]["description"] == "<b>Tag</b> & \x01bell\x0b « guillemets »"
+
+
+def test_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    for path in ("discovery", "services", "services/{code}", "requests",
+                 "requests/{request_id}", "tokens/{token}", "servicerequestupdates"):
+        assert f"/open311/v2/{path}.{{fmt}}" in paths
+    assert "/rest/signalement/api" in paths and "/rest/signalement/api/photo" in paths

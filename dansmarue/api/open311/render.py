@@ -5,6 +5,7 @@ becomes a JSON array and, in XML, repeated child elements whose singular
 name comes from `ITEM_NAMES`. XML is built with the standard library.
 """
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -13,6 +14,9 @@ from flask import Response
 
 MIMETYPES = {"json": "application/json", "xml": "text/xml"}
 PARIS = ZoneInfo("Europe/Paris")
+
+# Characters XML 1.0 cannot carry at all (a resident's text may hold them).
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Plural (list) element -> the name of each item, in XML.
 ITEM_NAMES = {
@@ -66,4 +70,4 @@ def _fill(element: ET.Element, name: str, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = XML_FORBIDDEN.sub("", str(value))

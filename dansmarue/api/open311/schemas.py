@@ -29,7 +29,13 @@ class Open311Schema(Schema):
 
     @pre_load
     def drop_empty(self, data, **kwargs):
-        return self.prepare({k: v for k, v in _items(data) if v not in ("", None)})
+        items = {}
+        for key, value in _items(data):
+            if isinstance(value, list) and isinstance(self.fields.get(key), DelimitedList):
+                value = ",".join(value)  # status=open&status=closed == status=open,closed
+            if value not in ("", None):
+                items[key] = value
+        return self.prepare(items)
 
     def prepare(self, data: dict) -> dict:
         return data
