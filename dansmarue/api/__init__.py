@@ -1,7 +1,7 @@
 """One package per API resource; each exposes `blp`."""
 import importlib
 
-MODULES = ("health", "auth", "open311", "reports", "tracking", "categories", "me", "media", "contractors", "mobile", "agent", "resolution", "admin")
+MODULES = ("health", "auth", "open311", "reports", "tracking", "categories", "me", "media", "contractors", "mobile", "agent", "resolution", "admin", "stats")
 
 
 def register_blueprints(api) -> None:

@@ -103,7 +103,8 @@ def breakdown(by: str, start: date, end: date, directions: list[int] | None = No
                f"{_period_clause()} AND {scope} GROUP BY key ORDER BY key")
     rows = db.session.execute(text(sql), params).mappings().all()
     labels = _labels(by, [r["key"] for r in rows])
-    return [{"key": _key(r["key"]), "label": labels.get(r["key"]), **_figures(r)} for r in rows]
+    return [{"key": _key(r["key"]), "label": labels.get(r["key"]), **_figures(r)} for r in rows
+            if r["created"] or r["acknowledged"] or r["resolved"]]
 
 
 def totals(start: date, end: date, directions: list[int] | None = None,
@@ -216,4 +217,50 @@ def overdue(directions: list[int] | None = None, limit: int = 50,
         WHERE r.sla_status IN ('overdue', 'escalated') AND r.closed_at IS NULL
           AND {scope} {cursor}
         ORDER BY r.due_at, r.id LIMIT :limit"""), params).mappings().all()
-    return [dict(row) for row in rows]
+    return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
+            for row in rows]
+
+
+def directions_for(user, direction_id: int | None = None) -> list[int] | None:
+    """The directions a manager or admin may read: None means all (admins)."""
+    from dansmarue.errors import Forbidden
+
+    if user.role == "admin":
+        return None if direction_id is None else [direction_id]
+    if user.role == "manager" and user.direction_id is not None:
+        if direction_id is not None and direction_id != user.direction_id:
+            raise Forbidden("Vous ne voyez que les chiffres de votre direction.")
+        return [user.direction_id]
+    raise Forbidden("Réservé aux responsables de direction et aux administrateurs.")
+
+
+def flat(row: dict) -> dict:
+    """A breakdown row with percentiles as plain seconds (for CSV)."""
+    out = {}
+    for name, value in row.items():
+        out[name if not isinstance(value, dict) else f"{name}_seconds"] = \
+            value["seconds"] if isinstance(value, dict) else value
+    for name in ("ack_median", "ack_p90", "resolve_median", "resolve_p90"):
+        if name in row and row[name] is None:
+            out[f"{name}_seconds"] = None
+            out.pop(name, None)
+    return out
+
+
+def make_cursor(row: dict) -> str:
+    return f"{row['due_at']}|{row['id']}"
+
+
+def parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
+    """Decode an overdue-list cursor; a malformed one is a 422 on `after`."""
+    if not cursor:
+        return None
+    from dansmarue.errors import Unprocessable
+
+    try:
+        due, _, rid = cursor.partition("|")
+        return datetime.fromisoformat(due), int(rid)
+    except ValueError:
+        raise Unprocessable("Curseur invalide.",
+                            errors=[{"field": "after", "message": "Curseur invalide.",
+                                     "location": "query"}]) from None

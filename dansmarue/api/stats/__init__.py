@@ -1,0 +1,1 @@
+"""/api/v1/stats: live delay and backlog figures for managers."""

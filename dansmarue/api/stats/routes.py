@@ -1,0 +1,136 @@
+"""/api/v1/stats: backlog by age, delays (on-time rate, median, p90), overdue list,
+trends, CSV exports and the anonymised open-data export. Managers see their
+direction, admins everything (or one direction with ?direction_id=)."""
+import csv
+import io
+
+from flask import Response, g, stream_with_context
+from flask_smorest import Blueprint
+
+from dansmarue.api.security import auth_required, document_on
+from dansmarue.api.stats.schemas import (
+    BacklogQuerySchema, DelaysQuerySchema, OpenDataQuerySchema, OverdueQuerySchema,
+    PeriodSchema,
+)
+from dansmarue.extensions import db
+from dansmarue.services import opendata, stats
+
+blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats",
+                description="Tableaux de bord des délais (responsables, administrateurs)")
+document_on(blp)
+STAFF = ("manager", "admin")
+
+
+def _scope(query) -> list[int] | None:
+    return stats.directions_for(g.current_user, query.get("direction_id"))
+
+
+def _csv(rows: list[dict], filename: str) -> Response:
+    buffer = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(buffer.getvalue(), content_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _delays(query) -> list[dict]:
+    rows = stats.breakdown(query["by"], query["start"], query["end"], _scope(query))
+    db.session.commit()  # the fold done before reading
+    return rows
+
+
+@blp.route("/summary")
+@blp.arguments(PeriodSchema, location="query")
+@blp.response(200)
+@auth_required(*STAFF)
+def summary(query):
+    """Whole-scope figures over the period and the open backlog by age."""
+    scope = _scope(query)
+    figures = stats.totals(query["start"], query["end"], scope)
+    backlog = stats.backlog("direction", scope, refresh=False)
+    db.session.commit()
+    ages = {k: sum(row[k] for row in backlog) for k in ("open", "lt_48h", "lt_10d", "ge_10d")}
+    return {"from": query["start"].isoformat(), "to": query["end"].isoformat(),
+            "figures": figures, "backlog": ages}
+
+
+@blp.route("/backlog")
+@blp.arguments(BacklogQuerySchema, location="query")
+@blp.response(200)
+@auth_required(*STAFF)
+def backlog(query):
+    """Open reports by age (< 48 h, < 10 days, >= 10 days) per direction, unit, district…"""
+    items = stats.backlog(query["by"], _scope(query))
+    db.session.commit()
+    return {"by": query["by"], "items": items}
+
+
+@blp.route("/backlog.csv")
+@blp.arguments(BacklogQuerySchema, location="query")
+@auth_required(*STAFF)
+def backlog_csv(query):
+    """The backlog table as CSV (;-separated)."""
+    items = stats.backlog(query["by"], _scope(query))
+    db.session.commit()
+    return _csv(items, f"backlog_{query['by']}.csv")
+
+
+@blp.route("/delays")
+@blp.arguments(DelaysQuerySchema, location="query")
+@blp.response(200)
+@auth_required(*STAFF)
+def delays(query):
+    """On-time rates, mean, median and p90 time to acknowledge and to resolve."""
+    return {"by": query["by"], "from": query["start"].isoformat(),
+            "to": query["end"].isoformat(), "items": _delays(query)}
+
+
+@blp.route("/delays.csv")
+@blp.arguments(DelaysQuerySchema, location="query")
+@auth_required(*STAFF)
+def delays_csv(query):
+    """The delays table as CSV (durations in seconds)."""
+    return _csv([stats.flat(row) for row in _delays(query)], f"delais_{query['by']}.csv")
+
+
+@blp.route("/trends")
+@blp.arguments(PeriodSchema, location="query")
+@blp.response(200)
+@auth_required(*STAFF)
+def trends(query):
+    """Week by week: created, resolved, on-time rate, median delays."""
+    return {"from": query["start"].isoformat(), "to": query["end"].isoformat(),
+            "weeks": _delays({**query, "by": "week"})}
+
+
+@blp.route("/overdue")
+@blp.arguments(OverdueQuerySchema, location="query")
+@blp.response(200)
+@auth_required(*STAFF)
+def overdue(query):
+    """Open reports past their due date, most overdue first (cursor pagination)."""
+    items = stats.overdue(_scope(query), query["limit"], stats.parse_cursor(query.get("after")))
+    next_cursor = stats.make_cursor(items[-1]) if len(items) == query["limit"] else None
+    return {"items": items, "next": next_cursor}
+
+
+@blp.route("/overdue.csv")
+@blp.arguments(OverdueQuerySchema, location="query")
+@auth_required(*STAFF)
+def overdue_csv(query):
+    """The overdue list as CSV."""
+    return _csv(stats.overdue(_scope(query), 500, stats.parse_cursor(query.get("after"))),
+                "en_retard.csv")
+
+
+@blp.route("/open-data.csv")
+@blp.arguments(OpenDataQuerySchema, location="query")
+@auth_required(*STAFF)
+def open_data(query):
+    """Anonymised export with the real open data set's columns, streamed."""
+    records = opendata.rows(query["start"], query["end"], _scope(query))
+    body = stream_with_context(opendata.csv_lines(opendata.COLUMNS, records))
+    return Response(body, content_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="dans-ma-rue.csv"'})

@@ -1,0 +1,50 @@
+"""Query schemas of /api/v1/stats."""
+from datetime import date, timedelta
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from dansmarue.services.stats import BY
+
+MAX_DAYS = 366 * 10
+
+
+class ScopeSchema(Schema):
+    direction_id = fields.Integer(validate=validate.Range(min=1),
+                                  metadata={"description": "Direction (admins; managers: la leur)"})
+
+
+class PeriodSchema(ScopeSchema):
+    start = fields.Date(data_key="from", metadata={"description": "Premier jour (heure de Paris)"})
+    end = fields.Date(data_key="to", metadata={"description": "Dernier jour inclus"})
+
+    @validates_schema
+    def ordered(self, data, **kwargs):
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise ValidationError("La date de début doit précéder la date de fin.", "from")
+        if start and end and (end - start).days > MAX_DAYS:
+            raise ValidationError("Période limitée à dix ans.", "from")
+
+    @post_load
+    def defaults(self, data, **kwargs):
+        # Default: the last three months, like the real dashboard's longest period but one.
+        data.setdefault("end", date.today())
+        data.setdefault("start", data["end"] - timedelta(days=90))
+        return data
+
+
+class DelaysQuerySchema(PeriodSchema):
+    by = fields.String(load_default="direction", validate=validate.OneOf(BY))
+
+
+class BacklogQuerySchema(ScopeSchema):
+    by = fields.String(load_default="direction", validate=validate.OneOf(BY[:-1]))
+
+
+class OverdueQuerySchema(ScopeSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    after = fields.String(metadata={"description": "Curseur rendu par la page précédente"})
+
+
+class OpenDataQuerySchema(PeriodSchema):
+    pass
