@@ -1,6 +1,5 @@
 """The mobile RPC API: envelope, error codes, and each request the apps send."""
 import json
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, text

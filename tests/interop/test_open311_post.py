@@ -22,9 +22,8 @@ def _count(session):
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_post_creates_a_request(client, session, api_key, leaf, fmt):
-    response, body = post(client, "requests", fmt,
-                          data=_form(api_key, leaf, **{"attribute[priority]": "1",
-                                                       "attribute[address_precision]": "face au 3"}))
+    attributes = {"attribute[priority]": "1", "attribute[address_precision]": "face au 3"}
+    response, body = post(client, "requests", fmt, data=_form(api_key, leaf, **attributes))
     assert response.status_code == 200, response.data
     if fmt == "json":
         [item] = body

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from dansmarue.api.mobile import serializers as ser
 from dansmarue.api.mobile.protocol import (
-    ALREADY_FOLLOWED, BAD_CATEGORY, BAD_INCIDENT_ID, BAD_INCIDENT_ID_BIS, BAD_ORIGIN, BAD_POSITION, BAD_SOURCE,
-    BAD_USER, EMPTY_CATEGORY, EMPTY_INCIDENT_ID, EMPTY_POSITION, INVALID_STATE, MobileError,
+    ALREADY_FOLLOWED, BAD_CATEGORY, BAD_INCIDENT_ID, BAD_INCIDENT_ID_BIS, BAD_ORIGIN,
+    BAD_POSITION, BAD_SOURCE, BAD_USER, EMPTY_CATEGORY, EMPTY_INCIDENT_ID, EMPTY_POSITION,
+    MobileError,
 )
 from dansmarue.errors import Conflict
 from dansmarue.models import Report, User, db

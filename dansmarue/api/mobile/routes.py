@@ -19,7 +19,8 @@ class RpcForm(Schema):
         unknown = EXCLUDE
 
     jsonStream = fields.String(load_default=None, metadata={
-        "description": 'Tableau JSON d\'un objet, ex. [{"request":"getCategories","curVersion":3}]'})
+        "description": "Tableau JSON d'un objet, ex. "
+                       '[{"request":"getCategories","curVersion":3}]'})
 
 
 class PhotoHeaders(Schema):

@@ -35,8 +35,9 @@ def discovery(changeset) -> dict:
         "changeset": iso(changeset),
         "contact": config.get("OPEN311_CONTACT",
                               "Ville de Paris – DansMaRue, https://www.paris.fr/dansmarue"),
-        "key_service": config.get("OPEN311_KEY_SERVICE",
-                                  "Demandez une api_key à l'équipe DansMaRue (flask open311 create-key)."),
+        "key_service": config.get(
+            "OPEN311_KEY_SERVICE",
+            "Demandez une api_key à l'équipe DansMaRue (flask open311 create-key)."),
         "endpoints": [{
             "specification": SPECIFICATION,
             "url": f"{base_url()}/open311/v2",
