@@ -46,12 +46,13 @@ def save(kind: str, values: dict, item_id: int | None = None):
     if category_id is not None and db.session.get(Category, category_id) is None:
         raise Unprocessable("Catégorie inconnue.", errors=[
             {"field": "category_id", "message": "Catégorie inconnue.", "location": "json"}])
-    for name, value in values.items():
-        setattr(item, name, value)
-    if item_id is None:
-        db.session.add(item)
     try:
+        # All changes inside the savepoint, so a refused one leaves nothing pending.
         with db.session.begin_nested():
+            for name, value in values.items():
+                setattr(item, name, value)
+            if item_id is None:
+                db.session.add(item)
             db.session.flush()
     except IntegrityError:
         raise Conflict("Un élément identique existe déjà dans ce catalogue.") from None
