@@ -58,7 +58,12 @@ def run_once(key: str | None, request_hash: str,
         if stored_hash != request_hash:
             raise Conflict(REUSED_MESSAGE)
         return status, body, True
-    status, body, report_id = produce()
+    try:
+        status, body, report_id = produce()
+    except Exception:
+        # Release the key at once: a refused request leaves no row behind.
+        db.session.rollback()
+        raise
     db.session.execute(STORE_SQL, {"key": key, "status": status, "report_id": report_id,
                                    "body": json.dumps(body, default=str)})
     return status, body, False

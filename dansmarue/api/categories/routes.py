@@ -14,8 +14,8 @@ blp = Blueprint("categories", __name__, url_prefix="/api/v1/categories",
 def list_categories():
     """Active categories residents may choose (leaves are reportable)."""
     tree = catalogue.tree()
-    etag = f'"categories-{tree["version"]}"'
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if etag in request.if_none_match or request.if_none_match.star_tag:
+    tag = f"categories-{tree['version']}"
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
+    if request.if_none_match.contains(tag) or request.if_none_match.star_tag:
         return "", 304, headers
     return tree, 200, headers

@@ -1,5 +1,5 @@
 """Resident endpoints of /api/v1/reports."""
-from flask import current_app, request
+from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
@@ -50,8 +50,9 @@ def list_reports(query):
     """Public reports near a point (sorted by distance) or in a box; GeoJSON on request."""
     result = report_search.search(**query)
     if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
-        return report_views.geojson(result["items"], result["next_cursor"]), 200, {
-            "Content-Type": GEOJSON}
+        response = jsonify(report_views.geojson(result["items"], result["next_cursor"]))
+        response.mimetype = GEOJSON
+        return response
     return result
 
 
