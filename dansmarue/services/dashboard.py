@@ -277,7 +277,7 @@ def _weekly_filtered(scope, start, end, unit_id, category_id) -> dict[date, Week
                   FROM report WHERE closed_at IS NOT NULL AND unit_id = :unit AND category_id = :category
                     AND sla_day(closed_at) BETWEEN :start AND :end AND {' AND '.join(where)}
                   GROUP BY 1"""
-        return {r.week: Week(r.week, r.resolved, r.on_time, r.p50, r.p90)
+        return {r.week: Week(r.week, r.resolved, r.on_time, _float(r.p50), _float(r.p90))
                 for r in db.session.execute(text(sql), params)}
     params.update(dim=1 if unit_id is not None else 3, key=unit_id or category_id)
     hist = ", ".join(f"sum(rh{i:02d})::bigint" for i in range(rollups.BUCKETS))
@@ -305,3 +305,7 @@ def top_late_categories(late: dict, limit: int = 10,
     labels = dict(db.session.execute(select(Category.id, CATEGORY_LABEL)
                                      .where(Category.id.in_([c for c, _ in top]))).all())
     return [LateCategory(c, labels.get(c, str(c)), n) for c, n in top]
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)

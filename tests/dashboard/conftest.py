@@ -43,6 +43,15 @@ def session(app):
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_login_limits(app):
+    """Tests log in many times a minute: start each one with clean rate-limit counters."""
+    from dansmarue.extensions import limiter
+
+    with app.app_context():
+        limiter.reset()
+
+
 @dataclass
 class Seeded:
     manager_email: str
@@ -54,6 +63,7 @@ class Seeded:
     expected: dict = field(default_factory=dict)  # district -> (open, overdue) for the manager
     token: str = ""
     categories: list[int] = field(default_factory=list)
+    category_units: dict = field(default_factory=dict)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +83,7 @@ def seeded(app):
         seed.fold()
         result = Seeded(manager.email, admin.email, password, data["direction_id"],
                         data["other_direction_id"], data["report_ids"], data["expected"], token,
-                        data["categories"])
+                        data["categories"], data["category_units"])
         db.session.remove()
     yield result
     with app.app_context():

@@ -80,7 +80,8 @@ def seed_reports(now) -> dict:
     return {"direction_id": direction_id, "other_direction_id": other_id,
             "report_ids": [r.id for r in reports],
             "expected": {d: v for d, v in PLAN.items()},
-            "categories": [c.id for c in cats]}
+            "categories": [c.id for c in cats],
+            "category_units": {c.id: c.unit_id for c in cats}}
 
 
 def fold() -> None:
@@ -89,3 +90,4 @@ def fold() -> None:
 
     rollups.fold()
     db.session.commit()
+

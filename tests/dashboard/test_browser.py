@@ -7,6 +7,7 @@ tests/artifacts/ for a person to look at.
 import csv
 import io
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -118,6 +119,29 @@ def test_manager_sees_the_map_clicks_filters_and_exports(page, live_server, seed
     assert [r[0] for r in rows] == api_refs
     by_category = {r[1] for r in rows}
     assert by_category == {item["category_label"] for item in _items(listed.json())}
+
+    # The map's figures are the API's backlog by district, plus the overdue list counted.
+    backlog = api.get(f"{live_server}/api/v1/stats/backlog", params={"by": "district"}, timeout=10)
+    assert backlog.status_code == 200, backlog.text
+    api_open = {item["key"]: item["open"] for item in backlog.json()["items"]}
+    api_late: dict[int, int] = {}
+    for item in _items(listed.json()):
+        api_late[item["district_id"]] = api_late.get(item["district_id"], 0) + 1
+    for link in page.locator("svg.paris-map a.district").all():
+        district = int(link.get_attribute("data-district"))
+        label = link.get_attribute("aria-label")
+        match = re.search(r"(\d+) en retard sur (\d+) ouverts", label)
+        shown = (int(match.group(2)), int(match.group(1))) if match else (0, 0)
+        assert shown == (api_open.get(district, 0), api_late.get(district, 0)), label
+
+    # The backlog table is the API's backlog by direction.
+    by_direction = api.get(f"{live_server}/api/v1/stats/backlog", params={"by": "direction"},
+                           timeout=10).json()["items"]
+    page.get_by_text("Tableau du stock par direction").click()
+    cells = page.locator("section[aria-labelledby=backlog-h] tbody tr").first.locator("td")
+    assert [int(c.replace("\u202f", "")) for c in cells.all_inner_texts()] == [
+        by_direction[0]["lt_48h"], by_direction[0]["lt_10d"], by_direction[0]["ge_10d"],
+        by_direction[0]["open"]]
 
 
 def _items(body):

@@ -120,3 +120,45 @@ def test_agent_is_refused(app, seeded, session):
     client = app.test_client()
     response = _login(client, "agent.tableau@paris.example", "secret-agent-42")
     assert response.status_code == 403
+
+
+def test_admin_sees_every_direction_and_can_pick_one(app, seeded):
+    client = app.test_client()
+    assert _login(client, seeded.admin_email, seeded.password).status_code == 302
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert re.search(r'data-district="6" data-class="4"', html)  # the other direction's
+    only_dpe = client.get(f"/dashboard?direction={seeded.direction_id}").get_data(as_text=True)
+    assert re.search(r'data-district="6" data-class="-1"', only_dpe)
+
+
+def test_logout_needs_post_with_csrf(web):
+    page = web.get("/dashboard/logout").get_data(as_text=True)
+    assert web.post("/dashboard/logout", data={"csrf_token": "forged"}).status_code == 403
+    assert web.get("/dashboard").status_code == 200
+    response = web.post("/dashboard/logout", data={"csrf_token": _csrf(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard/login"
+    assert web.get("/dashboard").status_code == 302
+
+
+def _figures(html: str) -> dict:
+    """What the page shows, minus the weekly durations (estimated differently)."""
+    return {
+        "map": re.findall(r'aria-label="([^"]+)" data-district="\d+" data-class="(-?\d)"', html),
+        "tables": re.findall(r'<td class="num">([^<]*)</td>', html.split('id="trends-h"')[0]),
+        "list": re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html),
+        "kpis": re.findall(r'<span class="value">([^<]+)</span>', html),
+    }
+
+
+def test_two_filters_read_the_report_table_and_agree_with_the_roll_ups(web, seeded):
+    """Category alone is answered by the roll-ups; category + its own unit (the same
+    reports) by the report table: the page must show the same figures."""
+    category = seeded.categories[0]
+    unit = seeded.category_units[category]
+    by_rollups = _figures(web.get(f"/dashboard?category={category}").get_data(as_text=True))
+    response = web.get(f"/dashboard?category={category}&unit={unit}")
+    assert response.status_code == 200, response.get_data(as_text=True)[-1500:]
+    by_table = _figures(response.get_data(as_text=True))
+    assert by_rollups == by_table
+    assert by_rollups["list"] and len(by_rollups["map"]) == 20
+    assert web.get(f"/dashboard?category={category}&unit=999999").status_code == 422
