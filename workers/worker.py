@@ -15,6 +15,22 @@ from workers.app import get_app
 from workers.queues import QUEUES, all_queues, get_queue, redis_connection
 
 
+class _ReadySignal:
+    """Logs once RQ's SIGINT/SIGTERM handlers are in place (before: default action)."""
+
+    def _install_signal_handlers(self):
+        super()._install_signal_handlers()
+        self.log.info("ready: Ctrl-C or SIGTERM stops after the current job")
+
+
+class DansMaRueWorker(_ReadySignal, Worker):
+    pass
+
+
+class DansMaRueSimpleWorker(_ReadySignal, SimpleWorker):
+    pass
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers.worker")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
@@ -33,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         db.engine.dispose()
     queues = ([get_queue(name, connection) for name in args.queues]
               if args.queues else all_queues(connection))
-    worker_class = SimpleWorker if args.simple else Worker
+    worker_class = DansMaRueSimpleWorker if args.simple else DansMaRueWorker
     worker = worker_class(queues, connection=connection)
     worker.work(burst=args.burst, with_scheduler=True, logging_level=args.log_level)
     return 0

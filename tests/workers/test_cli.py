@@ -1,0 +1,28 @@
+"""`flask jobs status | dead | replay | relay` on real rows and a real Redis."""
+from dansmarue.services import outbox
+from tests.workers.conftest import outbox_rows, run_burst
+from workers.relay import relay_pending
+
+
+def test_jobs_cli(ctx, app, redis_conn):
+    outbox.add_job("workers.jobs.nope.missing", 1, queue="mail")
+    outbox.add_job("workers.jobs.nope.missing", 2)
+    ctx.commit()
+    runner = app.test_cli_runner()
+
+    status = runner.invoke(args=["jobs", "status"])
+    assert status.exit_code == 0, status.output
+    assert "pending: 2" in status.output and "mail" in status.output
+
+    assert "2 job(s) relayed" in runner.invoke(args=["jobs", "relay"]).output
+    run_burst(redis_conn)
+    first, second = outbox_rows(ctx)
+    dead = runner.invoke(args=["jobs", "dead"])
+    assert f"{first.id}" in dead.output and "workers.jobs.nope.missing(1,)" in dead.output
+    assert "ModuleNotFoundError" in dead.output
+
+    assert runner.invoke(args=["jobs", "replay"]).exit_code != 0  # ids or --all required
+    assert "1 job(s) back" in runner.invoke(args=["jobs", "replay", str(first.id)]).output
+    assert "1 job(s) back" in runner.invoke(args=["jobs", "replay", "--all"]).output
+    assert "pending: 2" in runner.invoke(args=["jobs", "status"]).output
+    assert relay_pending() == 2
