@@ -16,7 +16,7 @@ Real daemon ids: 91 = retry of a failed send (send_failed -> transferred),
 93 / 94 = the scheduled day notification (no state change); 92 (daemon
 "service done") is the `done` action run by the system.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dansmarue.workflow.states import STATES
 

@@ -66,6 +66,15 @@ def test_openapi_declares_bearer_scheme(client, session):
     spec = client.get("/api/openapi.json").json
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert spec["paths"]["/api/v1/auth/logout"]["post"]["security"] == [{"bearerAuth": []}]
+    agent_paths = {p: ops for p, ops in spec["paths"].items()
+                   if p.startswith(("/api/v1/agent", "/api/v1/admin"))}
+    assert len(agent_paths) >= 7
+    for ops in agent_paths.values():
+        for op in ops.values():
+            if isinstance(op, dict) and "responses" in op:
+                assert op["security"] == [{"bearerAuth": []}]
+                assert "401" in op["responses"]
+    assert "security" not in spec["paths"]["/api/v1/auth/login"]["post"]
 
 
 def test_duplicate_email_conflicts(session):

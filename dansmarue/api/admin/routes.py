@@ -17,6 +17,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     """Register list/create/read/update/delete routes for one catalogue."""
 
     def list_items(args=None):
+        """List the entries (inactive ones included)."""
         return catalogues.list_items(kind, **(args or {}))
 
     if query_schema is not None:
@@ -29,6 +30,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.response(201, schema)
     @auth_required("admin")
     def create(values):
+        """Add an entry."""
         item = catalogues.save(kind, values)
         db.session.commit()
         return item
@@ -37,6 +39,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.response(200, schema)
     @auth_required("admin")
     def read(item_id):
+        """One entry."""
         return catalogues.get(kind, item_id)
 
     @blp.route(f"{path}/<int:item_id>", methods=["PATCH"], endpoint=f"update_{kind}")
@@ -44,6 +47,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.response(200, schema)
     @auth_required("admin")
     def update(values, item_id):
+        """Change an entry (e.g. `active: false` to withdraw it)."""
         item = catalogues.save(kind, values, item_id)
         db.session.commit()
         return item
@@ -52,6 +56,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.response(204)
     @auth_required("admin")
     def delete(item_id):
+        """Delete an entry (past history keeps its text)."""
         catalogues.delete(kind, item_id)
         db.session.commit()
 

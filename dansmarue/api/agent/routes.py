@@ -10,12 +10,15 @@ from dansmarue.api.conditional import etag, required_version
 from dansmarue.api.security import auth_required, current_user, document_on
 from dansmarue.extensions import db
 from dansmarue.services import agent_catalogues, agent_queue, report_views, workflow
-from dansmarue.workflow.transitions import STAFF
+from dansmarue.workflow.transitions import STAFF, TABLE
 
 blp = Blueprint("agent", __name__, url_prefix="/api/v1/agent",
                 description="Back office des agents : file de travail et workflow")
 document_on(blp)
 GEOJSON = "application/geo+json"
+ACTIONS_DOC = "Actions: " + "; ".join(
+    f"`{t.code}` ({t.label}, from {', '.join(t.sources)})" for t in TABLE
+    if set(t.roles) & set(STAFF))
 
 
 @blp.route("/reports")
@@ -48,6 +51,7 @@ def get_report(reference):
 @blp.alt_response(409, description="Action impossible dans cet état (voir `allowed`)")
 @blp.alt_response(412, description="Version périmée")
 @blp.alt_response(428, description="If-Match manquant")
+@blp.doc(description=ACTIONS_DOC)
 @auth_required(*STAFF)
 def act(params, reference, action):
     """Run one workflow action; requires `If-Match: "<version>"`."""
