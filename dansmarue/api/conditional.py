@@ -8,14 +8,20 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def required_version() -> int:
-    """The version named by If-Match: missing -> 428, unreadable -> 412."""
+def required_version() -> int | None:
+    """The version named by If-Match: missing -> 428, unreadable -> 412.
+
+    `*` (RFC 9110: any current version) gives None: no version check, but
+    the database-level optimistic lock still refuses a concurrent overwrite.
+    """
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired(
             "Indiquez la version connue du signalement dans l'en-tête If-Match "
             "(valeur de son ETag).")
     value = header.strip()
+    if value == "*":
+        return None
     if value.startswith("W/"):
         value = value[2:]
     try:
