@@ -55,7 +55,7 @@ def perform(report_id: int, action: str, actor: User | None, *, actor_label: str
                     state=report.state, allowed=allowed_from(report.state, kind))
             values = effects.validate(transition, report, params)
             label = actor_label or _label(actor, kind)
-            _apply(report, transition, actor, kind, label, values)
+            _apply(report, transition, actor, label, values)
     except StaleDataError:
         raise PreconditionFailed(STALE) from None
     return report
@@ -90,13 +90,11 @@ def _label(actor: User | None, kind: str) -> str:
     return {"contractor": "Prestataire", "resident": "Usager"}.get(kind, SYSTEM_LABEL)
 
 
-def _apply(report: Report, transition: Transition, actor: User | None, kind: str,
-           label: str, values: effects.Values) -> None:
+def _apply(report: Report, transition: Transition, actor: User | None, label: str,
+           values: effects.Values) -> None:
     now = utcnow()
     from_state = report.state
     effects.before(transition.code, report, values, now)
-    if kind in STAFF and report.acknowledged_at is None:
-        report.acknowledged_at = now
     # Touch the row so every action bumps the version, even without a state change.
     report.updated_at = now
     data = {"real_action_id": transition.real_id(from_state), **values.data}
@@ -115,7 +113,7 @@ def _apply(report: Report, transition: Transition, actor: User | None, kind: str
     effects.after(transition.code, report, event, values)
     if transition.then:
         follow_up = TRANSITIONS[transition.then]
-        _apply(report, follow_up, None, "system", SYSTEM_LABEL, effects.Values())
+        _apply(report, follow_up, None, SYSTEM_LABEL, effects.Values())
 
 
 def allowed_actions(report: Report, user: User | None) -> list[str]:

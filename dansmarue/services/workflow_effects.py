@@ -210,11 +210,9 @@ def before(code: str, report: Report, values: Values, now: datetime) -> None:
         report.scheduled_at = now
     if code in ("unschedule",):
         report.scheduled_for = None
+    # closed_at and acknowledged_at are the SLA clock's (services.sla, on state_changed).
     if code in ("done", "mark_duplicate"):
         report.resolved_at = now
-        report.closed_at = now
-    if code == "reject":
-        report.closed_at = now
     if code == "archive":
         report.archived_at = now
     if code == "mark_duplicate":

@@ -145,6 +145,7 @@ def test_reject_with_reason_from_catalogue(client, people, session):
     assert response.status_code == 200
     assert response.json["state"] == "rejected"
     assert reasons[1]["label"] in response.json["history"][-1]["message"]
+    assert response.json["closed_at"]  # set by the SLA clock on entering a closed state
     none = _act(client, people, make_report(), "reject", {})
     assert none.status_code == 422
 
