@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, select, text
 
 from dansmarue.models import Category, Report, Unit, User, db
-from dansmarue.services import rollups, stats
+from dansmarue.services import catalogue, rollups, stats
 from dansmarue.services.scopes import report_scope
 
 # The stats services' spelling of a category ("Type:Sous-type"), so the page,
@@ -110,20 +110,16 @@ def units(direction_id: int | None) -> list[Option]:
 
 
 def categories() -> list[tuple[str, list[Option]]]:
-    """Reportable leaves grouped under their top-level type, in catalogue order."""
-    nodes = {c.id: c for c in db.session.scalars(select(Category))}
+    """Leaf categories grouped under their top-level type, in catalogue order
+    (the catalogue's cached tree; intermediate levels prefix the label)."""
+    def leaves(node: dict, prefix: str) -> list[Option]:
+        if "children" not in node:
+            return [Option(node["id"], prefix + node["label"])]
+        return [o for child in node["children"]
+                for o in leaves(child, f"{prefix}{node['label']} › ")]
 
-    def top(c: Category) -> Category:
-        while c.parent_id is not None and c.parent_id in nodes:
-            c = nodes[c.parent_id]
-        return c
-
-    groups: dict[int, list[Option]] = {}
-    for c in sorted(nodes.values(), key=lambda c: (c.sort_order, c.label)):
-        if c.is_leaf and c.parent_id is not None:
-            groups.setdefault(top(c).id, []).append(Option(c.id, c.label))
-    ordered = sorted(groups, key=lambda i: (nodes[i].sort_order, nodes[i].label))
-    return [(nodes[i].label, groups[i]) for i in ordered]
+    return [(top["label"], [o for child in top.get("children", ()) for o in leaves(child, "")])
+            for top in catalogue.tree(include_agent=True)["categories"] if "children" in top]
 
 
 # --- Aggregates -------------------------------------------------------------
@@ -171,15 +167,6 @@ class LateCategory:
     overdue: int
 
 
-def directions_scope(user: User, direction_id: int | None) -> list[int] | None:
-    """The `directions` argument of the stats services for this user and filter."""
-    if user.role == "manager":
-        return [user.direction_id]
-    if user.role == "admin":
-        return None if direction_id is None else [direction_id]
-    return []
-
-
 def late_counts(user: User, **filters) -> dict[tuple[int, int], int]:
     """Overdue reports per (district, category): one pass over the late rows
     (partial index), from which the map, the top list and the totals derive."""
@@ -193,7 +180,7 @@ def district_figures(user: User, late: dict, now: datetime, direction_id=None, u
                      category_id=None) -> dict[int, DistrictFigures]:
     """Open (stats backlog by district) and overdue reports per arrondissement."""
     if unit_id is None and category_id is None:
-        rows = stats.backlog("district", directions_scope(user, direction_id), now, refresh=False)
+        rows = stats.backlog("district", stats.directions_for(user, direction_id), now, refresh=False)
         open_counts = {r["key"]: r["open"] for r in rows}
     else:
         query = (select(Report.district_id, func.count())
@@ -212,7 +199,7 @@ def district_figures(user: User, late: dict, now: datetime, direction_id=None, u
 def backlog_by_direction(user: User, now: datetime, direction_id=None, unit_id=None,
                          category_id=None) -> list[Backlog]:
     """Open reports by age bucket (< 48 h, < 10 days, >= 10 days) per direction."""
-    scope = directions_scope(user, direction_id)
+    scope = stats.directions_for(user, direction_id)
     if unit_id is not None and category_id is not None:
         return _backlog_raw(user, now, direction_id, unit_id, category_id)
     if unit_id is not None:
@@ -245,7 +232,7 @@ def weekly(user: User, start: date, end: date, direction_id=None, unit_id=None,
            category_id=None) -> list[Week]:
     """Resolved, on time, median and p90 time to resolve per week (Monday), every
     week of [start, end] present even when empty."""
-    scope = directions_scope(user, direction_id)
+    scope = stats.directions_for(user, direction_id)
     if unit_id is None and category_id is None:
         rows = {date.fromisoformat(r["key"]): Week(
                     date.fromisoformat(r["key"]), r["resolved"], r["resolved_on_time"],
