@@ -102,7 +102,7 @@ def _enqueue(rows: list[OutboxJob], connection: Redis) -> None:
 
 
 def recover_lost(*, session: Session | None = None, connection: Redis | None = None) -> int:
-    """Put back to pending the enqueued rows whose RQ job no longer exists."""
+    """Re-pend enqueued rows whose RQ job vanished; mark dead those RQ gave up on."""
     session = session or db.session
     rows = session.scalars(
         select(OutboxJob)
@@ -120,11 +120,19 @@ def recover_lost(*, session: Session | None = None, connection: Redis | None = N
     except RedisError:
         session.rollback()
         return 0
-    lost = [row for row, job in zip(rows, jobs) if job is None]
-    for row in lost:
-        row.status = "pending"
-        row.available_at = utcnow()
+    lost = gave_up = 0
+    for row, job in zip(rows, jobs):
+        if job is None:  # Redis lost it: relay it again
+            row.status, row.available_at = "pending", utcnow()
+            lost += 1
+        elif job.get_status(refresh=False) == JobStatus.FAILED:
+            # RQ gave up without the runner recording it (work horse killed,
+            # timeout): make it visible in the dead letters.
+            row.status, row.finished_at = "dead", utcnow()
+            row.last_error = row.last_error or "RQ gave up (work horse killed or timed out)"
+            gave_up += 1
     session.commit()
-    if lost:
-        log.warning("outbox relay: %d enqueued job(s) lost by Redis, re-relayed", len(lost))
-    return len(lost)
+    if lost or gave_up:
+        log.warning("outbox relay: %d job(s) lost by Redis re-relayed, %d marked dead",
+                    lost, gave_up)
+    return lost

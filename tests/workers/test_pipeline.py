@@ -79,3 +79,24 @@ def test_unknown_job_function_is_refused_by_the_runner(ctx, redis_conn):
     rows = outbox_rows(ctx)
     assert {r.status for r in rows} == {"dead"}
     assert "not a job function" in rows[0].last_error
+
+
+def test_jobs_lost_by_redis_are_relayed_again(ctx, redis_conn, smtp):
+    from datetime import timedelta
+
+    from dansmarue.models import utcnow
+    from workers.relay import recover_lost
+
+    report = new_report(ctx)
+    assert relay_pending() == 2
+    assert recover_lost() == 0  # just enqueued: not lost
+    redis_conn.flushdb()  # Redis restarted without persistence
+    for row in outbox_rows(ctx):
+        row.enqueued_at = utcnow() - timedelta(hours=1)
+    ctx.commit()
+    assert recover_lost() == 2
+    assert {r.status for r in outbox_rows(ctx)} == {"pending"}
+    assert relay_pending() == 2
+    run_burst(redis_conn)
+    assert {r.status for r in outbox_rows(ctx)} == {"done"}
+    assert ctx.get(Report, report.id).state == "new"

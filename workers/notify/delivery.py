@@ -8,17 +8,18 @@ from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
 
 from dansmarue.models import NotificationLog, db
+from workers.app import setting
 from workers.notify.channels import Channel, EmailChannel, Message, WebhookChannel
 
 
 def email_channel() -> EmailChannel:
     config = current_app.config
     return EmailChannel(config["SMTP_HOST"], int(config["SMTP_PORT"]), config["MAIL_SENDER"],
-                        timeout=config.get("SMTP_TIMEOUT", 10))
+                        timeout=setting("SMTP_TIMEOUT", 10))
 
 
 def push_channel() -> WebhookChannel | None:
-    url = current_app.config.get("PUSH_WEBHOOK_URL")
+    url = setting("PUSH_WEBHOOK_URL", "")
     return WebhookChannel(url) if url else None
 
 
