@@ -160,3 +160,20 @@ def test_media_url_is_kept_as_a_link_and_echoed(client, api_key, leaf):
     assert body[0]["service_notice"]
     _, listed = get(client, f"requests/{body[0]['service_request_id']}", "json")
     assert listed[0]["media_url"] == url
+
+
+def test_api_key_may_come_in_the_query_string(client, api_key, leaf):
+    data = _form(api_key, leaf)
+    del data["api_key"]
+    response = client.post(f"/open311/v2/requests.json?api_key={api_key}", data=data)
+    assert response.status_code == 200, response.data
+
+
+def test_cli_creates_a_working_key(app, client, session, leaf):
+    result = app.test_cli_runner().invoke(args=["open311", "create-key", "Partenaire X"])
+    assert result.exit_code == 0, result.output
+    key = result.output.strip().splitlines()[-1]
+    stored = session.scalar(select(ApiClient).where(ApiClient.name == "Partenaire X"))
+    assert stored is not None and key not in stored.key_hash  # only the hash is kept
+    response, _ = post(client, "requests", "json", data=_form(key, leaf))
+    assert response.status_code == 200

@@ -83,6 +83,8 @@ class Requests(MethodView):
     @blp.arguments(schemas.CreateRequestForm, location="form")
     def post(self, form, fmt):
         """Create a request (api_key required; lat/long, attribute[..], media)."""
+        for name in ("api_key", "jurisdiction_id"):  # some clients put these in the URL
+            form.setdefault(name, request.args.get(name) or None)
         open311.check_jurisdiction(form.get("jurisdiction_id"))
         answer = intake.create(form, request.files)
         db.session.commit()
