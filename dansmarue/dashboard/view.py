@@ -17,6 +17,7 @@ from dansmarue.dashboard.filters import PAGE_SIZE, PERIODS, SORTS, Filters
 from dansmarue.errors import Forbidden, Unprocessable
 from dansmarue.models import User, db, utcnow
 from dansmarue.services import dashboard as figures
+from dansmarue.services import overdue_list as overdue_list_service
 from dansmarue.services import rollups
 from dansmarue.services.sla import local_day
 
@@ -83,9 +84,9 @@ def _check_choices(f: Filters, directions, units, categories) -> None:
         raise Unprocessable("Certains filtres sont invalides.", errors=errors)
 
 
-def overdue_list(user: User, f: Filters, now, total: int | None = None) -> OverdueList:
-    rows, total = figures.overdue_page(user, now, sort=f.sort, order=f.order, page=f.page,
-                                       page_size=PAGE_SIZE, total=total, district_id=f.district,
+def overdue_list(user: User, f: Filters, now, late: dict | None = None) -> OverdueList:
+    rows, total = overdue_list_service.overdue_page(user, now, sort=f.sort, order=f.order, page=f.page,
+                                       page_size=PAGE_SIZE, late=late, district_id=f.district,
                                        **_scope(f))
     pages = max(1, -(-total // PAGE_SIZE))
     shown = [{"reference": r.reference, "category": r.category, "address": r.address or "–",
@@ -118,7 +119,7 @@ def build(user: User, f: Filters) -> Page:
     _check_choices(f, directions, units, categories)
     scope = _scope(f)
 
-    late = figures.late_counts(user, **scope)
+    late = overdue_list_service.late_counts(user, **scope)
     districts = figures.district_figures(user, late, now, **scope)
     paris = parismap.shapes()
     link = lambda n: url_for("dashboard.index") + "?" + f.query(district=n, page=1) + "#retards"
@@ -189,8 +190,7 @@ def build(user: User, f: Filters) -> Page:
                   if f.district in names else MAP_HINT),
         backlog_svg=backlog_svg, backlog_rows=backlog_rows, rate_svg=rate_svg, time_svg=time_svg,
         week_rows=week_rows, top_svg=top_svg, top_rows=top_rows,
-        overdue=overdue_list(user, f, now, total=sum(
-            n for (d, _), n in late.items() if f.district in (None, d))),
+        overdue=overdue_list(user, f, now, late),
         sort_label=SORTS[f.sort].lower())
 
 

@@ -1,41 +1,21 @@
 """Dashboard figures that the stats services do not already give.
 
-The page's aggregates come from `dansmarue.services.stats` (the same code
-as `/api/v1/stats/...`, reading the roll-ups). This module adds what only a
-page needs: the choices of the filter form, and the paginated overdue list,
-which reads the report table through its partial index on `due_at` (open
-reports only), never a scan.
+The page's aggregates come from `dansmarue.services.stats` (the same code as
+`/api/v1/stats/...`, reading the roll-ups). This module adds the choices of
+the filter form and the unit/category filters: the roll-ups are keyed by
+direction × ONE dimension, so one such filter is read from them, while two at
+once (or a district breakdown under a filter) fall back to the report table
+through partial covering indexes (migration 0007). Overdue counts come from
+`overdue_list.late_counts`.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import func, select, text
 
 from dansmarue.models import Category, Report, Unit, User, db
 from dansmarue.services import catalogue, rollups, stats
-from dansmarue.services.scopes import report_scope
-
-# The stats services' spelling of a category ("Type:Sous-type"), so the page,
-# its CSV and the API name categories alike.
-CATEGORY_LABEL = func.coalesce(Category.open_data_label, Category.label)
-
-SORT_COLUMNS = {
-    "due": (Report.due_at,),
-    "late": (Report.due_at,),  # later due date = less late: order is flipped below
-    "category": (CATEGORY_LABEL, Report.due_at),
-    "unit": (Unit.label, Report.due_at),
-}
-
-
-@dataclass(frozen=True)
-class OverdueRow:
-    id: int
-    reference: str
-    category: str
-    address: str | None
-    unit: str
-    due_at: datetime
-    late_seconds: int
+from dansmarue.services.overdue_list import CATEGORY_LABEL, scope_filters
 
 
 @dataclass(frozen=True)
@@ -43,50 +23,6 @@ class Option:
     id: int
     label: str
     code: str | None = None
-
-
-OVERDUE_STATUSES = ("overdue", "escalated")
-
-
-def _filters(user: User, direction_id=None, unit_id=None, category_id=None,
-             district_id=None) -> list:
-    conditions = [report_scope(user)]
-    for column, value in ((Report.direction_id, direction_id), (Report.unit_id, unit_id),
-                          (Report.category_id, category_id), (Report.district_id, district_id)):
-        if value is not None:
-            conditions.append(column == value)
-    return conditions
-
-
-def overdue_conditions(user: User, **filters) -> list:
-    """"Open and marked late by the sweep" (the partial index `ix_report_sla_late`)."""
-    return [Report.closed_at.is_(None), Report.sla_status.in_(OVERDUE_STATUSES),
-            *_filters(user, **filters)]
-
-
-def overdue_page(user: User, now: datetime, *, sort: str = "late", order: str = "desc",
-                 page: int = 1, page_size: int = 25, total: int | None = None,
-                 **filters) -> tuple[list[OverdueRow], int]:
-    """One page of overdue reports and the total count, sorted as asked.
-
-    Ties are broken by id so pages never overlap or skip a row. `total`, when
-    the caller already counted, saves a second pass over the late reports."""
-    conditions = overdue_conditions(user, **filters)
-    descending = (order == "desc") != (sort == "late")
-    keys = [c.desc() if descending else c.asc() for c in SORT_COLUMNS[sort]]
-    keys.append(Report.id.desc() if descending else Report.id.asc())
-    query = (select(Report.id, Report.reference, CATEGORY_LABEL.label("category"),
-                    Report.address, Unit.label.label("unit"), Report.due_at)
-             .join(Category, Category.id == Report.category_id)
-             .join(Unit, Unit.id == Report.unit_id)
-             .where(and_(*conditions))
-             .order_by(*keys).limit(page_size).offset((page - 1) * page_size))
-    rows = [OverdueRow(r.id, r.reference, r.category, r.address, r.unit, r.due_at,
-                       int((now - r.due_at).total_seconds()))
-            for r in db.session.execute(query)]
-    if total is None:
-        total = db.session.scalar(select(func.count()).select_from(Report).where(and_(*conditions)))
-    return rows, total
 
 
 def directions(user: User) -> list[Option]:
@@ -123,10 +59,6 @@ def categories() -> list[tuple[str, list[Option]]]:
 
 
 # --- Aggregates -------------------------------------------------------------
-# `stats` answers for a scope of directions. The dashboard also filters by
-# unit or category: roll-ups are keyed by direction × ONE dimension, so one
-# such filter is read from the roll-ups; both at once (or a district
-# breakdown under a filter) fall back to the report table through indexes.
 
 
 @dataclass(frozen=True)
@@ -167,15 +99,6 @@ class LateCategory:
     overdue: int
 
 
-def late_counts(user: User, **filters) -> dict[tuple[int, int], int]:
-    """Overdue reports per (district, category): one pass over the late rows
-    (partial index), from which the map, the top list and the totals derive."""
-    query = (select(Report.district_id, Report.category_id, func.count())
-             .where(*overdue_conditions(user, **filters))
-             .group_by(Report.district_id, Report.category_id))
-    return {(d, c): n for d, c, n in db.session.execute(query)}
-
-
 def district_figures(user: User, late: dict, now: datetime, direction_id=None, unit_id=None,
                      category_id=None) -> dict[int, DistrictFigures]:
     """Open (stats backlog by district) and overdue reports per arrondissement."""
@@ -185,12 +108,12 @@ def district_figures(user: User, late: dict, now: datetime, direction_id=None, u
     else:
         query = (select(Report.district_id, func.count())
                  .where(Report.closed_at.is_(None),
-                        *_filters(user, direction_id=direction_id, unit_id=unit_id,
+                        *scope_filters(user, direction_id=direction_id, unit_id=unit_id,
                                   category_id=category_id))
                  .group_by(Report.district_id))
         open_counts = dict(db.session.execute(query).all())
     overdue: dict[int, int] = {}
-    for (district, _), n in late.items():
+    for (district, _, _), n in late.items():
         overdue[district] = overdue.get(district, 0) + n
     return {d: DistrictFigures(open_counts.get(d, 0), overdue.get(d, 0))
             for d in set(open_counts) | set(overdue)}
@@ -222,7 +145,7 @@ def _backlog_raw(user, now, direction_id, unit_id, category_id) -> list[Backlog]
                     func.count().filter(Report.created_at <= t48, Report.created_at > t10),
                     func.count().filter(Report.created_at <= t10))
              .where(Report.closed_at.is_(None),
-                    *_filters(user, direction_id=direction_id, unit_id=unit_id,
+                    *scope_filters(user, direction_id=direction_id, unit_id=unit_id,
                               category_id=category_id))
              .group_by(Report.direction_id).order_by(Report.direction_id))
     return [Backlog(*row) for row in db.session.execute(query)]
@@ -285,7 +208,7 @@ def top_late_categories(late: dict, limit: int = 10,
                         district_id: int | None = None) -> list[LateCategory]:
     """The categories with the most overdue reports (optionally in one district)."""
     totals: dict[int, int] = {}
-    for (district, category), n in late.items():
+    for (district, category, _), n in late.items():
         if district_id is None or district == district_id:
             totals[category] = totals.get(category, 0) + n
     top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]

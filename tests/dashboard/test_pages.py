@@ -162,3 +162,35 @@ def test_two_filters_read_the_report_table_and_agree_with_the_roll_ups(web, seed
     assert by_rollups == by_table
     assert by_rollups["list"] and len(by_rollups["map"]) == 20
     assert web.get(f"/dashboard?category={category}&unit=999999").status_code == 422
+
+
+@pytest.mark.parametrize("sort", ["category", "unit", "late", "due"])
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_every_page_matches_one_brute_force_sort(app, seeded, sort, order):
+    """Pages read group by group (or along due_at) equal slices of one full SQL sort."""
+    from sqlalchemy import select, text
+
+    from dansmarue.models import User, db, utcnow
+    from dansmarue.services import overdue_list
+
+    label = {"category": ["coalesce(c.open_data_label, c.label)", "c.id"],
+             "unit": ["u.label", "u.id"], "late": [], "due": []}[sort]
+    descending = (order == "desc") != (sort == "late")
+    way = "DESC" if descending else "ASC"
+    keys = ", ".join(f"{k} {way}" for k in [*label, "r.due_at", "r.id"])
+    with app.app_context():
+        manager = db.session.scalar(select(User).where(User.email == seed.MANAGER_EMAIL))
+        expected = db.session.scalars(text(f"""
+            SELECT r.reference FROM report r JOIN category c ON c.id = r.category_id
+            JOIN unit u ON u.id = r.unit_id
+            WHERE r.closed_at IS NULL AND r.sla_status IN ('overdue', 'escalated')
+              AND r.direction_id = :d ORDER BY {keys}"""), {"d": manager.direction_id}).all()
+        got = []
+        for page in range(1, 6):
+            rows, total = overdue_list.overdue_page(manager, utcnow(), sort=sort, order=order,
+                                                 page=page, page_size=4,
+                                                 direction_id=manager.direction_id)
+            got += [r.reference for r in rows]
+        db.session.remove()
+    assert total == len(expected) == sum(late for _, late in seed.PLAN.values())
+    assert got == expected
