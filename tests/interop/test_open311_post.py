@@ -177,3 +177,18 @@ def test_cli_creates_a_working_key(app, client, session, leaf):
     assert stored is not None and key not in stored.key_hash  # only the hash is kept
     response, _ = post(client, "requests", "json", data=_form(key, leaf))
     assert response.status_code == 200
+
+
+def test_out_of_scope_service_is_listed_and_refused_with_its_message(client, session,
+                                                                     api_key, leaf):
+    from dansmarue.models import Category
+
+    oos = session.scalar(select(Category).where(Category.out_of_scope, Category.active))
+    _, services = get(client, "services", "json")
+    listed = next(s for s in services if s["service_code"] == str(oos.id))
+    assert listed["keywords"] == "out_of_scope"
+    assert listed["description"] == oos.out_of_scope_message
+    response, body = post(client, "requests", "json",
+                          data=_form(api_key, leaf, service_code=str(oos.id)))
+    assert response.status_code == 400
+    assert body[0]["description"] == oos.out_of_scope_message
