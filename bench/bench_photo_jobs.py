@@ -21,7 +21,7 @@ import datetime as dt
 import os
 import platform
 import shutil
-import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -111,32 +111,49 @@ def check_ready(photo_ids):
     assert ready == len(photo_ids), f"only {ready}/{len(photo_ids)} photos ready"
 
 
-def run_rq(app, photo_ids, tag, worker_class):
-    """Outbox rows → relay → RQ worker burst; seconds from relay to last job done."""
+def run_rq(app, photo_ids, tag, forking: bool):
+    """Outbox rows → relay → RQ worker burst; seconds from the first job's start to
+    the last job's end, read from RQ's own job timestamps (worker start-up excluded)."""
+    from rq import SimpleWorker
+    from rq.job import Job
+
     import workers.app as worker_app
     from dansmarue.models import db
-    from workers.queues import get_queue, redis_connection
+    from workers.queues import get_queue, redis_connection, rq_job_id
     from workers.relay import relay_outbox
 
     with app.app_context():
         reset(photo_ids)
         queue_jobs(photo_ids, tag)
         connection = redis_connection()
-        start = time.perf_counter()
         relay_outbox()
+        job_ids = [rq_job_id(row_id) for row_id in outbox_ids(tag)]
+        queue = get_queue("photos", connection)
         db.session.remove()
-        db.engine.dispose()  # no pooled connection may cross a fork
-    worker_app._app = app  # what get_app() would have built in a worker process
-    worker = worker_class([get_queue_outside(app, connection)], connection=connection)
-    worker.work(burst=True, logging_level="WARNING")
-    return time.perf_counter() - start
+        db.engine.dispose()
+    if forking:  # the production entry point, in its own lean process
+        env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+               "REDIS_URL": app.config["REDIS_URL"], "MEDIA_ROOT": app.config["MEDIA_ROOT"],
+               "RQ_QUEUE_PREFIX": PREFIX, "OUTBOX_AUTO_RELAY": "false"}
+        subprocess.run([sys.executable, "-m", "workers.worker", "--burst", "--queues", "photos",
+                        "--log-level", "WARNING"], cwd=ROOT, env=env, check=True)
+    else:
+        worker_app._app = app  # what get_app() builds in a worker process
+        SimpleWorker([queue], connection=connection).work(burst=True, logging_level="WARNING")
+    jobs = Job.fetch_many(job_ids, connection=connection)
+    assert all(job is not None and job.ended_at for job in jobs), "some jobs did not run"
+    first = min(job.started_at for job in jobs)
+    last = max(job.ended_at for job in jobs)
+    return (last - first).total_seconds()
 
 
-def get_queue_outside(app, connection):
-    from workers.queues import get_queue
+def outbox_ids(tag):
+    from sqlalchemy import select
 
-    with app.app_context():
-        return get_queue("photos", connection)
+    from dansmarue.models import OutboxJob, db
+
+    return db.session.scalars(select(OutboxJob.id).where(
+        OutboxJob.dedup_key.like(f"bench:{tag}:%")).order_by(OutboxJob.id)).all()
 
 
 def relay_figures(count: int) -> tuple[float, float]:
@@ -197,7 +214,6 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args()
 
-    from rq import SimpleWorker, Worker
     from sqlalchemy import func, select
 
     from dansmarue.media.imaging import process_photo as pure_process
@@ -239,10 +255,10 @@ def main() -> None:
 
         ctx.pop()  # jobs must build/push their own context, as in a worker
         ctx = None
-        elapsed = run_rq(app, photo_ids, "simple", SimpleWorker)
-        rows.append(("outbox → relay → RQ SimpleWorker", elapsed))
-        elapsed = run_rq(app, photo_ids, "fork", Worker)
-        rows.append(("outbox → relay → RQ forking Worker", elapsed))
+        elapsed = run_rq(app, photo_ids, "simple", forking=False)
+        rows.append(("outbox → relay → RQ SimpleWorker (in-process)", elapsed))
+        elapsed = run_rq(app, photo_ids, "fork", forking=True)
+        rows.append(("outbox → relay → `python -m workers.worker` (fork per job)", elapsed))
         ctx = app.app_context()
         ctx.push()
         check_ready(photo_ids)

@@ -15,7 +15,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job, JobStatus
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dansmarue.models import OutboxJob, db, utcnow
@@ -70,10 +70,11 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
         if not swallow:
             raise
         return 0
-    now = utcnow()
-    for row in rows:
-        row.status = "enqueued"
-        row.enqueued_at = now
+    # One statement for the batch (the rows are still locked by this transaction).
+    session.execute(
+        update(OutboxJob).where(OutboxJob.id.in_([row.id for row in rows]))
+        .values(status="enqueued", enqueued_at=utcnow())
+        .execution_options(synchronize_session=False))
     session.commit()
     return len(rows)
 

@@ -101,7 +101,7 @@ class Scheduler:
         queue: Queue = get_queue("maintenance", self.connection)
         queue.enqueue("workers.runner.run_scheduled", entry["func"],
                       job_id=f"schedule-{entry['id']}-{slot}", job_timeout=1800,
-                      result_ttl=86400, failure_ttl=7 * 86400,
+                      result_ttl=3600, failure_ttl=7 * 86400,
                       description=f"schedule {entry['id']} ({slot})")
         log.info("schedule %s: enqueued slot %s", entry["id"], slot)
 

@@ -31,6 +31,31 @@ class DansMaRueSimpleWorker(_ReadySignal, SimpleWorker):
     pass
 
 
+JOB_MODULES = ("workers.jobs.photos", "workers.jobs.dispatch", "workers.jobs.notify",
+               "workers.jobs.maintenance", "workers.jobs.sla", "workers.relay")
+
+
+def preload() -> None:
+    """Import every job module and run the photo pipeline once on a tiny image,
+    so lazy imports (imagehash pulls scipy.fftpack inside phash) happen once in
+    the parent instead of in every forked work horse."""
+    import importlib
+    import io
+
+    from PIL import Image
+
+    from dansmarue.media import imaging
+
+    for name in JOB_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            logging.getLogger(__name__).warning("job module %s not available", name)
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (120, 130, 140)).save(buffer, "JPEG")
+    imaging.process_photo(buffer.getvalue())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers.worker")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
@@ -43,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app = get_app()
+    preload()
     with app.app_context():
         connection = redis_connection()
         # No pooled DB connection may cross the fork into work horses.
