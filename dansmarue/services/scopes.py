@@ -42,5 +42,13 @@ def can_act_on(user: User | None, report: Report) -> bool:
     if user.role == "manager":
         return user.direction_id is not None and report.direction_id == user.direction_id
     if user.role == "agent":
-        return report.unit_id in set(db.session.scalars(scoped_unit_ids(user.id)))
+        return report.unit_id in _unit_ids(user.id)
     return False
+
+
+def _unit_ids(user_id: int) -> frozenset[int]:
+    """The user's scoped unit ids, read once per session (mass actions ask 500 times)."""
+    cache = db.session.info.setdefault("scoped_unit_ids", {})
+    if user_id not in cache:
+        cache[user_id] = frozenset(db.session.scalars(scoped_unit_ids(user_id)))
+    return cache[user_id]

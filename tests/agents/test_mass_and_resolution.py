@@ -8,7 +8,7 @@ from tests.agents.conftest import GRID, bearer, make_report
 
 
 def test_mass_reject_applies_each_report_atomically(client, people, session):
-    ok = [make_report(state="to_process") for _ in range(3)]
+    ok = [make_report(state="to_process") for _ in range(53)]  # crosses a commit chunk (50)
     closed = make_report(state="done")
     foreign = make_report(category_id=GRID)
     refs = [r.reference for r in ok] + [closed.reference, foreign.reference, "S2099A999999"]
@@ -17,9 +17,10 @@ def test_mass_reject_applies_each_report_atomically(client, people, session):
                                  "params": {"reason": "Domaine privé"}})
     assert response.status_code == 200, response.json
     body = response.json
-    assert (body["total"], body["succeeded"], body["failed"]) == (6, 3, 3)
+    assert (body["total"], body["succeeded"], body["failed"]) == (56, 53, 3)
+    assert [r["reference"] for r in body["results"]] == refs
     by_ref = {r["reference"]: r for r in body["results"]}
-    assert [by_ref[r.reference]["state"] for r in ok] == ["rejected"] * 3
+    assert [by_ref[r.reference]["state"] for r in ok] == ["rejected"] * 53
     assert by_ref[closed.reference]["status"] == 409 and by_ref[closed.reference]["allowed"] == []
     assert by_ref[foreign.reference]["status"] == 404
     assert by_ref["S2099A999999"]["status"] == 404
