@@ -9,13 +9,14 @@ through partial covering indexes (migration 0007). Overdue counts come from
 `overdue_list.late_counts`.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, text
 
 from dansmarue.models import Category, Report, Unit, User, db
 from dansmarue.services import catalogue, rollups, stats
 from dansmarue.services.overdue_list import CATEGORY_LABEL, scope_filters
+from dansmarue.services.sla import PARIS
 
 
 @dataclass(frozen=True)
@@ -179,29 +180,39 @@ def _weekly_filtered(scope, start, end, unit_id, category_id) -> dict[date, Week
         where.append("direction_id = ANY(:dirs)")
         params["dirs"] = list(scope)
     if unit_id is not None and category_id is not None:
-        params.update(unit=unit_id, category=category_id)
-        sql = f"""SELECT date_trunc('week', sla_day(closed_at))::date AS week, count(*) AS resolved,
-                         count(*) FILTER (WHERE due_at IS NULL OR closed_at <= due_at) AS on_time,
-                         percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - created_at)) AS p50,
-                         percentile_disc(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - created_at)) AS p90
-                  FROM report WHERE closed_at IS NOT NULL AND unit_id = :unit AND category_id = :category
-                    AND sla_day(closed_at) BETWEEN :start AND :end AND {' AND '.join(where)}
-                  GROUP BY 1"""
-        return {r.week: Week(r.week, r.resolved, r.on_time, _float(r.p50), _float(r.p90))
-                for r in db.session.execute(text(sql), params)}
+        # Same histogram buckets as the roll-ups, so estimates match the other paths.
+        params.update(unit=unit_id, category=category_id, since=_paris_midnight(start),
+                      until=_paris_midnight(end + timedelta(days=1)))
+        sql = f"""SELECT date_trunc('week', sla_day(closed_at))::date AS week,
+                         sla_bucket(extract(epoch FROM closed_at - created_at)) AS bucket,
+                         count(*), count(*) FILTER (WHERE due_at IS NULL OR closed_at <= due_at)
+                  FROM report WHERE closed_at >= :since AND closed_at < :until
+                    AND unit_id = :unit AND category_id = :category AND {' AND '.join(where)}
+                  GROUP BY 1, 2"""
+        weeks: dict[date, list] = {}
+        for week, bucket, n, on_time in db.session.execute(text(sql), params):
+            entry = weeks.setdefault(week, [0, 0, [0] * rollups.BUCKETS])
+            entry[0] += n
+            entry[1] += on_time
+            entry[2][bucket] += n
+        return {week: _week(week, n, on_time, hist) for week, (n, on_time, hist) in weeks.items()}
     params.update(dim=1 if unit_id is not None else 3, key=unit_id or category_id)
     hist = ", ".join(f"sum(rh{i:02d})::bigint" for i in range(rollups.BUCKETS))
     sql = f"""SELECT date_trunc('week', period)::date AS week, sum(resolved)::bigint,
                      sum(resolved_on_time)::bigint, {hist}
               FROM report_stats WHERE dim = :dim AND key = :key AND grain = 'd'
                 AND period BETWEEN :start AND :end AND {' AND '.join(where)} GROUP BY 1"""
-    out = {}
-    for row in db.session.execute(text(sql), params):
-        histogram = [int(v) for v in row[3:]]
-        p50, p90 = stats.percentile(histogram, 0.5), stats.percentile(histogram, 0.9)
-        out[row[0]] = Week(row[0], int(row[1]), int(row[2]), p50 and p50["seconds"],
-                           p90 and p90["seconds"])
-    return out
+    return {row[0]: _week(row[0], int(row[1]), int(row[2]), [int(v) for v in row[3:]])
+            for row in db.session.execute(text(sql), params)}
+
+
+def _week(start: date, resolved: int, on_time: int, histogram: list[int]) -> Week:
+    p50, p90 = stats.percentile(histogram, 0.5), stats.percentile(histogram, 0.9)
+    return Week(start, resolved, on_time, p50 and p50["seconds"], p90 and p90["seconds"])
+
+
+def _paris_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=PARIS)
 
 
 def top_late_categories(late: dict, limit: int = 10,
@@ -215,7 +226,3 @@ def top_late_categories(late: dict, limit: int = 10,
     labels = dict(db.session.execute(select(Category.id, CATEGORY_LABEL)
                                      .where(Category.id.in_([c for c, _ in top]))).all())
     return [LateCategory(c, labels.get(c, str(c)), n) for c, n in top]
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
