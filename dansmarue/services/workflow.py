@@ -102,10 +102,11 @@ def _apply(report: Report, transition: Transition, actor: User | None, label: st
     data = {"real_action_id": transition.real_id(from_state), **values.data}
     fields = dict(actor_label=label, actor_user_id=actor.id if actor else None,
                   comment=values.comment, data=data)
-    public_message = values.public_message or transition.public_message
+    # A chosen text (catalogue or typed) is used as is; only the table's templates are formatted.
+    public_message = values.public_message or (
+        transition.public_message and transition.public_message.format(**values.format_args))
     if transition.public and public_message:
-        fields.update(public_message=public_message.format(**values.format_args),
-                      is_public=True)
+        fields.update(public_message=public_message, is_public=True)
     if transition.to_state is None:
         event = history.record(report, transition.code, from_state=from_state,
                                to_state=from_state, **fields)

@@ -178,3 +178,13 @@ def test_mark_duplicate_moves_followers(client, people, session):
     self_dup = _act(client, people, original, "mark_duplicate",
                     {"duplicate_of": original.reference})
     assert self_dup.status_code == 422
+
+
+def test_typed_texts_with_braces_are_kept_verbatim(client, people, session):
+    report = make_report()
+    done = _act(client, people, report, "done", {"message": "Réparé {vite} 100%"})
+    assert done.status_code == 200
+    assert done.json["history"][-1]["message"] == "Réparé {vite} 100%"
+    other = make_report()
+    rejected = _act(client, people, other, "reject", {"reason": "Voir {dossier}"})
+    assert rejected.json["history"][-1]["message"].endswith("Voir {dossier}")
