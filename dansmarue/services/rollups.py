@@ -16,14 +16,14 @@ Design
     - `report_stats` (dim, grain, period, direction_id, key): counts, sums
       and 48-bucket log-scale histograms (×1.35 per bucket, `sla_bucket()`)
       of time to acknowledge / resolve, for dim ∈ direction, unit, district,
-      category, priority and grain ∈ local day, month. Keeping direction_id
+      category, priority and grain ∈ local day, ISO week, month. Keeping direction_id
       in every key lets a manager's scope filter any breakdown.
     - `open_backlog_day` (open reports per creation day) and
       `open_backlog_total` (open reports per key).
   The sweep folds every minute and every dashboard read folds first, so the
   figures are live; a fold of a few hundred deltas takes a millisecond.
-* Read: a period [from, to] is covered by whole months plus at most ~60 day
-  rows per key, so a query reads O(keys × (months + 60)) roll-up rows
+* Read: a period [from, to] is covered by whole months, then whole weeks,
+  then at most 12 days (`stats.segments`): ~30 rows per key for a year, so a query reads O(keys × (months + 60)) roll-up rows
   whatever the number of reports. Medians and p90 come from the summed
   histograms (bucket found exactly, value interpolated inside it).
 * Rebuild: `rebuild()` recomputes everything from `report` in one pass (bulk
@@ -66,6 +66,11 @@ def _measure_exprs(src: str = "f") -> str:
     return ",\n".join(f"coalesce({p}, 0)" for p in parts)
 
 
+# The period a local day falls in, for each grain (ISO weeks start on Monday).
+PERIOD = ("CASE g.grain WHEN 'd' THEN {day} WHEN 'w' THEN date_trunc('week', {day})::date "
+          "ELSE date_trunc('month', {day})::date END")
+
+
 def _weighted(facts: str) -> str:
     """Raw signed facts as weighted rows: n = signed count, secs = signed seconds."""
     return f"""(SELECT kind, day, direction_id, unit_id, district_id, category_id, priority,
@@ -74,13 +79,12 @@ def _weighted(facts: str) -> str:
 
 
 def _fan_out(weighted: str) -> str:
-    """Each weighted fact × 5 dimensions × 2 grains."""
+    """Each weighted fact × 5 dimensions × 3 grains (day, ISO week, month)."""
     return f"""
-      SELECT v.dim, g.grain,
-             CASE g.grain WHEN 'd' THEN x.day ELSE date_trunc('month', x.day)::date END AS period,
+      SELECT v.dim, g.grain, {PERIOD.format(day="x.day")} AS period,
              x.direction_id, v.key, x.kind, x.n, x.secs, x.on_time, x.b
       FROM {weighted} x
-      CROSS JOIN (VALUES ('d'), ('m')) AS g(grain)
+      CROSS JOIN (VALUES ('d'), ('w'), ('m')) AS g(grain)
       CROSS JOIN LATERAL (VALUES (0, x.direction_id), (1, x.unit_id), (2, x.district_id),
                                  (3, x.category_id), (4, x.priority::int)) AS v(dim, key)
       WHERE x.kind IN (1, 2, 3)"""
@@ -147,6 +151,9 @@ def fold(wait: bool = False) -> int:
 
     Another fold in progress makes this one a no-op unless `wait`.
     """
+    # The fold statement is large to plan: skip it when there is nothing to fold.
+    if not db.session.execute(text("SELECT EXISTS (SELECT 1 FROM report_stats_delta)")).scalar():
+        return 0
     lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
     got = db.session.execute(text(f"SELECT {lock}(:k)"), {"k": FOLD_LOCK}).scalar()
     if got is False:
@@ -157,24 +164,45 @@ def fold(wait: bool = False) -> int:
 def rebuild() -> None:
     """Recompute all roll-ups from the report table (after a bulk load).
 
-    Two stages keep it linear: facts are first grouped at the finest key
-    (with the histogram bucket), then fanned out to the dimensions.
+    Staged to stay cheap at 10 M reports: facts grouped at the finest key
+    (with their histogram bucket), then narrowed per dimension and day, and
+    only then pivoted into the wide rows (the pivot's cost is per input row).
+    Scratch tables are unlogged, not temporary, so PostgreSQL can build them
+    with parallel workers.
     """
     db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FOLD_LOCK})
     db.session.execute(text(
         "TRUNCATE report_stats, open_backlog_day, open_backlog_total, report_stats_delta"))
+    db.session.execute(text("DROP TABLE IF EXISTS rollup_fine_scratch, rollup_narrow_scratch"))
     db.session.execute(text(f"""
-        CREATE TEMP TABLE fine_facts ON COMMIT DROP AS
+        CREATE UNLOGGED TABLE rollup_fine_scratch AS
         SELECT kind, day, direction_id, unit_id, district_id, category_id, priority, on_time,
                sla_bucket(seconds) AS b, count(*)::bigint AS n, sum(seconds)::bigint AS secs
         FROM {ALL_FACTS} a
         GROUP BY kind, day, direction_id, unit_id, district_id, category_id, priority,
                  on_time, sla_bucket(seconds)"""))
-    db.session.execute(text(_upsert_stats(_fan_out("fine_facts"))))
+    db.session.execute(text("""
+        CREATE UNLOGGED TABLE rollup_narrow_scratch AS
+        SELECT v.dim, x.day, x.direction_id, v.key, x.kind, x.on_time, x.b,
+               sum(x.n)::bigint AS n, sum(x.secs)::bigint AS secs
+        FROM rollup_fine_scratch x
+        CROSS JOIN LATERAL (VALUES (0, x.direction_id), (1, x.unit_id), (2, x.district_id),
+                                   (3, x.category_id), (4, x.priority::int)) AS v(dim, key)
+        WHERE x.kind IN (1, 2, 3)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7"""))
+    db.session.execute(text(_upsert_stats(f"""
+        SELECT dim, 'd' AS grain, day AS period, direction_id, key, kind, n, secs, on_time, b
+        FROM rollup_narrow_scratch
+        UNION ALL
+        SELECT dim, g.grain, {PERIOD.format(day="day")}, direction_id, key, kind,
+               sum(n), sum(secs), on_time, b
+        FROM rollup_narrow_scratch CROSS JOIN (VALUES ('w'), ('m')) AS g(grain)
+        GROUP BY 1, 2, 3, 4, 5, 6, 9, 10""")))
     db.session.execute(text(f"""
         INSERT INTO open_backlog_day (dim, day, direction_id, key, n)
-        SELECT dim, day, direction_id, key, n FROM ({_open_rows("fine_facts")}) o"""))
+        SELECT dim, day, direction_id, key, n FROM ({_open_rows("rollup_fine_scratch")}) o"""))
     db.session.execute(text("""
         INSERT INTO open_backlog_total (dim, direction_id, key, n)
         SELECT dim, direction_id, key, sum(n) FROM open_backlog_day
         GROUP BY dim, direction_id, key"""))
+    db.session.execute(text("DROP TABLE rollup_fine_scratch, rollup_narrow_scratch"))

@@ -24,27 +24,33 @@ def _scope(directions: list[int] | None, column: str = "direction_id") -> tuple[
     return f"{column} = ANY(:dirs)", {"dirs": list(directions)}
 
 
-def _month_start(day: date) -> date:
-    return day.replace(day=1)
+def _weeks(lo: date, hi: date) -> list[tuple[str, date, date]]:
+    """Half-open [lo, hi) as whole ISO weeks plus the days around them."""
+    w_from = lo + timedelta(days=(7 - lo.weekday()) % 7)
+    w_to = hi - timedelta(days=hi.weekday())
+    if w_from >= w_to:
+        return [("d", lo, hi)] if lo < hi else []
+    parts = [("d", lo, w_from), ("w", w_from, w_to), ("d", w_to, hi)]
+    return [p for p in parts if p[1] < p[2]]
 
 
-def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def cover(start: date, end: date) -> tuple[date, date]:
-    """[m_from, m_to): the whole months inside [start, end]; days cover the rest."""
-    m_from = start if start.day == 1 else _next_month(start)
-    m_to = _month_start(end + timedelta(days=1))
+def segments(start: date, end: date) -> list[tuple[str, date, date]]:
+    """Cover the inclusive local dates [start, end] with the fewest roll-up rows:
+    whole months, then whole ISO weeks, then single days, as (grain, lo, hi)."""
+    stop = end + timedelta(days=1)
+    m_from = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    m_to = stop.replace(day=1)
     if m_from >= m_to:
-        m_from = m_to = end + timedelta(days=1)
-    return m_from, m_to
+        return _weeks(start, stop)
+    return _weeks(start, m_from) + [("m", m_from, m_to)] + _weeks(m_to, stop)
 
 
-def _period_clause() -> str:
-    return ("((grain = 'm' AND period >= :m_from AND period < :m_to) OR "
-            "(grain = 'd' AND ((period >= :start AND period < :m_from) "
-            "OR (period >= :m_to AND period <= :end))))")
+def _period_filter(start: date, end: date, params: dict) -> str:
+    clauses = []
+    for i, (grain, lo, hi) in enumerate(segments(start, end)):
+        params.update({f"g{i}": grain, f"lo{i}": lo, f"hi{i}": hi})
+        clauses.append(f"(grain = :g{i} AND period >= :lo{i} AND period < :hi{i})")
+    return "(" + " OR ".join(clauses or ["FALSE"]) + ")"
 
 
 def percentile(hist: list[int], fraction: float) -> dict | None:
@@ -91,8 +97,7 @@ def breakdown(by: str, start: date, end: date, directions: list[int] | None = No
     if refresh:
         rollups.fold()
     scope, params = _scope(directions)
-    m_from, m_to = cover(start, end)
-    params.update(start=start, end=end, m_from=m_from, m_to=m_to)
+    params.update(start=start, end=end)
     if by == "week":
         sql = (f"SELECT date_trunc('week', period)::date AS key, {_SUMS} FROM report_stats "
                f"WHERE dim = 0 AND grain = 'd' AND period BETWEEN :start AND :end AND {scope} "
@@ -100,7 +105,7 @@ def breakdown(by: str, start: date, end: date, directions: list[int] | None = No
     else:
         params["dim"] = DIMS[by]
         sql = (f"SELECT key, {_SUMS} FROM report_stats WHERE dim = :dim AND "
-               f"{_period_clause()} AND {scope} GROUP BY key ORDER BY key")
+               f"{_period_filter(start, end, params)} AND {scope} GROUP BY key ORDER BY key")
     rows = db.session.execute(text(sql), params).mappings().all()
     labels = _labels(by, [r["key"] for r in rows])
     return [{"key": _key(r["key"]), "label": labels.get(r["key"]), **_figures(r)} for r in rows
@@ -113,11 +118,9 @@ def totals(start: date, end: date, directions: list[int] | None = None,
     if refresh:
         rollups.fold()
     scope, params = _scope(directions)
-    m_from, m_to = cover(start, end)
-    params.update(start=start, end=end, m_from=m_from, m_to=m_to)
     row = db.session.execute(text(
-        f"SELECT {_SUMS} FROM report_stats WHERE dim = 0 AND {_period_clause()} AND {scope}"
-    ), params).mappings().one()
+        f"SELECT {_SUMS} FROM report_stats WHERE dim = 0 AND "
+        f"{_period_filter(start, end, params)} AND {scope}"), params).mappings().one()
     return _figures({k: (v or 0) for k, v in row.items()})
 
 

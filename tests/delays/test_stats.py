@@ -167,3 +167,17 @@ def test_percentile_interpolates_inside_the_bucket():
     p = stats.percentile(hist, 0.5)
     assert p["bucket"] == 10 and p["lower"] <= p["seconds"] <= p["upper"]
     assert stats.percentile([0] * rollups.BUCKETS, 0.5) is None
+
+
+@pytest.mark.parametrize("start,end", PERIODS + [(date(2026, 2, 2), date(2026, 3, 1)),
+                                                 (date(2025, 12, 29), date(2027, 1, 3))])
+def test_segments_cover_each_day_once(start, end):
+    covered = []
+    for grain, lo, hi in stats.segments(start, end):
+        if grain == "w":
+            assert lo.weekday() == 0 and hi.weekday() == 0
+        if grain == "m":
+            assert lo.day == 1 and hi.day == 1
+        covered += [lo + timedelta(days=i) for i in range((hi - lo).days)]
+    assert covered == [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    assert sum(1 for g, _, _ in stats.segments(start, end) if g == "d") <= 12
