@@ -12,6 +12,7 @@ from dansmarue.models import NotificationLog, OutboxJob, Report, db
 from tests.conftest import TEST_DATABASE_URL
 from tests.workers.conftest import GRAFFITI, ROQUETTE, free_port
 from dansmarue.models import Category
+from dansmarue.services import outbox
 from workers import autorelay
 from workers.relay import relay_outbox, relay_pending
 
@@ -106,6 +107,10 @@ def test_auto_relay_enqueues_right_after_commit(app, committed, monkeypatch, red
     rows = rows_after(job_mark)
     assert len(rows) == 6 and {r.status for r in rows} == {"enqueued"}
     assert sum(len(q) for q in _queues(redis_conn)) == 6
+    # Outside a request (a job, the CLI): an ORM-written outbox row is noticed too.
+    outbox.add_job("workers.jobs.notify.send_acknowledgement", -1, queue="mail")
+    db.session.commit()
+    assert {r.status for r in rows_after(job_mark)} == {"enqueued"}
 
 
 def _queues(connection):
