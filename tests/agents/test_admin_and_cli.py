@@ -84,3 +84,9 @@ def test_users_cli(app, session):
     disabled = runner.invoke(args=["users", "disable", "cli.agent@paris.fr"])
     assert disabled.exit_code == 0
     assert auth.resolve_token(token) is None
+
+
+def test_catalogues_seed_cli_is_idempotent(app, session):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["catalogues", "seed"])
+    assert result.exit_code == 0 and "added 0 reasons, 0 messages" in result.output
