@@ -1,4 +1,5 @@
 """The sweep's effects: status steps, internal events, outbox jobs, idempotence, mails."""
+import pytest
 import time_machine
 
 from dansmarue.models import Report, Unit, db
@@ -124,3 +125,62 @@ def test_escalation_mails_the_direction_managers(make_report, smtp):
     assert sla_jobs_module.notify_escalation(escalation[0][0]).startswith("sent")
     recipients = {r for rcpts, _ in smtp.messages for r in rcpts}
     assert manager.email in recipients
+
+
+@pytest.fixture
+def committed_reports(app):
+    """Six late reports committed for real (two schedulers need to see them)."""
+    from dansmarue.services import reports as report_service
+    from dansmarue.services import rollups
+
+    with app.app_context():
+        first_job = db.session.execute(db.text("SELECT coalesce(max(id), 0) FROM outbox_job")).scalar()
+        with time_machine.travel(paris(2026, 6, 1, 9, 0), tick=False):
+            made = [report_service.create_report(
+                category_id=leaf(LITTER).id, latitude=48.8590, longitude=2.3795, as_agent=True)
+                for _ in range(6)]
+        db.session.commit()
+        ids = [r.id for r in made]
+    yield ids
+    with app.app_context():
+        db.session.execute(db.text("DELETE FROM outbox_job WHERE id > :j"), {"j": first_job})
+        db.session.execute(db.text("DELETE FROM report WHERE id = ANY(:ids)"), {"ids": ids})
+        rollups.fold(wait=True)
+        db.session.commit()
+
+
+def test_two_schedulers_share_the_work_without_doubles(app, committed_reports):
+    import threading
+
+    barrier = threading.Barrier(2)
+    claimed = []
+
+    def scheduler():
+        with app.app_context():
+            barrier.wait()
+            while True:
+                result = sweep(now=paris(2026, 6, 10, 0, 0), batch=1)
+                claimed.append(result["claimed"])
+                if not result["claimed"]:
+                    break
+            db.session.remove()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(claimed) == len(committed_reports)
+    with app.app_context():
+        events = db.session.execute(db.text(
+            "SELECT report_id, action, count(*) FROM report_event WHERE report_id = ANY(:ids) "
+            "AND action LIKE 'sla_%' GROUP BY 1, 2"), {"ids": committed_reports}).all()
+        jobs = db.session.execute(db.text(
+            "SELECT func, args FROM outbox_job WHERE func LIKE 'workers.jobs.sla.%'")).all()
+        db.session.remove()
+    assert sorted((r, a) for r, a, _ in events) == sorted(
+        (r, a) for r in committed_reports for a in ("sla_ack_late", "sla_escalated"))
+    assert all(n == 1 for _, _, n in events)
+    mailed = sorted(i for func, (ids,) in jobs if func.endswith("notify_overdue") for i in ids
+                    if i in committed_reports)
+    assert mailed == sorted(committed_reports)
