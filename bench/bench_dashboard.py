@@ -176,6 +176,9 @@ def main() -> None:
         category_id = db.session.scalar(text(
             "SELECT key FROM open_backlog_total WHERE dim = 3 AND direction_id = :d "
             "ORDER BY n DESC LIMIT 1"), {"d": direction_id})
+        # A unit and a category it handles: the pair a manager would pick.
+        category_unit = db.session.scalar(text("SELECT unit_id FROM category WHERE id = :c"),
+                                          {"c": category_id})
         open_count = db.session.scalar(text("SELECT count(*) FROM report WHERE closed_at IS NULL"))
         late_count = db.session.scalar(text(
             "SELECT count(*) FROM report WHERE closed_at IS NULL "
@@ -191,7 +194,9 @@ def main() -> None:
         ("manager, CSV of the list", manager, "/dashboard/overdue.csv?sort=unit&order=asc"),
         ("admin, all directions", admin, "/dashboard?period=52"),
         ("admin, unit + category (report table)", admin,
-         f"/dashboard?unit={unit_id}&category={category_id}"),
+         f"/dashboard?unit={category_unit}&category={category_id}"),
+        ("admin, unit + category that match nothing", admin,
+         f"/dashboard?unit={unit_id}&category={category_id}&sort=unit"),
     ]
     rows = []
     for name, client, page_url in cases:

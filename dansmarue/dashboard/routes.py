@@ -63,6 +63,11 @@ def index():
                            direction_label=page.scope_label)
 
 
+@bp.get("/")
+def index_slash():
+    return redirect(url_for("dashboard.index", **request.args))
+
+
 @bp.get("/overdue.csv")
 @auth_session.login_required
 def overdue_csv():
