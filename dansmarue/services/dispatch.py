@@ -115,6 +115,34 @@ def finish(report_id: int, ok: bool, outcome: str) -> str | None:
     return report.state
 
 
+def start_retry(report_id: int) -> Delivery | None:
+    """Hourly daemon (real WebServicePartnerDaemon): the delivery to retry for
+    a report still in send_failed whose unit has a web hook, else None."""
+    report = _locked(report_id)
+    unit = report.unit if report is not None else None
+    delivery = None
+    if report is not None and report.state == "send_failed" and unit and unit.webhook_url:
+        delivery = _delivery(report, unit)
+    db.session.rollback()  # nothing written: release the row lock before the HTTP call
+    return delivery
+
+
+def finish_retry(report_id: int, ok: bool, outcome: str) -> str | None:
+    """Success: send_failed → transferred (real daemon action 91). Failure: no
+    new history entry (the report stays in send_failed), only `updated_at`
+    moves, so the next run (oldest first) tries the others before it."""
+    report = _locked(report_id)
+    if report is None or report.state != "send_failed":
+        db.session.rollback()
+        return None
+    if ok:
+        _change(report, "transferred", "send_to_contractor", data={"result": outcome})
+    else:
+        report.updated_at = utcnow()
+    db.session.commit()
+    return report.state
+
+
 def photo_url(photo: Photo, variant: str = "display") -> str:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     return f"{base}/media/photos/{photo.access_key}/{variant}"

@@ -4,7 +4,7 @@ import hmac
 import json
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from dansmarue.models import Category, OutboxJob, Photo, Report, ReportEvent
 from tests.workers.conftest import jpeg_b64, jpeg_bytes, new_report, run_burst
@@ -79,18 +79,22 @@ def test_failed_send_then_hourly_retry(ctx, contractor, redis_conn):
     dispatch_report(report.id)
     ctx.refresh(report)
     assert report.state == "send_failed"
+    assert retry_failed_sends() == 1
+    relay_pending()
+    run_burst(redis_conn)  # still failing: no new history entry
+    ctx.refresh(report)
+    assert report.state == "send_failed" and len(history(ctx, report)) == 3
 
     contractor.status = 200
+    ctx.execute(delete(OutboxJob))  # as if an hour had passed (dedup key per hour)
+    ctx.commit()
     assert retry_failed_sends() == 1
-    ctx.refresh(report)
-    assert report.state == "verification"
     relay_pending()
     run_burst(redis_conn)
     ctx.refresh(report)
     assert report.state == "transferred"
-    assert [a for a, _, _ in history(ctx, report)][-3:] == [
-        "send_failed", "retry_send", "send_to_contractor"]
-    assert len(contractor.requests) == 2
+    assert [a for a, _, _ in history(ctx, report)][-2:] == ["send_failed", "send_to_contractor"]
+    assert len(contractor.requests) == 3
 
 
 def test_dispatch_twice_has_one_effect(ctx, contractor):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dansmarue.models import Category, Follower, Photo, Report, ReportEvent
 from dansmarue.services import storage
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
+from workers.relay import relay_pending
 from workers.jobs.maintenance import (
     archive_closed_reports, purge_sensitive_photos, retry_failed_sends, scheduled_day_notices,
 )
@@ -116,21 +117,41 @@ def test_scheduled_day_notice_once(ctx, smtp):
     report.state, report.scheduled_for = "scheduled", today
     ctx.commit()
     assert scheduled_day_notices(today) == 1
-    assert scheduled_day_notices(today) == 1  # same dedup key: still one outbox row
+    assert scheduled_day_notices(today) == 0  # once per report and day
     (job,) = outbox_rows(ctx, "workers.jobs.notify.notify_scheduled_day")
+    (event,) = ctx.scalars(select(ReportEvent).where(
+        ReportEvent.report_id == report.id, ReportEvent.action == "notify_scheduled_day")).all()
+    assert event.data["real_action_id"] == 93
     assert notify_scheduled_day(*job.args) == 2
     assert notify_scheduled_day(*job.args) == 0
     (mail,) = smtp.to("bob@example.org")
     assert "01/06/2026" in mail.get_body(("plain",)).get_content()
 
 
-def test_contractor_retry_only_recent_failures(ctx, contractor):
+def test_contractor_retry_only_recent_failures(ctx, contractor, redis_conn):
+    from tests.workers.test_dispatch import history
+    from workers.jobs.dispatch import dispatch_report
+
     old, recent = new_report(ctx), new_report(ctx)
     for report in (old, recent):
-        report.state = "send_failed"
+        report.unit.webhook_url = contractor.url
+    ctx.commit()
+    contractor.status = 500
+    for report in (old, recent):
+        dispatch_report(report.id)
     old.created_at = datetime.now(timezone.utc) - timedelta(days=31)
     ctx.commit()
-    assert retry_failed_sends() == 1
+    assert {old.state, recent.state} == {"send_failed"}
+
+    contractor.status = 200
+    assert retry_failed_sends() == 1  # old is out of the 30-day window
+    assert retry_failed_sends() == 1  # same hour: the outbox keeps one job
+    assert len(outbox_rows(ctx, "workers.jobs.dispatch.retry_send")) == 1
+    relay_pending()
+    run_burst(redis_conn)
     ctx.refresh(old), ctx.refresh(recent)
-    assert (old.state, recent.state) == ("send_failed", "verification")
-    assert len(outbox_rows(ctx, "workers.jobs.dispatch.dispatch_report")) == 3  # 2 intake + 1
+    assert (old.state, recent.state) == ("send_failed", "transferred")
+    assert [a for a, _, _ in history(ctx, recent)][-2:] == ["send_failed", "send_to_contractor"]
+    event = ctx.scalar(select(ReportEvent).where(ReportEvent.report_id == recent.id,
+                                                 ReportEvent.action == "send_to_contractor"))
+    assert event.data["action_id"] == 91

@@ -15,3 +15,13 @@ def dispatch_report(report_id: int) -> str:
     ok, outcome = dispatch.post(delivery)
     state = dispatch.finish(report_id, ok, outcome)
     return f"{state or 'unchanged'} ({outcome})"
+
+
+def retry_send(report_id: int) -> str:
+    """The hourly retry of a report in send_failed (see services.dispatch)."""
+    delivery = dispatch.start_retry(report_id)
+    if delivery is None:
+        return "nothing to retry"
+    ok, outcome = dispatch.post(delivery)
+    state = dispatch.finish_retry(report_id, ok, outcome)
+    return f"{state or 'unchanged'} ({outcome})"

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from dansmarue.models import Category, Photo, Report, db, utcnow
+from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
 from dansmarue.errors import DomainError
 from dansmarue.services import outbox, photo_files, workflow
 
@@ -22,23 +22,19 @@ PURGED_MESSAGE = "Photo supprimée (protection des données personnelles)."
 
 def retry_failed_sends() -> int:
     """Real WebServicePartnerDaemon: send_failed reports of the last 30 days,
-    at most 100 per run, go back to verification and are dispatched again."""
+    at most 100 per run (oldest attempt first), are posted again, each in its
+    own job; success moves them to transferred (action 91)."""
     ids = db.session.scalars(
         select(Report.id)
         .where(Report.state == "send_failed", Report.created_at >= utcnow() - RETRY_WINDOW)
         .order_by(Report.updated_at).limit(RETRY_LIMIT)
     ).all()
-    count = 0
+    hour = utcnow().strftime("%Y%m%d%H")
     for report_id in ids:
-        try:
-            # Real action 85; the workflow queues the dispatch job (one per event).
-            workflow.perform(report_id, "retry_send", None)
-            db.session.commit()
-            count += 1
-        except DomainError as error:  # changed meanwhile: skip it
-            db.session.rollback()
-            log.info("contractor retry of report %s skipped: %s", report_id, error)
-    return count
+        outbox.add_job("workers.jobs.dispatch.retry_send", report_id, queue="dispatch",
+                       dedup_key=f"report:{report_id}:ws-retry:{hour}")
+    db.session.commit()
+    return len(ids)
 
 
 def scheduled_day_notices(today: date | None = None) -> int:
@@ -48,11 +44,21 @@ def scheduled_day_notices(today: date | None = None) -> int:
         select(Report.id).where(Report.state.in_(("scheduled", "contractor_scheduled")),
                                 Report.scheduled_for == today)
     ).all()
+    queued = 0
     for report_id in ids:
+        key = f"report:{report_id}:scheduled-day:{today}"
+        if db.session.scalar(select(OutboxJob.id).where(OutboxJob.dedup_key == key)):
+            continue  # already notified today
+        try:  # real actions 93 / 94: a history entry, no state change
+            workflow.perform(report_id, "notify_scheduled_day", None)
+        except DomainError as error:
+            log.info("scheduled-day notice of report %s skipped: %s", report_id, error)
+            continue
         outbox.add_job("workers.jobs.notify.notify_scheduled_day", report_id, today.isoformat(),
-                       queue="mail", dedup_key=f"report:{report_id}:scheduled-day:{today}")
+                       queue="mail", dedup_key=key)
+        queued += 1
     db.session.commit()
-    return len(ids)
+    return queued
 
 
 def purge_sensitive_photos(now: datetime | None = None) -> int:
