@@ -11,10 +11,12 @@ UNKNOWN = "Cette catégorie n'existe pas ou n'est plus proposée."
 NOT_LEAF = "Choisissez une sous-catégorie précise : celle-ci en regroupe plusieurs."
 AGENT_ONLY = "Cette catégorie est réservée aux agents de la Ville."
 
-CATEGORY_SQL = text(
-    "SELECT id, unit_id, active, is_leaf, agent_only, out_of_scope, out_of_scope_message, "
-    "default_priority FROM category WHERE id = :id"
-)
+CATEGORY_COLUMNS = ("id, unit_id, active, is_leaf, agent_only, out_of_scope, "
+                    "out_of_scope_message, default_priority")
+CATEGORY_SQL = text(f"SELECT {CATEGORY_COLUMNS} FROM category WHERE id = :id")
+# The same test in SQL, so intake can allocate numbers only for valid ones.
+REPORTABLE_SQL = ("active AND is_leaf AND NOT out_of_scope AND unit_id IS NOT NULL "
+                  "AND (NOT agent_only OR :as_agent)")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,12 @@ def _refuse(message: str) -> Unprocessable:
 
 def reportable(category_id: int, *, as_agent: bool = False) -> Reportable:
     """The category if a report may be filed under it, else a 422."""
-    row = db.session.execute(CATEGORY_SQL, {"id": category_id}).first()
+    return check(db.session.execute(CATEGORY_SQL, {"id": category_id}).first(),
+                 as_agent=as_agent)
+
+
+def check(row, *, as_agent: bool = False) -> Reportable:
+    """Apply the intake rules to a category row (the columns of CATEGORY_SQL)."""
     if row is None or not row.active or row.unit_id is None:
         raise _refuse(UNKNOWN)
     if row.out_of_scope:

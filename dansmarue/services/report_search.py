@@ -64,6 +64,22 @@ def summary(row, distance: float | None = None) -> dict:
     return item
 
 
+def duplicate_summary(item: dict) -> dict:
+    """A summary from the JSON rows the intake statement returns."""
+    return {
+        "reference": item["reference"],
+        "category": {"id": item["category_id"], "label": item["category_label"]},
+        "state": public_label(item["state"]),
+        "address": item["address"],
+        "latitude": item["lat"], "longitude": item["lon"],
+        "district": item["district_id"],
+        "created_at": item["created_at"],
+        "followers": item["followers_count"],
+        "congratulations": item["congratulations_count"],
+        "distance_m": round(item["distance"], 1),
+    }
+
+
 def duplicates_near(category_id: int, lon: float, lat: float, *,
                     exclude_id: int | None = None) -> list[dict]:
     """Open public reports of the category within 50 m, newest first (max 5)."""

@@ -10,23 +10,21 @@ import secrets
 from dataclasses import dataclass
 
 from geoalchemy2 import WKTElement
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from dansmarue import signals
 from dansmarue.errors import Conflict, NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Photo, Report, utcnow
-from dansmarue.services import catalogue, history, idempotency, outbox, references, routing
+from dansmarue.services import catalogue, idempotency, intake_sql, outbox, references
 from dansmarue.services import storage
-from dansmarue.services.report_search import duplicates_near
+from dansmarue.services.report_search import duplicate_summary
 from dansmarue.workflow.states import public_label
 
 INTAKE_VIEWS = ("close", "far", "extra")
 RESIDENT_ORIGINS = ("A", "G", "S")
 CREATED_MESSAGE = "Votre signalement a bien été reçu."
-NAMES_SQL = text("SELECT d.name, d.group_name, u.code, u.label FROM district d "
-                 "JOIN unit u ON u.id = :direction WHERE d.id = :district")
 UUID_TAKEN = "Ce client_uuid a déjà servi pour un autre signalement."
 
 
@@ -74,14 +72,19 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
     category), OutOfScopeCategory, OutsideServiceArea. Does not commit.
     """
     checked = _checked_photos(photos)
-    category = catalogue.reportable(category_id, as_agent=as_agent)
-    place = routing.locate(longitude, latitude, category.unit_id)
     now = utcnow()
+    local = now.astimezone(references.PARIS)
+    row = intake_sql.allocate(category_id, as_agent=as_agent, year=local.year,
+                              month=local.month, longitude=longitude, latitude=latitude)
+    category = catalogue.check(row, as_agent=as_agent)
+    place = intake_sql.placement(row)  # routing.ROUTE_SQL, run by the same statement
     report = Report(
-        reference=references.allocate_reference(origin, now), token=references.new_token(),
-        client_uuid=client_uuid, state="initial", category_id=category.id,
-        priority=priority or category.default_priority, description=description or None,
-        address=address or None, address_precision=address_precision or None,
+        id=row.report_id, version=1,
+        reference=references.format_reference(origin, local.year, local.month, row.number),
+        token=references.new_token(), client_uuid=client_uuid, state="initial",
+        category_id=category.id, priority=priority or category.default_priority,
+        description=description or None, address=address or None,
+        address_precision=address_precision or None,
         geom=WKTElement(f"POINT({longitude!r} {latitude!r})", srid=4326), origin=origin,
         reporter_email=reporter_email, reporter_guid=reporter_guid,
         reporter_udid=reporter_udid, reporter_user_id=None,
@@ -90,28 +93,27 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
         sector_id=place.sector_id, special_perimeter_id=place.special_perimeter_id,
         created_at=now, updated_at=now, followers_count=0, congratulations_count=0,
     )
-    db.session.add(report)
-    history.record(report, "creation", to_state="initial", actor_label=actor_label,
-                   actor_user_id=actor_user_id, public_message=CREATED_MESSAGE)
-    stored = [_store_photo(report, view, data, info) for view, data, info in checked]
-    db.session.flush()
-    for photo in stored:
-        outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
-                       dedup_key=f"photo:{photo.id}:process")
-    outbox.add_job("workers.jobs.dispatch.dispatch_report", report.id,
-                   dedup_key=f"report:{report.id}:dispatch:created")
-    if reporter_email:
-        outbox.add_job("workers.jobs.notify.send_acknowledgement", report.id,
-                       queue="mail", dedup_key=f"report:{report.id}:ack")
-    outbox.add_job("workers.jobs.notify.notify_unit_new_report", report.id,
-                   queue="mail", dedup_key=f"report:{report.id}:unit-new")
-    signals.report_created.send(report)
+    # Subscribers (SLA due dates...) see the report with its id and reference
+    # just before it is written, so what they set goes into the one INSERT
+    # (an UPDATE right after would fire the report triggers twice).
+    with db.session.no_autoflush:
+        signals.report_created.send(report)
+    written = intake_sql.insert(report, longitude=longitude, latitude=latitude,
+                                actor_label=actor_label, actor_user_id=actor_user_id,
+                                message=CREATED_MESSAGE, with_ack=bool(reporter_email))
+    report.intake_facts = written  # names and duplicates, read by intake_answer
+    if checked:
+        stored = [_store_photo(report, view, data, info) for view, data, info in checked]
+        db.session.flush()
+        for photo in stored:
+            outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
+                           dedup_key=f"photo:{photo.id}:process")
     return report
 
 
 def _store_photo(report: Report, view: str, data: bytes, info) -> Photo:
     key = storage.put_in_transaction(db.session, "originals", info.ext, data)
-    photo = Photo(report=report, view=view, access_key=secrets.token_urlsafe(32),
+    photo = Photo(report_id=report.id, view=view, access_key=secrets.token_urlsafe(32),
                   storage_key=key, mime_type=info.mime, size_bytes=len(data),
                   width=info.width, height=info.height,
                   sha256=hashlib.sha256(data).hexdigest(), status="pending")
@@ -123,20 +125,17 @@ def tracking_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/api/v1/track/{token}"
 
 
-def intake_answer(report: Report, base_url: str, *, latitude: float,
-                  longitude: float) -> dict:
+def intake_answer(report: Report, base_url: str) -> dict:
     """The 201 body: what the resident needs to follow up their report."""
-    names = db.session.execute(NAMES_SQL, {"district": report.district_id,
-                                            "direction": report.direction_id}).one()
+    name, group, code, label, duplicates = report.intake_facts
     return {
         "reference": report.reference,
         "token": report.token,
         "state": public_label(report.state),
-        "district": {"id": report.district_id, "name": names[0], "group": names[1]},
-        "direction": {"id": report.direction_id, "code": names[2], "label": names[3]},
+        "district": {"id": report.district_id, "name": name, "group": group},
+        "direction": {"id": report.direction_id, "code": code, "label": label},
         "tracking_url": tracking_url(base_url, report.token),
-        "possible_duplicates": duplicates_near(
-            report.category_id, longitude, latitude, exclude_id=report.id),
+        "possible_duplicates": [duplicate_summary(d) for d in duplicates],
     }
 
 
@@ -149,7 +148,7 @@ def submit_report(fields: dict, photos, *, idempotency_key: str | None,
     client_uuid = fields.get("client_uuid")
     key = idempotency_key and f"key:{idempotency_key}"
     key = key or (client_uuid and f"client_uuid:{client_uuid}")
-    request_hash = idempotency.fingerprint(
+    request_hash = key and idempotency.fingerprint(
         fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos))
 
     def produce():
@@ -158,8 +157,7 @@ def submit_report(fields: dict, photos, *, idempotency_key: str | None,
             raise Conflict(UUID_TAKEN, errors=[{"field": "client_uuid",
                                                 "message": UUID_TAKEN, "location": "json"}])
         report = create_report(**fields, photos=photos)
-        body = intake_answer(report, base_url, latitude=fields["latitude"],
-                             longitude=fields["longitude"])
+        body = intake_answer(report, base_url)
         return 201, body, report.id
 
     return idempotency.run_once(key, request_hash, produce)

@@ -60,6 +60,11 @@ def locate(lon: float, lat: float, category_unit_id: int) -> Placement:
     row = db.session.execute(
         ROUTE_SQL, {"lon": lon, "lat": lat, "unit_id": category_unit_id}
     ).one()
+    return placement(tuple(row))
+
+
+def placement(row: tuple) -> Placement:
+    """The Placement of a ROUTE_SQL row (its 7 columns), or the refusal."""
     district, quartier, conseil, perimeter, unit, sector, direction = row
     if district is None:
         raise OutsideServiceArea(OUTSIDE_MESSAGE, errors=[

@@ -1,4 +1,5 @@
 """POST /api/v1/reports: validation, routing, answer, history, outbox, photos."""
+import io
 import os
 import re
 
@@ -66,9 +67,9 @@ def test_report_created_signal_is_sent(client, session, graffiti):
 def test_multipart_with_photos_stores_originals_and_queues_jobs(app, client, session, graffiti):
     form = {k: str(v) for k, v in body(graffiti, origin="G").items()}
     png = jpeg_bytes(fmt="PNG")
-    form["close"] = (__import__("io").BytesIO(jpeg_bytes()), "close.jpg", "image/jpeg")
+    form["close"] = (io.BytesIO(jpeg_bytes()), "close.jpg", "image/jpeg")
     # Declared as JPEG but really a PNG: the bytes decide.
-    form["far"] = (__import__("io").BytesIO(png), "far.jpg", "image/jpeg")
+    form["far"] = (io.BytesIO(png), "far.jpg", "image/jpeg")
     response = client.post("/api/v1/reports", data=form, content_type="multipart/form-data")
     assert response.status_code == 201, response.json
     assert response.json["reference"].startswith("G")
@@ -103,7 +104,7 @@ def test_bad_photos_are_refused_before_anything_is_stored(app, client, session, 
                                                           payload, code):
     before_files, before_reports = _files_under(app.config["MEDIA_ROOT"]), count(session, Report)
     form = {k: str(v) for k, v in body(graffiti).items()}
-    form["close"] = (__import__("io").BytesIO(payload), "x.jpg", "image/jpeg")
+    form["close"] = (io.BytesIO(payload), "x.jpg", "image/jpeg")
     response = client.post("/api/v1/reports", data=form, content_type="multipart/form-data")
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"

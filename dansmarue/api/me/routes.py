@@ -14,7 +14,7 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
 
 
 @blp.route("/reports", methods=["GET"])
-@blp.arguments(MeQuerySchema, location="query")
+@blp.arguments(MeQuerySchema(), location="query")
 @blp.response(200)
 def my_reports(query):
     """Reports filed by this person, newest first (100 at most)."""
@@ -22,7 +22,7 @@ def my_reports(query):
 
 
 @blp.route("/follows", methods=["GET"])
-@blp.arguments(MeQuerySchema, location="query")
+@blp.arguments(MeQuerySchema(), location="query")
 @blp.response(200)
 def my_follows(query):
     """Reports this person follows, newest first (100 at most)."""

@@ -24,9 +24,9 @@ def intake_limit() -> str:
 
 @blp.route("", methods=["POST"])
 @limiter.limit(intake_limit)
-@blp.arguments(IntakeHeadersSchema, location="headers")
-@blp.arguments(ReportCreateSchema, location="json_or_form")
-@blp.arguments(PhotoFilesSchema, location="files", unknown=RAISE, required=False)
+@blp.arguments(IntakeHeadersSchema(), location="headers")
+@blp.arguments(ReportCreateSchema(), location="json_or_form")
+@blp.arguments(PhotoFilesSchema(), location="files", unknown=RAISE, required=False)
 @blp.response(201)
 @blp.alt_response(409, description="Idempotency key reused with another body")
 @blp.alt_response(429, description="Too many reports from this address")
@@ -44,7 +44,7 @@ def create_report(headers, fields, files):
 
 
 @blp.route("", methods=["GET"])
-@blp.arguments(ReportSearchSchema, location="query")
+@blp.arguments(ReportSearchSchema(), location="query")
 @blp.response(200)
 def list_reports(query):
     """Public reports near a point (sorted by distance) or in a box; GeoJSON on request."""
@@ -64,7 +64,7 @@ def get_report(reference):
 
 
 @blp.route("/<reference>/followers", methods=["POST"])
-@blp.arguments(PersonSchema)
+@blp.arguments(PersonSchema())
 @blp.response(201)
 def follow(person, reference):
     """Follow a report (by account guid or e-mail); 200 if already followed."""
@@ -74,7 +74,7 @@ def follow(person, reference):
 
 
 @blp.route("/<reference>/followers", methods=["DELETE"])
-@blp.arguments(PersonQuerySchema, location="query")
+@blp.arguments(PersonQuerySchema(), location="query")
 @blp.response(200)
 def unfollow(person, reference):
     """Stop following a report (?guid= or ?email=)."""
@@ -84,7 +84,7 @@ def unfollow(person, reference):
 
 
 @blp.route("/<reference>/congratulations", methods=["POST"])
-@blp.arguments(PersonSchema)
+@blp.arguments(PersonSchema())
 @blp.response(201)
 def congratulate(person, reference):
     """Congratulate the services; counted once per person (200 the next times)."""
