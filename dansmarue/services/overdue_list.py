@@ -1,17 +1,20 @@
 """The dashboard's list of overdue reports: filtered, sorted, paginated.
 
-Reads the report table through partial indexes that hold only late rows
-(migration 0007): counts per (district, category, unit) are an index-only
-scan, and a page sorted by category or unit is read group by group along
-(group, due_at, id) instead of sorting every late report. "Late" is the
-sweep's mark, as in `stats.overdue` (`sla_status` overdue or escalated).
+Counts per (district, category, unit) come from the `late_stats` roll-up
+(migration 0007a, maintained like the stats roll-ups: trigger deltas folded
+before reading). Rows come from the report table through partial indexes that
+hold only late rows (migration 0007): a page sorted by category or unit is
+read group by group along (group, due_at, id), knowing each group's size,
+instead of sorting every late report. "Late" is the sweep's mark, as in
+`stats.overdue` (`sla_status` overdue or escalated).
 """
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, text
 
 from dansmarue.models import Category, Report, Unit, User, db
+from dansmarue.services import stats
 from dansmarue.services.scopes import report_scope
 
 # The stats services' spelling of a category ("Type:Sous-type"), so the page,
@@ -126,12 +129,56 @@ def _grouped_page(user, now, sort, descending, offset, limit, late, filters) -> 
     return rows
 
 
+# --- Late counts: the `late_stats` roll-up (migration 0007a) ------------------
+FOLD_LOCK = 734_007  # advisory lock key: one fold of late deltas at a time
+FOLD_SQL = """
+WITH d AS (DELETE FROM late_stats_delta
+           RETURNING direction_id, district_id, category_id, unit_id, sign)
+INSERT INTO late_stats AS t (direction_id, district_id, category_id, unit_id, n)
+SELECT direction_id, district_id, category_id, unit_id, sum(sign) FROM d
+GROUP BY direction_id, district_id, category_id, unit_id
+ON CONFLICT (direction_id, district_id, category_id, unit_id) DO UPDATE SET n = t.n + EXCLUDED.n
+"""
 
-def late_counts(user: User, **filters) -> dict[tuple[int, int, int], int]:
-    """Overdue reports per (district, category, unit): an index-only scan of the
-    late rows (`ix_report_late_dims`), from which the map, the top list, the
-    totals and the list's groups derive."""
-    query = (select(Report.district_id, Report.category_id, Report.unit_id, func.count())
-             .where(*overdue_conditions(user, **filters))
-             .group_by(Report.district_id, Report.category_id, Report.unit_id))
-    return {(d, c, u): n for d, c, u, n in db.session.execute(query)}
+
+def fold_late() -> None:
+    """Move pending late deltas into `late_stats` (in the caller's transaction).
+
+    Cheap when there is nothing to do; a fold already running elsewhere makes
+    this one a no-op (its transaction will have moved the same rows)."""
+    if not db.session.scalar(text("SELECT EXISTS (SELECT 1 FROM late_stats_delta)")):
+        return
+    if db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": FOLD_LOCK}):
+        db.session.execute(text(FOLD_SQL))
+
+
+def rebuild_late() -> None:
+    """Recount `late_stats` from the report table (after a bulk load without triggers)."""
+    db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FOLD_LOCK})
+    db.session.execute(text("TRUNCATE late_stats, late_stats_delta"))
+    db.session.execute(text(f"""
+        INSERT INTO late_stats (direction_id, district_id, category_id, unit_id, n)
+        SELECT direction_id, district_id, category_id, unit_id, count(*) FROM report
+        WHERE closed_at IS NULL AND sla_status IN {OVERDUE_STATUSES!r}
+        GROUP BY direction_id, district_id, category_id, unit_id"""))
+
+
+def late_counts(user: User, direction_id=None, unit_id=None, category_id=None,
+                refresh: bool = True) -> dict[tuple[int, int, int], int]:
+    """Overdue reports per (district, category, unit) in the user's scope, from the
+    roll-up; the map, the top list, the totals and the list's groups derive from it."""
+    if refresh:
+        fold_late()
+    where, params = ["n <> 0"], {}
+    scope = stats.directions_for(user, direction_id)
+    if scope is not None:
+        where.append("direction_id = ANY(:dirs)")
+        params["dirs"] = list(scope)
+    for column, value in (("unit_id", unit_id), ("category_id", category_id)):
+        if value is not None:
+            where.append(f"{column} = :{column}")
+            params[column] = value
+    rows = db.session.execute(text(
+        "SELECT district_id, category_id, unit_id, sum(n)::int FROM late_stats "
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 HAVING sum(n) <> 0"), params)
+    return {(d, c, u): n for d, c, u, n in rows}

@@ -85,9 +85,10 @@ def seed_reports(now) -> dict:
 
 
 def fold() -> None:
-    """Move the trigger's deltas into the roll-ups (the Delays engineer's fold)."""
-    from dansmarue.services import rollups
+    """Move the triggers' deltas into the roll-ups (stats and late counts)."""
+    from dansmarue.services import overdue_list, rollups
 
     rollups.fold()
+    overdue_list.fold_late()
     db.session.commit()
 
