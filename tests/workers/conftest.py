@@ -171,15 +171,3 @@ def contractor():
     yield server
     server.server.shutdown()
     server.server.server_close()
-
-
-@pytest.fixture
-def media_root(app):
-    return app.config["MEDIA_ROOT"]
-
-
-def all_session_ids(session, model):
-    return set(session.scalars(select(model.id)).all())
-
-
-__all__ = ["db"]

@@ -6,7 +6,6 @@ import zlib
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
 
 from dansmarue.models import Photo
 from dansmarue.services import photo_files, storage

@@ -2,7 +2,7 @@
 from rq import Queue
 from sqlalchemy import select
 
-from dansmarue.models import NotificationLog, OutboxJob, Report
+from dansmarue.models import NotificationLog, Report
 from dansmarue.services import jobs_admin, outbox
 from tests.workers.conftest import free_port, new_report, outbox_rows, run_burst
 from workers.queues import queue_name

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from rq import Queue
 from sqlalchemy import select
 
-from dansmarue.models import Category, Follower, Photo, Report, ReportEvent
+from dansmarue.models import Category, Follower, Photo, ReportEvent
 from dansmarue.services import storage
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
 from workers.relay import relay_pending
