@@ -8,7 +8,10 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-# sender: the Report (flushed, with id and reference)
+# sender: the Report, with its id, reference and every intake value, sent just
+# before its row is written (under no_autoflush) so that what subscribers set
+# (e.g. SLA due dates) goes into the one INSERT; the row exists once the
+# intake statement has run, in the same transaction.
 report_created = _signals.signal("report-created")
 # sender: the Report; kwargs: event=ReportEvent (from_state/to_state set)
 state_changed = _signals.signal("state-changed")

@@ -14,7 +14,6 @@ Both statements run on the session's own connection (same transaction)
 through the psycopg cursor: the ORM execution path costs more CPU than the
 statements themselves on this, the hottest endpoint.
 """
-import math
 from functools import lru_cache
 
 from psycopg.types.json import Jsonb
@@ -26,8 +25,8 @@ from dansmarue.extensions import db
 from dansmarue.models import Report
 from dansmarue.services import routing
 from dansmarue.services.catalogue import CATEGORY_COLUMNS, REPORTABLE_SQL
-from dansmarue.services.report_search import DUPLICATE_RADIUS_M, MAX_DUPLICATES, \
-    METRES_PER_DEGREE, PUBLIC_OPEN_STATES
+from dansmarue.services.report_search import DUPLICATE_RADIUS_M, DUPLICATES_JSON_SQL, \
+    box_degrees
 
 _REPORTABLE = REPORTABLE_SQL.replace(":as_agent", "%(as_agent)s")
 ROUTE_COLUMNS = ("r_district", "r_quartier", "r_conseil", "r_perimeter", "r_unit",
@@ -46,7 +45,6 @@ WHERE id = %(category_id)s"""
 
 # Columns written from Python; geom is built from lon/lat in SQL.
 _SKIP = {"geom", "latitude", "longitude"}
-_STATES = ", ".join(f"'{s}'" for s in PUBLIC_OPEN_STATES)
 _TAIL = f"""
 e AS (
   INSERT INTO report_event (report_id, action, to_state, actor_user_id, actor_label,
@@ -66,17 +64,7 @@ j AS (
           ) AS v(func, queue, tag, wanted)
   WHERE v.wanted
   ON CONFLICT (dedup_key) DO NOTHING)
-SELECT d.name, d.group_name, u.code, u.label, (
-  SELECT coalesce(json_agg(x ORDER BY x.created_at DESC, x.id DESC), '[]'::json) FROM (
-    SELECT o.id, o.reference, o.state, o.category_id, c.label AS category_label, o.address,
-           ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat, o.district_id, o.created_at,
-           o.followers_count, o.congratulations_count,
-           ST_Distance(geography(o.geom), geography(p.g)) AS distance
-    FROM report o JOIN category c ON c.id = o.category_id, p
-    WHERE o.category_id = %(category_id)s AND o.state IN ({_STATES})
-      AND o.geom && ST_Expand(p.g, %(degrees)s)
-      AND ST_DWithin(geography(o.geom), geography(p.g), {DUPLICATE_RADIUS_M})
-    ORDER BY o.created_at DESC, o.id DESC LIMIT {MAX_DUPLICATES}) x) AS duplicates
+SELECT d.name, d.group_name, u.code, u.label, {DUPLICATES_JSON_SQL} AS duplicates
 FROM district d JOIN unit u ON u.id = %(direction_id)s
 WHERE d.id = %(district_id)s"""
 
@@ -123,12 +111,11 @@ def insert(report: Report, *, longitude: float, latitude: float, actor_label: st
     state = report.__dict__
     columns = tuple(sorted(k for k in Report.__mapper__.columns.keys()
                            if k in state and k not in _SKIP))
-    shrink = max(math.cos(math.radians(min(abs(latitude), 89.0))), 0.01)
     statement, json_columns = _insert_sql(columns)
     params = {c: Jsonb(state[c]) if c in json_columns else state[c] for c in columns}
     params.update(lon=longitude, lat=latitude, actor_label=actor_label,
                   actor_user_id=actor_user_id, message=message, with_ack=with_ack,
-                  degrees=DUPLICATE_RADIUS_M / (METRES_PER_DEGREE * shrink) * 1.05 + 1e-6)
+                  degrees=box_degrees(DUPLICATE_RADIUS_M, latitude))
     with _cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()

@@ -39,8 +39,7 @@ def _distance(lon: float, lat: float):
 
 def _within(lon: float, lat: float, radius_m: float):
     """Exact metres on geography, behind an index-friendly box in degrees."""
-    shrink = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
-    degrees = radius_m / (METRES_PER_DEGREE * shrink) * 1.05 + 1e-6
+    degrees = box_degrees(radius_m, lat)
     point = _point(lon, lat)
     return and_(Report.geom.op("&&")(func.ST_Expand(point, degrees)),
                 func.ST_DWithin(func.geography(Report.geom), func.geography(point), radius_m))
@@ -80,18 +79,37 @@ def duplicate_summary(item: dict) -> dict:
     }
 
 
-def duplicates_near(category_id: int, lon: float, lat: float, *,
-                    exclude_id: int | None = None) -> list[dict]:
+# Open public reports of a category within 50 m of the point `p.g` (a CTE of
+# the enclosing statement), newest first, as one JSON array. Shared by
+# `duplicates_near` and the intake statement (services.intake_sql).
+DUPLICATES_JSON_SQL = f"""(
+  SELECT coalesce(json_agg(x ORDER BY x.created_at DESC, x.id DESC), '[]'::json) FROM (
+    SELECT o.id, o.reference, o.state, o.category_id, c.label AS category_label, o.address,
+           ST_X(o.geom) AS lon, ST_Y(o.geom) AS lat, o.district_id, o.created_at,
+           o.followers_count, o.congratulations_count,
+           ST_Distance(geography(o.geom), geography(p.g)) AS distance
+    FROM report o JOIN category c ON c.id = o.category_id, p
+    WHERE o.category_id = %(category_id)s
+      AND o.state IN ({", ".join(f"'{s}'" for s in PUBLIC_OPEN_STATES)})
+      AND o.geom && ST_Expand(p.g, %(degrees)s)
+      AND ST_DWithin(geography(o.geom), geography(p.g), {DUPLICATE_RADIUS_M})
+    ORDER BY o.created_at DESC, o.id DESC LIMIT {MAX_DUPLICATES}) x)"""
+
+
+def box_degrees(radius_m: float, lat: float) -> float:
+    """Half-side in degrees of a box surely holding a circle of `radius_m`."""
+    shrink = max(math.cos(math.radians(min(abs(lat), 89.0))), 0.01)
+    return radius_m / (METRES_PER_DEGREE * shrink) * 1.05 + 1e-6
+
+
+def duplicates_near(category_id: int, lon: float, lat: float) -> list[dict]:
     """Open public reports of the category within 50 m, newest first (max 5)."""
-    distance = _distance(lon, lat).label("distance")
-    query = (select(*_COLUMNS, distance).join(Category, Category.id == Report.category_id)
-             .where(Report.category_id == category_id,
-                    Report.state.in_(PUBLIC_OPEN_STATES),
-                    _within(lon, lat, DUPLICATE_RADIUS_M))
-             .order_by(Report.created_at.desc(), Report.id.desc()).limit(MAX_DUPLICATES))
-    if exclude_id is not None:
-        query = query.where(Report.id != exclude_id)
-    return [summary(row, row.distance) for row in db.session.execute(query)]
+    sql = ("WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g) "
+           f"SELECT {DUPLICATES_JSON_SQL}")
+    params = {"lon": lon, "lat": lat, "category_id": category_id,
+              "degrees": box_degrees(DUPLICATE_RADIUS_M, lat)}
+    found = db.session.connection().exec_driver_sql(sql, params).scalar_one()
+    return [duplicate_summary(item) for item in found]
 
 
 def encode_cursor(values: list) -> str:

@@ -68,6 +68,16 @@ def test_possible_duplicates_same_category_within_50m_newest_first(client, sessi
     assert "reporter_email" not in json.dumps(answer["possible_duplicates"])
 
 
+def test_duplicates_before_filing(client, session, graffiti):
+    first = post(client, graffiti, **north(20))
+    lat, lon = ROQUETTE["latitude"], ROQUETTE["longitude"]
+    found = client.get(f"/api/v1/reports/duplicates?category={graffiti.id}&near={lat},{lon}")
+    assert found.status_code == 200
+    assert [d["reference"] for d in found.json["items"]] == [first["reference"]]
+    assert 15 < found.json["items"][0]["distance_m"] < 25
+    assert client.get("/api/v1/reports/duplicates?near=1,2").status_code == 422
+
+
 def test_at_most_five_duplicates(client, session, graffiti):
     for i in range(7):
         post(client, graffiti, **north(i))

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dansmarue.api.reports.schemas import (
-    IntakeHeadersSchema, PersonQuerySchema, PersonSchema, PhotoFilesSchema,
+    DuplicatesQuerySchema, IntakeHeadersSchema, PersonQuerySchema, PersonSchema, PhotoFilesSchema,
     ReportCreateSchema, ReportSearchSchema,
 )
 from dansmarue.extensions import db, limiter
@@ -54,6 +54,14 @@ def list_reports(query):
         response.mimetype = GEOJSON
         return response
     return result
+
+
+@blp.route("/duplicates", methods=["GET"])
+@blp.arguments(DuplicatesQuerySchema(), location="query")
+@blp.response(200)
+def possible_duplicates(query):
+    """Before filing: open reports of the category within 50 m, to follow instead."""
+    return {"items": report_search.duplicates_near(**query)}
 
 
 @blp.route("/<reference>", methods=["GET"])

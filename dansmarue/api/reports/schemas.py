@@ -113,6 +113,18 @@ class ReportSearchSchema(Schema):
         return data
 
 
+class DuplicatesQuerySchema(Schema):
+    category = StrictInteger(required=True, validate=validate.Range(1, MAX_ID))
+    near = fields.String(required=True, metadata={"description": "lat,lon"})
+
+    @post_load
+    def convert(self, data, **kwargs):
+        lat, lon = _floats(data["near"], 2, "near")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError("Coordonnées hors limites (lat,lon).", "near")
+        return {"category_id": data["category"], "lat": lat, "lon": lon}
+
+
 def _state_codes(values: list[str]) -> list[str]:
     codes = []
     for value in values:
