@@ -24,4 +24,5 @@ SCHEDULE: list[dict] = [
     # Real archival batch (actions 38/39): done/rejected for more than 365 days.
     {"id": "archive-closed", "func": "workers.jobs.maintenance.archive_closed_reports",
      "daily_at": "03:30"},
+    {"id": "prune-outbox", "func": "workers.jobs.maintenance.prune_outbox", "daily_at": "04:00"},
 ]

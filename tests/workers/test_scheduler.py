@@ -34,7 +34,8 @@ def test_every_declared_job_exists_and_ids_are_unique():
     assert len({entry["id"] for entry in SCHEDULE}) == len(SCHEDULE)
     assert all(available(entry["func"]) for entry in SCHEDULE)
     assert {"outbox-relay", "sla-sweep", "contractor-retry", "scheduled-day-notices",
-            "purge-sensitive-photos", "archive-closed"} == {e["id"] for e in SCHEDULE}
+            "purge-sensitive-photos", "archive-closed", "prune-outbox"} == {
+        e["id"] for e in SCHEDULE}
 
 
 def test_slots():
@@ -155,3 +156,16 @@ def test_contractor_retry_only_recent_failures(ctx, contractor, redis_conn):
     event = ctx.scalar(select(ReportEvent).where(ReportEvent.report_id == recent.id,
                                                  ReportEvent.action == "send_to_contractor"))
     assert event.data["action_id"] == 91
+
+
+def test_old_done_outbox_rows_are_pruned(ctx, redis_conn, smtp):
+    from workers.jobs.maintenance import prune_outbox
+
+    new_report(ctx)
+    relay_pending()
+    run_burst(redis_conn)
+    rows = outbox_rows(ctx)
+    assert {r.status for r in rows} == {"done"}
+    assert prune_outbox() == 0
+    assert prune_outbox(datetime.now(timezone.utc) + timedelta(days=15)) == len(rows)
+    assert outbox_rows(ctx) == []

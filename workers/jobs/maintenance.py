@@ -3,7 +3,7 @@ import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
 from dansmarue.errors import DomainError
@@ -17,7 +17,7 @@ RETRY_LIMIT = 100
 PURGE_AFTER = timedelta(hours=48)
 ARCHIVE_AFTER = timedelta(days=365)
 BATCH = 500
-PURGED_MESSAGE = "Photo supprimée (protection des données personnelles)."
+OUTBOX_KEEP = timedelta(days=14)
 
 
 def retry_failed_sends() -> int:
@@ -99,3 +99,16 @@ def archive_closed_reports(now: datetime | None = None) -> int:
         except DomainError:
             db.session.rollback()
     return len(ids)
+
+
+def prune_outbox(now: datetime | None = None) -> int:
+    """Done outbox rows older than 14 days go (dead ones stay until replayed).
+
+    Their dedup keys go with them, which is fine: the jobs that use one are
+    queued within minutes of their cause, never two weeks later.
+    """
+    cutoff = (now or utcnow()) - OUTBOX_KEEP
+    result = db.session.execute(
+        delete(OutboxJob).where(OutboxJob.status == "done", OutboxJob.finished_at < cutoff))
+    db.session.commit()
+    return result.rowcount
