@@ -43,6 +43,9 @@ SELECT {CATEGORY_COLUMNS}, {", ".join(ROUTE_COLUMNS)},
 FROM category, ({_ROUTE}) AS route({", ".join(ROUTE_COLUMNS)})
 WHERE id = %(category_id)s"""
 
+# The session flag workers.autorelay reads to relay right after commit; ORM
+# inserts of OutboxJob set it by themselves, this raw statement must say so.
+OUTBOX_WRITTEN_FLAG = "dansmarue.outbox_written"
 # Columns written from Python; geom is built from lon/lat in SQL.
 _SKIP = {"geom", "latitude", "longitude"}
 _TAIL = f"""
@@ -119,6 +122,7 @@ def insert(report: Report, *, longitude: float, latitude: float, actor_label: st
     with _cursor() as cursor:
         cursor.execute(statement, params)
         row = cursor.fetchone()
+    db.session.info[OUTBOX_WRITTEN_FLAG] = True
     _attach(report, columns)
     return row
 

@@ -40,6 +40,16 @@ def test_json_intake_answers_201_with_routing(client, session, graffiti):
                             "workers.jobs.notify.send_acknowledgement"]
 
 
+def test_intake_tells_the_auto_relay_that_jobs_were_written(client, session, graffiti):
+    from workers import autorelay
+
+    session.info.pop(autorelay._FLAG, None)
+    from dansmarue.services import reports
+
+    reports.create_report(category_id=graffiti.id, **ROQUETTE)
+    assert session.info.get(autorelay._FLAG) is True
+
+
 def test_no_acknowledgement_job_without_email(client, session, graffiti):
     data = client.post("/api/v1/reports", json=body(graffiti)).json
     report_id = session.scalar(select(Report.id).where(Report.reference == data["reference"]))
