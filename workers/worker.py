@@ -5,6 +5,7 @@ horse per job, so each job starts with warm imports. SIGINT/SIGTERM make RQ
 finish the current job and exit (a second signal stops at once).
 """
 import argparse
+import gc
 import logging
 import sys
 
@@ -73,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         connection = redis_connection()
         # No pooled DB connection may cross the fork into work horses.
         db.engine.dispose()
+    # Objects made so far are never collected: the collector then does not touch
+    # (and copy) the parent's pages in every forked work horse.
+    gc.collect()
+    gc.freeze()
     queues = ([get_queue(name, connection) for name in args.queues]
               if args.queues else all_queues(connection))
     worker_class = DansMaRueSimpleWorker if args.simple else DansMaRueWorker
