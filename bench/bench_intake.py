@@ -209,7 +209,7 @@ def print_and_record(results: dict, stored: dict, ratio: float, args) -> None:
         f"gunicorn {WORKERS} workers x {THREADS} threads (gthread) per app; wrk 2 threads, "
         f"{args.connections} keep-alive connections, {args.seconds} s after a 3 s warm-up; "
         f"PostgreSQL synchronous_commit on; {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load average before the report {load:.2f}.",
+        f"{platform.python_version()}; load average at the end of the run {load:.2f}.",
         "Bodies: 1,000 real resident reports (real points and categories), no photo.",
         "",
         "| endpoint | requests/s | p50 ms | p99 ms | non-2xx | rows stored |",

@@ -19,7 +19,6 @@ from functools import lru_cache
 from psycopg.types.json import Jsonb
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 
 from dansmarue.extensions import db
 from dansmarue.models import Report
@@ -123,13 +122,15 @@ def insert(report: Report, *, longitude: float, latitude: float, actor_label: st
         cursor.execute(statement, params)
         row = cursor.fetchone()
     db.session.info[OUTBOX_WRITTEN_FLAG] = True
-    _attach(report, columns)
+    _attach(report)
     return row
 
 
-def _attach(report: Report, columns: tuple[str, ...]) -> None:
-    """Make the written object persistent: what we set is what the row holds."""
-    for key in columns + ("geom",):
-        set_committed_value(report, key, report.__dict__[key])
+def _attach(report: Report) -> None:
+    """Make the written object persistent: what we set is what the row holds.
+
+    make_transient_to_detached() takes the set values as loaded ones (no
+    history, so no UPDATE) and expires the others (server defaults).
+    """
     make_transient_to_detached(report)
     db.session.add(report)
