@@ -15,7 +15,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job, JobStatus
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from dansmarue.models import OutboxJob, db, utcnow
@@ -75,6 +75,9 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
         update(OutboxJob).where(OutboxJob.id.in_([row.id for row in rows]))
         .values(status="enqueued", enqueued_at=utcnow())
         .execution_options(synchronize_session=False))
+    # No wait for the WAL flush: if this commit were lost, the rows would be
+    # relayed again, and jobs already waiting in RQ are not pushed twice.
+    session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     session.commit()
     return len(rows)
 

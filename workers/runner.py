@@ -12,6 +12,7 @@ import traceback
 from contextlib import contextmanager
 
 from flask import has_app_context
+from sqlalchemy import text, update
 
 from dansmarue.models import OutboxJob, db, utcnow
 from workers.app import get_app
@@ -53,23 +54,25 @@ def app_context():
 def run_outbox_job(outbox_id: int):
     """Run the outbox row's function once; skip it if already done or dead."""
     with app_context():
-        row = db.session.get(OutboxJob, outbox_id)
-        if row is None:
-            log.warning("outbox job %s no longer exists", outbox_id)
-            return "missing"
-        if row.status in ("done", "dead"):
-            db.session.rollback()
-            return f"skipped: {row.status}"
-        func, args = row.func, list(row.args or [])
-        row.attempts += 1
-        attempts = row.attempts
-        db.session.commit()
+        claimed = db.session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.id == outbox_id, OutboxJob.status.not_in(("done", "dead")))
+            .values(attempts=OutboxJob.attempts + 1)
+            .returning(OutboxJob.func, OutboxJob.args, OutboxJob.attempts)
+        ).first()
+        _commit_bookkeeping()
+        if claimed is None:
+            return "skipped: done, dead or missing"
+        func, args, attempts = claimed
         try:
-            result = resolve(func)(*args)
+            result = resolve(func)(*(args or []))
         except Exception as exc:
             db.session.rollback()
             _finish(outbox_id, "dead" if attempts >= max_attempts() else "failed",
                     _describe(exc))
+            if attempts >= max_attempts():
+                log.error("outbox job %s (%s) is dead after %s attempts: %s",
+                          outbox_id, func, attempts, _describe(exc))
             raise
         _finish(outbox_id, "done", None)
         return result if isinstance(result, (str, int, float, bool, type(None))) else str(result)
@@ -83,16 +86,19 @@ def run_scheduled(path: str):
 
 
 def _finish(outbox_id: int, status: str, error: str | None) -> None:
-    row = db.session.get(OutboxJob, outbox_id)
-    if row is None:
-        return
-    row.status = status
-    row.last_error = error
-    row.finished_at = utcnow() if status in ("done", "dead") else None
+    db.session.execute(
+        update(OutboxJob).where(OutboxJob.id == outbox_id)
+        .values(status=status, last_error=error,
+                finished_at=utcnow() if status in ("done", "dead") else None)
+        .execution_options(synchronize_session=False))
+    _commit_bookkeeping()
+
+
+def _commit_bookkeeping() -> None:
+    """Commit status rows without waiting for the WAL flush: losing one in a
+    crash only re-runs an idempotent job (the job's own commit stays durable)."""
+    db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     db.session.commit()
-    if status == "dead":
-        log.error("outbox job %s (%s) is dead after %s attempts: %s",
-                  outbox_id, row.func, row.attempts, error)
 
 
 def _describe(exc: BaseException) -> str:
