@@ -53,6 +53,11 @@ e AS (
                             public_message, is_public, created_at)
   SELECT r.id, 'creation', 'initial', %(actor_user_id)s, %(actor_label)s, %(message)s, true,
          %(created_at)s FROM r),
+f AS (
+  -- Like the real processWorkflow: the reporter's account follows the report.
+  INSERT INTO follower (report_id, account_guid, created_at)
+  SELECT r.id, CAST(%(reporter_guid)s AS text), %(created_at)s FROM r
+  WHERE CAST(%(reporter_guid)s AS text) IS NOT NULL),
 j AS (
   INSERT INTO outbox_job (func, args, queue, dedup_key, status, attempts, available_at,
                           created_at)

@@ -91,7 +91,8 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
         district_id=place.district_id, quartier_id=place.quartier_id,
         conseil_id=place.conseil_id, direction_id=place.direction_id, unit_id=place.unit_id,
         sector_id=place.sector_id, special_perimeter_id=place.special_perimeter_id,
-        created_at=now, updated_at=now, followers_count=0, congratulations_count=0,
+        created_at=now, updated_at=now, congratulations_count=0,
+        followers_count=1 if reporter_guid else 0,  # the reporter follows (intake_sql)
     )
     # Subscribers (SLA due dates...) see the report with its id and reference
     # just before it is written, so what they set goes into the one INSERT

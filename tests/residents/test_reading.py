@@ -207,8 +207,12 @@ def test_my_reports_and_my_follows(client, session, graffiti):
     assert [r["reference"] for r in reports] == [mine]
     by_mail = client.get("/api/v1/me/reports?email=ME@example.org").json["items"]
     assert [r["reference"] for r in by_mail] == [mine]
+    # The reporter's account follows its own report, as in the real system.
     follows = client.get("/api/v1/me/follows?guid=me-guid").json["items"]
-    assert [r["reference"] for r in follows] == [other]
+    assert [r["reference"] for r in follows] == [other, mine]
+    assert client.get(f"/api/v1/reports/{mine}").json["followers"] == 1
+    again = client.post(f"/api/v1/reports/{mine}/followers", json={"guid": "me-guid"})
+    assert again.status_code == 200 and again.json["followers"] == 1
     assert client.get("/api/v1/me/reports").status_code == 422
 
 
