@@ -16,10 +16,12 @@ statements themselves on this, the hottest endpoint.
 """
 from functools import lru_cache
 
+from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import make_transient_to_detached
 
+from dansmarue.errors import Conflict
 from dansmarue.extensions import db
 from dansmarue.models import Report
 from dansmarue.services import routing
@@ -42,6 +44,8 @@ SELECT {CATEGORY_COLUMNS}, {", ".join(ROUTE_COLUMNS)},
 FROM category, ({_ROUTE}) AS route({", ".join(ROUTE_COLUMNS)})
 WHERE id = %(category_id)s"""
 
+CLIENT_UUID_CONSTRAINT = "uq_report_client_uuid"
+UUID_TAKEN = "Ce client_uuid a déjà servi pour un autre signalement."
 # The session flag workers.autorelay reads to relay right after commit; ORM
 # inserts of OutboxJob set it by themselves, this raw statement must say so.
 OUTBOX_WRITTEN_FLAG = "dansmarue.outbox_written"
@@ -124,7 +128,14 @@ def insert(report: Report, *, longitude: float, latitude: float, actor_label: st
                   actor_user_id=actor_user_id, message=message, with_ack=with_ack,
                   degrees=box_degrees(DUPLICATE_RADIUS_M, latitude))
     with _cursor() as cursor:
-        cursor.execute(statement, params)
+        try:
+            cursor.execute(statement, params)
+        except UniqueViolation as error:
+            if error.diag.constraint_name == CLIENT_UUID_CONSTRAINT:
+                raise Conflict(UUID_TAKEN, errors=[{"field": "client_uuid",
+                                                    "message": UUID_TAKEN,
+                                                    "location": "json"}]) from None
+            raise
         row = cursor.fetchone()
     db.session.info[OUTBOX_WRITTEN_FLAG] = True
     _attach(report)

@@ -13,7 +13,7 @@ from geoalchemy2 import WKTElement
 from sqlalchemy import select
 
 from dansmarue import signals
-from dansmarue.errors import Conflict, NotFound, Unprocessable
+from dansmarue.errors import NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Photo, Report, utcnow
@@ -25,7 +25,6 @@ from dansmarue.workflow.states import public_label
 INTAKE_VIEWS = ("close", "far", "extra")
 RESIDENT_ORIGINS = ("A", "G", "S")
 CREATED_MESSAGE = "Votre signalement a bien été reçu."
-UUID_TAKEN = "Ce client_uuid a déjà servi pour un autre signalement."
 
 
 @dataclass(frozen=True)
@@ -153,10 +152,7 @@ def submit_report(fields: dict, photos, *, idempotency_key: str | None,
         fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos))
 
     def produce():
-        if client_uuid and idempotency_key and db.session.scalar(
-                select(Report.id).where(Report.client_uuid == client_uuid)):
-            raise Conflict(UUID_TAKEN, errors=[{"field": "client_uuid",
-                                                "message": UUID_TAKEN, "location": "json"}])
+        # A client_uuid already used (under another key) is a 409 (intake_sql).
         report = create_report(**fields, photos=photos)
         body = intake_answer(report, base_url)
         return 201, body, report.id
