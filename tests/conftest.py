@@ -3,6 +3,7 @@ transaction per test, and a real Redis (database 15 unless told otherwise)."""
 import os
 
 import pytest
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import select
 
 from dansmarue import create_app
@@ -42,6 +43,14 @@ def app(tmp_path_factory):
     return app
 
 
+class BoundSession(FlaskSession):
+    """Flask-SQLAlchemy's Session ignores `bind=` and goes to the engine;
+    this one honours it, so a route's commit cannot escape the test."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
+
+
 @pytest.fixture
 def session(app):
     """A transaction rolled back after the test; commits become savepoints."""
@@ -49,9 +58,10 @@ def session(app):
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
-        )
+        db.session = db._make_scoped_session({
+            "class_": BoundSession, "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+        })
         try:
             yield db.session
         finally:

@@ -1,7 +1,5 @@
 """Fixtures of the dashboard area.
 
-* `session`: a rolled-back transaction that route commits cannot escape
-  (Flask-SQLAlchemy's Session ignores a `bind` unless told otherwise).
 * `seeded`: COMMITTED reports and accounts (a real server thread and the API
   must see them), deleted again afterwards, roll-ups folded both times.
 * `live_server`: the app served by werkzeug in a thread on a free port.
@@ -9,38 +7,12 @@
 import threading
 from dataclasses import dataclass, field
 import pytest
-from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
 from dansmarue.models import ApiToken, Report, User, db, utcnow
 from dansmarue.services import auth
 from tests.dashboard import seed
-
-
-class BoundSession(FlaskSession):
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
-
-
-@pytest.fixture
-def session(app):
-    """A transaction rolled back after the test; commits become savepoints."""
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session({
-            "class_": BoundSession, "bind": connection,
-            "join_transaction_mode": "create_savepoint",
-        })
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
 
 
 @pytest.fixture(autouse=True)
