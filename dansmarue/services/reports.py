@@ -20,6 +20,7 @@ from dansmarue.models import Photo, Report, utcnow
 from dansmarue.services import catalogue, idempotency, intake_sql, outbox, references
 from dansmarue.services import storage
 from dansmarue.services.report_search import duplicate_summary
+from dansmarue.text import clean_text
 from dansmarue.workflow.states import public_label
 
 INTAKE_VIEWS = ("close", "far", "extra")
@@ -57,6 +58,29 @@ def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
     return checked
 
 
+# Field -> (max length, multi-line): every channel gets the same guarantees.
+TEXT_LIMITS = {"description": (4000, True), "address": (300, False),
+               "address_precision": (300, False), "guid": (64, False),
+               "udid": (128, False), "email": (254, False)}
+
+
+def _clean_texts(**values) -> dict:
+    """Control characters removed, lengths checked (422), empty -> None."""
+    cleaned, errors = {}, []
+    for field, value in values.items():
+        limit, multiline = TEXT_LIMITS[field]
+        value = clean_text(str(value), multiline=multiline) if value is not None else ""
+        if field == "email":
+            value = value.lower()
+        if len(value) > limit:
+            errors.append({"field": field, "message": f"{limit} caractères au maximum.",
+                           "location": "json"})
+        cleaned[field] = value or None
+    if errors:
+        raise Unprocessable("Certains champs sont trop longs.", errors=errors)
+    return cleaned
+
+
 def create_report(*, category_id: int, latitude: float, longitude: float,
                   priority: int | None = None, description: str | None = None,
                   address: str | None = None, address_precision: str | None = None,
@@ -70,6 +94,9 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
     `photos` is a sequence of (view, bytes). Raises Unprocessable (bad photo,
     category), OutOfScopeCategory, OutsideServiceArea. Does not commit.
     """
+    text = _clean_texts(description=description, address=address,
+                        address_precision=address_precision, guid=reporter_guid,
+                        udid=reporter_udid, email=reporter_email)
     checked = _checked_photos(photos)
     now = utcnow()
     local = now.astimezone(references.PARIS)
@@ -82,16 +109,16 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
         reference=references.format_reference(origin, local.year, local.month, row.number),
         token=references.new_token(), client_uuid=client_uuid, state="initial",
         category_id=category.id, priority=priority or category.default_priority,
-        description=description or None, address=address or None,
-        address_precision=address_precision or None,
+        description=text["description"], address=text["address"],
+        address_precision=text["address_precision"],
         geom=WKTElement(f"POINT({longitude!r} {latitude!r})", srid=4326), origin=origin,
-        reporter_email=reporter_email, reporter_guid=reporter_guid,
-        reporter_udid=reporter_udid, reporter_user_id=None,
+        reporter_email=text["email"], reporter_guid=text["guid"],
+        reporter_udid=text["udid"], reporter_user_id=None,
         district_id=place.district_id, quartier_id=place.quartier_id,
         conseil_id=place.conseil_id, direction_id=place.direction_id, unit_id=place.unit_id,
         sector_id=place.sector_id, special_perimeter_id=place.special_perimeter_id,
         created_at=now, updated_at=now, congratulations_count=0,
-        followers_count=1 if reporter_guid else 0,  # the reporter follows (intake_sql)
+        followers_count=1 if text["guid"] else 0,  # the reporter follows (intake_sql)
     )
     # Subscribers (SLA due dates...) see the report with its id and reference
     # just before it is written, so what they set goes into the one INSERT
@@ -100,7 +127,7 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
         signals.report_created.send(report)
     written = intake_sql.insert(report, longitude=longitude, latitude=latitude,
                                 actor_label=actor_label, actor_user_id=actor_user_id,
-                                message=CREATED_MESSAGE, with_ack=bool(reporter_email))
+                                message=CREATED_MESSAGE, with_ack=bool(text["email"]))
     report.intake_facts = written  # names and duplicates, read by intake_answer
     if checked:
         stored = [_store_photo(report, view, data, info) for view, data, info in checked]

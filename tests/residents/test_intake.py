@@ -247,3 +247,18 @@ def test_invalid_json_is_a_problem_not_a_500(client, session):
     assert response.mimetype == "application/problem+json"
     response = client.post("/api/v1/reports", json=[1, 2, 3])
     assert response.status_code == 422
+
+
+def test_service_cleans_text_for_every_channel(session, graffiti):
+    """Open311 and the mobile RPC call create_report with raw values."""
+    from dansmarue.errors import Unprocessable
+    from dansmarue.services import reports
+
+    report = reports.create_report(category_id=graffiti.id, description="Tag\x00\r\nici",
+                                   address="  12 rue\x07 X ", reporter_email=" A@B.fr ",
+                                   reporter_guid="", **ROQUETTE)
+    assert (report.description, report.address, report.reporter_email, report.reporter_guid) \
+        == ("Tag\nici", "12 rue X", "a@b.fr", None)
+    with pytest.raises(Unprocessable) as refused:
+        reports.create_report(category_id=graffiti.id, description="ab" * 2001, **ROQUETTE)
+    assert refused.value.errors[0]["field"] == "description"
