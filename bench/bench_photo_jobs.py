@@ -111,7 +111,7 @@ def check_ready(photo_ids):
     assert ready == len(photo_ids), f"only {ready}/{len(photo_ids)} photos ready"
 
 
-def run_rq(app, photo_ids, tag, forking: bool):
+def run_rq(app, photo_ids, tag, forking: bool, queue_name: str = "photos", setup=None):
     """Outbox rows → relay → RQ worker burst; seconds from the first job's start to
     the last job's end, read from RQ's own job timestamps (worker start-up excluded)."""
     from rq import SimpleWorker
@@ -123,19 +123,22 @@ def run_rq(app, photo_ids, tag, forking: bool):
     from workers.relay import relay_outbox
 
     with app.app_context():
-        reset(photo_ids)
-        queue_jobs(photo_ids, tag)
+        if setup is None:
+            reset(photo_ids)
+            queue_jobs(photo_ids, tag)
+        else:
+            setup(tag)
         connection = redis_connection()
         relay_outbox()
         job_ids = [rq_job_id(row_id) for row_id in outbox_ids(tag)]
-        queue = get_queue("photos", connection)
+        queue = get_queue(queue_name, connection)
         db.session.remove()
         db.engine.dispose()
     if forking:  # the production entry point, in its own lean process
         env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
                "REDIS_URL": app.config["REDIS_URL"], "MEDIA_ROOT": app.config["MEDIA_ROOT"],
                "RQ_QUEUE_PREFIX": PREFIX, "OUTBOX_AUTO_RELAY": "false"}
-        subprocess.run([sys.executable, "-m", "workers.worker", "--burst", "--queues", "photos",
+        subprocess.run([sys.executable, "-m", "workers.worker", "--burst", "--queues", queue_name,
                         "--log-level", "WARNING"], cwd=ROOT, env=env, check=True)
     else:
         worker_app._app = app  # what get_app() builds in a worker process
@@ -145,6 +148,19 @@ def run_rq(app, photo_ids, tag, forking: bool):
     first = min(job.started_at for job in jobs)
     last = max(job.ended_at for job in jobs)
     return (last - first).total_seconds()
+
+
+def noop_jobs(count: int):
+    """`count` outbox jobs that do almost nothing (an acknowledgement for no report)."""
+    def setup(tag):
+        from dansmarue.models import db
+        from dansmarue.services import outbox
+
+        for n in range(count):
+            outbox.add_job("workers.jobs.notify.send_acknowledgement", -n - 1, queue="default",
+                           dedup_key=f"bench:{tag}:{n}")
+        db.session.commit()
+    return setup
 
 
 def outbox_ids(tag):
@@ -211,6 +227,7 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=24, help="photo jobs per case")
     parser.add_argument("--distinct", type=int, default=4, help="distinct synthetic photos")
     parser.add_argument("--relay-rows", type=int, default=2000)
+    parser.add_argument("--noop-jobs", type=int, default=200)
     parser.add_argument("--no-write", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args()
 
@@ -259,6 +276,11 @@ def main() -> None:
         rows.append(("outbox → relay → RQ SimpleWorker (in-process)", elapsed))
         elapsed = run_rq(app, photo_ids, "fork", forking=True)
         rows.append(("outbox → relay → `python -m workers.worker` (fork per job)", elapsed))
+        noop = []
+        for forking in (False, True):
+            seconds = run_rq(app, [], f"noop-{forking}", forking, "default",
+                             noop_jobs(args.noop_jobs))
+            noop.append(1000 * seconds / args.noop_jobs)
         ctx = app.app_context()
         ctx.push()
         check_ready(photo_ids)
@@ -289,16 +311,21 @@ def main() -> None:
                f"{simple_rate:.1f}/s without fork (`--simple`, {simple_overhead:.1f} ms/photo). "
                f"Target >= 12/s: fork {'MET' if fork_rate >= 12 else 'NOT MET'}, "
                f"no fork {'MET' if simple_rate >= 12 else 'NOT MET'}.")
+    noop_line = (f"Per-job cost of the pipeline (outbox bookkeeping + RQ), {args.noop_jobs} "
+                 f"near-empty jobs: {noop[0]:.1f} ms/job without fork, {noop[1]:.1f} ms/job "
+                 f"with a fork per job.")
     context = (f"{cpu_model()}, {pinning}; Python {platform.python_version()}; "
                f"{n} jobs per case over {args.distinct} distinct 4032x3024 q90 JPEGs; "
                f"PostgreSQL and Redis local, in their own processes")
     table = "\n".join(lines)
-    print(), print(context), print(table), print(summary), print(relay_line)
+    load = os.getloadavg()[0]
+    context += f"; load average {load:.2f} on {os.cpu_count()} CPUs"
+    print(), print(context), print(table), print(summary), print(noop_line), print(relay_line)
     if not args.no_write:
         stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         with RESULTS.open("a", encoding="utf-8") as out:
             out.write(f"\n## {stamp}: photo jobs end to end (bench/bench_photo_jobs.py)\n\n"
-                      f"{context}\n\n{table}\n\n{summary}\n\n{relay_line}\n")
+                      f"{context}\n\n{table}\n\n{summary}\n\n{noop_line}\n\n{relay_line}\n")
         print(f"Appended to {RESULTS.relative_to(ROOT)}")
 
 
