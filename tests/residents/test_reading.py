@@ -252,3 +252,14 @@ def test_history_shows_public_messages_only(client, session, graffiti):
     assert "note interne" not in json.dumps(entries)
     assert session.scalar(select(ReportEvent.comment).where(
         ReportEvent.report_id == report.id, ReportEvent.action == "qualify")) == "note interne"
+
+
+def test_openapi_documents_both_intake_bodies(client, session):
+    spec = client.get("/api/openapi.json").json
+    body = spec["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "multipart/form-data"}
+    multipart = spec["components"]["schemas"]["ReportMultipart"]["properties"]
+    assert {"close", "far", "extra", "category_id"} <= set(multipart)
+    for path in ("/api/v1/reports/{reference}", "/api/v1/track/{token}", "/api/v1/categories",
+                 "/api/v1/me/reports", "/api/v1/me/follows", "/api/v1/reports/duplicates"):
+        assert path in spec["paths"]

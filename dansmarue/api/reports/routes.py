@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dansmarue.api.reports.schemas import (
-    DuplicatesQuerySchema, IntakeHeadersSchema, PersonQuerySchema, PersonSchema, PhotoFilesSchema,
+    INTAKE_BODY_DOC, DuplicatesQuerySchema, IntakeHeadersSchema, PersonQuerySchema, PersonSchema, PhotoFilesSchema,
     ReportCreateSchema, ReportSearchSchema,
 )
 from dansmarue.extensions import db, limiter
@@ -12,9 +12,6 @@ from dansmarue.services import engagement, report_search, report_views, reports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                 description="Signalements : dépôt, carte, suivi, félicitations")
-# Intake accepts JSON or multipart; the docs show the JSON form.
-blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
-    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "json_or_form": "application/json"}
 GEOJSON = "application/geo+json"
 
 
@@ -25,8 +22,10 @@ def intake_limit() -> str:
 @blp.route("", methods=["POST"])
 @limiter.limit(intake_limit)
 @blp.arguments(IntakeHeadersSchema(), location="headers")
-@blp.arguments(ReportCreateSchema(), location="json_or_form")
-@blp.arguments(PhotoFilesSchema(), location="files", unknown=RAISE, required=False)
+# One body, JSON or multipart: parsed by the blueprint's parser, documented below.
+@blp.ARGUMENTS_PARSER.use_args(ReportCreateSchema(), location="json_or_form")
+@blp.ARGUMENTS_PARSER.use_args(PhotoFilesSchema(), location="files", unknown=RAISE)
+@blp.doc(requestBody=INTAKE_BODY_DOC)
 @blp.response(201)
 @blp.alt_response(409, description="Idempotency key reused with another body")
 @blp.alt_response(429, description="Too many reports from this address")

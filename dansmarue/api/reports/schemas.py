@@ -55,6 +55,20 @@ class PhotoFilesSchema(Schema):
     extra = Upload(metadata={"description": "Photo supplémentaire"})
 
 
+class ReportMultipartSchema(ReportCreateSchema):
+    """For the docs: the multipart form, fields plus up to three photos."""
+
+    close = Upload(metadata={"description": "Vue rapprochée (JPEG, PNG, WebP, HEIC, 10 Mo)"})
+    far = Upload(metadata={"description": "Vue d'ensemble"})
+    extra = Upload(metadata={"description": "Photo supplémentaire"})
+
+
+INTAKE_BODY_DOC = {"required": True, "content": {
+    "application/json": {"schema": ReportCreateSchema},
+    "multipart/form-data": {"schema": ReportMultipartSchema},
+}}
+
+
 class IntakeHeadersSchema(Schema):
     idempotency_key = fields.String(
         data_key="Idempotency-Key", validate=[validate.Length(min=1, max=100), TOKEN_CHARS],
