@@ -16,3 +16,15 @@ def clean_text(value: str, *, multiline: bool) -> str:
     if not multiline:
         value = " ".join(value.split())
     return value.strip()
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable_text(value: str) -> str:
+    """Only what PostgreSQL cannot store removed (NUL, lone surrogates), trimmed.
+
+    The resident API cleans more (clean_text); other channels keep their text
+    as sent and escape it on output.
+    """
+    return _UNSTORABLE.sub("", value).strip()

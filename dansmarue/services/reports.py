@@ -20,7 +20,7 @@ from dansmarue.models import Photo, Report, utcnow
 from dansmarue.services import catalogue, idempotency, intake_sql, outbox, references
 from dansmarue.services import storage
 from dansmarue.services.report_search import duplicate_summary
-from dansmarue.text import clean_text
+from dansmarue.text import storable_text
 from dansmarue.workflow.states import public_label
 
 INTAKE_VIEWS = ("close", "far", "extra")
@@ -58,18 +58,18 @@ def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
     return checked
 
 
-# Field -> (max length, multi-line): every channel gets the same guarantees.
-TEXT_LIMITS = {"description": (4000, True), "address": (300, False),
-               "address_precision": (300, False), "guid": (64, False),
-               "udid": (128, False), "email": (254, False)}
+# Every channel gets these bounds; the resident API also strips control
+# characters (dansmarue.text.clean_text) before calling create_report.
+TEXT_LIMITS = {"description": 4000, "address": 300, "address_precision": 300,
+               "guid": 64, "udid": 128, "email": 254}
 
 
 def _clean_texts(**values) -> dict:
-    """Control characters removed, lengths checked (422), empty -> None."""
+    """Storable text (no NUL), lengths checked (422), empty -> None."""
     cleaned, errors = {}, []
     for field, value in values.items():
-        limit, multiline = TEXT_LIMITS[field]
-        value = clean_text(str(value), multiline=multiline) if value is not None else ""
+        limit = TEXT_LIMITS[field]
+        value = storable_text(str(value)) if value is not None else ""
         if field == "email":
             value = value.lower()
         if len(value) > limit:
