@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from dansmarue.models import Category, Report, db
+from dansmarue.models import Category, db
 from dansmarue.services import rollups, stats
 from dansmarue.services.rollups import DIM_COLUMNS, DIMS
 

@@ -1,8 +1,10 @@
 """Query schemas of /api/v1/stats."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from dansmarue.models import utcnow
+from dansmarue.services.sla import local_day
 from dansmarue.services.stats import BY
 
 MAX_DAYS = 366 * 10
@@ -28,7 +30,7 @@ class PeriodSchema(ScopeSchema):
     @post_load
     def defaults(self, data, **kwargs):
         # Default: the last three months, like the real dashboard's longest period but one.
-        data.setdefault("end", date.today())
+        data.setdefault("end", local_day(utcnow()))
         data.setdefault("start", data["end"] - timedelta(days=90))
         return data
 
