@@ -1,13 +1,14 @@
 """Report intake, shared by every channel (REST API, Open311, mobile RPC).
 
 `create_report` takes plain values, validates photos before anything is
-stored, routes the point in PostGIS, writes the report, its first history
-entry, its photos and its outbox jobs in the caller's transaction, and sends
-`signals.report_created`. The caller commits once.
+stored, checks the category and routes the point in PostGIS, sends
+`signals.report_created` (just before the row is written, so subscribers'
+values go into it), then writes the report, its first history entry, its
+outbox jobs and its photos in the caller's transaction (two statements, see
+`intake_sql`). The caller commits once.
 """
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from geoalchemy2 import WKTElement
 from sqlalchemy import select
@@ -26,12 +27,6 @@ from dansmarue.workflow.states import public_label
 INTAKE_VIEWS = ("close", "far", "extra")
 RESIDENT_ORIGINS = ("A", "G", "S")
 CREATED_MESSAGE = "Votre signalement a bien été reçu."
-
-
-@dataclass(frozen=True)
-class PhotoUpload:
-    view: str  # close | far | extra
-    data: bytes
 
 
 def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
