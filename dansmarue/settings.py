@@ -29,6 +29,8 @@ class Config:
         self.RATELIMIT_INTAKE = env("RATELIMIT_INTAKE", "30 per minute")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL)
+        # Redis down must not stop intake (the outbox keeps the jobs): no limit then.
+        self.RATELIMIT_SWALLOW_ERRORS = _bool("RATELIMIT_SWALLOW_ERRORS", True)
         self.RQ_QUEUE_PREFIX = env("RQ_QUEUE_PREFIX", "")
         self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", True)
         self.SERVICE_AREA_NAME = env("SERVICE_AREA_NAME", "Paris")

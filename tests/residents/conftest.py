@@ -83,7 +83,7 @@ def config_for(tmp_path) -> dict:
     class Factory:
         def mktemp(self, name):
             path = tmp_path / name
-            path.mkdir()
+            path.mkdir(parents=True, exist_ok=True)
             return path
 
     return test_config(Factory())

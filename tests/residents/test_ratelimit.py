@@ -22,3 +22,19 @@ def test_intake_answers_429_with_retry_after(redis_conn, tmp_path):
     assert client.get("/api/v1/categories").status_code == 200
     other = client.post("/api/v1/reports", json={}, environ_base={"REMOTE_ADDR": "10.1.2.3"})
     assert other.status_code == 422
+
+
+def test_intake_still_works_when_the_limiter_storage_is_down(app, tmp_path):
+    from dansmarue import create_app
+    from tests.residents.conftest import config_for
+
+    down = create_app({**config_for(tmp_path / "down"), "RATELIMIT_ENABLED": True,
+                       "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    try:
+        client = down.test_client()
+        # A refused body still gets its 422 (not a 500): the limiter steps aside.
+        body = {"category_id": 1, **ROQUETTE, "x": 1}
+        assert client.post("/api/v1/reports", json=body).status_code == 422
+    finally:
+        # The limiter is one object: bind it back to a reachable storage.
+        create_app(config_for(tmp_path / "up"))
