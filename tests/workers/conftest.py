@@ -7,12 +7,11 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from flask_sqlalchemy.session import Session as FlaskSession
 from PIL import Image
 from rq import SimpleWorker
 from sqlalchemy import select
 
-from dansmarue.models import Category, OutboxJob, db
+from dansmarue.models import Category, OutboxJob
 from dansmarue.services import reports
 from workers.queues import all_queues
 
@@ -34,36 +33,6 @@ def jpeg_bytes(width=64, height=48, color=(200, 30, 30)) -> bytes:
 
 def jpeg_b64() -> str:
     return base64.b64encode(jpeg_bytes()).decode()
-
-
-class BoundSession(FlaskSession):
-    """Flask-SQLAlchemy's get_bind ignores a session-level bind and returns the
-    engine, so the root `session` fixture's rows would really be committed; this
-    one honours the bind (the test's connection)."""
-
-    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
-        if bind is None and self.bind is not None:
-            return self.bind
-        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
-
-
-@pytest.fixture
-def session(app):
-    """Overrides the root fixture: one rolled-back transaction per test, for real."""
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint",
-             "class_": BoundSession})
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
 
 
 @pytest.fixture
