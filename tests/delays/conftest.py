@@ -108,6 +108,13 @@ def sla_events(report_id: int) -> list[str]:
         "ORDER BY id"), {"r": report_id}))
 
 
-def sla_jobs() -> list[tuple[str, list]]:
-    return [(f, a) for f, a in db.session.execute(text(
-        "SELECT func, args FROM outbox_job WHERE func LIKE 'workers.jobs.sla.%' ORDER BY id"))]
+def sla_jobs(only=None) -> list[tuple[str, list]]:
+    """SLA outbox jobs, restricted to the given report ids (other committed rows
+    may share the database: the sweep claims every late report)."""
+    jobs = []
+    for func, args in db.session.execute(text(
+            "SELECT func, args FROM outbox_job WHERE func LIKE 'workers.jobs.sla.%' ORDER BY id")):
+        ids = [i for i in args[0] if only is None or i in only]
+        if ids:
+            jobs.append((func, [ids]))
+    return jobs

@@ -21,6 +21,7 @@ def _litter_at_monday_9(make_report) -> Report:
 
 def test_thresholds_step_by_step(make_report):
     report = _litter_at_monday_9(make_report)
+    MINE = {report.id}
     assert report.escalate_at == paris(2026, 6, 4, 9, 0)
 
     assert sweep(now=paris(2026, 6, 1, 12, 0))["claimed"] == 0
@@ -29,29 +30,29 @@ def test_thresholds_step_by_step(make_report):
     result = sweep(now=paris(2026, 6, 1, 14, 0))
     assert result["events"] == 1
     assert sla_events(report.id) == ["sla_ack_late"]
-    assert sla_jobs() == [("workers.jobs.sla.notify_overdue", [[report.id]])]
+    assert sla_jobs(MINE) == [("workers.jobs.sla.notify_overdue", [[report.id]])]
 
     again = sweep(now=paris(2026, 6, 1, 14, 0))
-    assert again == {"claimed": 0, "events": 0, "jobs": 0, "folded": 0}
+    assert again["claimed"] == again["events"] == again["jobs"] == 0
 
     move(report, "to_process")
     sweep(now=paris(2026, 6, 3, 0, 0))
     db.session.refresh(report)
     assert report.sla_status == "due_soon"
     assert sla_events(report.id) == ["sla_ack_late", "sla_due_soon"]
-    assert len(sla_jobs()) == 1                                       # due soon: no mail
+    assert len(sla_jobs(MINE)) == 1                                       # due soon: no mail
 
     sweep(now=paris(2026, 6, 3, 10, 0))
     db.session.refresh(report)
     assert report.sla_status == "overdue"
     assert report.overdue_at == paris(2026, 6, 3, 10, 0)
-    assert sla_jobs()[-1] == ("workers.jobs.sla.notify_overdue", [[report.id]])
+    assert sla_jobs(MINE)[-1] == ("workers.jobs.sla.notify_overdue", [[report.id]])
 
     sweep(now=paris(2026, 6, 4, 10, 0))
     db.session.refresh(report)
     assert report.sla_status == "escalated"
     assert report.sla_next_at is None
-    assert sla_jobs()[-1] == ("workers.jobs.sla.notify_escalation", [[report.id]])
+    assert sla_jobs(MINE)[-1] == ("workers.jobs.sla.notify_escalation", [[report.id]])
     assert sla_events(report.id) == ["sla_ack_late", "sla_due_soon", "sla_overdue",
                                      "sla_escalated"]
     assert sweep(now=paris(2026, 6, 9, 10, 0))["claimed"] == 0
@@ -59,9 +60,10 @@ def test_thresholds_step_by_step(make_report):
 
 def test_a_late_first_run_jumps_to_the_highest_step_once(make_report):
     report = _litter_at_monday_9(make_report)
+    MINE = {report.id}
     sweep(now=paris(2026, 6, 10, 0, 0))
     assert sla_events(report.id) == ["sla_escalated", "sla_ack_late"]
-    assert sorted(f for f, _ in sla_jobs()) == ["workers.jobs.sla.notify_escalation",
+    assert sorted(f for f, _ in sla_jobs(MINE)) == ["workers.jobs.sla.notify_escalation",
                                                "workers.jobs.sla.notify_overdue"]
     events = db.session.execute(db.text(
         "SELECT is_public, data->>'from', data->>'to' FROM report_event "
@@ -71,10 +73,11 @@ def test_a_late_first_run_jumps_to_the_highest_step_once(make_report):
 
 def test_reports_of_one_unit_share_one_job(make_report):
     first, second = _litter_at_monday_9(make_report), _litter_at_monday_9(make_report)
+    MINE = {first.id, second.id}
     move(first, "to_process")
     move(second, "to_process")
     sweep(now=paris(2026, 6, 3, 10, 0))
-    assert sla_jobs() == [("workers.jobs.sla.notify_overdue", [sorted([first.id, second.id])])]
+    assert sla_jobs(MINE) == [("workers.jobs.sla.notify_overdue", [sorted([first.id, second.id])])]
 
 
 def test_closed_and_paused_reports_are_not_swept(make_report):
@@ -102,8 +105,9 @@ def test_a_requalified_past_deadline_is_caught_without_a_window(make_report):
 
 def test_notify_overdue_mails_the_unit_once(make_report, smtp):
     report = _litter_at_monday_9(make_report)
+    MINE = {report.id}
     sweep(now=paris(2026, 6, 3, 10, 0))
-    (func, (ids,)), *_ = sla_jobs()
+    (func, (ids,)), *_ = sla_jobs(MINE)
     assert func == "workers.jobs.sla.notify_overdue"
     mailbox = report.unit.email or report.unit.parent.email
     assert sla_jobs_module.notify_overdue(ids).startswith("sent 1")
@@ -117,11 +121,12 @@ def test_notify_overdue_mails_the_unit_once(make_report, smtp):
 
 def test_escalation_mails_the_direction_managers(make_report, smtp):
     report = _litter_at_monday_9(make_report)
+    MINE = {report.id}
     direction = db.session.get(Unit, report.direction_id)
     manager = auth.create_user(f"chef-{report.id}@paris.example", "motdepasse-long-1",
                                "manager", direction_code=direction.code)
     sweep(now=paris(2026, 6, 10, 0, 0))
-    escalation = [args for func, args in sla_jobs() if func.endswith("notify_escalation")]
+    escalation = [args for func, args in sla_jobs(MINE) if func.endswith("notify_escalation")]
     assert sla_jobs_module.notify_escalation(escalation[0][0]).startswith("sent")
     recipients = {r for rcpts, _ in smtp.messages for r in rcpts}
     assert manager.email in recipients
