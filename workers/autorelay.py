@@ -34,7 +34,8 @@ def _note_outbox_insert(state) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session: Session, previous_transaction) -> None:
-    session.info.pop(_FLAG, None)
+    if previous_transaction.parent is None:  # a savepoint's rollback keeps earlier rows
+        session.info.pop(_FLAG, None)
 
 
 @event.listens_for(Session, "after_commit")
