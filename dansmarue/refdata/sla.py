@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 
 from dansmarue.models import Category, SlaClockState, SlaTarget, db
 from dansmarue.refdata import sources
+from dansmarue.services import sla
 from dansmarue.sla.targets import PRIORITIES, UnknownCategoryError, load_targets
 
 
@@ -46,6 +47,7 @@ def load_sla(progress=lambda items, label: items) -> int:
             count += 1
     load_clock_states()
     db.session.flush()
+    sla.forget()
     return count
 
 

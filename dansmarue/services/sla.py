@@ -18,6 +18,7 @@ Rules (targets and pause states are data: `sla_target`, `sla_clock_state`):
 `refresh()` may lower `sla_status` (a new, later deadline); only the sweep
 raises it, so each step up writes exactly one history event.
 """
+import time as time_module
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -37,24 +38,45 @@ RECEIVED_STATES = ("initial", "verification", "new", "to_requalify")
 RANK = {"none": 0, "due_soon": 1, "overdue": 2, "escalated": 3}
 
 
+# Targets and pause states are read on every intake: kept per process for a
+# short while (one query per 30 s instead of two per report). `forget()` drops
+# them at once (the reference data load calls it); other processes follow
+# within CACHE_SECONDS.
+CACHE_SECONDS = 30.0
+_cache: dict[str, tuple[float, dict, frozenset]] = {}
+
+
+def _tables() -> tuple[dict, frozenset]:
+    key = str(db.engine.url)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] > time_module.monotonic():
+        return cached[1], cached[2]
+    targets = {
+        (row.category_id, row.priority): (Target(float(row.ack_amount), row.ack_unit),
+                                          Target(float(row.resolve_amount), row.resolve_unit))
+        for row in db.session.execute(select(
+            SlaTarget.category_id, SlaTarget.priority, SlaTarget.ack_amount,
+            SlaTarget.ack_unit, SlaTarget.resolve_amount, SlaTarget.resolve_unit))
+    }
+    paused = frozenset(db.session.scalars(
+        select(SlaClockState.state).where(SlaClockState.pauses_clock.is_(True))))
+    _cache[key] = (time_module.monotonic() + CACHE_SECONDS, targets, paused)
+    return targets, paused
+
+
+def forget() -> None:
+    """Drop the cached targets and pause states (after editing them)."""
+    _cache.clear()
+
+
 def targets_for(category_id: int, priority: int | None) -> tuple[Target, Target] | None:
     """(ack, resolve) targets of a leaf category for a priority, or None."""
-    row = db.session.scalars(
-        select(SlaTarget)
-        .where(SlaTarget.category_id == category_id,
-               (SlaTarget.priority == priority) | SlaTarget.priority.is_(None))
-        .order_by(SlaTarget.priority.is_(None))
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return (Target(float(row.ack_amount), row.ack_unit),
-            Target(float(row.resolve_amount), row.resolve_unit))
+    targets, _ = _tables()
+    return targets.get((category_id, priority)) or targets.get((category_id, None))
 
 
 def pause_states() -> frozenset[str]:
-    return frozenset(db.session.scalars(
-        select(SlaClockState.state).where(SlaClockState.pauses_clock.is_(True))))
+    return _tables()[1]
 
 
 def pauses_of(report: Report) -> list[tuple[datetime, datetime | None]]:

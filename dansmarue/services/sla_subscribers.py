@@ -1,7 +1,9 @@
 """SLA clock hooks: due dates set at creation, moved by transitions and requalification.
 
 They run inside the caller's transaction (see dansmarue.signals), so the due
-dates commit or roll back with the change that caused them.
+dates commit or roll back with the change that caused them. Intake sends
+`report_created` just before writing the row, so the due dates go into the
+INSERT itself.
 """
 from dansmarue import signals
 from dansmarue.models import utcnow

@@ -67,13 +67,17 @@ END $$;
 
 CREATE TRIGGER report_stats_insert_delete AFTER INSERT OR DELETE ON report
   FOR EACH ROW EXECUTE FUNCTION report_stats_capture();
+-- Due dates only matter once the fact they judge exists (moving the due date
+-- of an open report, as the clock does, emits nothing).
 CREATE TRIGGER report_stats_update AFTER UPDATE ON report
   FOR EACH ROW WHEN (
-    (OLD.created_at, OLD.acknowledged_at, OLD.closed_at, OLD.ack_due_at, OLD.due_at,
+    (OLD.created_at, OLD.acknowledged_at, OLD.closed_at,
      OLD.direction_id, OLD.unit_id, OLD.district_id, OLD.category_id, OLD.priority)
     IS DISTINCT FROM
-    (NEW.created_at, NEW.acknowledged_at, NEW.closed_at, NEW.ack_due_at, NEW.due_at,
-     NEW.direction_id, NEW.unit_id, NEW.district_id, NEW.category_id, NEW.priority))
+    (NEW.created_at, NEW.acknowledged_at, NEW.closed_at,
+     NEW.direction_id, NEW.unit_id, NEW.district_id, NEW.category_id, NEW.priority)
+    OR (NEW.acknowledged_at IS NOT NULL AND OLD.ack_due_at IS DISTINCT FROM NEW.ack_due_at)
+    OR (NEW.closed_at IS NOT NULL AND OLD.due_at IS DISTINCT FROM NEW.due_at))
   EXECUTE FUNCTION report_stats_capture();
 """
 
