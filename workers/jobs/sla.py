@@ -22,6 +22,7 @@ from sqlalchemy import select, text
 
 from dansmarue.models import Report, Unit, User, db, utcnow
 from dansmarue.services import rollups
+from dansmarue.services.intake_sql import OUTBOX_WRITTEN_FLAG
 from dansmarue.services.sla import PARIS
 from workers.notify.channels import Message
 from workers.notify.delivery import deliver, email_channel
@@ -65,14 +66,14 @@ WITH claimed AS (
 ), unit_jobs AS (
   INSERT INTO outbox_job (func, args, queue, status, attempts, available_at, created_at)
   SELECT 'workers.jobs.sla.notify_overdue', jsonb_build_array(jsonb_agg(DISTINCT id)),
-         'default', 'pending', 0, :now, :now
+         'mail', 'pending', 0, :now, :now
   FROM changes WHERE action IN ('sla_overdue', 'sla_ack_late')
   GROUP BY unit_id
   RETURNING 1
 ), escalation_jobs AS (
   INSERT INTO outbox_job (func, args, queue, status, attempts, available_at, created_at)
   SELECT 'workers.jobs.sla.notify_escalation', jsonb_build_array(jsonb_agg(id)),
-         'default', 'pending', 0, :now, :now
+         'mail', 'pending', 0, :now, :now
   FROM changes WHERE action = 'sla_escalated'
   GROUP BY direction_id
   RETURNING 1
@@ -97,6 +98,8 @@ def sweep(now: datetime | None = None, batch: int = BATCH) -> dict:
             "ORDER BY sla_next_at LIMIT 1"), {"now": now}).first():
         claimed, changes, jobs = db.session.execute(
             text(SWEEP_SQL), {"now": now, "batch": batch}).one()
+    if jobs:  # written in SQL: tell the after-commit relay (workers.autorelay)
+        db.session.info[OUTBOX_WRITTEN_FLAG] = True
     db.session.execute(text(
         "UPDATE sla_sweep_state SET last_run_at = :now, last_claimed = :n, runs = runs + 1 "
         "WHERE id = 1"), {"now": now, "n": claimed})
