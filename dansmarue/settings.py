@@ -31,7 +31,17 @@ class Config:
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL)
         # Redis down must not stop intake (the outbox keeps the jobs): no limit then.
         self.RATELIMIT_SWALLOW_ERRORS = _bool("RATELIMIT_SWALLOW_ERRORS", True)
+        self.RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "30 per minute")
         self.RQ_QUEUE_PREFIX = env("RQ_QUEUE_PREFIX", "")
+        # Jobs: attempts before the dead-letter list, and the backoff (seconds).
+        self.JOBS_MAX_ATTEMPTS = int(env("JOBS_MAX_ATTEMPTS", "5"))
+        self.JOBS_RETRY_INTERVALS = [
+            int(part) for part in env("JOBS_RETRY_INTERVALS", "30,120,600,1800").split(",")
+            if part.strip()
+        ]
+        self.PUSH_WEBHOOK_URL = env("PUSH_WEBHOOK_URL", "")
+        self.WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
+        self.SMTP_TIMEOUT = float(env("SMTP_TIMEOUT", "10"))
         self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", True)
         self.SERVICE_AREA_NAME = env("SERVICE_AREA_NAME", "Paris")
         self.TIMEZONE = env("TIMEZONE", "Europe/Paris")

@@ -1,6 +1,4 @@
 """The Flask app of a worker process, built once and reused by every job."""
-import os
-
 from flask import Flask, current_app, has_app_context
 
 _app: Flask | None = None
@@ -23,16 +21,5 @@ def get_app() -> Flask:
 
 
 def setting(name: str, default):
-    """A jobs setting: app config first, then the environment, then `default`."""
-    if has_app_context() and name in current_app.config:
-        return current_app.config[name]
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    if isinstance(default, bool):
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(raw)
-    if isinstance(default, (list, tuple)):
-        return [int(part) for part in raw.split(",") if part.strip()]
-    return raw
+    """A jobs setting from the app config (itself read from the environment)."""
+    return get_app().config.get(name, default)

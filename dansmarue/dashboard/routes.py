@@ -18,7 +18,7 @@ def _template_helpers():
 
 
 def _login_limit() -> str:
-    return current_app.config.get("RATELIMIT_LOGIN", "30 per minute")
+    return current_app.config["RATELIMIT_LOGIN"]
 
 
 @bp.route("/login", methods=["GET", "POST"])

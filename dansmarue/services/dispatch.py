@@ -13,7 +13,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -88,8 +87,7 @@ def post(delivery: Delivery) -> tuple[bool, str]:
     if delivery.secret:
         digest = hmac.new(delivery.secret.encode(), delivery.body, hashlib.sha256).hexdigest()
         headers[SIGNATURE_HEADER] = f"sha256={digest}"
-    timeout = current_app.config.get("WEBHOOK_TIMEOUT") or float(
-        os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    timeout = current_app.config["WEBHOOK_TIMEOUT"]
     try:
         response = requests.post(delivery.url, data=delivery.body, headers=headers,
                                  timeout=timeout)

@@ -13,7 +13,7 @@ document_on(blp)
 
 
 def _login_limit() -> str:
-    return current_app.config.get("RATELIMIT_LOGIN", "30 per minute")
+    return current_app.config["RATELIMIT_LOGIN"]
 
 
 @blp.route("/login", methods=["POST"])
