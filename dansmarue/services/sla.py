@@ -89,13 +89,14 @@ def pauses_of(report: Report) -> list[tuple[datetime, datetime | None]]:
 
 
 def scheduled_deadline(report: Report) -> datetime | None:
-    """The scheduled instant: `scheduled_at`, else the end of `scheduled_for` in Paris."""
-    if report.scheduled_at is not None:
-        return report.scheduled_at
-    if report.scheduled_for is not None:
-        end = datetime.combine(report.scheduled_for + timedelta(days=1), time(0), tzinfo=PARIS)
-        return end.astimezone(timezone.utc)
-    return None
+    """The end (Paris midnight) of the programmed day `scheduled_for`, if any.
+
+    (`scheduled_at` is when the scheduling was done, not the date of the work.)
+    """
+    if report.scheduled_for is None:
+        return None
+    end = datetime.combine(report.scheduled_for + timedelta(days=1), time(0), tzinfo=PARIS)
+    return end.astimezone(timezone.utc)
 
 
 def compute(report: Report) -> dict:

@@ -5,9 +5,25 @@ dates commit or roll back with the change that caused them. Intake sends
 `report_created` just before writing the row, so the due dates go into the
 INSERT itself.
 """
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
 from dansmarue import signals
-from dansmarue.models import utcnow
+from dansmarue.models import Report, utcnow
 from dansmarue.services import sla
+
+# Changes that move the due date without any signal (e.g. "reschedule" keeps
+# the state, so no state_changed): caught when the report is flushed.
+CLOCK_INPUTS = ("scheduled_for", "priority", "category_id")
+
+
+@event.listens_for(Session, "before_flush")
+def _inputs_changed(session, flush_context, instances):
+    for report in session.dirty:
+        if isinstance(report, Report) and report.state is not None:
+            state = inspect(report)
+            if any(state.attrs[name].history.has_changes() for name in CLOCK_INPUTS):
+                sla.refresh(report, utcnow())
 
 
 @signals.report_created.connect

@@ -136,3 +136,23 @@ def test_sla_next_at_is_the_earliest_pending_threshold(make_report):
     db.session.refresh(report)
     assert report.sla_next_at == report.due_soon_at
     assert report.due_soon_at == report.created_at + timedelta(hours=48) * 0.8
+
+
+def test_rescheduling_without_state_change_moves_the_due_date(make_report):
+    with time_machine.travel(paris(2026, 6, 1, 9, 0), tick=False) as traveller:
+        report = make_report(leaf(LITTER))
+        report.scheduled_for = paris(2026, 6, 10, 0, 0).date()
+        move(report, "scheduled")
+        assert report.due_at == paris(2026, 6, 11, 0, 0)
+        traveller.move_to(paris(2026, 6, 2, 9, 0))
+        report.scheduled_for = paris(2026, 6, 20, 0, 0).date()     # "reschedule": same state
+        db.session.flush()
+    assert report.due_at == paris(2026, 6, 21, 0, 0)
+
+
+def test_priority_change_alone_recomputes(make_report):
+    with time_machine.travel(paris(2026, 4, 3, 17, 0), tick=False):
+        report = make_report(leaf(GRAFFITI))
+        report.priority = 1
+        db.session.flush()
+    assert report.due_at == paris(2026, 4, 4, 17, 0)
