@@ -12,9 +12,10 @@ from dansmarue import signals
 from dansmarue.models import Report, utcnow
 from dansmarue.services import sla
 
-# Changes that move the due date without any signal (e.g. "reschedule" keeps
-# the state, so no state_changed): caught when the report is flushed.
-CLOCK_INPUTS = ("scheduled_for", "priority", "category_id")
+# "Reschedule" and "unschedule" keep the state, so no signal: a new programmed
+# day is caught when the report is flushed. (Category and priority change
+# through requalification, which signals.)
+CLOCK_INPUTS = ("scheduled_for",)
 
 
 @event.listens_for(Session, "before_flush")

@@ -149,10 +149,3 @@ def test_rescheduling_without_state_change_moves_the_due_date(make_report):
         db.session.flush()
     assert report.due_at == paris(2026, 6, 21, 0, 0)
 
-
-def test_priority_change_alone_recomputes(make_report):
-    with time_machine.travel(paris(2026, 4, 3, 17, 0), tick=False):
-        report = make_report(leaf(GRAFFITI))
-        report.priority = 1
-        db.session.flush()
-    assert report.due_at == paris(2026, 4, 4, 17, 0)
