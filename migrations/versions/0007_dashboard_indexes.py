@@ -1,7 +1,7 @@
 """Dashboard: partial covering indexes for the late and open reports it counts.
 
 Revision ID: 0007
-Revises: 0001 (needs 0005's SLA columns: depends_on)
+Revises: 0005 (needs its SLA columns)
 
 The roll-ups (0005) are keyed by direction × one dimension and hold no
 overdue counts, so the dashboard counts overdue reports per (district,
@@ -14,9 +14,9 @@ last one serves the weekly delays under both a unit and a category filter.
 from alembic import op
 
 revision = "0007"
-down_revision = "0001"
+down_revision = "0005"
 branch_labels = None
-depends_on = "0005"
+depends_on = None
 
 LATE = "sla_status IN ('overdue', 'escalated') AND closed_at IS NULL"
 OPEN = "closed_at IS NULL"

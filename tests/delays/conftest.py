@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.orm import scoped_session, sessionmaker
 
 from dansmarue.models import Category, Report, db
 from dansmarue.services import history
@@ -23,26 +22,6 @@ def leaf(open_data_label: str) -> Category:
     return db.session.scalars(
         select(Category).where(Category.open_data_label == open_data_label)).one()
 
-
-@pytest.fixture
-def session(app):
-    """Like the shared fixture, but a plain SQLAlchemy session bound to the
-    test connection: Flask-SQLAlchemy's Session.get_bind() sends mapped
-    tables to the engine, so with it a commit() inside the code under test
-    (the sweep commits) really committed."""
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = scoped_session(sessionmaker(
-            bind=connection, join_transaction_mode="create_savepoint"))
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
 
 
 @pytest.fixture

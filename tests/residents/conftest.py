@@ -13,33 +13,6 @@ ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
 GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
 
 
-@pytest.fixture
-def session(app):
-    """Like the shared fixture, but really isolated.
-
-    Flask-SQLAlchemy's Session.get_bind() answers the app's engine before
-    looking at the session's own `bind`, so a session made with
-    db._make_scoped_session({"bind": connection}) still runs on fresh pooled
-    connections and its commits are real. A plain SQLAlchemy Session bound to
-    the test connection keeps every statement inside the rolled-back
-    transaction; commit() releases a savepoint.
-    """
-    from sqlalchemy.orm import Session, scoped_session, sessionmaker
-
-    with app.app_context():
-        connection = db.engine.connect()
-        transaction = connection.begin()
-        original = db.session
-        db.session = scoped_session(sessionmaker(
-            bind=connection, class_=Session, join_transaction_mode="create_savepoint"))
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            db.session = original
-            transaction.rollback()
-            connection.close()
-
 
 @pytest.fixture(autouse=True)
 def generous_intake_limit(app):
