@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from dansmarue.models import Category, Follower, Report
-from dansmarue.services import history, workflow
+from dansmarue.services import agent_catalogues, history, workflow
 from tests.interop.mobile_client import answer, error_code, rpc, save_incident
 
 
@@ -153,14 +153,21 @@ def test_incident_object_and_token_privacy(client, session, make_report):
 
 # ---- getIncidentById ----------------------------------------------------------
 
-def test_incident_by_id(client, make_report, leaf):
+def test_incident_by_id(client, session, make_report, leaf):
+    agent_catalogues.seed_defaults()
     report = make_report()
     result = answer(client, {"request": "getIncidentById", "id": str(report.id),
                              "source": "DansMaRue", "guid": "guid-reporter"})
     assert result["incident"]["id"] == report.id
     assert result["incident"]["categoryId"] == str(leaf.top_level.id)
     assert result["resolved_authorization"] is True
-    assert result["messages_sf_generic"] == [] and result["messages_sf_typologie"] == []
+    offered = agent_catalogues.list_items("message", active_only=True,
+                                          category_id=report.category_id)
+    generic = [m.title for m in offered if m.category_id is None]
+    specific = [m.title for m in offered if m.category_id is not None]
+    assert generic, "migration 0004 seeds generic service-done messages"
+    assert [m["libelle"] for m in result["messages_sf_generic"]] == generic
+    assert [m["libelle"] for m in result["messages_sf_typologie"]] == specific
     other = answer(client, {"request": "getIncidentById", "id": str(report.id),
                             "source": "DansMaRue", "guid": "someone-else"})
     assert other["resolved_authorization"] is False

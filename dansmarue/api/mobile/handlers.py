@@ -16,7 +16,9 @@ from dansmarue.api.mobile.protocol import (
 )
 from dansmarue.errors import Conflict
 from dansmarue.models import Report, User, db
-from dansmarue.services import catalogue, engagement, report_search, reports, resolution
+from dansmarue.services import (
+    agent_catalogues, catalogue, engagement, report_search, reports, resolution,
+)
 from dansmarue.workflow.states import STATES
 
 RADIUS_M = 100  # signalement-rest.radius.parameter
@@ -136,9 +138,18 @@ def incident_by_id(req: dict, ctx: Context) -> dict:
     report = _report(req, "id", not_found=BAD_INCIDENT_ID_BIS)
     guid = _text(req, "guid")
     item = ser.incidents([report], guid)[0]
+    messages = agent_catalogues.list_items("message", active_only=True,
+                                           category_id=report.category_id)
     return {"incident": item,
             "resolved_authorization": ctx.staff or (bool(guid) and guid == report.reporter_guid),
-            "messages_sf_generic": [], "messages_sf_typologie": []}
+            "messages_sf_generic": _done_messages(m for m in messages if m.category_id is None),
+            "messages_sf_typologie": _done_messages(
+                m for m in messages if m.category_id is not None)}
+
+
+def _done_messages(messages) -> list[dict]:
+    """The service-done catalogue, as the apps show it to a resolving user."""
+    return [{"id": m.id, "libelle": m.title, "message": m.message} for m in messages]
 
 
 def follow(req: dict, ctx: Context) -> dict:
