@@ -8,9 +8,7 @@ orientation 6), prints a table and appends a dated section to bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import io
-import os
 import platform
 import statistics
 import sys
@@ -23,13 +21,13 @@ from PIL import Image, ImageDraw, features
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import RESULTS, append_results, cpu_model, pin_one_core  # noqa: E402
 from dansmarue.media.imaging import (  # noqa: E402
     process_photo,
     strip_metadata_jpeg,
     validate_upload,
 )
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
 WIDTH, HEIGHT = 4032, 3024
 TARGET_PER_S = 12.0
 
@@ -102,25 +100,6 @@ def measure(fn, photos: list[bytes], rounds: int) -> list[float]:
     return times
 
 
-def pin_one_core() -> str:
-    try:
-        cpu = min(os.sched_getaffinity(0))
-        os.sched_setaffinity(0, {cpu})
-        return f"pinned to CPU {cpu}"
-    except (AttributeError, OSError) as exc:
-        return f"not pinned ({exc})"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--photos", type=int, default=4, help="distinct synthetic photos")
@@ -178,15 +157,9 @@ def main() -> None:
     print(summary)
 
     if not args.no_write:
-        if not RESULTS.exists():
-            RESULTS.write_text("# Benchmark results\n")
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(
-                f"\n## {stamp}: photos (bench/bench_photos.py)\n\n{context}\n\n{table}\n\n"
-                f"{summary}. process_photo = display 800 px + thumb 100 px, orientation "
-                f"applied, metadata dropped, pHash.\n"
-            )
+        append_results("photos (bench/bench_photos.py)",
+                       f"{context}\n\n{table}\n\n{summary}. process_photo = display 800 px"
+                       " + thumb 100 px, orientation applied, metadata dropped, pHash.")
         print(f"Appended to {RESULTS.relative_to(ROOT)}")
 
 

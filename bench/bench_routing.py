@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import datetime as dt
 import os
 import platform
 import sys
@@ -32,9 +31,9 @@ from shapely.geometry import Point  # noqa: E402
 
 from geo.geojson import load_polygons  # noqa: E402
 from geo.index import PolygonIndex  # noqa: E402
+from bench.common import append_results, cpu_model, pin_one_core  # noqa: E402
 
 DATA = ROOT / "data"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 TARGET = 20_000
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/dansmarue"
 
@@ -43,25 +42,6 @@ def load_points() -> tuple[np.ndarray, np.ndarray]:
     with open(DATA / "dans_ma_rue_2023-08_2024-09_sample10k_a.csv", encoding="utf-8", newline="") as fh:
         pts = [ast.literal_eval(row["geo_point_2d"]) for row in csv.DictReader(fh)]
     return np.array([p["lon"] for p in pts]), np.array([p["lat"] for p in pts])
-
-
-def pin_one_core() -> str:
-    """Pin this process to one core so figures are per core."""
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity)"
-    core = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {core})
-    return f"pinned to core {core}"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown cpu"
 
 
 def timed(fn, repeats: int) -> tuple[float, object]:
@@ -197,14 +177,9 @@ def main(argv: list[str]) -> int:
 
     if not record:
         return 0
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    if not RESULTS.exists():
-        RESULTS.write_text("# Benchmark results\n", encoding="utf-8")
-    section = [f"\n## {stamp}: routing (bench/bench_routing.py)", "",
-               f"10,000 real report points, 20 arrondissements. {env}.", "",
-               *lines, "", summary, pg_line, ""]
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(section))
+    append_results("routing (bench/bench_routing.py)", "\n".join(
+        [f"10,000 real report points, 20 arrondissements. {env}.", "",
+         *lines, "", summary, pg_line]))
     return 0
 
 
