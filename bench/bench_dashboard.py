@@ -19,7 +19,6 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: make the repo importable
 
 from sqlalchemy import func, select, text  # noqa: E402
+
+from bench.common import ensure_data  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_bench_sla"
@@ -66,31 +67,6 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return statistics.median(ordered), p95
-
-
-def ensure_data(url: str, reports: int) -> int:
-    """Report count of the bench database, generating it first if too small."""
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            count = conn.execute(text("SELECT count(*) FROM report")).scalar()
-    except Exception:  # noqa: BLE001 - missing database or schema: generate
-        count = 0
-    if count < reports * 0.95:
-        generator = ROOT / "bench" / "generate.py"
-        if not generator.exists():
-            sys.exit(f"{url} has {count} reports and bench/generate.py is missing")
-        print(f"[bench] generating {reports:,} reports with bench/generate.py …", flush=True)
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        subprocess.run([sys.executable, str(generator), "--reports", str(reports),
-                        "--open", str(reports // 5), "--database-url", url],
-                       check=True, env=env, cwd=ROOT)
-        with engine.connect() as conn:
-            count = conn.execute(text("SELECT count(*) FROM report")).scalar()
-    engine.dispose()
-    return count
 
 
 def ensure_schema(app) -> None:

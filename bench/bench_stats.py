@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import text  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_bench_sla"
+from bench.common import BENCH_DATABASE_URL as DEFAULT_URL, ensure_data  # noqa: E402
+
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
 
 
@@ -67,8 +68,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--baseline-runs", type=int, default=3)
     parser.add_argument("--sweep-runs", type=int, default=30)
+    parser.add_argument("--reports", type=int, default=1_000_000,
+                        help="generate this many first when the database has fewer")
     parser.add_argument("--dry-run", action="store_true", help="print only, do not append")
     args = parser.parse_args()
+    ensure_data(args.database_url, args.reports)
 
     from dansmarue import create_app
     from dansmarue.models import db
