@@ -59,7 +59,9 @@ def test_admin_and_manager_may_read(client, people, reports, path):
     direction = db.session.get(Unit, reports[0].direction_id)
     for headers in (people["admin"], people["manager_of"](direction)):
         response = client.get(f"/api/v1/stats{path}", query_string=PERIOD, headers=headers)
-        assert response.status_code == 200, response.get_data(as_text=True)
+        body = response.get_data(as_text=True)  # consumes (and closes) streamed CSVs
+        assert response.status_code == 200, body
+        assert body
 
 
 def test_manager_sees_only_their_direction(client, people, reports):
