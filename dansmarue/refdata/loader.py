@@ -7,6 +7,7 @@ from dansmarue.models import Category, Unit, db
 from dansmarue.refdata import sources
 from dansmarue.refdata.sla import load_sla
 from dansmarue.refdata.sources import PARIS_CENTRE, PARIS_CENTRE_DISTRICTS
+from dansmarue.services import agent_catalogues
 
 # Geometries arrive repaired by `geo` as WKB hex MultiPolygons.
 GEOM_SQL = "ST_Multi(ST_GeomFromWKB(decode(:geom, 'hex'), 4326))"
@@ -30,6 +31,8 @@ def load_all(progress: Progress = _plain) -> dict[str, int]:
     counts["special_perimeters"] = load_special_perimeters(progress)
     counts["categories"] = load_categories(progress)
     counts["sla_targets"] = load_sla(progress)
+    # Default rejection reasons and service-done messages (per top-level type).
+    counts["agent_catalogues"] = sum(agent_catalogues.seed_defaults().values())
     db.session.commit()
     return counts
 
