@@ -5,9 +5,11 @@ report's current state, allowed to its reporter (same account guid or
 e-mail) and to every staff account, whatever its scope (real mobile agents
 with a @paris.fr account could close any report).
 """
+import hmac
+
 from dansmarue.errors import Forbidden, NotFound
 from dansmarue.models import Report, User, db
-from dansmarue.services import workflow
+from dansmarue.services import reports, workflow
 from dansmarue.workflow.transitions import STAFF
 
 RESOLVED_MESSAGE = "L'anomalie a été signalée comme résolue."
@@ -40,3 +42,14 @@ def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
         return True
     return bool(email and report.reporter_email
                 and email.strip().lower() == report.reporter_email.lower())
+
+
+def declare_resolved_by_reference(reference: str, *, guid: str | None = None,
+                                  email: str | None = None, token: str | None = None,
+                                  actor: User | None = None,
+                                  comment: str | None = None) -> Report:
+    """The same, by reference; the secret tracking token proves authorship too."""
+    report = reports.by_reference(reference)
+    if token and hmac.compare_digest(token, report.token):
+        guid, email = report.reporter_guid or guid, report.reporter_email or email
+    return declare_resolved(report.id, guid=guid, email=email, actor=actor, comment=comment)

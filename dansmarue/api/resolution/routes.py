@@ -1,13 +1,10 @@
 """POST /api/v1/reports/<reference>/resolve: the reporter or any agent closes it."""
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from dansmarue.api.resolution.schemas import ResolvedSchema, ResolveSchema
 from dansmarue.api.security import current_user, document_on
-from dansmarue.errors import NotFound
 from dansmarue.extensions import db
-from dansmarue.models import Report
-from dansmarue.services.resolution import declare_resolved
+from dansmarue.services.resolution import declare_resolved_by_reference
 from dansmarue.workflow.states import STATES
 
 blp = Blueprint("resolution", __name__, url_prefix="/api/v1/reports",
@@ -23,17 +20,9 @@ document_on(blp)
 def resolve(body, reference):
     """Declare the anomaly gone. Send the reporter's guid, e-mail or tracking token,
     or act as staff with a bearer token."""
-    row = db.session.execute(select(Report.id, Report.token, Report.reporter_email,
-                                    Report.reporter_guid)
-                             .where(Report.reference == reference)).first()
-    if row is None:
-        raise NotFound("Signalement introuvable.")
-    guid, email = body.get("guid"), body.get("email")
-    if body.get("token") and body["token"] == row.token:
-        # The secret tracking link proves authorship like the account does.
-        guid, email = row.reporter_guid or guid, row.reporter_email or email
-    report = declare_resolved(row.id, guid=guid, email=email, actor=current_user(),
-                              comment=body.get("comment"))
+    report = declare_resolved_by_reference(
+        reference, guid=body.get("guid"), email=body.get("email"), token=body.get("token"),
+        actor=current_user(), comment=body.get("comment"))
     db.session.commit()
     return {"reference": report.reference, "state": STATES[report.state].public_label,
             "closed": STATES[report.state].closed}
