@@ -25,4 +25,7 @@ SCHEDULE: list[dict] = [
     {"id": "archive-closed", "func": "workers.jobs.maintenance.archive_closed_reports",
      "daily_at": "03:30"},
     {"id": "prune-outbox", "func": "workers.jobs.maintenance.prune_outbox", "daily_at": "04:00"},
+    # Intake idempotency keys: retries come within minutes, keys kept 48 h.
+    {"id": "purge-idempotency-keys", "func": "workers.jobs.maintenance.purge_idempotency_keys",
+     "daily_at": "04:10"},
 ]

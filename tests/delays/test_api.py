@@ -14,8 +14,8 @@ from workers.jobs.sla import sweep
 from .conftest import leaf, paris
 
 LITTER = "Propreté:Déchets et/ou salissures divers"
-ENDPOINTS = ["/summary", "/backlog", "/backlog.csv", "/delays", "/delays.csv", "/trends",
-             "/overdue", "/overdue.csv", "/open-data.csv"]
+ENDPOINTS = ["/summary", "/backlog", "/backlog.csv", "/scheduled", "/scheduled.csv", "/delays",
+             "/delays.csv", "/trends", "/overdue", "/overdue.csv", "/open-data.csv"]
 PERIOD = {"from": "2026-05-01", "to": "2026-06-30"}
 
 

@@ -34,7 +34,8 @@ def test_every_declared_job_exists_and_ids_are_unique():
     assert len({entry["id"] for entry in SCHEDULE}) == len(SCHEDULE)
     assert all(available(entry["func"]) for entry in SCHEDULE)
     assert {"outbox-relay", "sla-sweep", "contractor-retry", "scheduled-day-notices",
-            "purge-sensitive-photos", "archive-closed", "prune-outbox"} == {
+            "purge-sensitive-photos", "archive-closed", "prune-outbox",
+            "purge-idempotency-keys"} == {
         e["id"] for e in SCHEDULE}
 
 

@@ -3,7 +3,7 @@ import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 
 from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
 from dansmarue.errors import DomainError
@@ -18,6 +18,8 @@ PURGE_AFTER = timedelta(hours=48)
 ARCHIVE_AFTER = timedelta(days=365)
 BATCH = 500
 OUTBOX_KEEP = timedelta(days=14)
+IDEMPOTENCY_KEEP = timedelta(hours=48)
+IDEMPOTENCY_BATCH = 5000
 
 
 def retry_failed_sends() -> int:
@@ -112,3 +114,29 @@ def prune_outbox(now: datetime | None = None) -> int:
         delete(OutboxJob).where(OutboxJob.status == "done", OutboxJob.finished_at < cutoff))
     db.session.commit()
     return result.rowcount
+
+
+def purge_idempotency_keys(now: datetime | None = None) -> int:
+    """Intake idempotency keys older than 48 h go; running it again deletes nothing.
+
+    Clients retry a request within minutes, so after 48 h a key only takes
+    room. Batches of 5,000, each committed, keep locks short; SKIP LOCKED
+    leaves alone a key an intake transaction is using. A key is only ever
+    claimed with created_at = now(), so a live request's key is never old
+    (and the intake path claims again if its key vanished). The daily run
+    scans the small table (about two days of keyed requests): no index needed.
+    """
+    cutoff = (now or utcnow()) - IDEMPOTENCY_KEEP
+    purged = 0
+    while True:
+        deleted = db.session.execute(text(
+            "DELETE FROM idempotency_key WHERE key IN (SELECT key FROM idempotency_key "
+            "WHERE created_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)"),
+            {"cutoff": cutoff, "batch": IDEMPOTENCY_BATCH}).rowcount
+        db.session.commit()
+        purged += deleted
+        if deleted < IDEMPOTENCY_BATCH:
+            break
+    if purged:
+        log.info("purged %d idempotency key(s)", purged)
+    return purged

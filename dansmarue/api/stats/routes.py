@@ -1,6 +1,7 @@
-"""/api/v1/stats: backlog by age, delays (on-time rate, median, p90), overdue list,
-trends, CSV exports and the anonymised open-data export. Managers see their
-direction, admins everything (or one direction with ?direction_id=)."""
+"""/api/v1/stats: backlog by age, scheduled reports by tranche, delays (on-time
+rate, median, p90), overdue list, trends, CSV exports and the anonymised
+open-data export. Managers see their direction, admins everything (or one
+direction with ?direction_id=)."""
 import csv
 import io
 
@@ -10,10 +11,10 @@ from flask_smorest import Blueprint
 from dansmarue.api.security import auth_required, document_on
 from dansmarue.api.stats.schemas import (
     BacklogQuerySchema, DelaysQuerySchema, OpenDataQuerySchema, OverdueQuerySchema,
-    PeriodSchema,
+    PeriodSchema, ScheduledQuerySchema,
 )
 from dansmarue.extensions import db
-from dansmarue.services import opendata, stats
+from dansmarue.services import opendata, scheduled_stats, stats
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats",
                 description="Tableaux de bord des délais (responsables, administrateurs)")
@@ -25,10 +26,10 @@ def _scope(query) -> list[int] | None:
     return stats.directions_for(g.current_user, query.get("direction_id"))
 
 
-def _csv(rows: list[dict], filename: str) -> Response:
+def _csv(rows: list[dict], filename: str, columns=None) -> Response:
     buffer = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), delimiter=";")
+    if rows or columns:
+        writer = csv.DictWriter(buffer, fieldnames=list(columns or rows[0]), delimiter=";")
         writer.writeheader()
         writer.writerows(rows)
     return Response(buffer.getvalue(), content_type="text/csv; charset=utf-8",
@@ -75,6 +76,30 @@ def backlog_csv(query):
     items = stats.backlog(query["by"], _scope(query))
     db.session.commit()
     return _csv(items, f"backlog_{query['by']}.csv")
+
+
+@blp.route("/scheduled")
+@blp.arguments(ScheduledQuerySchema, location="query")
+@blp.response(200)
+@auth_required(*STAFF)
+def scheduled(query):
+    """Scheduled reports: due within 48 h / 8 days, late up to / over 10 days.
+
+    Live from the report table: only scheduled reports qualify (few rows, found
+    by index), see dansmarue.services.scheduled_stats."""
+    items = scheduled_stats.tranches(query["by"], _scope(query))
+    db.session.commit()
+    return {"by": query["by"], "items": items}
+
+
+@blp.route("/scheduled.csv")
+@blp.arguments(ScheduledQuerySchema, location="query")
+@auth_required(*STAFF)
+def scheduled_csv(query):
+    """The scheduled-reports table as CSV (;-separated, header always present)."""
+    items = scheduled_stats.tranches(query["by"], _scope(query))
+    db.session.commit()
+    return _csv(items, f"programmes_{query['by']}.csv", scheduled_stats.COLUMNS)
 
 
 @blp.route("/delays")

@@ -5,6 +5,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 
 from dansmarue.models import utcnow
 from dansmarue.services.sla import local_day
+from dansmarue.services.scheduled_stats import BY as SCHEDULED_BY
 from dansmarue.services.stats import BY
 
 MAX_DAYS = 366 * 10
@@ -41,6 +42,10 @@ class DelaysQuerySchema(PeriodSchema):
 
 class BacklogQuerySchema(ScopeSchema):
     by = fields.String(load_default="direction", validate=validate.OneOf(BY[:-1]))
+
+
+class ScheduledQuerySchema(ScopeSchema):
+    by = fields.String(load_default="direction", validate=validate.OneOf(SCHEDULED_BY))
 
 
 class OverdueQuerySchema(ScopeSchema):
