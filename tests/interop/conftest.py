@@ -9,6 +9,15 @@ from dansmarue.services import open311
 HOTEL_DE_VILLE = (48.856613, 2.352222)
 
 
+@pytest.fixture(autouse=True)
+def generous_intake_limit(app):
+    """These tests file many reports; the limit itself is tested on its own app."""
+    previous = app.config["RATELIMIT_INTAKE"]
+    app.config["RATELIMIT_INTAKE"] = "100000 per second"
+    yield
+    app.config["RATELIMIT_INTAKE"] = previous
+
+
 @pytest.fixture
 def api_key(session):
     _, key = open311.create_client("test-client")
@@ -61,3 +70,32 @@ def make_report(session, leaf):
         return report
 
     return make
+
+
+class LiveServer:
+    """A real threaded WSGI server on a free port, for concurrent requests."""
+
+    def __init__(self, app):
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=10)
+
+
+def own_app(tmp_path_factory, **config):
+    """A second app on the same test database (committed data: clean it up)."""
+    from dansmarue import create_app
+    from tests.conftest import test_config
+
+    return create_app({**test_config(tmp_path_factory), **config})

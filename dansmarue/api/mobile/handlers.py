@@ -4,11 +4,12 @@ Each takes the request object and a Context (token's user, client address) and
 returns the `answer` payload, or raises MobileError / a domain error.
 """
 import json
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from dansmarue.api.mobile import serializers as ser
+from dansmarue.api.mobile import lookups, serializers as ser
 from dansmarue.api.mobile.protocol import (
     ALREADY_FOLLOWED, BAD_CATEGORY, BAD_INCIDENT_ID, BAD_INCIDENT_ID_BIS, BAD_ORIGIN,
     BAD_POSITION, BAD_SOURCE, BAD_USER, EMPTY_CATEGORY, EMPTY_INCIDENT_ID, EMPTY_POSITION,
@@ -17,10 +18,11 @@ from dansmarue.api.mobile.protocol import (
 from dansmarue.errors import Conflict
 from dansmarue.models import Report, User, db
 from dansmarue.services import (
-    agent_catalogues, catalogue, engagement, report_search, reports, resolution,
+    agent_catalogues, catalogue, engagement, idempotency, report_search, reports, resolution,
 )
 from dansmarue.workflow.states import STATES
 
+SAVE_INCIDENT_WINDOW_S = 600  # a retried saveIncident is replayed within this slot
 RADIUS_M = 100  # signalement-rest.radius.parameter
 MOBILE_ORIGINS = ("A", "G")  # iOS, Android
 MAX_BY_USER = 100
@@ -97,15 +99,32 @@ def save_incident(req: dict, ctx: Context) -> dict:
     if origin not in MOBILE_ORIGINS:
         raise MobileError(BAD_ORIGIN, f"Origine inconnue : {origin} (A ou G).")
     priority = _text(incident, "priorityId")
-    report = reports.create_report(
+    fields = dict(
         category_id=int(category), latitude=lat, longitude=lon,
         priority=int(priority) if priority in ("1", "2", "3") else None,
         description=_text(incident, "descriptive"), address=_text(incident, "address"),
         reporter_email=_text(req, "email"), reporter_guid=_text(req, "guid"),
         reporter_udid=udid, origin=origin, as_agent=ctx.staff,
-        actor_label="Agent (application)" if ctx.staff else "Usager (application)",
     )
-    return {"incidentId": report.id}
+
+    def produce():
+        report = reports.create_report(
+            **fields, actor_label="Agent (application)" if ctx.staff else "Usager (application)")
+        return 200, {"incidentId": report.id}, report.id
+
+    key, request_hash = _retry_key(fields)
+    _, body, _ = idempotency.run_once(key, request_hash, produce)
+    return body
+
+
+def _retry_key(fields: dict) -> tuple[str, str]:
+    """The apps send no request id: a retry is the same device sending the same
+    incident (position to ~1 cm) within the same 10-minute slot."""
+    normalised = {**fields, "latitude": round(fields["latitude"], 7),
+                  "longitude": round(fields["longitude"], 7)}
+    request_hash = idempotency.fingerprint(normalised)
+    slot = int(time.time()) // SAVE_INCIDENT_WINDOW_S
+    return f"mobile:{idempotency.fingerprint(request_hash, slot)}", request_hash
 
 
 def process_workflow(req: dict, ctx: Context) -> dict:
@@ -121,6 +140,10 @@ def process_workflow(req: dict, ctx: Context) -> dict:
 
 
 def incidents_by_position(req: dict, ctx: Context) -> dict:
+    number = _text(req, "searchByNumber")
+    if number is not None:  # the number alone is enough: no position needed
+        return {"closest_incidents": json.dumps(
+            lookups.search_by_number(number, _text(req, "guid")), ensure_ascii=False)}
     lat, lon = _position(req)
     found = report_search.search(near=(lat, lon), radius=RADIUS_M, limit=1000)["items"]
     refs = [item["reference"] for item in found]
@@ -197,6 +220,18 @@ def incidents_by_user(req: dict, ctx: Context) -> dict:
     return {"incidents": ser.incidents(chosen, guid)}
 
 
+def get_reports(req: dict, ctx: Context) -> dict:
+    return {"incidents": lookups.reports_of_device(_text(req, "udid"), _text(req, "guid"))}
+
+
+def check_version(req: dict, ctx: Context) -> dict:
+    return lookups.check_version(req.get("curVersion"))
+
+
+def incident_photos(req: dict, ctx: Context) -> dict:
+    return lookups.photos_of(_report(req))
+
+
 HANDLERS = {
     "getCategories": get_categories,
     "saveIncident": save_incident,
@@ -208,4 +243,7 @@ HANDLERS = {
     "congratulateAnomalie": congratulate,
     "incidentResolved": incident_resolved,
     "getIncidentsByUser": incidents_by_user,
+    "getReports": get_reports,
+    "checkVersion": check_version,
+    "getIncidentPhotos": incident_photos,
 }

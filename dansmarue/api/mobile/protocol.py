@@ -32,6 +32,7 @@ BAD_SOURCE = 35
 BAD_OWNER = 36
 ALREADY_FOLLOWED = 41
 INVALID_STATE = 42
+TOO_MANY_REQUESTS = 429  # ours: the real server had no rate limit (HTTP 429 too)
 
 
 class MobileError(Exception):

@@ -1,11 +1,13 @@
 """The DansMaRue mobile apps' API, unchanged for them: /rest/signalement/api(/photo)."""
-from flask import request
+from flask import current_app, request
+from flask_limiter import RateLimitExceeded
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 
-from dansmarue.api.mobile import handlers, protocol
+from dansmarue.api.mobile import handlers, lookups, protocol
 from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError
+from dansmarue.extensions import limiter
 from dansmarue.models import db
 from dansmarue.services import photo_uploads, storage
 
@@ -33,7 +35,29 @@ class PhotoHeaders(Schema):
     guid = fields.String(load_default=None)
 
 
+def intake_limit() -> str:
+    return current_app.config["RATELIMIT_INTAKE"]  # the residents intake's own budget
+
+
+def not_an_intake() -> bool:
+    """Only saveIncident creates reports: the other requests are not limited."""
+    try:
+        return protocol.parse(request.form.get("jsonStream"))["request"] != "saveIncident"
+    except protocol.MobileError:
+        return True
+
+
+@blp.errorhandler(RateLimitExceeded)
+def _too_many(error):
+    response = protocol.error(protocol.TOO_MANY_REQUESTS,
+                              "Trop de signalements envoyés depuis cette adresse : "
+                              "réessayez dans une minute.", status=429)
+    response.headers["Retry-After"] = "60"
+    return response
+
+
 @blp.route("/api", methods=["POST"])
+@limiter.limit(intake_limit, exempt_when=not_an_intake)
 @blp.arguments(RpcForm, location="form")
 def rpc(form):
     """One request per call; answers [{"request", "answer": {"status": 0, …}}]."""
@@ -86,3 +110,24 @@ def photo(headers):
         storage.delete(key)
     return protocol.respond({"request": "photo",
                              "answer": {"status": 0, "id": saved.id, "type": saved.view}})
+
+
+def _get_answer(name: str, produce):
+    try:
+        return protocol.answer(name, produce())
+    except protocol.MobileError as exc:
+        return protocol.error(exc.code, exc.message, wrapped=False, status=404)
+
+
+@blp.route("/api/isDmrOnline", methods=["GET"])
+def is_dmr_online():
+    """Whether the service can take reports (database and queue up)."""
+    return protocol.answer("isDmrOnline", {"online": lookups.online()})
+
+
+@blp.route("/api/getAnomalieByNumber/<number>", methods=["GET"])
+@blp.route("/api/getAnomalieByNumber/<number>/<guid>", methods=["GET"])
+def anomaly_by_number(number, guid=None):
+    """One report by its number (e.g. B2026K000123); refused after 90 days."""
+    return _get_answer("getAnomalieByNumber",
+                       lambda: {"incident": lookups.by_number(number, guid)})

@@ -1,22 +1,25 @@
 """Open311 GeoReport v2 (+ v2.1 updated_*, page/page_size, extensions, FMS updates).
 
 Every path ends in `.json` or `.xml`; errors use the spec's own body
-(`[{code, description}]` / `<errors><error>`) with 400, 403 or 404.
+(`[{code, description}]` / `<errors><error>`) with 400, 403, 404, 405 or 429.
 """
 import flask
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
 from dansmarue.api.open311 import intake, render, schemas, serializers as ser
 from dansmarue.errors import DomainError, NotFound, field_errors
+from dansmarue.extensions import limiter
 from dansmarue.models import db
 from dansmarue.services import open311
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
                 description="Open311 GeoReport v2 (JSON et XML), jurisdiction_id paris.fr")
 FMT = "<any(json,xml):fmt>"
+KEPT_CODES = (403, 404, 405, 429)  # other HTTP errors are the spec's 400
+TOO_MANY = "Trop de demandes envoyées depuis cette adresse : réessayez dans une minute."
 
 
 def _fmt() -> str:
@@ -38,8 +41,17 @@ def _http_error(error: HTTPException):
         messages = [f"{e['field']} : {e['message']}" for e in field_errors(data["messages"])]
     else:
         messages = [error.description or error.name]
-    status = error.code if error.code in (403, 404) else 400
-    return render.errors(_fmt(), status, messages)
+    status = error.code if error.code in KEPT_CODES else 400
+    if status == 429:
+        messages = [TOO_MANY]
+    response = render.errors(_fmt(), status, messages)
+    if status == 429:
+        response.headers["Retry-After"] = "60"
+    return response
+
+
+def intake_limit() -> str:
+    return current_app.config["RATELIMIT_INTAKE"]  # the residents intake's own budget
 
 
 @blp.route(f"/discovery.{FMT}")
@@ -68,6 +80,8 @@ def service_definition(args, code, fmt):
 
 @blp.route(f"/requests.{FMT}")
 class Requests(MethodView):
+    decorators = [limiter.limit(intake_limit, methods=["POST"])]
+
     @blp.arguments(schemas.RequestsQueryArgs, location="query")
     def get(self, args, fmt):
         """Search requests (default: the last 90 days, at most 1000 rows)."""
@@ -119,11 +133,27 @@ def updates(args, fmt):
 
 
 def unknown(rest):
-    raise NotFound(f"Ressource Open311 inconnue : /{rest}")
+    """Every method on an unknown path (404), or on a known one it lacks (405)."""
+    adapter = current_app.create_url_adapter(request)
+    allowed = []
+    for method in ("GET", "POST"):
+        try:
+            endpoint, _ = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint != request.endpoint:
+            allowed.append(method)
+    if not allowed:
+        raise NotFound(f"Ressource Open311 inconnue : /{rest}")
+    response = render.errors(_fmt(), 405, [
+        f"Méthode {request.method} non permise ici : {', '.join(allowed)}."])
+    response.headers["Allow"] = ", ".join(allowed + ["HEAD"] * ("GET" in allowed) + ["OPTIONS"])
+    return response
 
 
 # Plain Flask registration: kept out of the OpenAPI document.
-flask.Blueprint.add_url_rule(blp, "/<path:rest>", view_func=unknown, methods=["GET", "POST"])
+flask.Blueprint.add_url_rule(blp, "/<path:rest>", view_func=unknown,
+                             methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 
 
 def _requests(fmt, reports, extensions):

@@ -1,0 +1,69 @@
+"""The apps' minor read requests (getReports, checkVersion, getIncidentPhotos,
+searchByNumber) and the GET endpoints' lookups, over the shared services."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from dansmarue.api.mobile import serializers as ser
+from dansmarue.api.mobile.protocol import BAD_INCIDENT_ID, BAD_USER, MobileError
+from dansmarue.errors import NotFound
+from dansmarue.models import Report, db, utcnow
+from dansmarue.services import catalogue, health, report_search, reports
+
+MAX_BY_DEVICE = 100
+NUMBER_MAX_AGE = timedelta(days=90)  # getAnomalieByNumber refuses older reports
+TOO_OLD = "Ce signalement a plus de 90 jours : il n'est plus consultable par son numéro."
+
+
+def reports_of_device(udid: str | None, guid: str | None) -> list[dict]:
+    """getReports: the reports filed from this device, newest first."""
+    if not udid:
+        raise MobileError(BAD_USER, "udid manquant.")
+    rows = db.session.scalars(select(Report).where(Report.reporter_udid == udid)
+                              .order_by(Report.created_at.desc(), Report.id.desc())
+                              .limit(MAX_BY_DEVICE)).all()
+    return ser.incidents(rows, guid)
+
+
+def check_version(known) -> dict:
+    """checkVersion: the catalogue's version, and whether the app's copy is current."""
+    current = catalogue.version()
+    return {"version": current,
+            "upToDate": known is not None and str(known).strip() == str(current)}
+
+
+def photos_of(report: Report) -> dict:
+    return {"incidentId": report.id, "pictures": ser.pictures(report)}
+
+
+def publicly_visible(report: Report) -> bool:
+    """Whether the map would show it: ask the map's own search at its very point,
+    so the public states and per-category age rules are the search's, not a copy."""
+    found = report_search.search(near=(report.latitude, report.longitude), radius=1,
+                                 limit=1000)["items"]
+    return any(item["reference"] == report.reference for item in found)
+
+
+def search_by_number(number: str, guid: str | None) -> list[dict]:
+    """searchByNumber in getIncidentsByPosition: that public report, or nothing."""
+    try:
+        report = reports.by_reference(number.strip().upper())
+    except NotFound:
+        return []
+    return ser.incidents([report], guid) if publicly_visible(report) else []
+
+
+def by_number(number: str, guid: str | None) -> dict:
+    """getAnomalieByNumber/{n}[/{guid}]: refused once the report is 90 days old."""
+    try:
+        report = reports.by_reference(number.strip().upper())
+    except NotFound:
+        raise MobileError(BAD_INCIDENT_ID, f"Aucun signalement {number}.") from None
+    if utcnow() - report.created_at > NUMBER_MAX_AGE:
+        raise MobileError(BAD_INCIDENT_ID, TOO_OLD)
+    return ser.incidents([report], guid)[0]
+
+
+def online() -> bool:
+    """isDmrOnline: the database and the queue answer."""
+    return health.check()["status"] == "ok"
