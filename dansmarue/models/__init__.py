@@ -11,6 +11,7 @@ from dansmarue.models.reports import (
     ORIGINS, PHOTO_VIEWS, PRIORITIES, Congratulation, Follower, Photo, Report,
     ReportEvent,
 )
+from dansmarue.models.requalification import RULE_TARGET_STATES, RequalificationRule
 from dansmarue.models.users import ROLES, ApiToken, User, user_unit
 from dansmarue.models.sla import SLA_STATUSES, SlaClockState, SlaSweepState, SlaTarget
 
@@ -21,5 +22,5 @@ __all__ = [
     "Follower", "Photo", "Report", "ReportEvent", "ROLES", "ApiToken", "User",
     "user_unit", "ApiClient", "NotificationLog",
     "SLA_STATUSES", "SlaClockState", "SlaSweepState", "SlaTarget",
-    "RejectionReason", "ServiceDoneMessage",
+    "RejectionReason", "ServiceDoneMessage", "RequalificationRule", "RULE_TARGET_STATES",
 ]

@@ -34,9 +34,21 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def work_queue(user: User, *, state=None, category_id=None, unit_id=None, district=None,
-               overdue=None, due_before=None, q=None, cursor=None, limit=50):
+def work_queue(user: User, *, limit=50, **filters):
     """(items, next_cursor): reports in scope by due date (undated last), then id."""
+    rows = list(db.session.scalars(queue_query(user, limit=limit, **filters)).unique())
+    page, more = rows[:limit], len(rows) > limit
+    next_cursor = _encode(page[-1]) if more and page else None
+    return [summary(r, user) for r in page], next_cursor
+
+
+def queue_query(user: User, *, state=None, category_id=None, unit_id=None, district=None,
+                overdue=None, due_before=None, q=None, cursor=None, limit=50):
+    """The queue's SELECT (one row more than `limit`, to tell if a page follows).
+
+    Its order (due_at NULLS LAST, id) is that of index ix_report_unit_due
+    within a unit, so a unit's page is one index range, without a sort.
+    """
     query = (select(Report).where(scopes.report_scope(user))
              .options(joinedload(Report.category), joinedload(Report.unit)))
     query = query.where(Report.state.in_(state or OPEN_STATES))
@@ -58,11 +70,7 @@ def work_queue(user: User, *, state=None, category_id=None, unit_id=None, distri
                                 Report.address.ilike(pattern)))
     if cursor:
         query = query.where(_after(*_decode(cursor)))
-    query = query.order_by(Report.due_at.asc().nulls_last(), Report.id).limit(limit + 1)
-    rows = list(db.session.scalars(query).unique())
-    page, more = rows[:limit], len(rows) > limit
-    next_cursor = _encode(page[-1]) if more and page else None
-    return [summary(r, user) for r in page], next_cursor
+    return query.order_by(Report.due_at.asc().nulls_last(), Report.id).limit(limit + 1)
 
 
 def _after(due: datetime | None, ident: int):

@@ -1,6 +1,9 @@
 """How a new report leaves its initial state (real state 19 "Vérification prestataire").
 
-initial → verification, then, by the report's unit:
+initial → verification; a new report then meets the automatic
+requalification rules (`services.requalification_rules`, real task
+RequalificationAuto): a rule with a target state settles it there; then, by
+the report's (possibly new) unit:
 - a contractor web hook: POST the report (JSON, HMAC-signed) → transferred
   on 2xx, send_failed otherwise (retried hourly by the scheduler);
 - a contractor "sans WS" → transferred;
@@ -22,7 +25,7 @@ from sqlalchemy import select
 
 from dansmarue.models import Photo, Report, utcnow
 from dansmarue.extensions import db
-from dansmarue.services import history
+from dansmarue.services import history, requalification_rules
 from dansmarue.workflow.transitions import TRANSITIONS
 
 log = logging.getLogger(__name__)
@@ -67,6 +70,10 @@ def start(report_id: int) -> Delivery | None:
         return None
     if report.state == "initial":
         _change(report, "verification", "create")
+        rule = requalification_rules.apply(report)
+        if rule is not None and rule.target_state:
+            db.session.commit()
+            return None
     unit = report.unit
     delivery = None
     if unit is not None and unit.webhook_url:

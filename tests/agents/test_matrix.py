@@ -6,6 +6,7 @@ resident is its reporter; "other_agent" works for DVD-STV.
 import pytest
 
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
+from dansmarue.models.requalification import RequalificationRule
 from tests.agents.conftest import ROLES_CASES, bearer, make_report
 
 R = "/api/v1/agent/reports/{ref}"
@@ -42,6 +43,14 @@ MATRIX = [
     ("PATCH", "/api/v1/admin/done-messages/{message}", {"sort_order": 9}, ADMIN),
     ("DELETE", "/api/v1/admin/done-messages/{message}", None,
      (401, 403, 403, 403, 403, 204)),
+    ("GET", R + "/nearby-units", None, STAFF_SCOPED),
+    ("GET", "/api/v1/admin/requalification-rules", None, ADMIN),
+    ("POST", "/api/v1/admin/requalification-rules",
+     {"source_unit_id": 13, "target_unit_id": 23}, (401, 403, 403, 403, 403, 201)),
+    ("GET", "/api/v1/admin/requalification-rules/{rule}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/requalification-rules/{rule}", {"active": False}, ADMIN),
+    ("DELETE", "/api/v1/admin/requalification-rules/{rule}", None,
+     (401, 403, 403, 403, 403, 204)),
 ]
 
 CASES = [pytest.param(method, path, body, who, expected[i], id=f"{method} {path} as {who}")
@@ -63,9 +72,11 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
     report = make_report(reporter_email="habitant@example.org")
     reason = RejectionReason(label="Motif temporaire de la matrice")
     message = ServiceDoneMessage(title="Temporaire", message="Message temporaire")
-    session.add_all([reason, message])
+    rule = RequalificationRule(source_unit_id=14, target_unit_id=23)
+    session.add_all([reason, message, rule])
     session.flush()
-    names = {"ref": report.reference, "reason": reason.id, "message": message.id}
+    names = {"ref": report.reference, "reason": reason.id, "message": message.id,
+             "rule": rule.id}
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
     response = client.open(_fill(path, names), method=method, json=_fill(body, names),
                             headers=headers)
@@ -78,7 +89,8 @@ def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
     """A new route under these prefixes must be added to the matrix."""
     import re
 
-    concrete = {(m, _fill(p, {"ref": "X", "reason": 1, "message": 1})) for m, p, _, _ in MATRIX}
+    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1}
+    concrete = {(m, _fill(p, sample)) for m, p, _, _ in MATRIX}
     prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
     checked = 0
     for rule in app.url_map.iter_rules():

@@ -1,15 +1,18 @@
-"""/api/v1/admin: rejection reasons and service-done messages (CRUD, admin role)."""
+"""/api/v1/admin: rejection reasons, service-done messages and automatic
+requalification rules (CRUD, admin role)."""
 from flask_smorest import Blueprint
 
 from dansmarue.api.admin.schemas import (
     MessagePatchSchema, MessageQuerySchema, MessageSchema, ReasonPatchSchema, ReasonSchema,
+    RequalificationRulePatchSchema, RequalificationRuleQuerySchema, RequalificationRuleSchema,
 )
 from dansmarue.api.security import auth_required, document_on
 from dansmarue.extensions import db
 from dansmarue.services import agent_catalogues as catalogues
+from dansmarue.services import requalification_rules as rules
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin",
-                description="Administration des catalogues des agents")
+                description="Catalogues des agents et règles de requalification automatique")
 document_on(blp)
 
 
@@ -63,3 +66,53 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
 
 _crud("reason", "/rejection-reasons", ReasonSchema, ReasonPatchSchema)
 _crud("message", "/done-messages", MessageSchema, MessagePatchSchema, MessageQuerySchema)
+
+RULES = "/requalification-rules"
+
+
+@blp.route(RULES, methods=["GET"])
+@blp.arguments(RequalificationRuleQuerySchema, location="query")
+@blp.response(200, RequalificationRuleSchema(many=True))
+@auth_required("admin")
+def list_rules(args):
+    """Automatic requalification rules (inactive ones included)."""
+    return rules.list_rules(**args)
+
+
+@blp.route(RULES, methods=["POST"])
+@blp.arguments(RequalificationRuleSchema)
+@blp.response(201, RequalificationRuleSchema)
+@auth_required("admin")
+def create_rule(values):
+    """Add a rule: new reports of a unit (or below it) go to another unit."""
+    rule = rules.save(values)
+    db.session.commit()
+    return rule
+
+
+@blp.route(f"{RULES}/<int:rule_id>", methods=["GET"])
+@blp.response(200, RequalificationRuleSchema)
+@auth_required("admin")
+def get_rule(rule_id):
+    """One rule."""
+    return rules.get(rule_id)
+
+
+@blp.route(f"{RULES}/<int:rule_id>", methods=["PATCH"])
+@blp.arguments(RequalificationRulePatchSchema)
+@blp.response(200, RequalificationRuleSchema)
+@auth_required("admin")
+def update_rule(values, rule_id):
+    """Change a rule (e.g. `active: false` to suspend it)."""
+    rule = rules.save(values, rule_id)
+    db.session.commit()
+    return rule
+
+
+@blp.route(f"{RULES}/<int:rule_id>", methods=["DELETE"])
+@blp.response(204)
+@auth_required("admin")
+def delete_rule(rule_id):
+    """Delete a rule (past history keeps what it did)."""
+    rules.delete(rule_id)
+    db.session.commit()

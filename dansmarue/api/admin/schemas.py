@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields, validate
 
+from dansmarue.models.requalification import RULE_TARGET_STATES
+
 
 class ReasonSchema(Schema):
     id = fields.Integer(dump_only=True)
@@ -34,3 +36,30 @@ class MessagePatchSchema(MessageSchema):
 
 class MessageQuerySchema(Schema):
     category_id = fields.Integer()
+
+
+class RequalificationRuleSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    source_unit_id = fields.Integer(required=True, metadata={
+        "description": "Rule applies to reports of this unit or of any unit below it"})
+    category_id = fields.Integer(allow_none=True, load_default=None,
+                                 metadata={"description": "None: every category"})
+    target_unit_id = fields.Integer(required=True)
+    target_state = fields.String(allow_none=True, load_default=None,
+                                 validate=validate.OneOf(RULE_TARGET_STATES), metadata={
+                                     "description": "None: usual dispatch by the target unit"})
+    active = fields.Boolean(load_default=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class RequalificationRulePatchSchema(RequalificationRuleSchema):
+    source_unit_id = fields.Integer()
+    category_id = fields.Integer(allow_none=True)
+    target_unit_id = fields.Integer()
+    target_state = fields.String(allow_none=True, validate=validate.OneOf(RULE_TARGET_STATES))
+    active = fields.Boolean()
+
+
+class RequalificationRuleQuerySchema(Schema):
+    source_unit_id = fields.Integer()

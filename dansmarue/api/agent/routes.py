@@ -4,12 +4,14 @@ from flask_smorest import Blueprint
 
 from dansmarue.api.agent.schemas import (
     ActionParamsSchema, CatalogueEntrySchema, MassActionSchema, MassResultSchema,
-    QueuePageSchema, QueueQuerySchema, ReportDetailSchema,
+    NearbyUnitSchema, QueuePageSchema, QueueQuerySchema, ReportDetailSchema,
 )
 from dansmarue.api.conditional import etag, required_version
 from dansmarue.api.security import auth_required, current_user, document_on
 from dansmarue.extensions import db
-from dansmarue.services import agent_catalogues, agent_queue, report_views, workflow
+from dansmarue.services import (
+    agent_catalogues, agent_queue, report_views, requalification_rules, workflow,
+)
 from dansmarue.workflow.transitions import STAFF, TABLE
 
 blp = Blueprint("agent", __name__, url_prefix="/api/v1/agent",
@@ -85,6 +87,15 @@ def done_messages(reference):
     report = agent_queue.find_in_scope(current_user(), reference)
     return agent_catalogues.list_items("message", active_only=True,
                                        category_id=report.category_id)
+
+
+@blp.route("/reports/<reference>/nearby-units")
+@blp.response(200, NearbyUnitSchema(many=True))
+@auth_required(*STAFF)
+def nearby_units(reference):
+    """Units whose sectors lie within 50 m of the report (where to requalify it)."""
+    report = agent_queue.find_in_scope(current_user(), reference)
+    return requalification_rules.nearby_units(report)
 
 
 @blp.route("/rejection-reasons")

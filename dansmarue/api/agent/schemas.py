@@ -115,3 +115,13 @@ class CatalogueEntrySchema(Schema):
     title = fields.String()
     message = fields.String()
     category_id = fields.Integer(allow_none=True)
+
+
+class NearbyUnitSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    label = fields.String()
+    kind = fields.String()
+    distance_m = fields.Float(metadata={"description": "to the unit's nearest sector"})
+    sector_ids = fields.List(fields.Integer())
+    current = fields.Boolean(metadata={"description": "the report's unit"})
