@@ -4,10 +4,15 @@ Run: ``python bench/bench_intake.py`` (``--no-record`` to skip RESULTS.md).
 
 Both apps run under gunicorn, 2 workers each (gthread, same thread count),
 on free ports, against the bench database (``dansmarue_bench``, created,
-migrated and loaded here; report tables emptied first). Rate limiting and
-the outbox auto-relay are off for the run; ``synchronous_commit`` stays ON.
+migrated and loaded here; report tables emptied first). Rate limiting is off
+for the run; ``synchronous_commit`` stays ON. The outbox auto-relay is ON,
+as in production (each report's jobs reach RQ, in a Redis database of their
+own, BENCH_REDIS_URL, emptied between runs); ``--no-relay`` turns it off.
 The same load generator (``wrk``, keep-alive, 2 threads) posts the same
 real bodies (real points and resident categories from data/) to both.
+Both servers stay up; after a warm-up of each, ``--runs`` rounds alternate
+bare and intake (the order flips each round) and the medians are reported,
+with every run's figures and the load average.
 Targets: >= 1,000 reports/s and >= 0.7 of the bare baseline.
 """
 from __future__ import annotations
@@ -33,11 +38,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
+import redis  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DB_NAME = os.environ.get("BENCH_DATABASE", "dansmarue_bench")
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 WORKERS, THREADS = 2, int(os.environ.get("BENCH_THREADS", "4"))
 TARGET_RATE, TARGET_RATIO = 1000, 0.7
 BARE_TABLE = """CREATE TABLE IF NOT EXISTS bench_bare (
@@ -171,57 +178,86 @@ def count(dsn: str, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--no-relay", action="store_true", help="OUTBOX_AUTO_RELAY off")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is required: apt-get install wrk")
     dsn = ensure_database()
     bodies = prepare(dsn)
+    queue = redis.Redis.from_url(REDIS_URL)
+    queue.flushdb()
     media = tempfile.mkdtemp(prefix="bench-media-")
     env = {"DATABASE_URL": dsn.replace("postgresql://", "postgresql+psycopg://"),
-           "RATELIMIT_ENABLED": "0", "OUTBOX_AUTO_RELAY": "0", "MEDIA_ROOT": media,
-           "BENCH_DSN": dsn, "PYTHONPATH": str(ROOT)}
-    results = {}
-    for name, spec, path in (("bare", "bench.bare_app:app", "/bare"),
-                             ("intake", "wsgi:app", "/api/v1/reports")):
-        process, port = start_gunicorn(spec, env)
-        script = lua_script(bodies, path)
-        try:
-            run_wrk(port, script, 3, args.connections)  # warm-up: imports, pools, caches
-            results[name] = run_wrk(port, script, args.seconds, args.connections)
-        finally:
+           "RATELIMIT_ENABLED": "0", "OUTBOX_AUTO_RELAY": "0" if args.no_relay else "1",
+           "REDIS_URL": REDIS_URL, "MEDIA_ROOT": media, "BENCH_DSN": dsn,
+           "PYTHONPATH": str(ROOT)}
+    apps = {"bare": ("bench.bare_app:app", "/bare"), "intake": ("wsgi:app", "/api/v1/reports")}
+    servers, scripts, runs = {}, {}, {name: [] for name in apps}
+    try:
+        for name, (spec, path) in apps.items():
+            servers[name] = start_gunicorn(spec, env)
+            scripts[name] = lua_script(bodies, path)
+            run_wrk(servers[name][1], scripts[name], 3, args.connections)  # warm-up
+        for round_ in range(args.runs):
+            order = ("bare", "intake") if round_ % 2 == 0 else ("intake", "bare")
+            for name in order:
+                queue.flushdb()  # no RQ worker drains it: keep Redis small
+                result = run_wrk(servers[name][1], scripts[name], args.seconds,
+                                 args.connections)
+                result["load"] = os.getloadavg()[0]
+                runs[name].append(result)
+    finally:
+        for process, _ in servers.values():
             stop(process)
+        for script in scripts.values():
             os.unlink(script)
+    results = {name: {key: median([r[key] for r in rs]) for key in ("rate", "p50", "p99")}
+               | {"errors": sum(r["errors"] for r in rs), "runs": rs}
+               for name, rs in runs.items()}
     stored = {"bare": count(dsn, "bench_bare"), "intake": count(dsn, "report")}
+    pending = count(dsn, "outbox_job WHERE status = 'pending'")
+    queue.flushdb()
     ratio = results["intake"]["rate"] / results["bare"]["rate"]
-    print_and_record(results, stored, ratio, args)
+    print_and_record(results, stored, ratio, args, pending)
 
 
-def print_and_record(results: dict, stored: dict, ratio: float, args) -> None:
+def print_and_record(results: dict, stored: dict, ratio: float, args, pending: int) -> None:
     load = os.getloadavg()[0]
+    relay = "off" if args.no_relay else "on (jobs relayed to RQ right after each commit)"
     lines = [
         f"## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: intake (bench/bench_intake.py)",
         "",
         f"gunicorn {WORKERS} workers x {THREADS} threads (gthread) per app; wrk 2 threads, "
-        f"{args.connections} keep-alive connections, {args.seconds} s after a 3 s warm-up; "
-        f"PostgreSQL synchronous_commit on; {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}; load average at the end of the run {load:.2f}.",
+        f"{args.connections} keep-alive connections; {args.runs} runs of {args.seconds} s per "
+        f"app, alternating, after a 3 s warm-up of each; medians below. PostgreSQL "
+        f"synchronous_commit on; outbox auto-relay {relay}; {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; load average at the end {load:.2f}.",
         "Bodies: 1,000 real resident reports (real points and categories), no photo.",
         "",
-        "| endpoint | requests/s | p50 ms | p99 ms | non-2xx | rows stored |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| endpoint | requests/s | p50 ms | p99 ms | non-2xx | rows stored | runs (req/s @ load avg) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for name in ("bare", "intake"):
         r = results[name]
         label = "bare Flask + psycopg INSERT" if name == "bare" else "POST /api/v1/reports"
+        per_run = ", ".join(f"{x['rate']:,.0f} @ {x['load']:.1f}" for x in r["runs"])
         lines.append(f"| {label} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                     f"{r['errors']} | {stored[name]:,} |")
+                     f"{r['errors']} | {stored[name]:,} | {per_run} |")
     rate = results["intake"]["rate"]
-    lines += ["", f"Ratio intake / bare: {ratio:.2f} (target >= {TARGET_RATIO}); "
+    lines += ["", f"Outbox rows still pending at the end: {pending:,}.",
+              f"Ratio intake / bare: {ratio:.2f} (target >= {TARGET_RATIO}); "
               f"intake {rate:,.0f} reports/s (target >= {TARGET_RATE:,}): "
               f"{'met' if rate >= TARGET_RATE and ratio >= TARGET_RATIO else 'NOT met'}.", ""]
     text = "\n".join(lines)

@@ -17,7 +17,9 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env(
             "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10}
+        # No ping per checkout: dansmarue.db_pool pings only idle connections.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_size": 10,
+                                          "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.MEDIA_ROOT = env("MEDIA_ROOT", os.path.abspath("media"))
         self.SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")

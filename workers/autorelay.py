@@ -7,8 +7,18 @@ connection), so jobs start within milliseconds instead of at the next
 scheduler tick. Failures are logged and swallowed: the scheduler catches up.
 After a Redis failure, auto-relay pauses a few seconds, so that requests
 are not slowed down by connect timeouts while Redis is away.
+
+The relay's own commit does not relay again (it used to, recursively, one
+pooled connection per level: with a backlog of pending rows that exhausted
+the pool and hung the workers). Relays are coalesced per process: a commit
+made while another thread of the process is relaying does not start a
+second relay, it asks the running one to go round once more, so under load
+one relay carries many requests' jobs and a request waits for at most one.
+Nothing is lost either way: rows stay `pending` until a relay (here or the
+scheduler's, every few seconds) takes them.
 """
 import logging
+import threading
 import time
 
 from flask import current_app, has_app_context, has_request_context, request
@@ -23,6 +33,10 @@ _FLAG = "dansmarue.outbox_written"
 PAUSE_AFTER_FAILURE = 5.0  # seconds
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _paused_until = 0.0
+_RELAY_SESSION = "dansmarue.relay_session"  # session.info key: the relay's own session
+MAX_ROUNDS = 4  # rounds one relaying thread does for the others before leaving
+_running = threading.Lock()
+_wanted = threading.Event()
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -40,6 +54,8 @@ def _forget(session: Session, previous_transaction) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _relay_after_commit(session: Session) -> None:
+    if session.info.get(_RELAY_SESSION):
+        return  # the relay's own commit
     written = session.info.pop(_FLAG, False)
     # Hot paths may insert outbox rows with raw SQL (the intake does), unseen
     # by do_orm_execute: any commit of a mutating request relays as well.
@@ -47,7 +63,25 @@ def _relay_after_commit(session: Session) -> None:
         return
     if not has_app_context() or not current_app.config.get("OUTBOX_AUTO_RELAY"):
         return
-    relay_now()
+    relay_coalesced()
+
+
+def relay_coalesced() -> None:
+    """Relay now, unless another thread of this process is relaying: then
+    that thread relays once more after its current round (which may have
+    claimed its rows before this commit made ours visible)."""
+    _wanted.set()
+    rounds = 0
+    while rounds < MAX_ROUNDS and _wanted.is_set() and _running.acquire(blocking=False):
+        try:
+            while rounds < MAX_ROUNDS and _wanted.is_set():
+                _wanted.clear()
+                rounds += 1
+                relay_now()
+        finally:
+            _running.release()
+        # A commit that came in just before the release found the lock taken:
+        # its wish is still in _wanted, so this loop takes it.
 
 
 def relay_now() -> int:
@@ -60,7 +94,7 @@ def relay_now() -> int:
     from workers.relay import relay_pending
 
     try:
-        with Session(bind=db.engine) as session:
+        with Session(bind=db.engine, info={_RELAY_SESSION: True}) as session:
             return relay_pending(limit=100, session=session, swallow=False)
     except RedisError:
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
