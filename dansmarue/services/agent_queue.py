@@ -49,7 +49,7 @@ def queue_query(user: User, *, state=None, category_id=None, unit_id=None, distr
     Its order (due_at NULLS LAST, id) is that of index ix_report_unit_due
     within a unit, so a unit's page is one index range, without a sort.
     """
-    query = (select(Report).where(scopes.report_scope(user))
+    query = (select(Report).where(scopes.queue_scope(user))
              .options(joinedload(Report.category), joinedload(Report.unit)))
     query = query.where(Report.state.in_(state or OPEN_STATES))
     if category_id:

@@ -33,6 +33,17 @@ def report_scope(user: User | None) -> ColumnElement[bool]:
     return false()
 
 
+def queue_scope(user: User | None) -> ColumnElement[bool]:
+    """`report_scope` for the work queue: an agent's unit ids are read first
+    and inlined. Behind the recursive CTE the planner guesses one unit of
+    unknown id and scans every open report by state; with the ids it reads
+    each unit's reports in queue order (index ix_report_unit_due)."""
+    if user is not None and user.active and user.role == "agent":
+        ids = sorted(_unit_ids(user.id))
+        return Report.unit_id.in_(ids) if ids else false()
+    return report_scope(user)
+
+
 def can_act_on(user: User | None, report: Report) -> bool:
     """True if `report` is within `user`'s scope (staff only)."""
     if user is None or not user.active:

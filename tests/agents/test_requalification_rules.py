@@ -228,3 +228,22 @@ def test_work_queue_index_exists_and_serves_a_units_queue(session):
     plan = "\n".join(session.scalars(text(f"EXPLAIN {sql}")))
     assert "ix_report_unit_due" in plan, plan
     assert "Sort" not in plan.split("ix_report_unit_due")[0], plan
+
+
+def test_an_agents_queue_reads_its_units_through_the_index(session, people):
+    """The agent's unit ids are inlined (not behind the recursive CTE), so the
+    planner can walk the index in queue order."""
+    agent = people["users"]["agent"]
+    query = agent_queue.queue_query(agent, limit=50)
+    sql = str(query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+    assert "scoped_units" not in sql and f"unit_id IN ({DPE_STPP_DT})" in sql
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    session.execute(text("SET LOCAL enable_bitmapscan = off"))
+    plan = "\n".join(session.scalars(text(f"EXPLAIN {sql}")))
+    assert "ix_report_unit_due" in plan, plan
+    # Scope still holds: the other agent's queue does not list this report.
+    report = make_report()
+    mine, _ = agent_queue.work_queue(agent)
+    theirs, _ = agent_queue.work_queue(people["users"]["other_agent"])
+    assert report.reference in {r["reference"] for r in mine}
+    assert report.reference not in {r["reference"] for r in theirs}
