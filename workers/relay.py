@@ -51,8 +51,19 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
     Redis errors are logged (raised if not `swallow`): the rows stay pending.
     """
     session = session or db.session
-    rows = session.scalars(
-        select(OutboxJob)
+    # Walk the partial index of pending rows with a plain index scan: it marks
+    # the entries of rows already relayed (dead since) as such, so later scans
+    # skip them. A bitmap scan (the planner's choice for a few rows) marks
+    # nothing and revisits every relayed row's entry and heap page until the
+    # next vacuum: ~1.6 ms per relay after 20 k reports, growing with load.
+    # No wait for the WAL flush at commit: if the commit were lost, the rows
+    # would be relayed again, and jobs already waiting in RQ are not pushed
+    # twice. Both settings in one round trip, for this transaction only.
+    session.execute(text("SELECT set_config('enable_bitmapscan', 'off', true), "
+                         "set_config('synchronous_commit', 'off', true)"))
+    # Plain rows, not ORM objects: the relay runs after every intake commit.
+    rows = session.execute(
+        select(OutboxJob.id, OutboxJob.queue, OutboxJob.func, OutboxJob.args)
         .where(OutboxJob.status == "pending", OutboxJob.available_at <= utcnow())
         .order_by(OutboxJob.id)
         .limit(limit)
@@ -75,14 +86,11 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
         update(OutboxJob).where(OutboxJob.id.in_([row.id for row in rows]))
         .values(status="enqueued", enqueued_at=utcnow())
         .execution_options(synchronize_session=False))
-    # No wait for the WAL flush: if this commit were lost, the rows would be
-    # relayed again, and jobs already waiting in RQ are not pushed twice.
-    session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     session.commit()
     return len(rows)
 
 
-def _enqueue(rows: list[OutboxJob], connection: Redis) -> None:
+def _enqueue(rows, connection: Redis) -> None:
     """One pipeline for the whole batch (`enqueue_many`), grouped by queue."""
     existing = Job.fetch_many([rq_job_id(row.id) for row in rows], connection=connection)
     retry = retry_policy()
