@@ -15,7 +15,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job, JobStatus
-from sqlalchemy import select, text, update
+from sqlalchemy import any_, bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from dansmarue.models import OutboxJob, db, utcnow
@@ -30,6 +31,16 @@ JOB_TIMEOUT = 300
 # An `enqueued` row whose RQ job vanished (Redis flushed, restored) is re-relayed.
 LOST_AFTER = timedelta(minutes=15)
 _WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+# Core statements built once, plain rows back: the relay runs after every
+# intake commit, and the ORM paths cost more than the statements themselves.
+_OUTBOX = OutboxJob.__table__
+_CLAIM = (select(_OUTBOX.c.id, _OUTBOX.c.queue, _OUTBOX.c.func, _OUTBOX.c.args)
+          .where(_OUTBOX.c.status == "pending", _OUTBOX.c.available_at <= bindparam("now"))
+          .order_by(_OUTBOX.c.id).limit(bindparam("limit"))
+          .with_for_update(skip_locked=True))
+_MARK = (update(_OUTBOX)
+         .where(_OUTBOX.c.id == any_(bindparam("ids", type_=ARRAY(_OUTBOX.c.id.type))))
+         .values(status="enqueued", enqueued_at=bindparam("now")))
 
 
 def relay_outbox() -> int:
@@ -61,14 +72,7 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
     # twice. Both settings in one round trip, for this transaction only.
     session.execute(text("SELECT set_config('enable_bitmapscan', 'off', true), "
                          "set_config('synchronous_commit', 'off', true)"))
-    # Plain rows, not ORM objects: the relay runs after every intake commit.
-    rows = session.execute(
-        select(OutboxJob.id, OutboxJob.queue, OutboxJob.func, OutboxJob.args)
-        .where(OutboxJob.status == "pending", OutboxJob.available_at <= utcnow())
-        .order_by(OutboxJob.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    ).all()
+    rows = session.execute(_CLAIM, {"now": utcnow(), "limit": limit}).all()
     if not rows:
         session.rollback()
         return 0
@@ -82,10 +86,7 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
             raise
         return 0
     # One statement for the batch (the rows are still locked by this transaction).
-    session.execute(
-        update(OutboxJob).where(OutboxJob.id.in_([row.id for row in rows]))
-        .values(status="enqueued", enqueued_at=utcnow())
-        .execution_options(synchronize_session=False))
+    session.execute(_MARK, {"ids": [row.id for row in rows], "now": utcnow()})
     session.commit()
     return len(rows)
 
