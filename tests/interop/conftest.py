@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from dansmarue.models import Category, db
+from dansmarue.models import Category
 from dansmarue.services import open311
 
 # Rue de Rivoli by the Hôtel de Ville (4th arrondissement).
@@ -72,25 +72,6 @@ def make_report(session, leaf):
     return make
 
 
-class LiveServer:
-    """A real threaded WSGI server on a free port, for concurrent requests."""
-
-    def __init__(self, app):
-        import threading
-
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=10)
 
 
 def own_app(tmp_path_factory, **config):

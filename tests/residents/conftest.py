@@ -1,12 +1,11 @@
 """Fixtures for the resident API tests: categories, points, photos, a live server."""
 import io
-import threading
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from dansmarue.models import Category, db
+from dansmarue.models import Category
 
 # A point in the 11th arrondissement (rue de la Roquette).
 ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
@@ -62,20 +61,3 @@ def config_for(tmp_path) -> dict:
     return test_config(Factory())
 
 
-class LiveServer:
-    """A real threaded WSGI server on a free port, for concurrent requests."""
-
-    def __init__(self, app):
-        from werkzeug.serving import make_server
-
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=10)

@@ -8,7 +8,8 @@ from sqlalchemy import delete, func, select, text
 
 from dansmarue import create_app
 from dansmarue.models import IdempotencyKey, OutboxJob, Report, ReportEvent, db
-from tests.residents.conftest import GRAFFITI, LiveServer, body, config_for
+from tests.live_server import LiveServer
+from tests.residents.conftest import GRAFFITI, body, config_for
 
 
 def test_same_key_replays_the_first_answer(client, session, graffiti):
