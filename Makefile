@@ -22,7 +22,7 @@ STAMP := $(VENV)/.requirements.stamp
 
 # Targets depend on order (services before migrate, ...): never run in parallel.
 .NOTPARALLEL:
-.PHONY: venv services migrate data setup run worker test install-chromium bench clean distclean
+.PHONY: venv services migrate data setup run worker test install-chromium install-wrk bench clean distclean
 
 venv: $(STAMP)
 
@@ -66,12 +66,19 @@ install-chromium:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
 	fi
 
+# The intake benchmark's load generator, from Debian's packages.
+install-wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  echo "[wrk] missing: installing Debian's wrk"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	fi
+
 test: venv services install-chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) $(FLASK) db upgrade heads
 	DATABASE_URL=$(TEST_DATABASE_URL) $(FLASK) data load
 	DATABASE_URL=$(TEST_DATABASE_URL) TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest -q $(PYTEST_ARGS)
 
-bench: setup
+bench: setup install-wrk
 	@set -e; [ -n "$(strip $(BENCHES))" ] || { echo "[bench] no bench/bench_*.py"; exit 0; }; \
 	for f in $(BENCHES); do \
 	  echo "[bench] $$f"; \
