@@ -45,8 +45,6 @@ class Config:
         self.WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
         self.SMTP_TIMEOUT = float(env("SMTP_TIMEOUT", "10"))
         self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", True)
-        self.SERVICE_AREA_NAME = env("SERVICE_AREA_NAME", "Paris")
-        self.TIMEZONE = env("TIMEZONE", "Europe/Paris")
         # flask-smorest / OpenAPI
         self.API_TITLE = "DansMaRue API"
         self.API_VERSION = "v1"
