@@ -114,7 +114,8 @@ def _district_sql(conn) -> tuple[str, str] | str:
 
 
 def bench_postgis(xs: np.ndarray, ys: np.ndarray) -> tuple[list, str]:
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    # The app's SQLAlchemy URL names its driver; psycopg wants a plain libpq URL.
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL).replace("postgresql+psycopg://", "postgresql://")
     try:
         import psycopg
     except ImportError:
