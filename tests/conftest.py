@@ -4,10 +4,10 @@ import os
 
 import pytest
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from dansmarue import create_app
-from dansmarue.models import District, db
+from dansmarue.models import District, NotificationLog, OutboxJob, Report, db
 
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_test"
@@ -24,6 +24,8 @@ def test_config(tmp_path_factory) -> dict:
         "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
         "PUBLIC_BASE_URL": "http://testserver",
         "OUTBOX_AUTO_RELAY": False,
+        # Many tests file reports; the limit itself is tested on apps of its own.
+        "RATELIMIT_INTAKE": "100000 per second",
     }
 
 
@@ -85,3 +87,27 @@ def redis_conn(app):
     connection.flushdb()
     yield connection
     connection.flushdb()
+
+
+@pytest.fixture
+def committed(app, redis_conn):
+    """The app's real session, for tests whose rows other processes must see:
+    commits are real, and every report and outbox job created is deleted after.
+    Yields (last report id, last outbox job id) before the test."""
+    with app.app_context():
+        marks = (db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
+                 db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))))
+        db.session.commit()
+        try:
+            yield marks
+        finally:
+            db.session.rollback()
+            new_reports = select(Report.id).where(Report.id > marks[0])
+            db.session.execute(delete(NotificationLog)
+                               .where(NotificationLog.report_id.in_(new_reports)))
+            db.session.execute(delete(OutboxJob).where(OutboxJob.id > marks[1]))
+            # Events, followers and photos go with their report (ON DELETE CASCADE).
+            db.session.execute(delete(Report).where(Report.id > marks[0]))
+            db.session.commit()
+            db.session.remove()
+    app.extensions.pop("redis", None)

@@ -3,36 +3,14 @@ after-commit relay (one batch per commit, never from its own commit)."""
 import threading
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import select, text
 
 from dansmarue import db_pool
-from dansmarue.models import Category, OutboxJob, Report, db
+from dansmarue.models import Category, OutboxJob, db
 from workers import autorelay
 
 ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
 
-
-@pytest.fixture
-def committed(app, monkeypatch, redis_conn):
-    """The app's real session (commits are real); rows created are deleted after."""
-    monkeypatch.setitem(app.config, "RATELIMIT_INTAKE", "100000 per second")
-    with app.app_context():
-        marks = (db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
-                 db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))))
-        db.session.commit()
-        try:
-            yield marks
-        finally:
-            db.session.rollback()
-            db.session.execute(delete(OutboxJob).where(OutboxJob.id > marks[1]))
-            db.session.execute(text("DELETE FROM follower WHERE report_id > :m"),
-                               {"m": marks[0]})
-            db.session.execute(text("DELETE FROM report_event WHERE report_id > :m"),
-                               {"m": marks[0]})
-            db.session.execute(delete(Report).where(Report.id > marks[0]))
-            db.session.commit()
-            db.session.remove()
-    app.extensions.pop("redis", None)
 
 
 def _terminate(pid: int) -> None:

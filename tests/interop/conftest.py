@@ -9,14 +9,6 @@ from dansmarue.services import open311
 HOTEL_DE_VILLE = (48.856613, 2.352222)
 
 
-@pytest.fixture(autouse=True)
-def generous_intake_limit(app):
-    """These tests file many reports; the limit itself is tested on its own app."""
-    previous = app.config["RATELIMIT_INTAKE"]
-    app.config["RATELIMIT_INTAKE"] = "100000 per second"
-    yield
-    app.config["RATELIMIT_INTAKE"] = previous
-
 
 @pytest.fixture
 def api_key(session):

@@ -13,14 +13,6 @@ GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente
 
 
 
-@pytest.fixture(autouse=True)
-def generous_intake_limit(app):
-    """Intake tests post many reports; the limit itself is tested on its own app."""
-    previous = app.config["RATELIMIT_INTAKE"]
-    app.config["RATELIMIT_INTAKE"] = "100000 per second"
-    yield
-    app.config["RATELIMIT_INTAKE"] = previous
-
 
 @pytest.fixture
 def graffiti(session):

@@ -5,10 +5,9 @@ import os
 import subprocess
 import sys
 
-import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from dansmarue.models import NotificationLog, OutboxJob, Report, db
+from dansmarue.models import OutboxJob, Report, db
 from tests.conftest import TEST_DATABASE_URL
 from tests.workers.conftest import GRAFFITI, ROQUETTE, free_port
 from dansmarue.models import Category
@@ -18,26 +17,6 @@ from workers.relay import relay_outbox, relay_pending
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-
-@pytest.fixture
-def committed(app, monkeypatch, redis_conn):
-    """The app's real session (commits are real); rows created are deleted after."""
-    monkeypatch.setitem(app.config, "RATELIMIT_INTAKE", "100000 per second")
-    with app.app_context():
-        marks = (db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
-                 db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))))
-        db.session.commit()
-        try:
-            yield marks
-        finally:
-            db.session.rollback()
-            ids = select(Report.id).where(Report.id > marks[0])
-            db.session.execute(delete(NotificationLog).where(NotificationLog.report_id.in_(ids)))
-            db.session.execute(delete(OutboxJob).where(OutboxJob.id > marks[1]))
-            db.session.execute(delete(Report).where(Report.id > marks[0]))
-            db.session.commit()
-            db.session.remove()
-    app.extensions.pop("redis", None)
 
 
 def post_reports(app, count):
