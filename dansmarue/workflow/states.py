@@ -47,7 +47,6 @@ STATE_CODES = tuple(STATES)
 PUBLIC_STATES = tuple(code for code, s in STATES.items() if s.public)
 OPEN_STATES = tuple(code for code, s in STATES.items() if not s.closed)
 CLOSED_STATES = tuple(code for code, s in STATES.items() if s.closed)
-BY_REAL_ID = {s.real_id: s for s in STATES.values()}
 
 
 def public_label(code: str) -> str:
