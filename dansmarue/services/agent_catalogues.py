@@ -5,11 +5,11 @@ migration 0004 already inserts the reasons and generic messages; the
 per-category messages need the category tree, loaded after migrations.
 """
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
-from dansmarue.errors import Conflict, NotFound, Unprocessable
+from dansmarue.errors import NotFound, Unprocessable
 from dansmarue.models import Category, db
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
+from dansmarue.services.savepoint import save_fields
 from dansmarue.services.workflow_effects import category_lineage
 from dansmarue.workflow.catalogue_seeds import (
     CATEGORY_DONE_MESSAGES, GENERIC_DONE_MESSAGES, REJECTION_REASONS,
@@ -46,17 +46,7 @@ def save(kind: str, values: dict, item_id: int | None = None):
     if category_id is not None and db.session.get(Category, category_id) is None:
         raise Unprocessable("Catégorie inconnue.", errors=[
             {"field": "category_id", "message": "Catégorie inconnue.", "location": "json"}])
-    try:
-        # All changes inside the savepoint, so a refused one leaves nothing pending.
-        with db.session.begin_nested():
-            for name, value in values.items():
-                setattr(item, name, value)
-            if item_id is None:
-                db.session.add(item)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict("Un élément identique existe déjà dans ce catalogue.") from None
-    return item
+    return save_fields(item, values, "Un élément identique existe déjà dans ce catalogue.")
 
 
 def delete(kind: str, item_id: int) -> None:

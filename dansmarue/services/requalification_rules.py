@@ -10,13 +10,13 @@ cannot serve the report and is passed over (no fallback unit, as in §3).
 Callers commit.
 """
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError
 
 from dansmarue import signals
-from dansmarue.errors import Conflict, NotFound, Unprocessable
+from dansmarue.errors import NotFound, Unprocessable
 from dansmarue.models import Category, Report, Unit, db
 from dansmarue.models.requalification import RequalificationRule
 from dansmarue.services import history, outbox
+from dansmarue.services.savepoint import save_fields
 
 ACTION = "auto_requalify"
 SYSTEM = "Système"
@@ -142,20 +142,8 @@ def save(values: dict, rule_id: int | None = None) -> RequalificationRule:
     source = values.get("source_unit_id", rule.source_unit_id)
     if source is not None and source == values.get("target_unit_id", rule.target_unit_id):
         raise _bad("target_unit_id", "Le service cible doit différer du service source.")
-    try:
-        # All changes inside the savepoint, so a refused one leaves nothing pending.
-        with db.session.begin_nested():
-            for name, value in values.items():
-                setattr(rule, name, value)
-            if rule_id is None:
-                db.session.add(rule)
-            db.session.flush()
-    except IntegrityError:
-        if rule_id is not None:
-            db.session.refresh(rule)
-        raise Conflict("Une règle existe déjà pour ce service source et cette catégorie."
-                       ) from None
-    return rule
+    return save_fields(rule, values,
+                       "Une règle existe déjà pour ce service source et cette catégorie.")
 
 
 def delete(rule_id: int) -> None:
