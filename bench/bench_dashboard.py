@@ -14,7 +14,6 @@ dashboard does). Prints p50/p95 and appends a dated section to bench/RESULTS.md
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import re
@@ -28,9 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the repo importable
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bench.common import ensure_data  # noqa: E402
-
-RESULTS = ROOT / "bench" / "RESULTS.md"
+from bench.common import append_results, ensure_data  # noqa: E402
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_bench_sla"
 TARGET_MS = 300
 MANAGER = "bench.responsable@paris.example"
@@ -213,9 +210,7 @@ def main() -> None:
 
 
 def record(rows, base_manager, base_admin, count, open_count, late_count, args, worst, verdict):
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"\n## {now}: dashboard page (bench/bench_dashboard.py)\n",
         f"{count:,} reports ({open_count:,} open, {late_count:,} overdue); Python "
         f"{platform.python_version()}, {os.cpu_count()} CPUs, PostgreSQL on the same host, "
         f"load average {os.getloadavg()[0]:.1f} (other benchmarks and test suites running). "
@@ -231,8 +226,7 @@ def record(rows, base_manager, base_admin, count, open_count, late_count, args, 
     lines.append(f"| baseline scans, one direction | {base_manager[0]:.1f} | {base_manager[1]:.1f} | - | 1.0x |")
     lines.append(f"| baseline scans, all directions | {base_admin[0]:.1f} | {base_admin[1]:.1f} | - | 1.0x |")
     lines.append(f"\nWorst page p95 {worst:.1f} ms, target < {TARGET_MS} ms: {verdict}.\n")
-    with RESULTS.open("a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines))
+    append_results("dashboard page (bench/bench_dashboard.py)", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 import redis  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
+from bench.common import append_results  # noqa: E402
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DB_NAME = os.environ.get("BENCH_DATABASE", "dansmarue_bench")
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -263,8 +263,7 @@ def print_and_record(results: dict, stored: dict, ratio: float, args, pending: i
     text = "\n".join(lines)
     print(text)
     if not args.no_record:
-        with open(RESULTS, "a", encoding="utf-8") as handle:
-            handle.write("\n" + text + "\n")
+        append_results("intake (bench/bench_intake.py)", "\n".join(lines[2:]))
 
 
 if __name__ == "__main__":

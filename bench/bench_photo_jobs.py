@@ -17,7 +17,6 @@ Rows and queues it creates are removed at the end; queues use the prefix ``bench
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import platform
 import shutil
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_photos import cpu_model, pin_one_core, raw_decode, synth_phone_jpeg  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
+from bench.common import RESULTS, append_results  # noqa: E402
 PREFIX = "bench-"
 GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
 
@@ -322,10 +321,8 @@ def main() -> None:
     context += f"; load average {load:.2f} on {os.cpu_count()} CPUs"
     print(), print(context), print(table), print(summary), print(noop_line), print(relay_line)
     if not args.no_write:
-        stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(f"\n## {stamp}: photo jobs end to end (bench/bench_photo_jobs.py)\n\n"
-                      f"{context}\n\n{table}\n\n{summary}\n\n{noop_line}\n\n{relay_line}\n")
+        append_results("photo jobs end to end (bench/bench_photo_jobs.py)",
+                       f"{context}\n\n{table}\n\n{summary}\n\n{noop_line}\n\n{relay_line}")
         print(f"Appended to {RESULTS.relative_to(ROOT)}")
 
 

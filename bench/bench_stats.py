@@ -19,9 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import text  # noqa: E402
 
-from bench.common import BENCH_DATABASE_URL as DEFAULT_URL, ensure_data  # noqa: E402
-
-RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
+from bench.common import BENCH_DATABASE_URL as DEFAULT_URL, append_results, ensure_data  # noqa: E402
 
 
 def timed(fn, runs: int) -> dict:
@@ -162,8 +160,7 @@ def main() -> None:
     print("\n".join(section))
     if args.dry_run:
         return
-    with open(RESULTS, "a", encoding="utf-8") as handle:
-        handle.write("\n".join(section) + "\n")
+    append_results("SLA dashboards and sweep (bench/bench_stats.py)", "\n".join(section[1:]))
 
 
 if __name__ == "__main__":
