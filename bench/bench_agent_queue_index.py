@@ -13,6 +13,7 @@ rolled back. Prints the plans and appends a dated section to bench/RESULTS.md
 """
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -48,7 +49,15 @@ def _plan(db, query) -> str:
     return "\n".join(rows)
 
 
+def _args():
+    """Only --no-record (and --help, so asking for help does not run the benchmark)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
+    return parser.parse_args()
+
+
 def main() -> None:
+    args = _args()
     from dansmarue import create_app
     from dansmarue.models import Unit, db
     from dansmarue.services import agent_queue, auth
@@ -97,7 +106,7 @@ def main() -> None:
             f"{RUNS} runs (query + ORM rows); {cpu_model()}.\n\n" + "\n".join(table) + "\n\n"
             + "\n".join(lines))
     print(body)
-    if "--no-record" not in sys.argv:
+    if not args.no_record:
         append_results("agents' work queue index (migration 0009)", body)
 
 

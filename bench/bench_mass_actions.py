@@ -14,6 +14,7 @@ bench/RESULTS.md (not with ``--no-record``).
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import platform
@@ -27,14 +28,22 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select, text  # noqa: E402
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
+from bench.common import append_results  # noqa: E402
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_test_agt"
 MASS = 500
 QUEUE = 5000
 DEPTH = 4000
 
 
+def _args():
+    """Only --no-record (and --help, so asking for help does not run the benchmark)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-record", action="store_true", help="do not append to bench/RESULTS.md")
+    return parser.parse_args()
+
+
 def main() -> None:
+    args = _args()
     from dansmarue import create_app
     from dansmarue.models import District, db
     from dansmarue.services import agent_queue, auth, workflow
@@ -64,7 +73,7 @@ def main() -> None:
             rows += _queue(app, db, agent_queue, report, agent, token)
         finally:
             _cleanup(db, created, agent.id, mark)
-    _print_and_record(rows)
+    _print_and_record(rows, record=not args.no_record)
 
 
 def _cleanup(db, report_ids: list[int], user_id: int, outbox_mark: int) -> None:
@@ -159,7 +168,7 @@ def _z(moment: dt.datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def _print_and_record(rows) -> None:
+def _print_and_record(rows, record: bool) -> None:
     lines = [f"## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: mass actions and "
              "work queue (bench/bench_mass_actions.py)", "",
              f"Python {platform.python_version()}, PostgreSQL on 127.0.0.1; "
@@ -172,9 +181,8 @@ def _print_and_record(rows) -> None:
         lines.append(f"| {name} | {count} | {seconds:.4f} | {per:.2f} | {ratio} |")
     text_block = "\n".join(lines) + "\n"
     print(text_block)
-    if "--no-record" not in sys.argv:
-        with RESULTS.open("a") as handle:
-            handle.write("\n" + text_block)
+    if record:
+        append_results("mass actions and work queue (bench/bench_mass_actions.py)", "\n".join(lines[2:]))
 
 
 if __name__ == "__main__":
