@@ -89,14 +89,15 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def _digest(raw: str) -> str:
+def digest(raw: str) -> str:
+    """The stored form of a secret (bearer tokens, Open311 api keys)."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def issue_token(user: User, ttl_hours: int = 12) -> str:
     """A new random bearer token for `user`; only its hash is stored."""
     raw = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(raw),
+    db.session.add(ApiToken(user_id=user.id, token_hash=digest(raw),
                             expires_at=utcnow() + timedelta(hours=ttl_hours)))
     db.session.flush()
     return raw
@@ -104,7 +105,7 @@ def issue_token(user: User, ttl_hours: int = 12) -> str:
 
 def token_expiry(raw: str) -> datetime | None:
     return db.session.scalar(select(ApiToken.expires_at)
-                             .where(ApiToken.token_hash == _digest(raw)))
+                             .where(ApiToken.token_hash == digest(raw)))
 
 
 def resolve_token(raw: str | None) -> User | None:
@@ -113,7 +114,7 @@ def resolve_token(raw: str | None) -> User | None:
         return None
     return db.session.scalar(
         select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None),
+            ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None),
             ApiToken.expires_at > func.now(), User.active.is_(True),
         )
     )
@@ -121,7 +122,7 @@ def resolve_token(raw: str | None) -> User | None:
 
 def revoke_token(raw: str) -> None:
     db.session.execute(update(ApiToken).where(
-        ApiToken.token_hash == _digest(raw), ApiToken.revoked_at.is_(None)
+        ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None)
     ).values(revoked_at=utcnow()))
 
 

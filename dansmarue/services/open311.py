@@ -3,7 +3,6 @@
 Reports are created through `services.reports.create_report` like any other
 intake; this module only selects (catalogue, requests, updates) and checks keys.
 """
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +15,7 @@ from dansmarue.models import (
     ApiClient, CatalogueVersion, Category, Report, ReportEvent, db, utcnow,
 )
 from dansmarue.services import catalogue
+from dansmarue.services.auth import digest
 from dansmarue.workflow.states import CLOSED_STATES, OPEN_STATES
 
 JURISDICTION = "paris.fr"
@@ -31,14 +31,10 @@ class BadRequest(DomainError):
 
 # ---- api keys -------------------------------------------------------------
 
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
 def create_client(name: str) -> tuple[ApiClient, str]:
     """A new client and its key; only the key's hash is stored."""
     key = secrets.token_urlsafe(24)
-    client = ApiClient(name=name, key_hash=_hash(key), active=True)
+    client = ApiClient(name=name, key_hash=digest(key), active=True)
     db.session.add(client)
     db.session.flush()
     return client, key
@@ -46,7 +42,7 @@ def create_client(name: str) -> tuple[ApiClient, str]:
 
 def check_api_key(key: str | None) -> ApiClient:
     client = db.session.scalar(
-        select(ApiClient).where(ApiClient.key_hash == _hash(key or ""), ApiClient.active)
+        select(ApiClient).where(ApiClient.key_hash == digest(key or ""), ApiClient.active)
     ) if key else None
     if client is None:
         raise Forbidden(BAD_KEY)
@@ -196,11 +192,7 @@ def find_updates(start: datetime | None, end: datetime | None,
     """State changes and public messages in the window (default: the last 2 hours)."""
     now = now or utcnow()
     end = end or now
-    start = start or end - UPDATES_DEFAULT_SPAN
-    if end < start:
-        raise BadRequest("end_date doit être postérieure à start_date.")
-    if end - start > MAX_SPAN:
-        raise BadRequest("L'intervalle start_date – end_date ne peut dépasser 90 jours.")
+    start, end = window(start or end - UPDATES_DEFAULT_SPAN, end, now)
     query = (select(ReportEvent)
              .options(selectinload(ReportEvent.report))
              .where(ReportEvent.created_at >= start, ReportEvent.created_at <= end,
