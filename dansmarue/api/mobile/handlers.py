@@ -16,7 +16,7 @@ from dansmarue.api.mobile.protocol import (
     MobileError,
 )
 from dansmarue.errors import Conflict
-from dansmarue.models import Report, User, db
+from dansmarue.models import PRIORITIES, Report, User, db
 from dansmarue.services import (
     agent_catalogues, catalogue, engagement, idempotency, report_search, reports, resolution,
 )
@@ -101,7 +101,7 @@ def save_incident(req: dict, ctx: Context) -> dict:
     priority = _text(incident, "priorityId")
     fields = dict(
         category_id=int(category), latitude=lat, longitude=lon,
-        priority=int(priority) if priority in ("1", "2", "3") else None,
+        priority=int(priority) if priority in {str(k) for k in PRIORITIES} else None,
         description=_text(incident, "descriptive"), address=_text(incident, "address"),
         reporter_email=_text(req, "email"), reporter_guid=_text(req, "guid"),
         reporter_udid=udid, origin=origin, as_agent=ctx.staff,
