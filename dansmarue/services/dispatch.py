@@ -10,7 +10,9 @@ the report's (possibly new) unit:
 - otherwise → new, or to_process for categories that skip qualification
   (bulky items, real `etatCreationEncombrant=8`).
 Every step goes through `history.change_state` with the action codes of
-`workflow.transitions` (real action ids kept in the event's data).
+`workflow.transitions`, the real action id under the event's
+`data["real_action_id"]` as `workflow.perform` writes it. Not `perform`
+itself: its "create" effect would enqueue this very dispatch job again.
 """
 import hashlib
 import hmac
@@ -48,7 +50,7 @@ def _change(report: Report, to_state: str, action: str, **fields):
     """A system transition of the workflow table (code, target, real action id)."""
     transition = TRANSITIONS[action]
     assert transition.to_state == to_state and report.state in transition.sources, action
-    data = {"action_id": transition.real_id(report.state), **fields.pop("data", {})}
+    data = {"real_action_id": transition.real_id(report.state), **fields.pop("data", {})}
     return history.change_state(report, to_state, action, actor_label=SYSTEM, data=data,
                                 **fields)
 
@@ -107,17 +109,7 @@ def post(delivery: Delivery) -> tuple[bool, str]:
 
 def finish(report_id: int, ok: bool, outcome: str) -> str | None:
     """Third phase: record the outcome if the report still waits for it."""
-    report = _locked(report_id)
-    if report is None or report.state != "verification":
-        db.session.rollback()
-        return None
-    if ok:
-        _change(report, "transferred", "send_to_contractor", data={"result": outcome})
-    else:
-        _change(report, "send_failed", "send_failed", comment=outcome,
-                data={"result": outcome})
-    db.session.commit()
-    return report.state
+    return _record_outcome(report_id, "verification", ok, outcome)
 
 
 def start_retry(report_id: int) -> Delivery | None:
@@ -136,12 +128,20 @@ def finish_retry(report_id: int, ok: bool, outcome: str) -> str | None:
     """Success: send_failed → transferred (real daemon action 91). Failure: no
     new history entry (the report stays in send_failed), only `updated_at`
     moves, so the next run (oldest first) tries the others before it."""
+    return _record_outcome(report_id, "send_failed", ok, outcome)
+
+
+def _record_outcome(report_id: int, waiting: str, ok: bool, outcome: str) -> str | None:
+    """Apply a delivery's outcome if the report is still in `waiting`; commits."""
     report = _locked(report_id)
-    if report is None or report.state != "send_failed":
+    if report is None or report.state != waiting:
         db.session.rollback()
         return None
     if ok:
         _change(report, "transferred", "send_to_contractor", data={"result": outcome})
+    elif waiting == "verification":
+        _change(report, "send_failed", "send_failed", comment=outcome,
+                data={"result": outcome})
     else:
         report.updated_at = utcnow()
     db.session.commit()

@@ -27,7 +27,7 @@ def test_plain_unit_goes_to_new(ctx):
                                         ("route_to_unit", "verification", "new")]
     event = ctx.scalar(select(ReportEvent).where(ReportEvent.action == "create",
                                                  ReportEvent.report_id == report.id))
-    assert event.data["action_id"] == 27
+    assert event.data["real_action_id"] == 27
 
 
 def test_bulky_items_go_straight_to_process(ctx):

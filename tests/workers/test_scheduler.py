@@ -156,7 +156,7 @@ def test_contractor_retry_only_recent_failures(ctx, contractor, redis_conn):
     assert [a for a, _, _ in history(ctx, recent)][-2:] == ["send_failed", "send_to_contractor"]
     event = ctx.scalar(select(ReportEvent).where(ReportEvent.report_id == recent.id,
                                                  ReportEvent.action == "send_to_contractor"))
-    assert event.data["action_id"] == 91
+    assert event.data["real_action_id"] == 91
 
 
 def test_old_done_outbox_rows_are_pruned(ctx, redis_conn, smtp):
