@@ -9,19 +9,20 @@ def dispatch_report(report_id: int) -> str:
     held during the HTTP request; a re-run after a crash posts again, with the
     same report reference in the delivery header so contractors can dedupe.
     """
-    delivery = dispatch.start(report_id)
-    if delivery is None:
-        return "settled"
-    ok, outcome = dispatch.post(delivery)
-    state = dispatch.finish(report_id, ok, outcome)
-    return f"{state or 'unchanged'} ({outcome})"
+    return _deliver(report_id, dispatch.start, dispatch.finish, idle="settled")
 
 
 def retry_send(report_id: int) -> str:
     """The hourly retry of a report in send_failed (see services.dispatch)."""
-    delivery = dispatch.start_retry(report_id)
+    return _deliver(report_id, dispatch.start_retry, dispatch.finish_retry,
+                    idle="nothing to retry")
+
+
+def _deliver(report_id: int, start, finish, *, idle: str) -> str:
+    """start (locked, commits) → HTTP post (no lock) → finish (locked, commits)."""
+    delivery = start(report_id)
     if delivery is None:
-        return "nothing to retry"
+        return idle
     ok, outcome = dispatch.post(delivery)
-    state = dispatch.finish_retry(report_id, ok, outcome)
+    state = finish(report_id, ok, outcome)
     return f"{state or 'unchanged'} ({outcome})"
