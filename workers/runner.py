@@ -75,14 +75,14 @@ def run_outbox_job(outbox_id: int):
                           outbox_id, func, attempts, _describe(exc))
             raise
         _finish(outbox_id, "done", None)
-        return result if isinstance(result, (str, int, float, bool, type(None))) else str(result)
+        return _storable(result)
 
 
 def run_scheduled(path: str):
     """Run a periodic job function (enqueued by the scheduler) in an app context."""
     with app_context():
         result = resolve(path)()
-        return result if isinstance(result, (str, int, float, bool, type(None))) else str(result)
+        return _storable(result)
 
 
 def _finish(outbox_id: int, status: str, error: str | None) -> None:
@@ -99,6 +99,11 @@ def _commit_bookkeeping() -> None:
     crash only re-runs an idempotent job (the job's own commit stays durable)."""
     db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     db.session.commit()
+
+
+def _storable(result):
+    """What RQ keeps as the job's result: scalars as they are, anything else as text."""
+    return result if isinstance(result, (str, int, float, bool, type(None))) else str(result)
 
 
 def _describe(exc: BaseException) -> str:
