@@ -8,7 +8,10 @@ import io
 import os
 from functools import lru_cache
 
-from dansmarue.models import Photo
+from sqlalchemy import select
+
+from dansmarue.errors import NotFound
+from dansmarue.models import Photo, db
 from dansmarue.services import storage
 
 VARIANTS = ("display", "thumb")
@@ -50,11 +53,6 @@ def servable(access_key: str, variant: str) -> tuple[str | None, bytes | None]:
     """(file path, None) for a ready derivative, (None, placeholder) for a
     pending or purged photo. Originals are never served: they may still carry
     the phone's metadata; everyone, staff included, sees the derivatives."""
-    from sqlalchemy import select
-
-    from dansmarue.errors import NotFound
-    from dansmarue.extensions import db
-
     if variant not in VARIANTS:
         raise NotFound("Variante de photo inconnue (display ou thumb).")
     photo = db.session.scalar(select(Photo).where(Photo.access_key == access_key))
