@@ -46,10 +46,12 @@ def scheduled_day_notices(today: date | None = None) -> int:
         select(Report.id).where(Report.state.in_(("scheduled", "contractor_scheduled")),
                                 Report.scheduled_for == today)
     ).all()
+    keys = {report_id: f"report:{report_id}:scheduled-day:{today}" for report_id in ids}
+    notified = set(db.session.scalars(  # one query, not one per report
+        select(OutboxJob.dedup_key).where(OutboxJob.dedup_key.in_(keys.values()))))
     queued = 0
-    for report_id in ids:
-        key = f"report:{report_id}:scheduled-day:{today}"
-        if db.session.scalar(select(OutboxJob.id).where(OutboxJob.dedup_key == key)):
+    for report_id, key in keys.items():
+        if key in notified:
             continue  # already notified today
         try:  # real actions 93 / 94: a history entry, no state change
             workflow.perform(report_id, "notify_scheduled_day", None)
