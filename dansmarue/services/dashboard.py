@@ -9,14 +9,13 @@ through partial covering indexes (migration 0007). Overdue counts come from
 `overdue_list.late_counts`.
 """
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, text
 
 from dansmarue.models import Category, Report, Unit, User, db
 from dansmarue.services import catalogue, rollups, stats
 from dansmarue.services.overdue_list import CATEGORY_LABEL, scope_filters
-from dansmarue.services.sla import PARIS
 
 
 @dataclass(frozen=True)
@@ -181,8 +180,8 @@ def _weekly_filtered(scope, start, end, unit_id, category_id) -> dict[date, Week
         params["dirs"] = list(scope)
     if unit_id is not None and category_id is not None:
         # Same histogram buckets as the roll-ups, so estimates match the other paths.
-        params.update(unit=unit_id, category=category_id, since=_paris_midnight(start),
-                      until=_paris_midnight(end + timedelta(days=1)))
+        params.update(unit=unit_id, category=category_id, since=stats.day_bounds(start)[0],
+                      until=stats.day_bounds(end)[1])
         sql = f"""SELECT date_trunc('week', sla_day(closed_at))::date AS week,
                          sla_bucket(extract(epoch FROM closed_at - created_at)) AS bucket,
                          count(*), count(*) FILTER (WHERE due_at IS NULL OR closed_at <= due_at)
@@ -209,10 +208,6 @@ def _weekly_filtered(scope, start, end, unit_id, category_id) -> dict[date, Week
 def _week(start: date, resolved: int, on_time: int, histogram: list[int]) -> Week:
     p50, p90 = stats.percentile(histogram, 0.5), stats.percentile(histogram, 0.9)
     return Week(start, resolved, on_time, p50 and p50["seconds"], p90 and p90["seconds"])
-
-
-def _paris_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=PARIS)
 
 
 def top_late_categories(late: dict, limit: int = 10,

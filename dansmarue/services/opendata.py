@@ -5,13 +5,13 @@ category, place, day, channel, unit and reference, as the city publishes them.
 """
 import csv
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Iterator
 
 from sqlalchemy import text
 
 from dansmarue.models import db
-from dansmarue.services.sla import PARIS
+from dansmarue.services.stats import day_bounds
 
 COLUMNS = ("ID DECLARATION", "TYPE DECLARATION", "SOUS TYPE DECLARATION", "ADRESSE",
            "CODE POSTAL", "ARRONDISSEMENT", "DATE DECLARATION", "OUTIL SOURCE",
@@ -20,14 +20,9 @@ CHANNELS = {"A": "iOS", "G": "Android", "S": "Page DMR Paris.fr", "B": "Back Off
             "O": "Open311"}
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(start, time(0), tzinfo=PARIS),
-            datetime.combine(end + timedelta(days=1), time(0), tzinfo=PARIS))
-
-
 def rows(start: date, end: date, directions: list[int] | None = None) -> Iterator[tuple]:
     """Export rows of reports declared in [start, end], in id order (streamed)."""
-    low, high = _bounds(start, end)
+    low, high = day_bounds(start)[0], day_bounds(end)[1]
     scope = "" if directions is None else "AND r.direction_id = ANY(:dirs)"
     result = db.session.execute(text(f"""
         SELECT r.id, t.label, c.label, r.address, d.postal_code, d.id,

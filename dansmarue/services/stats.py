@@ -143,7 +143,8 @@ def _labels(by: str, keys: list) -> dict:
     return dict(db.session.execute(text(sql), {"ids": list(keys)}).all())
 
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[start, end) of one Paris calendar day, in UTC."""
     start = datetime.combine(day, time(0), tzinfo=PARIS).astimezone(timezone.utc)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS).astimezone(timezone.utc)
     return start, end
@@ -166,7 +167,7 @@ def backlog(by: str, directions: list[int] | None = None, now: datetime | None =
     scope, params = _scope(directions)
     params.update(dim=dim, d48=d48, d10=d10, t48=t48, t10=t10)
     (params["a_from"], params["a_to"]), (params["b_from"], params["b_to"]) = \
-        _day_bounds(d48), _day_bounds(d10)
+        day_bounds(d48), day_bounds(d10)
     figures: dict = {}
 
     def add(rows, *names):
