@@ -7,12 +7,12 @@ import logging
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from dansmarue.models import Follower, Photo, Report, ReportEvent, Unit, User, db
+from dansmarue.models import Follower, Photo, Report, ReportEvent, User, db
 from dansmarue.services.dispatch import photo_url
 from dansmarue.services.reports import tracking_url
 from dansmarue.workflow.states import STATES, public_label
 from workers.notify.channels import Message
-from workers.notify.delivery import deliver, email_channel, push_channel
+from workers.notify.delivery import deliver, email_channel, mailbox_unit, push_channel
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +106,7 @@ def notify_unit_new_report(report_id: int) -> int:
     report = db.session.get(Report, report_id)
     if report is None:
         return 0
-    unit: Unit | None = report.unit
-    while unit is not None and not unit.email:
-        unit = unit.parent
+    unit = mailbox_unit(report.unit)
     if unit is None:
         log.info("report %s: no unit mailbox configured", report_id)
         return 0

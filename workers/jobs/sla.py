@@ -25,7 +25,7 @@ from dansmarue.services import rollups
 from dansmarue.services.intake_sql import OUTBOX_WRITTEN_FLAG
 from dansmarue.services.sla import PARIS
 from workers.notify.channels import Message
-from workers.notify.delivery import deliver, email_channel
+from workers.notify.delivery import deliver, email_channel, mailbox_unit
 
 log = logging.getLogger(__name__)
 BATCH = 5000
@@ -139,20 +139,15 @@ def _open_late(report_ids: list[int]) -> list[Report]:
         .order_by(Report.due_at)).all()
 
 
-def _mailbox(unit: Unit | None) -> str | None:
-    while unit is not None and not unit.email:
-        unit = unit.parent
-    return unit.email if unit is not None else None
-
-
 def notify_overdue(report_ids: list[int]) -> str:
     """Mail the unit's mailbox the list of its reports that became late."""
     reports = [r for r in _open_late(report_ids) if r.sla_status != "none" or r.sla_ack_late]
     if not reports:
         return "nothing to send"
-    address = _mailbox(db.session.get(Unit, reports[0].unit_id))
-    if address is None:
+    unit = mailbox_unit(db.session.get(Unit, reports[0].unit_id))
+    if unit is None:
         return "no mailbox"
+    address = unit.email
     sent = _send([address], f"[DansMaRue] {len(reports)} signalement(s) en retard",
                  "Bonjour,\n\nLes signalements suivants ont dépassé leur délai :\n\n"
                  f"{_lines(reports)}\n\nMerci de les traiter en priorité.\n",

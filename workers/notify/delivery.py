@@ -7,9 +7,16 @@ failed send rolls the row back so a later attempt may try again.
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
 
-from dansmarue.models import NotificationLog, db
+from dansmarue.models import NotificationLog, Unit, db
 from workers.app import setting
 from workers.notify.channels import Channel, EmailChannel, Message, WebhookChannel
+
+
+def mailbox_unit(unit: Unit | None) -> Unit | None:
+    """The unit itself or its nearest ancestor with a mailbox, else None."""
+    while unit is not None and not unit.email:
+        unit = unit.parent
+    return unit
 
 
 def email_channel() -> EmailChannel:
