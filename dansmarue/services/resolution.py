@@ -35,9 +35,9 @@ def declare_resolved(report_id: int, guid: str | None = None, email: str | None 
 
 
 def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
-    if actor is not None and actor.active:
-        guid = guid or actor.account_guid
-        email = email or actor.email
+    """The signed-in account by the workflow's own rule, else the guid or e-mail sent."""
+    if actor is not None and actor.active and workflow.is_reporter(actor, report):
+        return True
     if guid and report.reporter_guid and guid == report.reporter_guid:
         return True
     return bool(email and report.reporter_email

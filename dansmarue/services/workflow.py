@@ -74,12 +74,13 @@ def _actor_kind(actor: User | None, report: Report, override: str | None) -> str
         if not scopes.can_act_on(actor, report):
             raise Forbidden("Ce signalement n'est pas dans votre périmètre.")
         return actor.role
-    if actor.role == "resident" and _is_reporter(actor, report):
+    if actor.role == "resident" and is_reporter(actor, report):
         return "resident"
     raise Forbidden("Seul l'auteur du signalement ou un agent peut agir sur ce signalement.")
 
 
-def _is_reporter(user: User, report: Report) -> bool:
+def is_reporter(user: User, report: Report) -> bool:
+    """Whether this account filed `report` (its user, account guid or e-mail)."""
     return (report.reporter_user_id == user.id
             or bool(user.account_guid and user.account_guid == report.reporter_guid)
             or bool(report.reporter_email
