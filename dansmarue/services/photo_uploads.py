@@ -1,16 +1,19 @@
 """Adding a photo to an existing report (the mobile apps upload after saveIncident).
 
-Validation is the shared one (`media.imaging.validate_upload`), storage the
-intake's (`reports._store_photo`); only the ownership check and the
-"one photo per view, the new one replaces the old" rule live here.
+Validation is the shared one (`media.imaging.validate_upload`); storing a
+checked photo (`store_photos`) is shared with the intake. The rest is the
+ownership check and the "one photo per view, the new one replaces the old" rule.
 """
+import hashlib
+import secrets
+
 from sqlalchemy import select
 
 from dansmarue.errors import Forbidden, NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Photo, Report
-from dansmarue.services import outbox, reports
+from dansmarue.services import outbox, storage
 
 UPLOAD_VIEWS = ("close", "far", "done")
 NOT_OWNER = "Seul l'auteur du signalement peut y ajouter des photos."
@@ -44,8 +47,24 @@ def attach_photo(report_id: int, view: str, data: bytes, *, udid: str | None = N
         stale = [k for k in (old.storage_key, old.display_key, old.thumb_key) if k]
         db.session.delete(old)
         db.session.flush()
-    photo = reports._store_photo(report, view, data, info)  # the intake's own storage
-    db.session.flush()
-    outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
-                   dedup_key=f"photo:{photo.id}:process")
+    [photo] = store_photos(report, [(view, data, info)])
     return photo, stale
+
+
+def store_photos(report: Report, checked) -> list[Photo]:
+    """Write validated (view, bytes, ImageInfo) originals, add their pending
+    Photo rows and queue their processing, in the caller's transaction."""
+    photos = []
+    for view, data, info in checked:
+        key = storage.put_in_transaction(db.session, "originals", info.ext, data)
+        photos.append(Photo(report_id=report.id, view=view,
+                            access_key=secrets.token_urlsafe(32), storage_key=key,
+                            mime_type=info.mime, size_bytes=len(data), width=info.width,
+                            height=info.height, sha256=hashlib.sha256(data).hexdigest(),
+                            status="pending"))
+    db.session.add_all(photos)
+    db.session.flush()
+    for photo in photos:
+        outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
+                       dedup_key=f"photo:{photo.id}:process")
+    return photos

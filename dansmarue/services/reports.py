@@ -8,7 +8,6 @@ outbox jobs and its photos in the caller's transaction (two statements, see
 `intake_sql`). The caller commits once.
 """
 import hashlib
-import secrets
 
 from geoalchemy2 import WKTElement
 from sqlalchemy import select
@@ -17,9 +16,8 @@ from dansmarue import signals
 from dansmarue.errors import NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageRejected, validate_upload
-from dansmarue.models import Photo, Report, utcnow
-from dansmarue.services import catalogue, idempotency, intake_sql, outbox, references
-from dansmarue.services import storage
+from dansmarue.models import Report, utcnow
+from dansmarue.services import catalogue, idempotency, intake_sql, photo_uploads, references
 from dansmarue.services.report_search import duplicate_summary
 from dansmarue.text import storable_text
 from dansmarue.workflow.states import public_label
@@ -125,22 +123,8 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
                                 message=CREATED_MESSAGE, with_ack=bool(text["email"]))
     report.intake_facts = written  # names and duplicates, read by intake_answer
     if checked:
-        stored = [_store_photo(report, view, data, info) for view, data, info in checked]
-        db.session.flush()
-        for photo in stored:
-            outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
-                           dedup_key=f"photo:{photo.id}:process")
+        photo_uploads.store_photos(report, checked)
     return report
-
-
-def _store_photo(report: Report, view: str, data: bytes, info) -> Photo:
-    key = storage.put_in_transaction(db.session, "originals", info.ext, data)
-    photo = Photo(report_id=report.id, view=view, access_key=secrets.token_urlsafe(32),
-                  storage_key=key, mime_type=info.mime, size_bytes=len(data),
-                  width=info.width, height=info.height,
-                  sha256=hashlib.sha256(data).hexdigest(), status="pending")
-    db.session.add(photo)
-    return photo
 
 
 def tracking_url(base_url: str, token: str) -> str:
