@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from rq import Queue
 
 from workers.app import get_app
-from workers.queues import get_queue, redis_connection
+from workers.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
 from workers.schedule import SCHEDULE
 
 log = logging.getLogger("workers.scheduler")
@@ -101,7 +101,7 @@ class Scheduler:
         queue: Queue = get_queue("maintenance", self.connection)
         queue.enqueue("workers.runner.run_scheduled", entry["func"],
                       job_id=f"schedule-{entry['id']}-{slot}", job_timeout=1800,
-                      result_ttl=3600, failure_ttl=7 * 86400,
+                      result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
                       description=f"schedule {entry['id']} ({slot})")
         log.info("schedule %s: enqueued slot %s", entry["id"], slot)
 
