@@ -25,9 +25,10 @@ import requests
 from flask import current_app
 from sqlalchemy import select
 
-from dansmarue.models import Photo, Report, utcnow
+from dansmarue.models import Report, utcnow
 from dansmarue.extensions import db
 from dansmarue.services import history, requalification_rules
+from dansmarue.services.photo_files import photo_url
 from dansmarue.workflow.transitions import TRANSITIONS
 
 log = logging.getLogger(__name__)
@@ -146,11 +147,6 @@ def _record_outcome(report_id: int, waiting: str, ok: bool, outcome: str) -> str
         report.updated_at = utcnow()
     db.session.commit()
     return report.state
-
-
-def photo_url(photo: Photo, variant: str = "display") -> str:
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/media/photos/{photo.access_key}/{variant}"
 
 
 def callback_url(report: Report) -> str:

@@ -8,6 +8,7 @@ import io
 import os
 from functools import lru_cache
 
+from flask import current_app
 from sqlalchemy import select
 
 from dansmarue.errors import NotFound
@@ -20,6 +21,12 @@ VARIANTS = ("display", "thumb")
 def derived_keys(access_key: str) -> tuple[str, str]:
     base = f"derived/{access_key[:2]}/{access_key}"
     return f"{base}-display.jpg", f"{base}-thumb.jpg"
+
+
+def photo_url(photo: Photo, variant: str = "display") -> str:
+    """The public URL of a derivative (served by `api.media`)."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/media/photos/{photo.access_key}/{variant}"
 
 
 def variant_key(photo: Photo, variant: str) -> str | None:

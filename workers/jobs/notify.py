@@ -8,7 +8,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from dansmarue.models import Follower, Photo, Report, ReportEvent, User, db
-from dansmarue.services.dispatch import photo_url
+from dansmarue.services.photo_files import photo_url
 from dansmarue.services.reports import tracking_url
 from dansmarue.workflow.states import STATES, public_label
 from workers.notify.channels import Message
