@@ -4,8 +4,6 @@
 `before` changes the report's own columns; `after` runs once the history
 entry exists (outbox jobs, signals, followers moved to the original).
 """
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -18,7 +16,7 @@ from dansmarue.errors import Unprocessable
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Category, Photo, Report, ReportEvent, db
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
-from dansmarue.services import catalogue, duplicates, outbox, routing, storage
+from dansmarue.services import catalogue, duplicates, outbox, photo_uploads, routing
 from dansmarue.workflow.transitions import Transition
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -250,17 +248,5 @@ def after(code: str, report: Report, event: ReportEvent, values: Values) -> None
     if code == "mark_duplicate":
         duplicates.move_followers(report, values.params["original"])
     if "photo_info" in values.params:
-        _attach_done_photo(report, values.params["photo"], values.params["photo_info"])
-
-
-def _attach_done_photo(report: Report, data: bytes, info) -> None:
-    key = storage.put_in_transaction(db.session, "originals", info.ext, data)
-    photo = Photo(report_id=report.id, view="done", access_key=secrets.token_urlsafe(32),
-                  storage_key=key, mime_type=info.mime, size_bytes=len(data),
-                  width=info.width, height=info.height,
-                  sha256=hashlib.sha256(data).hexdigest(), status="pending")
-    db.session.add(photo)
-    db.session.flush()
-    outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
-                   dedup_key=f"photo:{photo.id}:process")
-
+        photo_uploads.store_photos(
+            report, [("done", values.params["photo"], values.params["photo_info"])])
