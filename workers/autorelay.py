@@ -26,10 +26,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from dansmarue.models import OutboxJob, db
+from dansmarue.services.outbox import WRITTEN_FLAG as _FLAG
 
 log = logging.getLogger(__name__)
 
-_FLAG = "dansmarue.outbox_written"
 PAUSE_AFTER_FAILURE = 5.0  # seconds
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _paused_until = 0.0

@@ -26,6 +26,7 @@ from dansmarue.extensions import db
 from dansmarue.models import Report
 from dansmarue.services import routing
 from dansmarue.services.catalogue import CATEGORY_COLUMNS, REPORTABLE_SQL
+from dansmarue.services.outbox import WRITTEN_FLAG as OUTBOX_WRITTEN_FLAG
 from dansmarue.services.report_search import DUPLICATE_RADIUS_M, DUPLICATES_JSON_SQL, \
     box_degrees
 
@@ -46,9 +47,6 @@ WHERE id = %(category_id)s"""
 
 CLIENT_UUID_CONSTRAINT = "uq_report_client_uuid"
 UUID_TAKEN = "Ce client_uuid a déjà servi pour un autre signalement."
-# The session flag workers.autorelay reads to relay right after commit; ORM
-# inserts of OutboxJob set it by themselves, this raw statement must say so.
-OUTBOX_WRITTEN_FLAG = "dansmarue.outbox_written"
 # Columns written from Python; geom is built from lon/lat in SQL.
 _SKIP = {"geom", "latitude", "longitude"}
 _TAIL = f"""
@@ -137,7 +135,7 @@ def insert(report: Report, *, longitude: float, latitude: float, actor_label: st
                                                     "location": "json"}]) from None
             raise
         row = cursor.fetchone()
-    db.session.info[OUTBOX_WRITTEN_FLAG] = True
+    db.session.info[OUTBOX_WRITTEN_FLAG] = True  # raw SQL: autorelay cannot see it
     _attach(report)
     return row
 

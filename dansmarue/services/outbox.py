@@ -7,6 +7,10 @@ from sqlalchemy.dialects.postgresql import insert
 
 from dansmarue.models import OutboxJob, db
 
+# session.info key: "this transaction wrote outbox rows", read after commit by
+# workers.autorelay. ORM inserts set it there; raw SQL writers set it themselves.
+WRITTEN_FLAG = "dansmarue.outbox_written"
+
 
 def add_job(func: str, *args, queue: str = "default", dedup_key: str | None = None) -> None:
     """Queue `func(*args)` (a dotted path under `workers.jobs`) with this transaction.
