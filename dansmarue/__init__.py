@@ -9,10 +9,11 @@ from flask import Flask
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment settings."""
     from dansmarue import api as api_package
-    from dansmarue import dashboard, db_pool, subscribers  # noqa: F401 (pool events)
+    from dansmarue import dashboard, subscribers  # noqa: F401 (pool events)
     from dansmarue.cli import register_cli
     from dansmarue.errors import register_error_handlers
     from dansmarue.extensions import api, db, limiter, migrate
+    from dansmarue.platform import db_pool
     from dansmarue.settings import Config
 
     app = Flask(__name__)

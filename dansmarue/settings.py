@@ -17,7 +17,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env(
             "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue"
         )
-        # No ping per checkout: dansmarue.db_pool pings only idle connections.
+        # No ping per checkout: dansmarue.platform.db_pool pings only idle connections.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_size": 10,
                                           "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from flask import has_app_context
 from sqlalchemy import text, update
 
+from dansmarue.jobs.queues import max_attempts
 from dansmarue.models import OutboxJob, db, utcnow
 from workers.app import get_app
-from workers.queues import max_attempts
 
 log = logging.getLogger(__name__)
 
-ALLOWED_PREFIXES = ("workers.jobs.", "workers.relay.")
+ALLOWED_PREFIXES = ("workers.jobs.", "dansmarue.jobs.relay.")
 _pid = os.getpid()
 
 

@@ -9,7 +9,7 @@ RQ job id ``schedule-<id>-<slot>``.
 """
 
 SCHEDULE: list[dict] = [
-    {"id": "outbox-relay", "func": "workers.relay.relay_outbox", "every": 3, "inline": True},
+    {"id": "outbox-relay", "func": "dansmarue.jobs.relay.relay_outbox", "every": 3, "inline": True},
     # Written by the Delays engineer; skipped (with a log line) while missing.
     {"id": "sla-sweep", "func": "workers.jobs.sla.sweep", "every": 60},
     # Real WebServicePartnerDaemon: state 20, last 30 days, at most 100 per run.

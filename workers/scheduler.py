@@ -18,8 +18,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
+from dansmarue.jobs.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
 from workers.app import get_app
-from workers.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
 from workers.schedule import SCHEDULE
 
 log = logging.getLogger("workers.scheduler")

@@ -11,9 +11,9 @@ import sys
 
 from rq import SimpleWorker, Worker
 
+from dansmarue.jobs.queues import QUEUES, all_queues, get_queue, redis_connection
 from dansmarue.models import db
 from workers.app import get_app
-from workers.queues import QUEUES, all_queues, get_queue, redis_connection
 
 
 class _ReadySignal:
@@ -33,7 +33,7 @@ class DansMaRueSimpleWorker(_ReadySignal, SimpleWorker):
 
 
 JOB_MODULES = ("workers.jobs.photos", "workers.jobs.dispatch", "workers.jobs.notify",
-               "workers.jobs.maintenance", "workers.jobs.sla", "workers.relay")
+               "workers.jobs.maintenance", "workers.jobs.sla", "dansmarue.jobs.relay")
 
 
 def preload() -> None:

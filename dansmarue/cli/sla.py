@@ -3,7 +3,8 @@ import click
 from sqlalchemy import select
 
 from dansmarue.models import Report, db
-from dansmarue.services import rollups, sla
+from dansmarue.sla import clock as sla
+from dansmarue.stats import rollups
 from dansmarue.workflow.states import CLOSED_STATES
 
 

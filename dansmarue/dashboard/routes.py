@@ -1,12 +1,12 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
+from dansmarue.access import auth
 from dansmarue.dashboard import filters as filter_args
 from dansmarue.dashboard import session as auth_session
 from dansmarue.dashboard import view as dashboard_view
 from dansmarue.errors import DomainError, Forbidden, Unauthorized
 from dansmarue.extensions import db, limiter
-from dansmarue.services import auth
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.record_once(auth_session.configure_cookie)

@@ -17,10 +17,10 @@ from dansmarue.dashboard import charts, fmt, parismap
 from dansmarue.dashboard.filters import PAGE_SIZE, PERIODS, SORTS, Filters
 from dansmarue.errors import Forbidden, Unprocessable
 from dansmarue.models import User, db, utcnow
-from dansmarue.services import dashboard as figures
-from dansmarue.services import overdue_list as overdue_list_service
-from dansmarue.services import rollups
-from dansmarue.services.sla import local_day
+from dansmarue.sla.clock import local_day
+from dansmarue.stats import dashboard_figures as figures
+from dansmarue.stats import overdue as overdue_list_service
+from dansmarue.stats import rollups
 
 BUCKET_SEGMENTS = (("Moins de 48 h", "#9ecae1"), ("Moins de 10 jours", "#4292c6"),
                    ("10 jours et plus", "#08306b"))

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from dansmarue.access import auth
 from dansmarue.errors import Conflict, Forbidden
 from dansmarue.models import OutboxJob, ReportEvent
-from dansmarue.services import auth, workflow
+from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.states import STATES
 from dansmarue.workflow.transitions import DONE_SOURCES, TABLE, TRANSITIONS, allowed_from
 from tests.agents.conftest import GRID, make_report

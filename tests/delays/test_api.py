@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from dansmarue.access import auth
 from dansmarue.models import Unit, db
-from dansmarue.services import auth, stats
+from dansmarue.stats import queries as stats
 from workers.jobs.sla import sweep
 
 from .conftest import leaf, paris

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from dansmarue.services import history
+from dansmarue.workflow import history
 from tests.interop.open311_client import assert_errors_json, assert_errors_xml, get, w3c
 
 REQUEST_KEYS = {"service_request_id", "status", "status_notes", "service_name",

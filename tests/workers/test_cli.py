@@ -1,7 +1,7 @@
 """`flask jobs status | dead | replay | relay` on real rows and a real Redis."""
-from dansmarue.services import outbox
+from dansmarue.jobs import outbox
+from dansmarue.jobs.relay import relay_pending
 from tests.workers.conftest import outbox_rows, run_burst
-from workers.relay import relay_pending
 
 
 def test_jobs_cli(ctx, app, redis_conn):

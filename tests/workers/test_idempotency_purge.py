@@ -5,11 +5,11 @@ from datetime import datetime, timedelta, timezone
 from rq import Queue
 from sqlalchemy import text
 
+from dansmarue.jobs.queues import queue_name
 from dansmarue.models import IdempotencyKey
-from dansmarue.services import idempotency
+from dansmarue.reports import idempotency
 from tests.workers.conftest import run_burst
 from workers.jobs import maintenance
-from workers.queues import queue_name
 from workers.schedule import SCHEDULE
 from workers.scheduler import Scheduler
 

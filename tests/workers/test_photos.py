@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from dansmarue.models import Photo
-from dansmarue.services import photo_files, storage
+from dansmarue.platform import storage
+from dansmarue.reports import photo_files
 from tests.workers.conftest import jpeg_bytes, new_report
 from workers.jobs.photos import process_photo
 

@@ -7,22 +7,25 @@ from datetime import date, datetime, timedelta, timezone
 from rq import Queue
 from sqlalchemy import select
 
+from dansmarue.jobs.queues import queue_name
+from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import Category, Follower, Photo, ReportEvent
-from dansmarue.services import storage
+from dansmarue.platform import storage
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
-from workers.relay import relay_pending
 from workers.jobs.maintenance import (
-    archive_closed_reports, purge_sensitive_photos, retry_failed_sends, scheduled_day_notices,
+    archive_closed_reports,
+    purge_sensitive_photos,
+    retry_failed_sends,
+    scheduled_day_notices,
 )
 from workers.jobs.notify import notify_scheduled_day
 from workers.jobs.photos import process_photo
-from workers.queues import queue_name
 from workers.schedule import SCHEDULE
 from workers.scheduler import Scheduler, available, slot_of
 
 NOON = datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc).timestamp()  # 12:00 in Paris
 TEST_SCHEDULE = [
-    {"id": "relay", "func": "workers.relay.relay_outbox", "every": 3, "inline": True},
+    {"id": "relay", "func": "dansmarue.jobs.relay.relay_outbox", "every": 3, "inline": True},
     {"id": "archive", "func": "workers.jobs.maintenance.archive_closed_reports", "every": 3600},
     {"id": "morning", "func": "workers.jobs.maintenance.scheduled_day_notices",
      "daily_at": "07:00"},

@@ -5,9 +5,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, text
 
-from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
 from dansmarue.errors import DomainError
-from dansmarue.services import outbox, photo_files, workflow
+from dansmarue.jobs import outbox
+from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
+from dansmarue.reports import photo_files
+from dansmarue.workflow import perform as workflow
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")

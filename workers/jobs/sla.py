@@ -21,11 +21,11 @@ from datetime import datetime
 from sqlalchemy import select, text
 
 from dansmarue.models import Report, Unit, User, db, utcnow
-from dansmarue.services import rollups
-from dansmarue.services.intake_sql import OUTBOX_WRITTEN_FLAG
-from dansmarue.services.sla import PARIS
-from workers.notify.channels import Message
-from workers.notify.delivery import deliver, email_channel, mailbox_unit
+from dansmarue.notifications.channels import Message
+from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit
+from dansmarue.reports.intake_sql import OUTBOX_WRITTEN_FLAG
+from dansmarue.sla.clock import PARIS
+from dansmarue.stats import rollups
 
 log = logging.getLogger(__name__)
 BATCH = 5000
@@ -98,7 +98,7 @@ def sweep(now: datetime | None = None, batch: int = BATCH) -> dict:
             "ORDER BY sla_next_at LIMIT 1"), {"now": now}).first():
         claimed, changes, jobs = db.session.execute(
             text(SWEEP_SQL), {"now": now, "batch": batch}).one()
-    if jobs:  # written in SQL: tell the after-commit relay (workers.autorelay)
+    if jobs:  # written in SQL: tell the after-commit relay (dansmarue.jobs.autorelay)
         db.session.info[OUTBOX_WRITTEN_FLAG] = True
     db.session.execute(text(
         "UPDATE sla_sweep_state SET last_run_at = :now, last_claimed = :n, runs = runs + 1 "

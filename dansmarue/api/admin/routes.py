@@ -3,13 +3,19 @@ requalification rules (CRUD, admin role)."""
 from flask_smorest import Blueprint
 
 from dansmarue.api.admin.schemas import (
-    MessagePatchSchema, MessageQuerySchema, MessageSchema, ReasonPatchSchema, ReasonSchema,
-    RequalificationRulePatchSchema, RequalificationRuleQuerySchema, RequalificationRuleSchema,
+    MessagePatchSchema,
+    MessageQuerySchema,
+    MessageSchema,
+    ReasonPatchSchema,
+    ReasonSchema,
+    RequalificationRulePatchSchema,
+    RequalificationRuleQuerySchema,
+    RequalificationRuleSchema,
 )
 from dansmarue.api.security import auth_required, document_on
+from dansmarue.catalogue import agent_texts as catalogues
 from dansmarue.extensions import db
-from dansmarue.services import agent_catalogues as catalogues
-from dansmarue.services import requalification_rules as rules
+from dansmarue.workflow import requalification as rules
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin",
                 description="Catalogues des agents et règles de requalification automatique")

@@ -2,10 +2,10 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from dansmarue.access import auth
 from dansmarue.api.auth.schemas import LoginSchema, MeSchema, TokenSchema
 from dansmarue.api.security import auth_required, bearer_token, current_user, document_on
 from dansmarue.extensions import db, limiter
-from dansmarue.services import auth
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
                 description="Authentification des agents (jetons porteurs)")

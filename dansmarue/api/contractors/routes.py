@@ -3,7 +3,7 @@ from flask_smorest import Blueprint
 
 from dansmarue.api.contractors.schemas import CallbackAnswerSchema, CallbackSchema
 from dansmarue.extensions import db
-from dansmarue.services import contractors
+from dansmarue.workflow import contractors
 from dansmarue.workflow.states import public_label
 
 blp = Blueprint("contractors", __name__, url_prefix="/api/v1/contractors",

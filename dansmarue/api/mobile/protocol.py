@@ -10,10 +10,15 @@ import json
 from flask import Response
 
 from dansmarue.errors import (
-    Conflict, DomainError, Forbidden, NotFound, OutOfScopeCategory, OutsideServiceArea,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    OutOfScopeCategory,
+    OutsideServiceArea,
     Unprocessable,
 )
-from dansmarue.services import routing
+from dansmarue.reports import routing
 
 # The real server's codes (SignalementRestConstants).
 BAD_JSON = 2

@@ -9,7 +9,8 @@ from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError
 from dansmarue.extensions import limiter
 from dansmarue.models import db
-from dansmarue.services import photo_uploads, storage
+from dansmarue.platform import storage
+from dansmarue.reports import photo_uploads
 
 blp = Blueprint("mobile", __name__, url_prefix="/rest/signalement",
                 description="API des applications mobiles DansMaRue (jsonStream)")

@@ -9,11 +9,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from dansmarue.api.open311 import intake, render, schemas, serializers as ser
+from dansmarue.api.open311 import intake, render, schemas
+from dansmarue.api.open311 import serializers as ser
 from dansmarue.errors import DomainError, NotFound, field_errors
 from dansmarue.extensions import limiter
+from dansmarue.interop import open311
 from dansmarue.models import db
-from dansmarue.services import open311
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
                 description="Open311 GeoReport v2 (JSON et XML), jurisdiction_id paris.fr")

@@ -5,8 +5,8 @@ Never any personal data: no e-mail, guid, udid or name of the reporter.
 from flask import current_app
 
 from dansmarue.api.open311.render import iso
+from dansmarue.interop import open311
 from dansmarue.models import ORIGINS, PRIORITIES, Report, db
-from dansmarue.services import open311
 from dansmarue.workflow.states import STATES
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

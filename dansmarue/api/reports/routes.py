@@ -4,11 +4,19 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dansmarue.api.reports.schemas import (
-    INTAKE_BODY_DOC, DuplicatesQuerySchema, IntakeHeadersSchema, PersonQuerySchema, PersonSchema, PhotoFilesSchema,
-    ReportCreateSchema, ReportSearchSchema,
+    INTAKE_BODY_DOC,
+    DuplicatesQuerySchema,
+    IntakeHeadersSchema,
+    PersonQuerySchema,
+    PersonSchema,
+    PhotoFilesSchema,
+    ReportCreateSchema,
+    ReportSearchSchema,
 )
 from dansmarue.extensions import db, limiter
-from dansmarue.services import engagement, report_search, report_views, reports
+from dansmarue.reports import engagement, views
+from dansmarue.reports import intake as reports
+from dansmarue.reports import search as report_search
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                 description="Signalements : dépôt, carte, suivi, félicitations")
@@ -49,7 +57,7 @@ def list_reports(query):
     """Public reports near a point (sorted by distance) or in a box; GeoJSON on request."""
     result = report_search.search(**query)
     if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
-        response = jsonify(report_views.geojson(result["items"], result["next_cursor"]))
+        response = jsonify(views.geojson(result["items"], result["next_cursor"]))
         response.mimetype = GEOJSON
         return response
     return result
@@ -67,7 +75,7 @@ def possible_duplicates(query):
 @blp.response(200)
 def get_report(reference):
     """The public view of a report, with its public history."""
-    return report_views.public_view(reports.by_reference(reference))
+    return views.public_view(reports.by_reference(reference))
 
 
 @blp.route("/<reference>/followers", methods=["POST"])

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from dansmarue.api.resolution.schemas import ResolvedSchema, ResolveSchema
 from dansmarue.api.security import current_user, document_on
 from dansmarue.extensions import db
-from dansmarue.services.resolution import declare_resolved_by_reference
+from dansmarue.reports.resolution import declare_resolved_by_reference
 from dansmarue.workflow.states import STATES
 
 blp = Blueprint("resolution", __name__, url_prefix="/api/v1/reports",

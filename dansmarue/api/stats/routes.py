@@ -10,11 +10,17 @@ from flask_smorest import Blueprint
 
 from dansmarue.api.security import auth_required, document_on
 from dansmarue.api.stats.schemas import (
-    BacklogQuerySchema, DelaysQuerySchema, OpenDataQuerySchema, OverdueQuerySchema,
-    PeriodSchema, ScheduledQuerySchema,
+    BacklogQuerySchema,
+    DelaysQuerySchema,
+    OpenDataQuerySchema,
+    OverdueQuerySchema,
+    PeriodSchema,
+    ScheduledQuerySchema,
 )
 from dansmarue.extensions import db
-from dansmarue.services import opendata, scheduled_stats, stats
+from dansmarue.stats import opendata
+from dansmarue.stats import queries as stats
+from dansmarue.stats import scheduled as scheduled_stats
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats",
                 description="Tableaux de bord des délais (responsables, administrateurs)")
@@ -86,7 +92,7 @@ def scheduled(query):
     """Scheduled reports: due within 48 h / 8 days, late up to / over 10 days.
 
     Live from the report table: only scheduled reports qualify (few rows, found
-    by index), see dansmarue.services.scheduled_stats."""
+    by index), see dansmarue.stats.scheduled."""
     items = scheduled_stats.tranches(query["by"], _scope(query))
     db.session.commit()
     return {"by": query["by"], "items": items}

@@ -1,0 +1,14 @@
+"""Subscriber: public state changes queue a notification to reporter and followers.
+
+Listed in `dansmarue.subscribers.MODULES`; the job is written to the outbox
+in the transaction of the change, once per event (dedup key).
+"""
+from dansmarue import signals
+from dansmarue.jobs import outbox
+
+
+@signals.state_changed.connect
+def queue_state_notification(report, event=None, **_) -> None:
+    if event is not None and event.is_public:
+        outbox.add_job("workers.jobs.notify.notify_state_change", event.id, queue="mail",
+                       dedup_key=f"event:{event.id}:notify")
