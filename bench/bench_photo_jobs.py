@@ -118,7 +118,7 @@ def run_rq(app, photo_ids, tag, forking: bool, queue_name: str = "photos", setup
     from rq import SimpleWorker
     from rq.job import Job
 
-    import workers.app as worker_app
+    import dansmarue.jobs.context as worker_app
     from dansmarue.jobs.queues import get_queue, redis_connection, rq_job_id
     from dansmarue.jobs.relay import relay_outbox
     from dansmarue.models import db

@@ -76,7 +76,7 @@ def main() -> None:
     from dansmarue import create_app
     from dansmarue.models import db
     from dansmarue.stats import queries
-    from workers.jobs.sla import sweep
+    from dansmarue.sla.sweep import sweep
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "OUTBOX_AUTO_RELAY": False})
     with app.app_context():

@@ -15,7 +15,7 @@ def cli():
 
 @cli.command("sweep", help="Run one SLA sweep now.")
 def sweep_command():
-    from workers.jobs.sla import sweep
+    from dansmarue.sla.sweep import sweep
 
     click.echo(sweep())
 

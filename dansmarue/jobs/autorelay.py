@@ -1,8 +1,8 @@
 """Best-effort relay right after a commit that wrote outbox rows.
 
 Listed in `dansmarue.subscribers.MODULES`. When OUTBOX_AUTO_RELAY is on, a
-commit that inserted outbox rows (seen through the ORM), or any commit of a
-POST/PUT/PATCH/DELETE request, relays pending rows at once (own session, own
+commit that inserted outbox rows (seen through the ORM, or flagged by the raw
+SQL writers: the intake and the SLA sweep), relays pending rows at once (own session, own
 connection), so jobs start within milliseconds instead of at the next
 scheduler tick. Failures are logged and swallowed: the scheduler catches up.
 After a Redis failure, auto-relay pauses a few seconds, so that requests
@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,6 @@ from dansmarue.models import OutboxJob, db
 log = logging.getLogger(__name__)
 
 PAUSE_AFTER_FAILURE = 5.0  # seconds
-MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _paused_until = 0.0
 _RELAY_SESSION = "dansmarue.relay_session"  # session.info key: the relay's own session
 MAX_ROUNDS = 4  # rounds one relaying thread does for the others before leaving
@@ -56,10 +55,7 @@ def _forget(session: Session, previous_transaction) -> None:
 def _relay_after_commit(session: Session) -> None:
     if session.info.get(_RELAY_SESSION):
         return  # the relay's own commit
-    written = session.info.pop(_FLAG, False)
-    # Hot paths may insert outbox rows with raw SQL (the intake does), unseen
-    # by do_orm_execute: any commit of a mutating request relays as well.
-    if not written and not (has_request_context() and request.method in MUTATING):
+    if not session.info.pop(_FLAG, False):
         return
     if not has_app_context() or not current_app.config.get("OUTBOX_AUTO_RELAY"):
         return

@@ -3,10 +3,9 @@ from redis import Redis
 from rq import Queue, Retry
 
 from dansmarue.platform.redis_client import get_redis
-from workers.app import setting
+from dansmarue.jobs.context import setting
+from dansmarue.jobs.registry import QUEUES
 
-# Listening order = priority: routing first, photos last (slowest).
-QUEUES = ("dispatch", "mail", "default", "photos", "maintenance")
 
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_RETRY_INTERVALS = [30, 120, 600, 1800]  # seconds: 30 s, 2 min, 10 min, 30 min

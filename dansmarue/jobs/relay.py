@@ -27,12 +27,12 @@ from dansmarue.jobs.queues import (
     retry_policy,
     rq_job_id,
 )
+from dansmarue.jobs.registry import DEFAULT_TIMEOUT, JOBS, RUN_OUTBOX_JOB
 from dansmarue.models import OutboxJob, db, utcnow
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-JOB_TIMEOUT = 300
 # An `enqueued` row whose RQ job vanished (Redis flushed, restored) is re-relayed.
 LOST_AFTER = timedelta(minutes=15)
 _WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
@@ -106,9 +106,10 @@ def _enqueue(rows, connection: Redis) -> None:
             if job.get_status(refresh=False) in _WAITING:
                 continue  # already on its way: a re-relay must not run it twice
             job.delete()  # a finished/failed leftover (replay): start afresh
-        by_queue[row.queue].append(Queue.prepare_data(
-            "workers.runner.run_outbox_job", args=(row.id,), job_id=rq_job_id(row.id),
-            timeout=JOB_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
+        declared = JOBS.get(row.func)  # an undeclared path fails in the runner, visibly
+        by_queue[declared.queue if declared else row.queue].append(Queue.prepare_data(
+            RUN_OUTBOX_JOB, args=(row.id,), job_id=rq_job_id(row.id),
+            timeout=declared.timeout if declared else DEFAULT_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
             retry=retry, description=f"{row.func}{tuple(row.args or ())}",
         ))
     if not by_queue:

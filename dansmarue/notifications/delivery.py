@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from dansmarue.models import NotificationLog, Unit, db
 from dansmarue.notifications.channels import Channel, EmailChannel, Message, WebhookChannel
-from workers.app import setting
+from dansmarue.jobs.context import setting
 
 
 def mailbox_unit(unit: Unit | None) -> Unit | None:

@@ -4,11 +4,10 @@ Listed in `dansmarue.subscribers.MODULES`; the job is written to the outbox
 in the transaction of the change, once per event (dedup key).
 """
 from dansmarue import signals
-from dansmarue.jobs import outbox
+from dansmarue.jobs import outbox, registry
 
 
 @signals.state_changed.connect
 def queue_state_notification(report, event=None, **_) -> None:
     if event is not None and event.is_public:
-        outbox.add_job("workers.jobs.notify.notify_state_change", event.id, queue="mail",
-                       dedup_key=f"event:{event.id}:notify")
+        outbox.add_job(registry.NOTIFY_STATE_CHANGE, event.id, event_id=event.id)

@@ -25,6 +25,8 @@ from dansmarue.catalogue.categories import CATEGORY_COLUMNS, REPORTABLE_SQL
 from dansmarue.errors import Conflict
 from dansmarue.extensions import db
 from dansmarue.jobs.outbox import WRITTEN_FLAG as OUTBOX_WRITTEN_FLAG
+from dansmarue.jobs.outbox import dedup_key_sql as _key
+from dansmarue.jobs.registry import DISPATCH_REPORT, NOTIFY_UNIT_NEW_REPORT, SEND_ACKNOWLEDGEMENT
 from dansmarue.models import Report
 from dansmarue.reports import routing
 from dansmarue.reports.search import DUPLICATE_RADIUS_M, DUPLICATES_JSON_SQL, box_degrees
@@ -62,14 +64,17 @@ f AS (
 j AS (
   INSERT INTO outbox_job (func, args, queue, dedup_key, status, attempts, available_at,
                           created_at)
-  SELECT v.func, jsonb_build_array(r.id), v.queue, 'report:' || r.id || ':' || v.tag,
+  SELECT v.func, jsonb_build_array(r.id), v.queue, v.dedup_key,
          'pending', 0, %(created_at)s, %(created_at)s
-  FROM r, (VALUES ('workers.jobs.dispatch.dispatch_report', 'default', 'dispatch:created',
-                   true),
-                  ('workers.jobs.notify.send_acknowledgement', 'mail', 'ack',
-                   CAST(%(with_ack)s AS boolean)),
-                  ('workers.jobs.notify.notify_unit_new_report', 'mail', 'unit-new', true)
-          ) AS v(func, queue, tag, wanted)
+  FROM r, LATERAL (VALUES
+    ('{DISPATCH_REPORT.path}', '{DISPATCH_REPORT.queue}',
+     {_key(DISPATCH_REPORT, report_id="r.id", cause="'created'")}, true),
+    ('{SEND_ACKNOWLEDGEMENT.path}', '{SEND_ACKNOWLEDGEMENT.queue}',
+     {_key(SEND_ACKNOWLEDGEMENT, report_id="r.id")}, CAST(%(with_ack)s AS boolean)),
+    ('{NOTIFY_UNIT_NEW_REPORT.path}', '{NOTIFY_UNIT_NEW_REPORT.queue}',
+     {_key(NOTIFY_UNIT_NEW_REPORT, report_id="r.id",
+                                       unit_id="coalesce(r.unit_id::text, '')")}, true)
+          ) AS v(func, queue, dedup_key, wanted)
   WHERE v.wanted
   ON CONFLICT (dedup_key) DO NOTHING)
 SELECT d.name, d.group_name, u.code, u.label, {DUPLICATES_JSON_SQL} AS duplicates
@@ -108,7 +113,7 @@ def _insert_sql(columns: tuple[str, ...]) -> tuple[str, frozenset]:
     statement = (
         "WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),\n"
         f"r AS (INSERT INTO report ({names}, geom) VALUES ({values}, "
-        "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)) RETURNING id)," + _TAIL)
+        "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)) RETURNING id, unit_id)," + _TAIL)
     json_columns = frozenset(c for c in columns if isinstance(table.c[c].type, JSONB))
     return statement, json_columns
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from dansmarue.errors import Forbidden, NotFound, Unprocessable
 from dansmarue.extensions import db
-from dansmarue.jobs import outbox
+from dansmarue.jobs import outbox, registry
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Photo, Report
 from dansmarue.platform import storage
@@ -66,6 +66,5 @@ def store_photos(report: Report, checked) -> list[Photo]:
     db.session.add_all(photos)
     db.session.flush()
     for photo in photos:
-        outbox.add_job("workers.jobs.photos.process_photo", photo.id, queue="photos",
-                       dedup_key=f"photo:{photo.id}:process")
+        outbox.add_job(registry.PROCESS_PHOTO, photo.id, photo_id=photo.id)
     return photos

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from dansmarue import signals
 from dansmarue.catalogue import categories
 from dansmarue.errors import Unprocessable
-from dansmarue.jobs import outbox
+from dansmarue.jobs import outbox, registry
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Category, Photo, Report, ReportEvent, db
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
@@ -22,7 +22,6 @@ from dansmarue.reports import duplicates, photo_uploads, routing
 from dansmarue.workflow.transitions import Transition
 
 PARIS = ZoneInfo("Europe/Paris")
-DISPATCH = "workers.jobs.dispatch.dispatch_report"
 TEXT_MAX = 4000
 
 
@@ -244,7 +243,7 @@ def _requalify(report: Report, values: Values) -> None:
 def after(code: str, report: Report, event: ReportEvent, values: Values) -> None:
     """Effects that need the history entry: jobs, signals, followers."""
     if code in ("create", "retry_send", "requalify"):
-        outbox.add_job(DISPATCH, report.id, dedup_key=f"report:{report.id}:dispatch:{event.id}")
+        outbox.add_job(registry.DISPATCH_REPORT, report.id, report_id=report.id, cause=event.id)
     if code == "requalify":
         signals.report_requalified.send(report, event=event, previous=values.data["previous"])
     if code == "mark_duplicate":

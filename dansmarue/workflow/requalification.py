@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from dansmarue import signals
 from dansmarue.errors import NotFound, Unprocessable
-from dansmarue.jobs import outbox
+from dansmarue.jobs import outbox, registry
 from dansmarue.models import Category, Report, Unit, db
 from dansmarue.models.requalification import RequalificationRule
 from dansmarue.platform.savepoint import save_fields
@@ -22,7 +22,6 @@ from dansmarue.workflow import history
 ACTION = "auto_requalify"
 SYSTEM = "Système"
 NEAR_UNITS_RADIUS_M = 50  # real signalement.near.units.radius
-NOTIFY_UNIT = "workers.jobs.notify.notify_unit_new_report"
 
 MATCH_SQL = text("""
 WITH RECURSIVE up(id, parent_id, depth) AS (
@@ -94,8 +93,8 @@ def apply(report: Report) -> RequalificationRule | None:
         db.session.flush()
     signals.report_requalified.send(report, event=event, previous=previous)
     # The target unit's mailbox hears of it too (the mail is deduplicated per unit).
-    outbox.add_job(NOTIFY_UNIT, report.id, queue="mail",
-                   dedup_key=f"report:{report.id}:unit-new:{target.id}")
+    outbox.add_job(registry.NOTIFY_UNIT_NEW_REPORT, report.id,
+                   report_id=report.id, unit_id=target.id)
     return rule
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dansmarue.access import auth
 from dansmarue.models import Unit, db
 from dansmarue.stats import queries as stats
-from workers.jobs.sla import sweep
+from dansmarue.sla.sweep import sweep
 
 from .conftest import leaf, paris
 

@@ -5,7 +5,7 @@ import time_machine
 from dansmarue.access import auth
 from dansmarue.models import Report, Unit, db
 from workers.jobs import sla as sla_jobs_module
-from workers.jobs.sla import sweep
+from dansmarue.sla.sweep import sweep
 
 from .conftest import leaf, move, paris, sla_events, sla_jobs
 

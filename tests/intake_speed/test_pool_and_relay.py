@@ -102,13 +102,13 @@ def test_concurrent_commits_share_relays_and_lose_nothing(app, committed, monkey
         return real_relay_now()
 
     monkeypatch.setattr(autorelay, "relay_now", counting_relay_now)
-    from dansmarue.jobs import outbox
+    from dansmarue.jobs import outbox, registry
 
     def commit_jobs(n):
         with app.app_context():
             for k in range(5):
-                outbox.add_job("workers.jobs.notify.send_acknowledgement", -(n * 10 + k),
-                               queue="mail")
+                outbox.add_job(registry.SEND_ACKNOWLEDGEMENT, -(n * 10 + k),
+                               report_id=-(n * 10 + k))
                 db.session.commit()
             db.session.remove()
 

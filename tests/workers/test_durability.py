@@ -7,7 +7,7 @@ import sys
 
 from sqlalchemy import func, select
 
-from dansmarue.jobs import autorelay, outbox
+from dansmarue.jobs import autorelay, outbox, registry
 from dansmarue.jobs.relay import relay_outbox, relay_pending
 from dansmarue.models import Category, OutboxJob, Report, db
 from tests.conftest import TEST_DATABASE_URL
@@ -85,7 +85,7 @@ def test_auto_relay_enqueues_right_after_commit(app, committed, monkeypatch, red
     assert len(rows) == 6 and {r.status for r in rows} == {"enqueued"}
     assert sum(len(q) for q in _queues(redis_conn)) == 6
     # Outside a request (a job, the CLI): an ORM-written outbox row is noticed too.
-    outbox.add_job("workers.jobs.notify.send_acknowledgement", -1, queue="mail")
+    outbox.add_job(registry.SEND_ACKNOWLEDGEMENT, -1, report_id=-1)
     db.session.commit()
     assert {r.status for r in rows_after(job_mark)} == {"enqueued"}
 

@@ -3,6 +3,7 @@ from rq import Queue
 from sqlalchemy import select
 
 from dansmarue.jobs import admin, outbox
+from dansmarue.jobs.registry import Job
 from dansmarue.jobs.queues import queue_name
 from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import NotificationLog, Report
@@ -71,8 +72,8 @@ def test_failing_job_retries_then_dies_then_replays(ctx, redis_conn, app, smtp, 
 
 
 def test_unknown_job_function_is_refused_by_the_runner(ctx, redis_conn):
-    outbox.add_job("os.system", "echo pwned")
-    outbox.add_job("workers.jobs.nope.missing", 1)
+    outbox.add_job(Job("os.system", "default"), "echo pwned")
+    outbox.add_job(Job("workers.jobs.nope.missing", "default"), 1)
     ctx.commit()
     relay_pending()
     run_burst(redis_conn)
