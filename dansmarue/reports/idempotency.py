@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from sqlalchemy import text
 
-from dansmarue.errors import Conflict
+from dansmarue.errors import Conflict, ServiceUnavailable
 from dansmarue.extensions import db
 
 CLAIM_SQL = text(
@@ -27,6 +27,8 @@ STORE_SQL = text(
     "UPDATE idempotency_key SET status_code = :status, response = CAST(:body AS jsonb), "
     "report_id = :report_id WHERE key = :key"
 )
+CLAIM_ATTEMPTS = 3
+BUSY_MESSAGE = "Requête en cours de traitement : réessayez dans quelques secondes."
 REUSED_MESSAGE = ("Cette clé d'idempotence a déjà servi pour une autre requête : "
                   "utilisez une nouvelle clé.")
 
@@ -47,7 +49,7 @@ def run_once(key: str | None, request_hash: str,
     if key is None:
         status, body, _ = produce()
         return status, body, False
-    for _ in range(3):
+    for _ in range(CLAIM_ATTEMPTS):
         claimed = db.session.execute(CLAIM_SQL, {"key": key, "hash": request_hash}).first()
         if claimed is not None:
             break
@@ -58,6 +60,9 @@ def run_once(key: str | None, request_hash: str,
         if stored_hash != request_hash:
             raise Conflict(REUSED_MESSAGE)
         return status, body, True
+    else:
+        # Never run without holding the key: "at most once per key" is the promise.
+        raise ServiceUnavailable(BUSY_MESSAGE)
     try:
         status, body, report_id = produce()
     except Exception:

@@ -51,7 +51,9 @@ class Delivery:
 def _change(report: Report, to_state: str, action: str, **fields):
     """A system transition of the workflow table (code, target, real action id)."""
     transition = TRANSITIONS[action]
-    assert transition.to_state == to_state and report.state in transition.sources, action
+    if transition.to_state != to_state or report.state not in transition.sources:
+        # A programming error, not bad input: kept under `python -O` too.
+        raise RuntimeError(f"{action}: {report.state} -> {to_state} is not in the table")
     data = {"real_action_id": transition.real_id(report.state), **fields.pop("data", {})}
     return history.change_state(report, to_state, action, actor_label=SYSTEM, data=data,
                                 **fields)
