@@ -8,6 +8,7 @@ from sqlalchemy import select
 from dansmarue.extensions import db
 from dansmarue.models import Category, District, Photo, Report, ReportEvent
 from dansmarue.models.reports import PRIORITIES
+from dansmarue.reports.photo_files import VARIANTS, photo_url
 from dansmarue.workflow.states import STATES, public_label
 
 
@@ -26,7 +27,10 @@ def _photos(report: Report) -> list[dict]:
         select(Photo).where(Photo.report_id == report.id, Photo.status != "purged")
         .order_by(Photo.id))
     return [{"view": p.view, "key": p.access_key, "status": p.status,
-             "width": p.width, "height": p.height} for p in photos]
+             "width": p.width, "height": p.height,
+             # Only processed derivatives are served: a pending photo has no URL yet.
+             "urls": ({variant: photo_url(p, variant) for variant in VARIANTS}
+                      if p.status == "ready" else None)} for p in photos]
 
 
 def public_view(report: Report) -> dict:

@@ -148,4 +148,4 @@ def _event(event: ReportEvent) -> dict:
             "to_state": event.to_state, "actor": event.actor_label,
             "actor_user_id": event.actor_user_id, "comment": event.comment,
             "public": event.is_public, "public_message": event.public_message,
-            "data": event.data, "created_at": event.created_at}
+            "data": event.data, "created_at": event.created_at.isoformat()}

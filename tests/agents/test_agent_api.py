@@ -91,6 +91,21 @@ def test_report_view_has_etag_and_full_history(client, people, session):
     assert "take_charge" in body["allowed_actions"] and "archive" not in body["allowed_actions"]
 
 
+def test_report_view_dates_are_iso_8601_like_every_other_date(client, people, session):
+    from datetime import datetime
+
+    report = make_report()
+    perform_done = client.post(f"/api/v1/agent/reports/{report.reference}/actions/take_charge",
+                               json={}, headers={**bearer(people, "agent"),
+                                                 "If-Match": f'"{report.version}"'})
+    assert perform_done.status_code == 200, perform_done.json
+    body = client.get(f"/api/v1/agent/reports/{report.reference}",
+                      headers=bearer(people, "agent")).json
+    assert body["events"], body
+    for event in body["events"]:
+        assert datetime.fromisoformat(event["created_at"]).tzinfo is not None, event
+
+
 def test_action_flow_with_if_match(client, people, session):
     report = make_report()
     missing = client.post(f"/api/v1/agent/reports/{report.reference}/actions/take_charge",
