@@ -15,8 +15,9 @@ def create_app(config: dict | None = None) -> Flask:
     from dansmarue.extensions import api, db, limiter, migrate
     from dansmarue.platform import db_pool
     from dansmarue.settings import Config
+    from dansmarue.unit_of_work import UnitOfWorkFlask
 
-    app = Flask(__name__)
+    app = UnitOfWorkFlask(__name__)
     app.config.update(Config().as_dict())
     if config:
         app.config.update(config)

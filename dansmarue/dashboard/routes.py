@@ -37,7 +37,6 @@ def login():
         db.session.rollback()
         return render_template("dashboard/login.html", error=error.detail, email=email,
                                next=next_url), error.status
-    db.session.commit()  # authenticate may have upgraded the password hash
     auth_session.log_in(user)
     return redirect(auth_session.safe_next(next_url))
 

@@ -15,7 +15,6 @@ from dansmarue.api.agent.schemas import (
 from dansmarue.api.conditional import etag, required_version
 from dansmarue.api.security import auth_required, current_user, document_on
 from dansmarue.catalogue import agent_texts
-from dansmarue.extensions import db
 from dansmarue.reports import views
 from dansmarue.workflow import agent_queue, requalification
 from dansmarue.workflow import perform as workflow
@@ -68,7 +67,6 @@ def act(params, reference, action):
     report = agent_queue.find_in_scope(user, reference)
     version = required_version()
     report = workflow.perform(report.id, action, user, expected_version=version, **params)
-    db.session.commit()
     return agent_queue.agent_view(report, user), {"ETag": etag(report.version)}
 
 

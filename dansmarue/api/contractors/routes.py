@@ -2,7 +2,6 @@
 from flask_smorest import Blueprint
 
 from dansmarue.api.contractors.schemas import CallbackAnswerSchema, CallbackSchema
-from dansmarue.extensions import db
 from dansmarue.workflow import contractors
 from dansmarue.workflow.states import public_label
 
@@ -20,6 +19,5 @@ blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
 def callback(fields, reference):
     """A contractor sets service fait, rejeter, programmer or (a) requalifier."""
     report = contractors.apply_callback(reference, **fields)
-    db.session.commit()
     return {"reference": report.reference, "state": report.state,
             "public_state": public_label(report.state)}

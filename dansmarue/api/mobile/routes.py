@@ -73,7 +73,6 @@ def rpc(form):
     ctx = handlers.Context(user=current_user(), client_address=request.remote_addr)
     try:
         payload = handler(req, ctx)
-        db.session.commit()
     except protocol.MobileError as exc:
         db.session.rollback()
         return protocol.error(exc.code, exc.message)
@@ -102,7 +101,6 @@ def photo(headers):
         saved, stale = photo_uploads.attach_photo(
             int(raw_id), (headers["type"] or "").strip().lower(), data,
             udid=headers["udid"], guid=headers["guid"])
-        db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         status = {404: 404, 403: 403}.get(exc.status, 400)

@@ -14,7 +14,6 @@ from dansmarue.api.open311 import serializers as ser
 from dansmarue.errors import DomainError, NotFound, field_errors
 from dansmarue.extensions import limiter
 from dansmarue.interop import open311
-from dansmarue.models import db
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
                 description="Open311 GeoReport v2 (JSON et XML), jurisdiction_id paris.fr")
@@ -102,7 +101,6 @@ class Requests(MethodView):
             form.setdefault(name, request.args.get(name) or None)
         open311.check_jurisdiction(form.get("jurisdiction_id"))
         answer = intake.create(form, request.files)
-        db.session.commit()
         return render.render(fmt, "service_requests", [answer])
 
 

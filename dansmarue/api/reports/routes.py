@@ -13,7 +13,7 @@ from dansmarue.api.reports.schemas import (
     ReportCreateSchema,
     ReportSearchSchema,
 )
-from dansmarue.extensions import db, limiter
+from dansmarue.extensions import limiter
 from dansmarue.reports import engagement, views
 from dansmarue.reports import intake as reports
 from dansmarue.reports import search as report_search
@@ -43,7 +43,6 @@ def create_report(headers, fields, files):
     status, body, replayed = reports.submit_report(
         fields, photos, idempotency_key=headers.get("idempotency_key"),
         base_url=current_app.config["PUBLIC_BASE_URL"])
-    db.session.commit()
     extra = {"Location": f"/api/v1/reports/{body['reference']}"}
     if replayed:
         extra["Idempotent-Replayed"] = "true"
@@ -84,7 +83,6 @@ def get_report(reference):
 def follow(person, reference):
     """Follow a report (by account guid or e-mail); 200 if already followed."""
     created, count = engagement.follow(reference, **person)
-    db.session.commit()
     return {"following": True, "followers": count}, 201 if created else 200
 
 
@@ -94,7 +92,6 @@ def follow(person, reference):
 def unfollow(person, reference):
     """Stop following a report (?guid= or ?email=)."""
     count = engagement.unfollow(reference, **person)
-    db.session.commit()
     return {"following": False, "followers": count}
 
 
@@ -105,5 +102,4 @@ def congratulate(person, reference):
     """Congratulate the services; counted once per person (200 the next times)."""
     person.pop("push_token", None)
     counted, count = engagement.congratulate(reference, **person)
-    db.session.commit()
     return {"congratulations": count}, 201 if counted else 200
