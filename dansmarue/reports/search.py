@@ -3,8 +3,6 @@
 Distances are in metres on the geography type; a bounding-box test on the
 geometry first keeps the GiST index in play.
 """
-import base64
-import json
 import math
 from datetime import datetime
 
@@ -13,6 +11,7 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from dansmarue.errors import Unprocessable
 from dansmarue.extensions import db
 from dansmarue.models import Category, Follower, Report
+from dansmarue.platform import cursors
 from dansmarue.workflow.states import OPEN_STATES, PUBLIC_STATES, public_label
 
 PUBLIC_OPEN_STATES = tuple(s for s in PUBLIC_STATES if s in OPEN_STATES)
@@ -112,25 +111,9 @@ def duplicates_near(category_id: int, lon: float, lat: float) -> list[dict]:
     return [duplicate_summary(item) for item in found]
 
 
-def encode_cursor(values: list) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
 def decode_cursor(cursor: str, kind: str) -> tuple:
-    """(key, id) from an opaque cursor made by `search`, else a 422."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        tag, key, ident = json.loads(raw)
-        if tag != kind or isinstance(ident, bool) or not isinstance(ident, int):
-            raise ValueError(tag)
-        key = datetime.fromisoformat(key) if kind == "date" else float(key)
-        if isinstance(key, float) and not math.isfinite(key):
-            raise ValueError(key)
-        return key, ident
-    except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError):
-        message = "Curseur de pagination invalide."
-        raise Unprocessable(message, errors=[{"field": "cursor", "message": message,
-                                              "location": "query"}]) from None
+    """(key, id) from a cursor made by `search` (kind "date" or "distance")."""
+    return cursors.decode(cursor, kind, datetime if kind == "date" else float)
 
 
 def search(*, near: tuple[float, float] | None = None, radius: float = 100,
@@ -177,7 +160,7 @@ def search(*, near: tuple[float, float] | None = None, radius: float = 100,
     if len(rows) > limit:
         last = rows[limit - 1]
         key = last.distance if kind == "distance" else last.created_at.isoformat()
-        next_cursor = encode_cursor([kind, key, last.id])
+        next_cursor = cursors.encode(kind, key, last.id)
     return {"items": items, "next_cursor": next_cursor}
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import text
 
 from dansmarue.models import db, utcnow
+from dansmarue.platform import cursors
 from dansmarue.sla.clock import PARIS, local_day
 from dansmarue.stats import rollups
 from dansmarue.stats.rollups import BUCKETS, DIM_COLUMNS, DIMS, bucket_bounds
@@ -252,19 +253,9 @@ def flat(row: dict) -> dict:
 
 
 def make_cursor(row: dict) -> str:
-    return f"{row['due_at']}|{row['id']}"
+    return cursors.encode("overdue", row["due_at"], row["id"])
 
 
 def parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     """Decode an overdue-list cursor; a malformed one is a 422 on `after`."""
-    if not cursor:
-        return None
-    from dansmarue.errors import Unprocessable
-
-    try:
-        due, _, rid = cursor.partition("|")
-        return datetime.fromisoformat(due), int(rid)
-    except ValueError:
-        raise Unprocessable("Curseur invalide.",
-                            errors=[{"field": "after", "message": "Curseur invalide.",
-                                     "location": "query"}]) from None
+    return cursors.decode(cursor, "overdue", datetime, parameter="after") if cursor else None

@@ -1,15 +1,14 @@
 """The agents' work queue and their full view of a report, within their scope."""
-import base64
-import json
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from dansmarue.access import scopes
-from dansmarue.errors import NotFound, Unprocessable
+from dansmarue.errors import NotFound
 from dansmarue.models import Report, ReportEvent, User, db, utcnow
 from dansmarue.models.reports import PRIORITIES
+from dansmarue.platform import cursors
 from dansmarue.reports import views
 from dansmarue.workflow import perform
 from dansmarue.workflow.states import OPEN_STATES, STATES
@@ -83,21 +82,11 @@ def _after(due: datetime | None, ident: int):
 
 
 def _encode(report: Report) -> str:
-    key = report.due_at.isoformat() if report.due_at else None
-    raw = json.dumps(["due", key, report.id]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode("due", report.due_at, report.id)
 
 
 def _decode(cursor: str) -> tuple[datetime | None, int]:
-    try:
-        tag, key, ident = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if tag != "due" or not isinstance(ident, int) or isinstance(ident, bool):
-            raise ValueError(tag)
-        return (datetime.fromisoformat(key) if key is not None else None), ident
-    except (ValueError, TypeError, UnicodeDecodeError):
-        message = "Curseur de pagination invalide."
-        raise Unprocessable(message, errors=[{"field": "cursor", "message": message,
-                                              "location": "query"}]) from None
+    return cursors.decode(cursor, "due", datetime, nullable=True)
 
 
 def summary(report: Report, user: User) -> dict:
