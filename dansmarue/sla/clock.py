@@ -22,7 +22,7 @@ import time as time_module
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from dansmarue.models import Report, SlaClockState, SlaTarget, db, utcnow
 from dansmarue.sla.calendar import BusinessCalendar, Target
@@ -36,6 +36,18 @@ ESCALATE_MIN = timedelta(hours=1)
 # States before a report is taken in charge; leaving them acknowledges it.
 RECEIVED_STATES = ("initial", "verification", "new", "to_requalify")
 RANK = {"none": 0, "due_soon": 1, "overdue": 2, "escalated": 3}
+# "Overdue" everywhere (agents' queue, dashboard, stats) = open and marked late
+# by the minute sweep, so every screen agrees (and the partial index serves it).
+OVERDUE_STATUSES = ("overdue", "escalated")
+
+
+def is_overdue(report: Report) -> bool:
+    return report.closed_at is None and report.sla_status in OVERDUE_STATUSES
+
+
+def overdue_clause():
+    """`is_overdue` as an SQL condition on `report`."""
+    return and_(Report.closed_at.is_(None), Report.sla_status.in_(OVERDUE_STATUSES))
 
 
 # Targets and pause states are read on every intake: kept per process for a

@@ -33,7 +33,8 @@ WITH claimed AS (
   FOR UPDATE SKIP LOCKED
 ), moved AS (
   UPDATE report r SET
-    sla_ack_late = r.sla_ack_late OR (r.acknowledged_at IS NULL AND r.ack_due_at <= :now),
+    sla_ack_late = r.sla_ack_late OR coalesce(r.acknowledged_at IS NULL AND r.ack_due_at <= :now,
+                                             false),
     sla_status = CASE
       WHEN r.escalate_at <= :now THEN 'escalated'
       WHEN r.due_at <= :now AND r.sla_status <> 'escalated' THEN 'overdue'

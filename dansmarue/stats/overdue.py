@@ -15,6 +15,7 @@ from sqlalchemy import and_, func, select, text
 
 from dansmarue.access.scopes import report_scope
 from dansmarue.models import Category, Report, Unit, User, db
+from dansmarue.sla.clock import OVERDUE_STATUSES, overdue_clause
 from dansmarue.stats import queries as stats
 
 # The stats services' spelling of a category ("Type:Sous-type"), so the page,
@@ -40,7 +41,6 @@ class OverdueRow:
     late_seconds: int
 
 
-OVERDUE_STATUSES = ("overdue", "escalated")
 
 
 def scope_filters(user: User, direction_id=None, unit_id=None, category_id=None,
@@ -55,8 +55,7 @@ def scope_filters(user: User, direction_id=None, unit_id=None, category_id=None,
 
 def overdue_conditions(user: User, **filters) -> list:
     """"Open and marked late by the sweep" (the partial index `ix_report_sla_late`)."""
-    return [Report.closed_at.is_(None), Report.sla_status.in_(OVERDUE_STATUSES),
-            *scope_filters(user, **filters)]
+    return [overdue_clause(), *scope_filters(user, **filters)]
 
 
 def overdue_page(user: User, now: datetime, *, sort: str = "late", order: str = "desc",

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from dansmarue.models import db, utcnow
 from dansmarue.platform import cursors
-from dansmarue.sla.clock import PARIS, local_day
+from dansmarue.sla.clock import OVERDUE_STATUSES, PARIS, local_day
 from dansmarue.stats import rollups
 from dansmarue.stats.rollups import BUCKETS, DIM_COLUMNS, DIMS, bucket_bounds
 
@@ -219,7 +219,7 @@ def overdue(directions: list[int] | None = None, limit: int = 50,
                r.direction_id, r.unit_id, u.label AS unit_label, r.district_id,
                r.category_id, c.open_data_label AS category_label, r.address
         FROM report r JOIN unit u ON u.id = r.unit_id JOIN category c ON c.id = r.category_id
-        WHERE r.sla_status IN ('overdue', 'escalated') AND r.closed_at IS NULL
+        WHERE r.sla_status IN {OVERDUE_STATUSES!r} AND r.closed_at IS NULL
           AND {scope} {cursor}
         ORDER BY r.due_at, r.id LIMIT :limit"""), params).mappings().all()
     return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}

@@ -1,7 +1,7 @@
 """The agents' work queue and their full view of a report, within their scope."""
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from dansmarue.access import scopes
@@ -10,6 +10,7 @@ from dansmarue.models import Report, ReportEvent, User, db, utcnow
 from dansmarue.models.reports import PRIORITIES
 from dansmarue.platform import cursors
 from dansmarue.reports import views
+from dansmarue.sla.clock import is_overdue, overdue_clause
 from dansmarue.workflow import perform
 from dansmarue.workflow.states import OPEN_STATES, STATES
 
@@ -60,8 +61,7 @@ def queue_query(user: User, *, state=None, category_id=None, unit_id=None, distr
     if district is not None:
         query = query.where(Report.district_id == district)
     if overdue is not None:
-        late = and_(Report.due_at < func.now(), Report.closed_at.is_(None))
-        query = query.where(late if overdue else ~func.coalesce(late, False))
+        query = query.where(overdue_clause() if overdue else ~overdue_clause())
     if due_before is not None:
         query = query.where(Report.due_at < due_before)
     if q:
@@ -104,7 +104,7 @@ def summary(report: Report, user: User) -> dict:
         "unit": {"id": report.unit_id, "code": report.unit.code, "label": report.unit.label},
         "created_at": report.created_at,
         "due_at": report.due_at,
-        "overdue": bool(report.due_at and report.closed_at is None and report.due_at < now),
+        "overdue": is_overdue(report),
         "scheduled_for": report.scheduled_for,
         "version": report.version,
     }

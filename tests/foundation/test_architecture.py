@@ -18,7 +18,7 @@ MAY_IMPORT = {
     "access": {"platform"},
     "catalogue": {"platform", "workflow"},
     "reports": {"platform", "jobs", "catalogue", "workflow", "access", "media"},
-    "workflow": {"platform", "jobs", "catalogue", "reports", "access", "media"},
+    "workflow": {"platform", "jobs", "catalogue", "reports", "access", "media", "sla"},
     "sla": {"platform", "jobs", "workflow", "stats"},
     "stats": {"platform", "access", "catalogue", "sla", "workflow"},
     "notifications": {"platform", "jobs", "sla", "reports", "workflow"},
