@@ -11,7 +11,7 @@ from dansmarue.catalogue.agent_text_seeds import (
     GENERIC_DONE_MESSAGES,
     REJECTION_REASONS,
 )
-from dansmarue.errors import NotFound, Unprocessable
+from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.models import Category, db
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.platform.savepoint import save_fields
@@ -46,8 +46,7 @@ def save(kind: str, values: dict, item_id: int | None = None):
     item = MODELS[kind]() if item_id is None else get(kind, item_id)
     category_id = values.get("category_id")
     if category_id is not None and db.session.get(Category, category_id) is None:
-        raise Unprocessable("Catégorie inconnue.", errors=[
-            {"field": "category_id", "message": "Catégorie inconnue.", "location": "json"}])
+        raise Unprocessable("Catégorie inconnue.", errors=[field("category", "Catégorie inconnue.")])
     return save_fields(item, values, "Un élément identique existe déjà dans ce catalogue.")
 
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, text
 
-from dansmarue.errors import OutOfScopeCategory, Unprocessable
+from dansmarue.errors import OutOfScopeCategory, Unprocessable, field
 from dansmarue.extensions import db
 from dansmarue.models import CatalogueVersion, Category
 
@@ -29,8 +29,7 @@ class Reportable:
 
 
 def _refuse(message: str) -> Unprocessable:
-    return Unprocessable(message, errors=[{"field": "category_id", "message": message,
-                                           "location": "json"}])
+    return Unprocessable(message, errors=[field("category", message)])
 
 
 def reportable(category_id: int, *, as_agent: bool = False) -> Reportable:
@@ -45,8 +44,7 @@ def check(row, *, as_agent: bool = False) -> Reportable:
         raise _refuse(UNKNOWN)
     if row.out_of_scope:
         message = row.out_of_scope_message or "Cette demande ne relève pas de DansMaRue."
-        raise OutOfScopeCategory(message, errors=[
-            {"field": "category_id", "message": message, "location": "json"}])
+        raise OutOfScopeCategory(message, errors=[field("category", message)])
     if not row.is_leaf:
         raise _refuse(NOT_LEAF)
     if row.agent_only and not as_agent:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dansmarue import signals
 from dansmarue.catalogue import categories
-from dansmarue.errors import NotFound, Unprocessable
+from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Report, utcnow
@@ -32,21 +32,18 @@ def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
     """Validate every photo (type sniffed from the bytes) or raise a 422."""
     checked, errors, seen = [], [], set()
     for view, data in photos:
-        field = f"photos.{view}"
+        key = f"photo:{view}"
         if view not in INTAKE_VIEWS:
-            errors.append({"field": field, "message": "Vue de photo inconnue.",
-                           "location": "files"})
+            errors.append(field(key, "Vue de photo inconnue."))
             continue
         if view in seen:
-            errors.append({"field": field, "message": "Une seule photo par vue.",
-                           "location": "files"})
+            errors.append(field(key, "Une seule photo par vue."))
             continue
         seen.add(view)
         try:
             checked.append((view, data, validate_upload(data)))
         except ImageRejected as rejected:
-            errors.append({"field": field, "message": rejected.reason, "code": rejected.code,
-                           "location": "files"})
+            errors.append(field(key, rejected.reason, code=rejected.code))
     if errors:
         raise Unprocessable("Une ou plusieurs photos sont refusées.", errors=errors)
     return checked
@@ -61,15 +58,14 @@ TEXT_LIMITS = {"description": 4000, "address": 300, "address_precision": 300,
 def _clean_texts(**values) -> dict:
     """Storable text (no NUL), lengths checked (422), empty -> None."""
     cleaned, errors = {}, []
-    for field, value in values.items():
-        limit = TEXT_LIMITS[field]
+    for name, value in values.items():
+        limit = TEXT_LIMITS[name]
         value = storable_text(str(value)) if value is not None else ""
-        if field == "email":
+        if name == "email":
             value = value.lower()
         if len(value) > limit:
-            errors.append({"field": field, "message": f"{limit} caractères au maximum.",
-                           "location": "json"})
-        cleaned[field] = value or None
+            errors.append(field(name, f"{limit} caractères au maximum."))
+        cleaned[name] = value or None
     if errors:
         raise Unprocessable("Certains champs sont trop longs.", errors=errors)
     return cleaned

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from dansmarue.errors import OutsideServiceArea, Unprocessable
+from dansmarue.errors import OutsideServiceArea, Unprocessable, field
 from dansmarue.extensions import db
 
 OUTSIDE_MESSAGE = "Ce signalement n'est pas situé dans Paris."
@@ -67,10 +67,7 @@ def placement(row: tuple) -> Placement:
     """The Placement of a ROUTE_SQL row (its 7 columns), or the refusal."""
     district, quartier, conseil, perimeter, unit, sector, direction = row
     if district is None:
-        raise OutsideServiceArea(OUTSIDE_MESSAGE, errors=[
-            {"field": "latitude", "message": OUTSIDE_MESSAGE, "location": "json"},
-            {"field": "longitude", "message": OUTSIDE_MESSAGE, "location": "json"},
-        ])
+        raise OutsideServiceArea(OUTSIDE_MESSAGE, errors=[field("position", OUTSIDE_MESSAGE)])
     if sector is None:
         # The real system has no fallback unit either: refuse, loudly.
         raise Unprocessable(NO_SECTOR_MESSAGE)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from dansmarue.api.open311 import intake, render, schemas
 from dansmarue.api.open311 import serializers as ser
-from dansmarue.errors import DomainError, NotFound, field_errors
+from dansmarue.errors import DomainError, NotFound, field_errors, wire_errors
 from dansmarue.extensions import limiter
 from dansmarue.interop import open311
 
@@ -26,10 +26,17 @@ def _fmt() -> str:
     return "json" if request.path.endswith(".json") else "xml"
 
 
+# Open311's names for the domain's field keys (the REST API's are in dansmarue.errors).
+OPEN311_FIELDS = {"category": ("service_code",), "position": ("lat", "long"),
+                  "address": ("address_string",), "guid": ("account_id",),
+                  "udid": ("device_id",), "address_precision": ("attribute[address_precision]",)}
+
+
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     status = {404: 404, 401: 403, 403: 403}.get(error.status, 400)
-    messages = [error.detail] + [f"{e['field']} : {e['message']}" for e in error.errors or ()
+    errors = wire_errors(error.errors, OPEN311_FIELDS, "media", None)
+    messages = [error.detail] + [f"{e['field']} : {e['message']}" for e in errors
                                  if e.get("field") and e.get("message") != error.detail]
     return render.errors(_fmt(), status, messages)
 
