@@ -8,6 +8,8 @@ import argparse
 import gc
 import logging
 import sys
+import traceback
+from datetime import datetime, timedelta, timezone
 
 from rq import SimpleWorker, Worker
 
@@ -25,11 +27,34 @@ class _ReadySignal:
         self.log.info("ready: Ctrl-C or SIGTERM stops after the current job")
 
 
-class DansMaRueWorker(_ReadySignal, Worker):
+class _OneLineFailures:
+    """One log line per failed attempt (reason and retry time) instead of RQ's
+    full traceback: without a mail server every retry would print 40 lines.
+    The outbox row keeps the error text for `flask jobs dead`."""
+
+    def handle_exception(self, job, *exc_info):
+        exc = exc_info[1]
+        lines = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()
+        self.log.warning("job %s %s%s failed: %s; %s", job.id, job.func_name, tuple(job.args or ()),
+                         lines[-1] if lines else type(exc).__name__, self._next_try(job))
+        for handler in self._exc_handlers:
+            if handler(job, *exc_info) is False:
+                break
+
+    @staticmethod
+    def _next_try(job) -> str:
+        """RQ calls this before it schedules the retry: say when that will be."""
+        if not job.retries_left:
+            return "no retry left"
+        at = datetime.now(timezone.utc) + timedelta(seconds=job.get_retry_interval())
+        return f"retry at {at:%Y-%m-%d %H:%M:%S} UTC ({job.retries_left - 1} left after it)"
+
+
+class DansMaRueWorker(_OneLineFailures, _ReadySignal, Worker):
     pass
 
 
-class DansMaRueSimpleWorker(_ReadySignal, SimpleWorker):
+class DansMaRueSimpleWorker(_OneLineFailures, _ReadySignal, SimpleWorker):
     pass
 
 
