@@ -28,6 +28,8 @@ class Config:
         self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
         self.SMTP_PORT = int(env("SMTP_PORT", "25"))
         self.MAIL_SENDER = env("MAIL_SENDER", "DansMaRue <noreply@dansmarue.local>")
+        # Empty: the host of PUBLIC_BASE_URL.
+        self.MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "")
         self.RATELIMIT_INTAKE = env("RATELIMIT_INTAKE", "30 per minute")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL)

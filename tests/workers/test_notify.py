@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from dansmarue.jobs.relay import relay_pending
+from dansmarue.notifications.delivery import message_id_domain
 from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo
 from dansmarue.workflow import perform as workflow
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
@@ -24,6 +25,17 @@ def test_acknowledgement_has_the_tracking_link_and_is_sent_once(ctx, smtp):
     assert f"http://testserver/api/v1/track/{report.token}" in text
     assert message.get_body(("html",)) is not None
     assert "Votre signalement" in text
+
+
+def test_mails_have_a_date_and_a_message_id_of_the_public_host(ctx, smtp, app, monkeypatch):
+    report = new_report(ctx, reporter_email="dora@example.org")
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://signalements.paris.example/")
+    send_acknowledgement(report.id)
+    (message,) = smtp.to("dora@example.org")
+    assert message["Date"] and message["Date"].datetime.tzinfo is not None
+    assert message["Message-ID"].endswith("@signalements.paris.example>")
+    monkeypatch.setitem(app.config, "MAIL_MESSAGE_ID_DOMAIN", "mail.paris.example")
+    assert message_id_domain(app.config) == "mail.paris.example"
 
 
 def test_unit_mailbox_gets_new_reports(ctx, smtp):
