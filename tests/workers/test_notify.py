@@ -48,6 +48,24 @@ def test_unit_mailbox_gets_new_reports(ctx, smtp):
     (message,) = smtp.to("graffitis@paris.example")
     text = message.get_body(("plain",)).get_content()
     assert report.reference in text and "/media/photos/" in text
+    assert "Priorité : Gênant" in text or "Priorité : Dangereux" in text
+
+
+def test_followers_are_not_told_votre_signalement(ctx, smtp):
+    report = new_report(ctx, reporter_email="rita@example.org")
+    ctx.add(Follower(report_id=report.id, email="fred@example.org"))
+    ctx.commit()
+    dispatch_report(report.id)
+    report = workflow.perform(report.id, "take_charge", None, actor_kind="agent")
+    ctx.commit()
+    (job,) = outbox_rows(ctx, "workers.jobs.notify.notify_state_change")
+    assert notify_state_change(job.args[0]) == 2
+    (own,) = smtp.to("rita@example.org")
+    (followed,) = smtp.to("fred@example.org")
+    assert "votre signalement" in own["Subject"]
+    follower_text = followed.get_body(("plain",)).get_content()
+    assert "vous suivez" in followed["Subject"]
+    assert "otre signalement" not in follower_text + followed["Subject"]
 
 
 def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor, monkeypatch,
@@ -75,6 +93,7 @@ def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor,
     (mail,) = smtp.to("bob@example.org")
     text = mail.get_body(("plain",)).get_content()
     assert "Le service a été fait." in text
+    assert "vous suivez" in mail["Subject"] and "votre signalement" not in mail["Subject"]
     assert f"/media/photos/{done.access_key}/display" in text
     (push,) = contractor.requests
     assert b'"to": "tok-bob"' in push[2]
