@@ -10,6 +10,8 @@ from sqlalchemy import select
 from dansmarue.models.reports import PRIORITIES
 from dansmarue.models import Follower, Photo, Report, ReportEvent, User, db
 from dansmarue.notifications.channels import Message
+from dansmarue.notifications.contractors import notify_contractor  # noqa: F401 (a job)
+from dansmarue.notifications.wording import for_follower
 from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit, push_channel
 from dansmarue.reports.intake import tracking_url
 from dansmarue.reports.photo_files import photo_url
@@ -111,14 +113,6 @@ def notify_state_change(event_id: int) -> int:
                         public_message=follower_message, **context)
     # Push tokens belong to followers (the apps follow the reports they send too).
     return sent + _push(report, follower_subject, follower_message or (label or ""), key)
-
-
-def for_follower(text: str | None) -> str | None:
-    """A follower is not the reporter: "Votre signalement" becomes "Le signalement suivi"."""
-    if not text:
-        return text
-    return text.replace("Votre signalement", "Le signalement que vous suivez")\
-               .replace("votre signalement", "le signalement que vous suivez")
 
 
 def notify_unit_new_report(report_id: int) -> int:
