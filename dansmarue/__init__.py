@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
     api_package.register_blueprints(api)
+    app.before_request(api_package.refuse_unread_body)
     app.register_blueprint(dashboard.bp)
     _serve_docs_assets(app)
     register_error_handlers(app)
