@@ -136,7 +136,7 @@ def build(user: User, f: Filters) -> Page:
                       "overdue": fmt.count(districts.get(d.id, parismap.DistrictFigures(0, 0)).overdue),
                       "share": _share(districts.get(d.id))} for d in paris.districts]
 
-    backlog = figures.backlog_by_direction(user, now, **scope)
+    backlog = figures.backlog_by_direction(user, now, district_id=f.district, **scope)
     labels = {d.id: d for d in directions}
     backlog_rows = [{"code": labels[b.direction_id].code if b.direction_id in labels else str(b.direction_id),
                      "label": labels[b.direction_id].label if b.direction_id in labels else "",
@@ -149,7 +149,7 @@ def build(user: User, f: Filters) -> Page:
         [(r["code"], r["label"], [b.lt48h, b.lt10d, b.ge10d]) for r, b in zip(backlog_rows, backlog)],
         BUCKET_SEGMENTS)
 
-    weeks = figures.weekly(user, *period_bounds(f, now), **scope)
+    weeks = figures.weekly(user, *period_bounds(f, now), district_id=f.district, **scope)
     x_labels = [fmt.short_date(w.week_start) for w in weeks]
     rate_svg = charts.lines(
         "chart-rate", "Part des signalements traités dans les délais, par semaine",
@@ -174,8 +174,10 @@ def build(user: User, f: Filters) -> Page:
                           "Nombre de signalements ouverts dont l'échéance est dépassée, par catégorie.",
                           [(t.label, t.overdue) for t in top], TOP_COLOUR)
 
-    open_total = sum(v.open for v in districts.values())
-    overdue_total = sum(v.overdue for v in districts.values())
+    # Every figure follows every filter: a chosen district's own counts, else all of them.
+    shown = [v for d, v in districts.items() if f.district in (None, d)]
+    open_total = sum(v.open for v in shown)
+    overdue_total = sum(v.overdue for v in shown)
     resolved = sum(w.resolved for w in weeks)
     on_time = sum(w.resolved_on_time for w in weeks)
     kpis = [

@@ -194,3 +194,17 @@ def test_every_page_matches_one_brute_force_sort(app, seeded, sort, order):
         db.session.remove()
     assert total == len(expected) == sum(late for _, late in seed.PLAN.values())
     assert got == expected
+
+
+def test_every_figure_follows_the_district_filter(web, seeded):
+    """#19.7: key figures and the stock chart count only the chosen arrondissement."""
+    open_count, overdue = seeded.expected[5]
+    html = web.get("/dashboard?district=5").get_data(as_text=True)
+    kpis = re.findall(r'<span class="value">([^<]+)</span>', html)
+    assert kpis[:2] == [str(open_count), str(overdue)]
+    backlog = re.search(r'<tbody>(.*?)</tbody>', html[html.index("chart-backlog"):], re.S).group(1)
+    totals = re.findall(r'<td class="num">(\d+)</td></tr>', backlog)
+    assert sum(int(t) for t in totals) == open_count
+    whole = re.findall(r'<span class="value">([^<]+)</span>',
+                       web.get("/dashboard").get_data(as_text=True))
+    assert whole[0] == str(sum(o for o, _ in seeded.expected.values()))
