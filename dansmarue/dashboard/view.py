@@ -2,7 +2,7 @@
 
 The routes stay thin: `build()` gathers figures (stats services, roll-ups,
 the indexed overdue list) and turns them into French labels and SVG.
-`overdue_csv()` exports the very rows of the page's list.
+`overdue_csv()` exports every row of the filtered list.
 """
 import csv
 import io
@@ -29,7 +29,7 @@ P90_COLOUR = "#b2182b"
 TOP_COLOUR = "#b35806"
 MAP_HINT = ("Survolez un arrondissement, ou atteignez-le avec la touche Tab, pour voir ses chiffres ; "
             "choisissez-le pour afficher ses retards.")
-CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard")
+CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard (jours)")
 
 
 @dataclass
@@ -202,19 +202,41 @@ def build(user: User, f: Filters) -> Page:
         sort_label=SORTS[f.sort].lower())
 
 
-def overdue_csv(user: User, f: Filters) -> str:
-    """The page's overdue rows as CSV (UTF-8 with BOM and ";" for French spreadsheets)."""
+CSV_PAGE = 500  # rows read per query while streaming
+
+
+def overdue_csv(user: User, f: Filters):
+    """Every overdue row of the filtered list (all pages, the page's sort) as CSV,
+    yielded line by line: UTF-8 with BOM, ";" and a decimal comma for French
+    spreadsheets, the delay as a number of days."""
     directions, units, categories = figures.directions(user), figures.units(f.direction), figures.categories()
     _check_choices(f, directions, units, categories)
     refresh()
-    listing = overdue_list(user, f, utcnow())
+    now = utcnow()
+    scope = _scope(f)
+    late = overdue_list_service.late_counts(user, refresh=False, **scope)
     out = io.StringIO()
-    out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for r in listing.rows:
-        writer.writerow([r["reference"], r["category"], r["address"], r["unit"], r["due"], r["late"]])
-    return out.getvalue()
+
+    def line(values) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(values)
+        return out.getvalue()
+
+    yield "\ufeff" + line(CSV_HEADER)
+    page = 1
+    while True:
+        rows, total = overdue_list_service.overdue_page(
+            user, now, sort=f.sort, order=f.order, page=page, page_size=CSV_PAGE, late=late,
+            district_id=f.district, **scope)
+        for r in rows:
+            days = f"{r.late_seconds / 86400:.1f}".replace(".", ",")
+            yield line([r.reference, r.category, r.address or "", r.unit,
+                        fmt.local_datetime(r.due_at), days])
+        if len(rows) < CSV_PAGE or page * CSV_PAGE >= total:
+            return
+        page += 1
 
 
 def _share(figs) -> str:
