@@ -20,9 +20,11 @@ def sweep_command():
     click.echo(sweep())
 
 
-@cli.command("rebuild-rollups", help="Recompute the statistics roll-ups from the reports.")
+@cli.command("rebuild-rollups", help="Recompute every roll-up (statistics, late counts) from the reports.")
 def rebuild_command():
-    rollups.rebuild()
+    from dansmarue.stats import overdue
+
+    overdue.rebuild_all()
     db.session.commit()
     click.echo("roll-ups rebuilt")
 

@@ -107,7 +107,7 @@ def test_manager_sees_the_map_clicks_filters_and_exports(page, live_server, seed
     page.get_by_role("link", name="Réinitialiser").click()
     page.wait_for_load_state()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Exporter cette page en CSV").click()
+        page.get_by_role("link", name="Exporter toute la liste filtrée en CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     assert [r[0] for r in rows] == _listed(page)
