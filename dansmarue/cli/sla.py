@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from dansmarue.models import Report, db
 from dansmarue.sla import clock as sla
-from dansmarue.stats import rollups
 from dansmarue.workflow.states import CLOSED_STATES
 
 
