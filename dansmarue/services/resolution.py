@@ -34,6 +34,11 @@ def declare_resolved(report_id: int, guid: str | None = None, email: str | None 
                             actor_label=label, comment=comment, message=RESOLVED_MESSAGE)
 
 
+def is_reporter_of(report: Report, *, guid=None, email=None, actor: User | None = None) -> bool:
+    """Whether this caller filed `report` (the rule declare_resolved applies)."""
+    return _is_reporter(report, guid, email, actor)
+
+
 def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
     """The signed-in account by the workflow's own rule, else the guid or e-mail sent."""
     if actor is not None and actor.active and workflow.is_reporter(actor, report):
