@@ -208,8 +208,11 @@ def congratulate(req: dict, ctx: Context) -> dict:
 def incident_resolved(req: dict, ctx: Context) -> dict:
     """Service done declared by the reporter (guid or e-mail) or by staff."""
     report = _report(req)
+    chosen = _text(req, "numeroMessage")  # Android: an int, 0 for none; iOS: a string
     resolution.declare_resolved(report.id, guid=_text(req, "guid"), email=_text(req, "email"),
-                                actor=ctx.user, comment=_text(req, "comment"))
+                                actor=ctx.user, comment=_text(req, "comment"),
+                                message_id=int(chosen) if chosen and chosen.isdigit()
+                                and int(chosen) > 0 else None)
     return {}
 
 
