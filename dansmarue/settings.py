@@ -34,6 +34,10 @@ class Config:
         # Redis down must not stop intake (the outbox keeps the jobs): no limit then.
         self.RATELIMIT_SWALLOW_ERRORS = _bool("RATELIMIT_SWALLOW_ERRORS", True)
         self.RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "30 per minute")
+        # Web UIs (/dashboard, /agent): idle minutes before a session expires;
+        # an XYZ tile URL ({z}/{x}/{y}) for the agents' map ("" = outlines only).
+        self.WEB_SESSION_IDLE_MINUTES = int(env("WEB_SESSION_IDLE_MINUTES", "480"))
+        self.AGENT_TILE_URL = env("AGENT_TILE_URL", "")
         self.RQ_QUEUE_PREFIX = env("RQ_QUEUE_PREFIX", "")
         # Jobs: attempts before the dead-letter list, and the backoff (seconds).
         self.JOBS_MAX_ATTEMPTS = int(env("JOBS_MAX_ATTEMPTS", "5"))
