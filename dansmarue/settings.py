@@ -36,6 +36,10 @@ class Config:
         # Redis down must not stop intake (the outbox keeps the jobs): no limit then.
         self.RATELIMIT_SWALLOW_ERRORS = _bool("RATELIMIT_SWALLOW_ERRORS", True)
         self.RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "30 per minute")
+        # Web UIs (/dashboard, /agent): idle minutes before a session expires;
+        # an XYZ tile URL ({z}/{x}/{y}) for the agents' map ("" = outlines only).
+        self.WEB_SESSION_IDLE_MINUTES = int(env("WEB_SESSION_IDLE_MINUTES", "480"))
+        self.AGENT_TILE_URL = env("AGENT_TILE_URL", "")
         self.RQ_QUEUE_PREFIX = env("RQ_QUEUE_PREFIX", "")
         # Jobs: attempts before the dead-letter list, and the backoff (seconds).
         self.JOBS_MAX_ATTEMPTS = int(env("JOBS_MAX_ATTEMPTS", "5"))
@@ -47,6 +51,14 @@ class Config:
         self.WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
         self.SMTP_TIMEOUT = float(env("SMTP_TIMEOUT", "10"))
         self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", True)
+        # The DansMaRue apps (docs/mobile_apps.md): update prompts, maintenance, news and help.
+        self.MOBILE_ANDROID_VERSION_STORE = env("MOBILE_ANDROID_VERSION_STORE") or None
+        self.MOBILE_ANDROID_UPDATE_REQUIRED = _bool("MOBILE_ANDROID_UPDATE_REQUIRED", False)
+        self.MOBILE_ANDROID_MIN_VERSION = env("MOBILE_ANDROID_MIN_VERSION", "0")
+        self.MOBILE_IOS_MIN_VERSION = env("MOBILE_IOS_MIN_VERSION", "0")
+        self.MOBILE_ONLINE = _bool("MOBILE_ONLINE", True)
+        self.MOBILE_MESSAGE_INFORMATION = env("MOBILE_MESSAGE_INFORMATION", "")
+        self.MOBILE_CONTENT_PATH = env("MOBILE_CONTENT_PATH") or None  # news and help (JSON)
         # flask-smorest / OpenAPI
         self.API_TITLE = "DansMaRue API"
         self.API_VERSION = "v1"

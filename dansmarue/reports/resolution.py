@@ -23,7 +23,8 @@ NOT_REPORTER = "Seul l'auteur du signalement ou un agent peut le déclarer réso
 
 
 def declare_resolved(report_id: int, guid: str | None = None, email: str | None = None,
-                     actor: User | None = None, comment: str | None = None) -> Report:
+                     actor: User | None = None, comment: str | None = None,
+                     message_id: int | None = None) -> Report:
     """Declare `report_id` done as its reporter or as staff; does not commit.
 
     Raises NotFound, Forbidden (not the reporter), Conflict (already closed,
@@ -37,13 +38,20 @@ def declare_resolved(report_id: int, guid: str | None = None, email: str | None 
         raise Forbidden(NOT_REPORTER)
     label = (actor.full_name or actor.email) if actor is not None else "Usager"
     held_by_contractor = report.state in WITH_CONTRACTOR
+    # A chosen service-done message (the apps' numero_message) replaces the default text.
     report = workflow.perform(report_id, "done", actor, actor_kind="resident",
-                              actor_label=label, comment=comment, message=RESOLVED_MESSAGE)
+                              actor_label=label, comment=comment, message_id=message_id,
+                              message=None if message_id else RESOLVED_MESSAGE)
     if held_by_contractor:
         event_id = db.session.scalar(select(func.max(ReportEvent.id)).where(
             ReportEvent.report_id == report.id, ReportEvent.to_state == "done"))
         outbox.add_job(registry.NOTIFY_CONTRACTOR, event_id, event_id=event_id)
     return report
+
+
+def is_reporter_of(report: Report, *, guid=None, email=None, actor: User | None = None) -> bool:
+    """Whether this caller filed `report` (the rule declare_resolved applies)."""
+    return _is_reporter(report, guid, email, actor)
 
 
 def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:

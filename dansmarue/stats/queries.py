@@ -1,4 +1,4 @@
-"""Manager statistics read from the roll-ups (see dansmarue/services/rollups.py).
+"""Manager statistics read from the roll-ups (see dansmarue/stats/rollups.py).
 
 Every function takes `directions`: None for everything (admins) or a list of
 direction ids (a manager's scope). Periods are inclusive Paris local dates.

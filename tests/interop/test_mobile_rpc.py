@@ -120,8 +120,10 @@ def _nearby(client, lat=48.856613, lon=2.352222, guid=None):
     if guid:
         request["guid"] = guid
     result = answer(client, request)
-    assert isinstance(result["closest_incidents"], str)  # a string, as the real one
-    return json.loads(result["closest_incidents"])
+    # An array: Android's Gson List<Incident> throws on a string, iOS's .arrayValue
+    # reads one as empty (GetIncidentsByPositionResponse.java:39, RestApiManager.swift:42).
+    assert isinstance(result["closest_incidents"], list)
+    return result["closest_incidents"]
 
 
 def test_incidents_by_position_rules(client, session, make_report):
@@ -149,6 +151,7 @@ def test_incident_object_and_token_privacy(client, session, make_report):
     assert set(item["pictures"]) == {"close", "far", "done"}
     assert item["token"] is None  # never someone else's tracking token
     assert "resident@example.org" not in json.dumps(item)
+    assert "reporterGuid" not in item and "guid-reporter" not in json.dumps(item)
     mine = [i for i in _nearby(client, guid="guid-reporter") if i["id"] == report.id][0]
     assert mine["token"] == report.token
 
@@ -170,6 +173,10 @@ def test_incident_by_id(client, session, make_report, leaf):
     assert generic, "migration 0004 seeds generic service-done messages"
     assert [m["libelle"] for m in result["messages_sf_generic"]] == generic
     assert [m["libelle"] for m in result["messages_sf_typologie"]] == specific
+    # iOS force-unwraps numero_message and message (RestApiManager.swift:137-139);
+    # Android reads an int numero_message (MessageServiceFait.java:10).
+    for item in result["messages_sf_generic"] + result["messages_sf_typologie"]:
+        assert isinstance(item["numero_message"], int) and isinstance(item["message"], str)
     other = answer(client, {"request": "getIncidentById", "id": str(report.id),
                             "source": "DansMaRue", "guid": "someone-else"})
     assert other["resolved_authorization"] is False
