@@ -17,7 +17,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env(
             "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue"
         )
-        # No ping per checkout: dansmarue.db_pool pings only idle connections.
+        # No ping per checkout: dansmarue.platform.db_pool pings only idle connections.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_size": 10,
                                           "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -34,6 +34,10 @@ class Config:
         # Redis down must not stop intake (the outbox keeps the jobs): no limit then.
         self.RATELIMIT_SWALLOW_ERRORS = _bool("RATELIMIT_SWALLOW_ERRORS", True)
         self.RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "30 per minute")
+        # Web UIs (/dashboard, /agent): idle minutes before a session expires;
+        # an XYZ tile URL ({z}/{x}/{y}) for the agents' map ("" = outlines only).
+        self.WEB_SESSION_IDLE_MINUTES = int(env("WEB_SESSION_IDLE_MINUTES", "480"))
+        self.AGENT_TILE_URL = env("AGENT_TILE_URL", "")
         self.RQ_QUEUE_PREFIX = env("RQ_QUEUE_PREFIX", "")
         # Jobs: attempts before the dead-letter list, and the backoff (seconds).
         self.JOBS_MAX_ATTEMPTS = int(env("JOBS_MAX_ATTEMPTS", "5"))

@@ -1,12 +1,12 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
+from dansmarue import web_session
 from dansmarue.dashboard import filters as filter_args
 from dansmarue.dashboard import session as auth_session
 from dansmarue.dashboard import view as dashboard_view
 from dansmarue.errors import DomainError, Forbidden, Unauthorized
-from dansmarue.extensions import db, limiter
-from dansmarue.services import auth
+from dansmarue.extensions import limiter
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 bp.record_once(auth_session.configure_cookie)
@@ -31,14 +31,10 @@ def login():
     auth_session.check_csrf()
     email = request.form.get("email", "")
     try:
-        user = auth.authenticate(email, request.form.get("password", ""))
-        auth_session.check_role(user)
+        web_session.sign_in(email, request.form.get("password", ""), auth_session.check_role)
     except (Unauthorized, Forbidden) as error:
-        db.session.rollback()
         return render_template("dashboard/login.html", error=error.detail, email=email,
                                next=next_url), error.status
-    db.session.commit()  # authenticate may have upgraded the password hash
-    auth_session.log_in(user)
     return redirect(auth_session.safe_next(next_url))
 
 

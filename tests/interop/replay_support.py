@@ -41,7 +41,7 @@ def ios_update_required(current: str, mandatory: str) -> bool:
 @pytest.fixture
 def resident_account(session):
     """A Paris-account resident, known to identitystore by its guid."""
-    from dansmarue.services import auth
+    from dansmarue.access import auth
     user = auth.create_user("camille.martin@example.org", None, "resident",
                             full_name="Camille Martin")
     user.account_guid = "guid-camille"

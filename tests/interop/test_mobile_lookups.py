@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from dansmarue.catalogue import categories
 from dansmarue.models import Report, utcnow
-from dansmarue.services import catalogue
 from dansmarue.workflow.states import PUBLIC_STATES
 from tests.interop.conftest import jpeg_bytes
 from tests.interop.mobile_client import answer, error_code, upload
@@ -29,7 +29,7 @@ def test_get_reports_lists_the_device_reports_newest_first(client, session, make
 
 
 def test_check_version_compares_with_the_catalogue(client, session):
-    current = catalogue.version()
+    current = categories.version()
     result = answer(client, {"request": "checkVersion", "curVersion": current})
     assert result == {"status": 0, "version": current, "upToDate": True,
                       "androidVersionStore": None, "androidMajObligatoire": "false",

@@ -4,8 +4,10 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
+from dansmarue.catalogue import agent_texts
 from dansmarue.models import Category, Follower, Report
-from dansmarue.services import agent_catalogues, history, workflow
+from dansmarue.workflow import history
+from dansmarue.workflow import perform as workflow
 from tests.interop.mobile_client import answer, error_code, rpc, save_incident
 
 
@@ -157,14 +159,14 @@ def test_incident_object_and_token_privacy(client, session, make_report):
 # ---- getIncidentById ----------------------------------------------------------
 
 def test_incident_by_id(client, session, make_report, leaf):
-    agent_catalogues.seed_defaults()
+    agent_texts.seed_defaults()
     report = make_report()
     result = answer(client, {"request": "getIncidentById", "id": str(report.id),
                              "source": "DansMaRue", "guid": "guid-reporter"})
     assert result["incident"]["id"] == report.id
     assert result["incident"]["categoryId"] == str(leaf.top_level.id)
     assert result["resolved_authorization"] is True
-    offered = agent_catalogues.list_items("message", active_only=True,
+    offered = agent_texts.list_items("message", active_only=True,
                                           category_id=report.category_id)
     generic = [m.title for m in offered if m.category_id is None]
     specific = [m.title for m in offered if m.category_id is not None]

@@ -16,12 +16,22 @@ import os
 
 from tests.interop import android_models as m
 from tests.interop.app_calls import (
-    ANDROID_HEADERS, android_category_request, android_incident, android_photo,
-    android_rpc, android_save_incident, transport_for,
+    ANDROID_HEADERS,
+    android_category_request,
+    android_incident,
+    android_photo,
+    android_rpc,
+    android_save_incident,
+    transport_for,
 )
 from tests.interop.conftest import jpeg_bytes
 from tests.interop.replay_support import (  # noqa: F401  (fixture)
-    ADDRESS, DESCRIPTION, HOTEL_DE_VILLE, android_version_compare, dispatched, pick_leaf,
+    ADDRESS,
+    DESCRIPTION,
+    HOTEL_DE_VILLE,
+    android_version_compare,
+    dispatched,
+    pick_leaf,
     resident_account,
 )
 

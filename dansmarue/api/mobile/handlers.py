@@ -8,17 +8,29 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from dansmarue.api.mobile import lookups, serializers as ser
+from dansmarue.api.mobile import lookups
+from dansmarue.api.mobile import serializers as ser
 from dansmarue.api.mobile.protocol import (
-    ALREADY_FOLLOWED, BAD_CATEGORY, BAD_INCIDENT_ID, BAD_INCIDENT_ID_BIS, BAD_ORIGIN,
-    BAD_POSITION, BAD_SOURCE, BAD_USER, EMPTY_CATEGORY, EMPTY_INCIDENT_ID, EMPTY_POSITION,
+    ALREADY_FOLLOWED,
+    BAD_CATEGORY,
+    BAD_INCIDENT_ID,
+    BAD_INCIDENT_ID_BIS,
+    BAD_ORIGIN,
+    BAD_POSITION,
+    BAD_SOURCE,
+    BAD_USER,
+    EMPTY_CATEGORY,
+    EMPTY_INCIDENT_ID,
+    EMPTY_POSITION,
     MobileError,
 )
+from dansmarue.catalogue import agent_texts
+from dansmarue.catalogue import categories as catalogue
 from dansmarue.errors import Conflict
 from dansmarue.models import PRIORITIES, Report, User, db
-from dansmarue.services import (
-    agent_catalogues, catalogue, engagement, idempotency, report_search, reports, resolution,
-)
+from dansmarue.reports import engagement, idempotency, resolution
+from dansmarue.reports import intake as reports
+from dansmarue.reports import search as report_search
 from dansmarue.workflow.states import STATES
 
 SAVE_INCIDENT_WINDOW_S = 600  # a retried saveIncident is replayed within this slot
@@ -162,7 +174,7 @@ def incident_by_id(req: dict, ctx: Context) -> dict:
     report = _report(req, "id", not_found=BAD_INCIDENT_ID_BIS)
     guid = _text(req, "guid")
     item = ser.incidents([report], guid)[0]
-    messages = agent_catalogues.list_items("message", active_only=True,
+    messages = agent_texts.list_items("message", active_only=True,
                                            category_id=report.category_id)
     # Compared here, never published: the apps show "résolu" from this flag alone.
     return {"incident": item,

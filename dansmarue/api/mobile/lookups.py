@@ -6,9 +6,12 @@ from sqlalchemy import select
 
 from dansmarue.api.mobile import serializers as ser
 from dansmarue.api.mobile.protocol import BAD_INCIDENT_ID, BAD_USER, MobileError
+from dansmarue.catalogue import categories as catalogue
 from dansmarue.errors import NotFound
 from dansmarue.models import Report, db, utcnow
-from dansmarue.services import catalogue, health, report_search, reports
+from dansmarue.platform import health
+from dansmarue.reports import intake as reports
+from dansmarue.reports import search as report_search
 
 MAX_BY_DEVICE = 100
 NUMBER_MAX_AGE = timedelta(days=90)  # getAnomalieByNumber refuses older reports

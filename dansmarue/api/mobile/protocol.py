@@ -10,10 +10,15 @@ import json
 from flask import Response
 
 from dansmarue.errors import (
-    Conflict, DomainError, Forbidden, NotFound, OutOfScopeCategory, OutsideServiceArea,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    OutOfScopeCategory,
+    OutsideServiceArea,
     Unprocessable,
 )
-from dansmarue.services import routing
+from dansmarue.reports import routing
 
 # The real server's codes (SignalementRestConstants).
 BAD_JSON = 2
@@ -61,9 +66,9 @@ def code_for(error: DomainError, not_found: int = BAD_INCIDENT_ID) -> int:
     fields = {e.get("field") for e in error.errors or ()}
     if isinstance(error, OutsideServiceArea) or error.detail == routing.NO_SECTOR_MESSAGE:
         return BAD_POSITION
-    if isinstance(error, OutOfScopeCategory) or "category_id" in fields:
+    if isinstance(error, OutOfScopeCategory) or "category" in fields:
         return BAD_CATEGORY
-    if fields & {"latitude", "longitude"}:
+    if "position" in fields:
         return BAD_POSITION
     if any(f and f.startswith("photo") for f in fields):
         return BAD_PICTURE

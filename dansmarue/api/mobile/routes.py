@@ -11,7 +11,8 @@ from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError
 from dansmarue.extensions import limiter
 from dansmarue.models import db
-from dansmarue.services import photo_uploads, storage
+from dansmarue.platform import storage
+from dansmarue.reports import photo_uploads
 
 SIGNALEMENT = {**handlers.HANDLERS, **agent_calls.HANDLERS}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # the real server's request limit
@@ -66,7 +67,6 @@ def run(name: str, produce):
     """Call a handler inside the envelope: commit on success, roll back on error."""
     try:
         payload = produce()
-        db.session.commit()
     except protocol.MobileError as exc:
         db.session.rollback()
         return protocol.error(exc.code, exc.message)
@@ -129,7 +129,6 @@ def photo(headers):
         saved, stale = photo_uploads.attach_photo(
             int(raw_id), (headers["type"] or "").strip().lower(), data,
             udid=headers["udid"], guid=headers["guid"])
-        db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         status = {404: 404, 403: 403}.get(exc.status, 400)

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from dansmarue.models import Category, Follower, Report, db
-from dansmarue.services.dispatch import photo_url
+from dansmarue.workflow.dispatch import photo_url
 from dansmarue.workflow.states import STATES
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -1,0 +1,13 @@
+"""The field agents' web app: server-rendered, phone-first pages at /agent.
+
+`bp` is loaded on first access, so the pure modules (route sheet, map
+projection) import without the routes and their dependencies.
+"""
+
+
+def __getattr__(name: str):
+    if name == "bp":
+        from dansmarue.agentapp.routes import bp
+
+        return bp
+    raise AttributeError(name)

@@ -1,0 +1,272 @@
+"""/agent: login, queue, a report, its action forms, mass actions, route sheet.
+
+Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
+(through `agentapp.actions`), the session `web_session`.
+"""
+from datetime import date, datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from dansmarue import web_session
+from dansmarue.agentapp import actions, mapsvg, report_page, tour
+from dansmarue.agentapp import queue as work_queue
+from dansmarue.dashboard import fmt
+from dansmarue.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    PreconditionFailed,
+    Unauthorized,
+    Unprocessable,
+)
+from dansmarue.extensions import limiter
+from dansmarue.models import User
+from dansmarue.workflow import agent_queue
+from dansmarue.workflow.transitions import MASS_ACTIONS, STAFF, TRANSITIONS
+
+bp = Blueprint("agentapp", __name__, url_prefix="/agent")
+bp.record_once(web_session.configure_cookie)
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def check_role(user: User) -> None:
+    if user.role not in STAFF:
+        raise Forbidden("Cet espace est réservé aux agents, responsables et administrateurs.")
+
+
+login_required = web_session.login_required(check_role, "agentapp.login")
+
+
+@bp.app_template_global()
+def agent_fmt():
+    return fmt
+
+
+@bp.context_processor
+def _helpers():
+    return {"csrf_token": web_session.csrf_token, "user": web_session.current_user(),
+            "fmt": fmt, "today": datetime.now(PARIS).date().isoformat()}
+
+
+@bp.after_request
+def _security_headers(response):
+    """No inline script anywhere under /agent; tiles only from the configured host."""
+    tiles = current_app.config.get("AGENT_TILE_URL") or ""
+    tile_origin = ""
+    if tiles:
+        parts = urlsplit(tiles)
+        tile_origin = f" {parts.scheme}://{parts.netloc}"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data: blob:{tile_origin}; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+def login():
+    next_url = request.values.get("next")
+    if request.method == "GET":
+        return render_template("agent/login.html", next=next_url)
+    web_session.check_csrf()
+    email = request.form.get("email", "")
+    try:
+        web_session.sign_in(email, request.form.get("password", ""), check_role)
+    except (Unauthorized, Forbidden) as error:
+        return render_template("agent/login.html", error=error.detail, email=email,
+                               next=next_url), error.status
+    return redirect(web_session.safe_next(next_url, "/agent", url_for("agentapp.queue")))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    if request.method == "POST":
+        web_session.check_csrf()
+        web_session.log_out()
+        return redirect(url_for("agentapp.login"))
+    return render_template("agent/logout.html")
+
+
+@bp.get("/")
+@login_required
+def queue():
+    user = web_session.current_user()
+    filters = work_queue.parse(request.args)
+    page = work_queue.build(user, filters)
+    points = [mapsvg.Point(i["reference"], *mapsvg.project(i["longitude"], i["latitude"]),
+                           i["overdue"], f'{i["reference"]} · {i["category"]["label"]}',
+                           url_for("agentapp.report", reference=i["reference"]))
+              for i in page["items"]]
+    svg = mapsvg.render(points, sector_ids=work_queue.sector_ids(user),
+                        title="Carte des signalements de la page",
+                        tile_url=current_app.config.get("AGENT_TILE_URL"))
+    return render_template("agent/queue.html", page=page, f=filters, svg=svg,
+                           choices=work_queue.choices(user), mass_actions=[
+                               (code, TRANSITIONS[code].label) for code in MASS_ACTIONS])
+
+
+@bp.get("/r/<reference>")
+@login_required
+def report(reference):
+    user = web_session.current_user()
+    row, view = report_page.detail(user, reference)
+    svg = _report_map(row, view)
+    return render_template("agent/report.html", r=view, svg=svg)
+
+
+def _report_map(row, view, pin: bool = False):
+    point = mapsvg.Point(view["reference"], *mapsvg.project(view["longitude"], view["latitude"]),
+                         view["overdue"], f'Position de {view["reference"]}', "#position")
+    return mapsvg.render([] if pin else [point], title="Position du signalement",
+                         tile_url=current_app.config.get("AGENT_TILE_URL"),
+                         pin=(view["longitude"], view["latitude"]) if pin else None)
+
+
+@bp.get("/r/<reference>/<action>")
+@login_required
+def action_form(reference, action):
+    return _render_form(reference, action, values=request.args, status=200)
+
+
+def _render_form(reference, action, *, values, status, error=None, changes=None,
+                 allowed=None, template="agent/action.html"):
+    user = web_session.current_user()
+    if action not in TRANSITIONS:
+        raise Unprocessable(f"Action inconnue : {action}.")
+    row, view = report_page.detail(user, reference)
+    context = report_page.form_context(user, row, action, values.get("q"))
+    return render_template(template, r=view, action=action, values=values, error=error,
+                           changes=changes or [], allowed=allowed, key=actions.new_key(),
+                           svg=_report_map(row, view, pin="latitude" in context["params"]),
+                           **context), status
+
+
+@bp.post("/r/<reference>/<action>")
+@login_required
+def act(reference, action):
+    """Run the action; HTML by default, JSON for the offline replay (Accept)."""
+    web_session.check_csrf()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    user = web_session.current_user()
+    version = _version()
+    key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key")
+    seen = request.form.get("seen_event", type=int)
+    if action not in TRANSITIONS:
+        raise Unprocessable(f"Action inconnue : {action}.")
+    try:
+        params = actions.params_from_form(action, request.form, request.files)
+        outcome, replayed = actions.run(user, reference, action, version, params, key)
+    except DomainError as error:
+        if wants_json:
+            body = actions.problem_of(error)
+            if isinstance(error, PreconditionFailed):
+                row = agent_queue.find_in_scope(user, reference)
+                body["changes"] = [_event_text(e) for e in actions.changes_since(row, seen)]
+            return jsonify(body), error.status
+        return _refused(reference, action, error, seen)
+    if wants_json:
+        return jsonify({"ok": True, "replayed": replayed, **outcome})
+    flash(f"« {TRANSITIONS[action].label} » enregistré pour {reference}.")
+    return redirect(url_for("agentapp.report", reference=reference))
+
+
+def _version() -> int | None:
+    raw = (request.headers.get("If-Match") or request.form.get("version") or "").strip('W/" ')
+    return int(raw) if raw.isdigit() else None
+
+
+def _refused(reference, action, error: DomainError, seen):
+    """Same form again, with the agent's input, the reason and what to do next."""
+    changes = allowed = None
+    if isinstance(error, PreconditionFailed):
+        user = web_session.current_user()
+        changes = actions.changes_since(agent_queue.find_in_scope(user, reference), seen)
+        return _render_form(reference, action, values=request.form, status=412, error=error,
+                            changes=changes, template="agent/conflict.html")
+    if isinstance(error, (Conflict, Forbidden)) and "allowed" in error.extra:
+        allowed = [(c, TRANSITIONS[c].label) for c in error.extra["allowed"]]
+    return _render_form(reference, action, values=request.form, status=error.status,
+                        error=error, allowed=allowed)
+
+
+def _event_text(event) -> dict:
+    return {"action": TRANSITIONS[event.action].label if event.action in TRANSITIONS
+            else event.action, "actor": event.actor_label, "to_state": event.to_state,
+            "at": fmt.local_datetime(event.created_at)}
+
+
+@bp.post("/mass")
+@login_required
+def mass():
+    web_session.check_csrf()
+    user = web_session.current_user()
+    action = request.form.get("action", "")
+    references = request.form.getlist("references")
+    if action not in MASS_ACTIONS:
+        raise Unprocessable("Choisissez une action groupée.")
+    if not references:
+        raise Unprocessable("Cochez au moins un signalement.")
+    params = actions.params_from_form(action, request.form, request.files)
+    results = actions.mass(user, action, references[:500], params)
+    return render_template("agent/mass.html", results=results,
+                           label=TRANSITIONS[action].label,
+                           back=request.form.get("back") or url_for("agentapp.queue"))
+
+
+@bp.get("/tournee")
+@login_required
+def route_sheet():
+    user = web_session.current_user()
+    day = _day(request.args.get("date"))
+    start = None
+    try:
+        start = (float(request.args["lon"]), float(request.args["lat"]))
+    except (KeyError, ValueError):
+        pass
+    data = tour.sheet(user, day, start)
+    points = [mapsvg.Point(s["reference"], *mapsvg.project(s["longitude"], s["latitude"]),
+                           s["overdue"], f'Arrêt {n} : {s["reference"]}',
+                           url_for("agentapp.report", reference=s["reference"]))
+              for n, s in enumerate(data["stops"], 1)]
+    origin = mapsvg.Point("départ", *mapsvg.project(*data["start"]), False, "Départ", "#")
+    svg = mapsvg.render(points, title="Tournée du jour", route=[origin, *points],
+                        tile_url=current_app.config.get("AGENT_TILE_URL"))
+    return render_template("agent/route.html", data=data, day=day, svg=svg)
+
+
+def _day(raw: str | None) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else datetime.now(PARIS).date()
+    except ValueError:
+        return datetime.now(PARIS).date()
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Served from /agent so that it may control every /agent page."""
+    response = send_from_directory(current_app.static_folder, "agent-sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/agent"
+    return response
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(error: DomainError):
+    """Pages, not problem+json: a person reads these."""
+    if isinstance(error, Unauthorized):
+        return redirect(url_for("agentapp.login"))
+    return render_template("agent/error.html", error=error), error.status

@@ -1,0 +1,124 @@
+"""One cookie session for every server-rendered UI (/dashboard, /agent).
+
+Flask's signed session holds the user id, a CSRF token and the time of the
+last request; the cookie is HttpOnly and SameSite=Lax. The user is reloaded
+on every request, so deactivating an account or changing its role takes
+effect at once. A session idle for longer than WEB_SESSION_IDLE_MINUTES
+expires. Each UI says who may enter (`check`) and where its login page is.
+"""
+import hmac
+import secrets
+import time
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import current_app, g, redirect, request, session, url_for
+
+from dansmarue.errors import Forbidden, Unauthorized
+from dansmarue.models import User, db
+
+USER_KEY = "web_user_id"
+CSRF_KEY = "web_csrf"
+SEEN_KEY = "web_seen"
+EXPIRED = "Session expirée : reconnectez-vous."
+
+
+def configure_cookie(state) -> None:
+    """SameSite=Lax unless the deployment chose otherwise."""
+    config = state.app.config
+    if not config.get("SESSION_COOKIE_SAMESITE"):
+        config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["SESSION_COOKIE_HTTPONLY"] = True
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (created on first use)."""
+    if CSRF_KEY not in session:
+        session[CSRF_KEY] = secrets.token_urlsafe(32)
+    return session[CSRF_KEY]
+
+
+def check_csrf() -> None:
+    """The token from the form, or from X-CSRF-Token (scripts replaying a form)."""
+    sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
+    expected = session.get(CSRF_KEY, "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        raise Forbidden("Formulaire expiré ou invalide : rechargez la page et recommencez.")
+
+
+def log_in(user: User) -> None:
+    """A fresh session (new CSRF token) so a planted cookie gains nothing."""
+    session.clear()
+    session[USER_KEY] = user.id
+    session[CSRF_KEY] = secrets.token_urlsafe(32)
+    session[SEEN_KEY] = int(time.time())
+
+
+def sign_in(email: str, password: str, check) -> User:
+    """Check the password and `check(user)`, then open a fresh session.
+
+    Raises Unauthorized or Forbidden (nothing written) for the login page to show."""
+    from dansmarue.access import auth
+
+    try:
+        user = auth.authenticate(email, password)
+        check(user)
+    except (Unauthorized, Forbidden):
+        db.session.rollback()
+        raise
+    log_in(user)
+    return user
+
+
+def log_out() -> None:
+    session.clear()
+
+
+def _idle_limit_s() -> int:
+    return int(current_app.config.get("WEB_SESSION_IDLE_MINUTES", 480)) * 60
+
+
+def current_user() -> User | None:
+    """The signed-in, active user, or None (also once the session went idle too long)."""
+    if "web_user" not in g:
+        user_id = session.get(USER_KEY)
+        now = int(time.time())
+        if isinstance(user_id, int) and now - session.get(SEEN_KEY, 0) > _idle_limit_s():
+            session.pop(USER_KEY, None)
+            user_id = None
+        user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+        g.web_user = user if user is not None and user.active else None
+        if g.web_user is not None and now - session.get(SEEN_KEY, 0) > 60:
+            session[SEEN_KEY] = now  # at most one cookie rewrite a minute
+    return g.web_user
+
+
+def login_required(check, login_endpoint: str):
+    """A decorator: anonymous visitors go to `login_endpoint` then come back;
+    `check(user)` raises Forbidden for those this UI is not for."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                if request.method == "GET":
+                    return redirect(url_for(login_endpoint,
+                                            next=request.full_path.rstrip("?")))
+                raise Unauthorized(EXPIRED)
+            check(user)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def safe_next(target: str | None, prefix: str, default: str) -> str:
+    """Only redirect back inside `prefix` (no open redirect)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(prefix):
+        return default
+    return target
