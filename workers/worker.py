@@ -10,7 +10,11 @@ import logging
 import sys
 import traceback
 from datetime import datetime, timedelta, timezone
+import time
+from collections.abc import Callable
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
 
 from dansmarue.jobs.queues import QUEUES, all_queues, get_queue, redis_connection
@@ -106,9 +110,29 @@ def main(argv: list[str] | None = None) -> int:
     queues = ([get_queue(name, connection) for name in args.queues]
               if args.queues else all_queues(connection))
     worker_class = DansMaRueSimpleWorker if args.simple else DansMaRueWorker
-    worker = worker_class(queues, connection=connection)
-    worker.work(burst=args.burst, with_scheduler=True, logging_level=args.log_level)
+    work_through_outages(
+        lambda: worker_class(queues, connection=connection),
+        burst=args.burst, logging_level=args.log_level)
     return 0
+
+
+def work_through_outages(make_worker: Callable[[], Worker], *, burst: bool = False,
+                         logging_level: str = "INFO", max_wait: float = 30.0,
+                         sleep: Callable[[float], None] = time.sleep) -> None:
+    """Run a worker; when Redis goes away, wait (1 s, 2 s, 4 s … `max_wait`)
+    and start a fresh one instead of dying (issue #20.4). A worker that
+    stops on its own (signal, burst done) ends the loop."""
+    wait = 1.0
+    while True:
+        try:
+            worker = make_worker()  # RQ talks to Redis from the constructor on
+            worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            logging.getLogger(__name__).warning(
+                "Redis unavailable (%s): new worker in %.0f s", exc, wait)
+        sleep(wait)
+        wait = min(wait * 2, max_wait)
 
 
 if __name__ == "__main__":
