@@ -22,6 +22,7 @@ class Config:
                                           "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.MEDIA_ROOT = env("MEDIA_ROOT", os.path.abspath("media"))
+        self.APP_ENV = env("APP_ENV", "development")  # "production": see platform/production.py
         self.SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
         self.PORT = int(env("PORT", "8000"))
         self.PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", f"http://127.0.0.1:{self.PORT}")
