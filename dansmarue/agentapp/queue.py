@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from dansmarue.api.agent.schemas import QueueQuerySchema
 from dansmarue.models import Category, District, Photo, Report, User, db, utcnow
+from dansmarue.models.base import SRID
 from dansmarue.models.organisation import unit_sector
 from dansmarue.services import agent_queue, scopes
 from dansmarue.workflow.states import OPEN_STATES, STATES
@@ -79,7 +80,7 @@ def build(user: User, filters: Filters) -> dict:
     """The page's rows (with thumbnails and distances) and its links."""
     distance = None
     if filters.sort == "distance":
-        here = func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), 4326)
+        here = func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), SRID)
         distance = func.ST_Distance(func.Geography(Report.geom), func.Geography(here))
         query = (agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
                  .order_by(None).order_by(distance, Report.id)

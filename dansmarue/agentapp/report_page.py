@@ -3,6 +3,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from dansmarue.models import Report, User, db
+from dansmarue.models.base import SRID
 from dansmarue.services import agent_catalogues, agent_queue, scopes
 from dansmarue.workflow.states import OPEN_STATES, STATES
 from dansmarue.workflow.transitions import TRANSITIONS
@@ -45,7 +46,8 @@ def form_context(user: User, report: Report, action: str, q: str | None = None) 
 def nearby_open(user: User, report: Report, q: str | None = None, limit: int = 10) -> list:
     """Open reports of the agent's scope near this one (the original of a duplicate);
     `q` narrows them to references or addresses containing it."""
-    here = func.Geography(report.geom)
+    here = func.Geography(func.ST_SetSRID(func.ST_MakePoint(report.longitude, report.latitude),
+                                          SRID))
     distance = func.ST_Distance(func.Geography(Report.geom), here)
     query = (select(Report.reference, Report.address, Report.created_at, distance.label("m"))
              .where(scopes.report_scope(user), Report.id != report.id,

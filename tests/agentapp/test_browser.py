@@ -1,0 +1,304 @@
+"""The agents' app in real Chromium (Debian's package, Playwright) at phone size.
+
+Reports are created by the real intake and dispatched by a real RQ worker;
+actions go through the pages, and the database is read to check what the
+server really did. Screenshots go to tests/artifacts/.
+"""
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from PIL import Image
+from sqlalchemy import func, select
+
+from dansmarue.models import Photo, Report, ReportEvent, db
+from tests.agentapp.conftest import AGENT_EMAIL, PASSWORD, drain
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+PHONE = {"width": 390, "height": 844}
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason=f"{CHROMIUM} missing: run `make install-chromium`")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def _login(browser, live_server, axe_source, email=AGENT_EMAIL, **options):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", has_touch=True, **options)
+    # axe-core served by the app's origin, so the page's CSP (script-src 'self') allows it.
+    context.route("**/__axe__.js", lambda route: route.fulfill(
+        body=axe_source, content_type="text/javascript"))
+    page = context.new_page()
+    page.goto(f"{live_server}/agent/")
+    assert "/agent/login" in page.url
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_server}/agent/")
+    return context, page
+
+
+@pytest.fixture
+def agent(browser, live_server, seeded, axe_source):
+    context, page = _login(browser, live_server, axe_source)
+    yield page
+    context.close()
+
+
+def axe(page, name: str) -> None:
+    """0 WCAG 2.1 A/AA violations on this page; a screenshot for a person."""
+    base = re.match(r"https?://[^/]+", page.url).group(0)
+    page.add_script_tag(url=f"{base}/__axe__.js")
+    violations = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))",
+        AXE_TAGS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"agent-{name}.png"), full_page=True)
+    assert violations == [], (name, violations)
+
+
+def _report(app, reference):
+    with app.app_context():
+        report = db.session.scalar(select(Report).where(Report.reference == reference))
+        events = list(db.session.scalars(select(ReportEvent).where(
+            ReportEvent.report_id == report.id).order_by(ReportEvent.id)))
+        db.session.expunge_all()
+        db.session.remove()
+        return report, events
+
+
+def _act(page, live_server, reference, action):
+    page.goto(f"{live_server}/agent/r/{reference}")
+    page.get_by_role("link", name=action, exact=True).click()
+
+
+def test_queue_lists_scope_filters_and_is_accessible(agent, live_server, seeded):
+    listed = agent.locator("ul.queue li").evaluate_all(
+        "items => items.map(i => i.dataset.reference)")
+    assert set(listed) == set(seeded.refs)  # the other unit's report is not there
+    assert seeded.other_ref not in listed
+    assert agent.locator("svg.agent-map .districts path").count() == 20
+    assert agent.locator("svg.agent-map .sectors path").count() >= 1
+    assert agent.locator("svg.agent-map a[data-reference]").count() == len(seeded.refs)
+    axe(agent, "queue")
+    # Filter: free text on one reference; the state of the filters is in the URL.
+    agent.locator("summary").click()
+    agent.get_by_label("Recherche (référence, adresse, description)").fill(seeded.refs[7])
+    agent.get_by_role("button", name="Appliquer", exact=True).click()
+    agent.wait_for_url(re.compile(r"q=" + seeded.refs[7]))
+    assert agent.locator("ul.queue li").evaluate_all(
+        "items => items.map(i => i.dataset.reference)") == [seeded.refs[7]]
+    axe(agent, "queue-filtered")
+    agent.goto(f"{live_server}/agent/?state=scheduled")
+    assert set(agent.locator("ul.queue li").evaluate_all(
+        "items => items.map(i => i.dataset.reference)")) == set(seeded.stops)
+    # Another unit's report cannot be opened by address either.
+    response = agent.goto(f"{live_server}/agent/r/{seeded.other_ref}")
+    assert response.status == 404
+
+
+def test_take_charge_schedule_and_done_with_photo(agent, live_server, seeded, app, tmp_path):
+    ref = seeded.refs[6]
+    agent.goto(f"{live_server}/agent/r/{ref}")
+    axe(agent, "report")
+    _act(agent, live_server, ref, "Prendre en charge")
+    axe(agent, "form-take-charge")
+    agent.get_by_role("button", name="Prendre en charge").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    assert _report(app, ref)[0].state == "to_process"
+
+    _act(agent, live_server, ref, "Programmer")
+    date_input = agent.get_by_label("Date d'intervention")
+    assert date_input.get_attribute("min")  # no day in the past
+    axe(agent, "form-schedule")
+    date_input.fill("2099-01-15")
+    agent.get_by_role("button", name="Programmer").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    report, _ = _report(app, ref)
+    assert (report.state, report.scheduled_for.isoformat()) == ("scheduled", "2099-01-15")
+
+    big = tmp_path / "chantier.jpg"
+    Image.new("RGB", (3200, 2400), (40, 160, 60)).save(big, "JPEG")
+    _act(agent, live_server, ref, "Service fait")
+    axe(agent, "form-done")
+    with agent.expect_file_chooser() as chooser:
+        agent.get_by_label("Photo du travail fait").click()
+    chooser.value.set_files(str(big))
+    expect(agent.locator("#p-photo")).to_have_attribute("data-width", "1600", timeout=15000)
+    agent.get_by_label("Texte libre au demandeur").fill("Herbes arrachées ce matin.")
+    agent.get_by_role("button", name="Service fait").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    report, events = _report(app, ref)
+    assert report.state == "done" and events[-1].public_message == "Herbes arrachées ce matin."
+    drain(app)  # the photo job
+    with app.app_context():
+        photo = db.session.scalar(select(Photo).where(Photo.report_id == report.id,
+                                                      Photo.view == "done"))
+        # Resized by the browser before upload, then processed by the photo job.
+        assert (photo.status, max(photo.width, photo.height)) == ("ready", 1600)
+        db.session.remove()
+    agent.reload()
+    shown = agent.locator('img[data-view="done"]')
+    assert shown.get_attribute("data-status") == "ready"
+    thumb = agent.request.get(f"{live_server}{shown.get_attribute('src')}")
+    assert Image.open(io.BytesIO(thumb.body())).size[0] <= 100
+
+
+def test_reject_requalify_and_duplicate(agent, live_server, seeded, app):
+    ref = seeded.refs[8]
+    _act(agent, live_server, ref, "Rejeter")
+    axe(agent, "form-reject")
+    reason = agent.get_by_label("Motif de rejet").locator("option").nth(1)
+    agent.get_by_label("Motif de rejet").select_option(reason.get_attribute("value"))
+    agent.get_by_role("button", name="Rejeter").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    report, events = _report(app, ref)
+    assert report.state == "rejected" and events[-1].data["reason_id"]
+
+    ref = seeded.refs[9]
+    before, _ = _report(app, ref)
+    _act(agent, live_server, ref, "Requalifier")
+    axe(agent, "form-requalify")
+    pin = agent.locator("#pin").bounding_box()
+    agent.mouse.move(pin["x"] + pin["width"] / 2, pin["y"] + pin["height"] / 2)
+    agent.mouse.down()
+    agent.mouse.move(pin["x"] + 120, pin["y"] - 90, steps=5)
+    agent.mouse.up()
+    moved = float(agent.get_by_label("Longitude").input_value())
+    assert moved > before.longitude
+    agent.get_by_role("button", name="Requalifier").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    assert _report(app, ref)[0].state == "verification"
+    drain(app)  # dispatch re-routes it
+    after, events = _report(app, ref)
+    assert after.state == "new" and abs(after.longitude - moved) < 1e-5
+    assert [e.action for e in events[-2:]] == ["requalify", "route_to_unit"]
+
+    ref, original = seeded.refs[10], seeded.refs[11]
+    _act(agent, live_server, ref, "Doublon")
+    agent.get_by_label("Chercher une référence ou une adresse proche").fill(original)
+    agent.get_by_role("button", name="Chercher").click()
+    agent.get_by_label(re.compile(original)).check()
+    axe(agent, "form-duplicate")
+    agent.get_by_role("button", name="Doublon").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    report, _ = _report(app, ref)
+    assert report.state == "done" and report.duplicate_of_id == _report(app, original)[0].id
+
+
+def test_mass_action_shows_each_result(agent, live_server, seeded, app):
+    chosen = [seeded.refs[12], seeded.refs[13], seeded.refs[8]]  # the last one is rejected
+    agent.goto(f"{live_server}/agent/?state=new&state=rejected")
+    for ref in chosen[:2]:
+        agent.get_by_label(f"Sélectionner {ref}").check()
+    agent.get_by_label("Action", exact=True).select_option("take_charge")
+    agent.get_by_role("button", name="Appliquer aux signalements cochés").click()
+    agent.wait_for_url(f"{live_server}/agent/mass")
+    rows = agent.locator("table.results tbody tr")
+    assert rows.count() == 2 and agent.locator("tr.ok").count() == 2
+    axe(agent, "mass-result")
+    assert {_report(app, r)[0].state for r in chosen[:2]} == {"to_process"}
+
+
+def test_two_agents_same_ticket_one_sees_the_conflict(browser, live_server, seeded, app,
+                                                      axe_source):
+    ref = seeded.refs[14]
+    first = _login(browser, live_server, axe_source)
+    second = _login(browser, live_server, axe_source)
+    try:
+        for _, page in (first, second):
+            _act(page, live_server, ref, "Commentaire interne")
+        first[1].get_by_label("Commentaire interne").fill("Vu sur place")
+        first[1].get_by_role("button", name="Commentaire interne").click()
+        first[1].wait_for_url(f"{live_server}/agent/r/{ref}")
+        page = second[1]
+        page.get_by_label("Commentaire interne").fill("Passage prévu demain")
+        page.get_by_role("button", name="Commentaire interne").click()
+        assert page.get_by_role("heading", name="Ce signalement a changé entre-temps").count() == 1
+        assert "Vu sur place" not in page.locator("#conflict").inner_text()
+        assert page.locator("ul.changes li").count() == 1
+        assert page.get_by_label("Commentaire interne").input_value() == "Passage prévu demain"
+        axe(page, "conflict")
+        page.get_by_role("button", name="Commentaire interne").click()  # redo on the fresh state
+        page.wait_for_url(f"{live_server}/agent/r/{ref}")
+        comments = [e.comment for e in _report(app, ref)[1] if e.action == "comment"]
+        assert comments == ["Vu sur place", "Passage prévu demain"]
+    finally:
+        first[0].close()
+        second[0].close()
+
+
+def test_offline_action_is_applied_once_when_back_online(agent, live_server, seeded, app):
+    ref = seeded.refs[15]
+    _act(agent, live_server, ref, "Prendre en charge")
+    agent.context.set_offline(True)
+    agent.get_by_label("Commentaire interne (facultatif)").fill("Pris hors ligne")
+    agent.get_by_role("button", name="Prendre en charge").click()
+    banner = agent.locator("#offline-banner")
+    banner.filter(has_text="Hors ligne — 1 action en attente").wait_for()
+    axe(agent, "offline")
+    assert _report(app, ref)[0].state == "new"  # nothing reached the server
+    agent.context.set_offline(False)
+    banner.filter(has_text="envoyée").wait_for()
+    report, events = _report(app, ref)
+    assert report.state == "to_process"
+    assert [e.comment for e in events if e.action == "take_charge"] == ["Pris hors ligne"]
+
+
+def test_queue_and_report_readable_offline(agent, live_server, seeded):
+    agent.goto(f"{live_server}/agent/r/{seeded.refs[7]}")
+    agent.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    agent.goto(f"{live_server}/agent/")
+    agent.goto(f"{live_server}/agent/r/{seeded.refs[7]}")  # now under the worker's control
+    agent.goto(f"{live_server}/agent/tournee")
+    agent.context.set_offline(True)
+    for path in ("/agent/", f"/agent/r/{seeded.refs[7]}", "/agent/tournee"):
+        agent.goto(f"{live_server}{path}")
+        assert agent.locator("h1").count() == 1 and "Hors ligne" not in agent.locator("h1").inner_text()
+    agent.context.set_offline(False)
+
+
+def test_route_sheet_is_shorter_than_queue_order(agent, live_server, seeded, app):
+    agent.goto(f"{live_server}/agent/tournee")
+    order = agent.locator("table.route tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.reference)")
+    assert sorted(order) == sorted(seeded.stops) and order != seeded.stops
+    total = agent.locator("#route-total").inner_text()
+    route_km, queue_km = [float(x.replace(",", ".")) for x in re.findall(r"(\d+[.,]\d) km", total)]
+    assert route_km < queue_km
+    assert agent.locator("svg.agent-map polyline.route").count() == 1
+    axe(agent, "route-sheet")
+    agent.emulate_media(media="print")
+    agent.pdf(path=str(ARTIFACTS / "agent-route-sheet-a4.pdf"), format="A4")
+    assert agent.locator("header.topbar").evaluate("e => getComputedStyle(e).display") == "none"
+
+
+def test_login_and_logout_pages_are_accessible(browser, live_server, seeded, axe_source):
+    context = browser.new_context(viewport=PHONE, locale="fr-FR")
+    context.route("**/__axe__.js", lambda route: route.fulfill(
+        body=axe_source, content_type="text/javascript"))
+    page = context.new_page()
+    page.goto(f"{live_server}/agent/login")
+    axe(page, "login")
+    page.get_by_label("Adresse e-mail").fill(AGENT_EMAIL)
+    page.get_by_label("Mot de passe").fill("faux")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("alert").count() == 1
+    axe(page, "login-error")
+    context.close()
