@@ -1,11 +1,8 @@
 """Fixtures of the agents' web app: committed reports dispatched by a real RQ
 worker, an agent of one unit with a password, a live server, axe-core."""
-import os
-import subprocess
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +11,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.serving import make_server
 
 from dansmarue.models import NotificationLog, OutboxJob, Report, User, db
+from tests import axe
 
 AGENT_EMAIL = "agent.web@paris.example"
 OTHER_EMAIL = "agent.autre@paris.example"
@@ -27,8 +25,6 @@ ZIGZAG = [(2.3700, 48.8570), (2.3400, 48.8560), (2.3690, 48.8590), (2.3410, 48.8
 OTHERS = [(2.3522, 48.8566), (2.3530, 48.8570), (2.3540, 48.8562), (2.3515, 48.8575),
           (2.3550, 48.8568), (2.3560, 48.8572), (2.3525, 48.8580), (2.3535, 48.8555),
           (2.3545, 48.8578), (2.3518, 48.8560), (2.3558, 48.8559)]
-AXE_VERSION = "4.10.2"
-CACHE = Path(__file__).resolve().parents[1] / ".cache"
 
 
 def drain(app) -> None:
@@ -120,14 +116,7 @@ def live_server(app, seeded):
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    """axe-core from the npm registry, installed once under tests/.cache."""
-    target = CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not target.exists():
-        CACHE.mkdir(exist_ok=True)
-        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund",
-                        "--prefix", str(CACHE), f"axe-core@{AXE_VERSION}"],
-                       check=True, env=dict(os.environ, npm_config_update_notifier="false"))
-    return target.read_text(encoding="utf-8")
+    return axe.source()
 
 
 @pytest.fixture(autouse=True)
