@@ -59,8 +59,9 @@ def _args():
 def main() -> None:
     args = _args()
     from dansmarue import create_app
+    from dansmarue.access import auth
     from dansmarue.models import Unit, db
-    from dansmarue.services import agent_queue, auth
+    from dansmarue.workflow import agent_queue
 
     url = os.environ.get("QUEUE_BENCH_DATABASE_URL", DEFAULT_URL)
     count = ensure_data(url, 1_000_000)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))  # run as a script: make the repo importable
 from sqlalchemy import func, select, text  # noqa: E402
 
 from bench.common import append_results, ensure_data  # noqa: E402
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_bench_sla"
 TARGET_MS = 300
 MANAGER = "bench.responsable@paris.example"
@@ -72,7 +73,7 @@ def ensure_schema(app) -> None:
     from flask_migrate import upgrade
 
     from dansmarue.models import db
-    from dansmarue.services import overdue_list
+    from dansmarue.stats import overdue as overdue_list
 
     with app.app_context():
         upgrade(revision="heads")
@@ -89,8 +90,8 @@ def ensure_schema(app) -> None:
 
 def ensure_users(app) -> int:
     """A manager of the busiest direction and an admin; returns that direction's id."""
+    from dansmarue.access import auth
     from dansmarue.models import Report, Unit, User, db
-    from dansmarue.services import auth
 
     with app.app_context():
         direction_id = db.session.scalar(

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select, text  # noqa: E402
 
 from bench.common import append_results  # noqa: E402
+
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_test_agt"
 MASS = 500
 QUEUE = 5000
@@ -45,8 +46,10 @@ def _args():
 def main() -> None:
     args = _args()
     from dansmarue import create_app
+    from dansmarue.access import auth
     from dansmarue.models import District, db
-    from dansmarue.services import agent_queue, auth, workflow
+    from dansmarue.workflow import agent_queue
+    from dansmarue.workflow import perform as workflow
     from tests.agents.conftest import make_report
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
@@ -132,8 +135,8 @@ def _queue(app, db, agent_queue, make_report, agent, token):
         "OFFSET :d LIMIT 1"), {"u": agent.id, "d": DEPTH - 1}).all()
     from sqlalchemy.orm import joinedload
 
+    from dansmarue.access import scopes
     from dansmarue.models import Report
-    from dansmarue.services import scopes
 
     anchor = db.session.get(Report, ids[0])
     cursor = agent_queue._encode(anchor)

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_photos import cpu_model, pin_one_core, raw_decode, synth_phone_jpeg  # noqa: E402
 
 from bench.common import RESULTS, append_results  # noqa: E402
+
 PREFIX = "bench-"
 GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
 
@@ -52,10 +53,11 @@ def make_photos(images: list[bytes], count: int) -> tuple[int, list[int]]:
     from sqlalchemy import select
 
     from dansmarue.models import Category, Photo, db
-    from dansmarue.services import reports, storage
+    from dansmarue.platform import storage
+    from dansmarue.reports import intake
 
     category_id = db.session.scalar(select(Category.id).where(Category.label == GRAFFITI))
-    report = reports.create_report(category_id=category_id, latitude=48.8539252,
+    report = intake.create_report(category_id=category_id, latitude=48.8539252,
                                    longitude=2.3801912, description="bench")
     db.session.flush()
     ids = []
@@ -68,7 +70,7 @@ def make_photos(images: list[bytes], count: int) -> tuple[int, list[int]]:
                       storage_key=key, mime_type="image/jpeg", size_bytes=len(data),
                       sha256=hashlib.sha256(data).hexdigest(), status="pending")
         if n:
-            other = reports.create_report(category_id=category_id, latitude=48.8539252,
+            other = intake.create_report(category_id=category_id, latitude=48.8539252,
                                           longitude=2.3801912, description="bench")
             db.session.flush()
             photo.report_id = other.id
@@ -90,8 +92,8 @@ def reset(photo_ids):
 
 
 def queue_jobs(photo_ids, tag):
+    from dansmarue.jobs import outbox
     from dansmarue.models import db
-    from dansmarue.services import outbox
 
     for photo_id in photo_ids:
         outbox.add_job("workers.jobs.photos.process_photo", photo_id, queue="photos",
@@ -116,10 +118,10 @@ def run_rq(app, photo_ids, tag, forking: bool, queue_name: str = "photos", setup
     from rq import SimpleWorker
     from rq.job import Job
 
-    import workers.app as worker_app
+    import dansmarue.jobs.context as worker_app
+    from dansmarue.jobs.queues import get_queue, redis_connection, rq_job_id
+    from dansmarue.jobs.relay import relay_outbox
     from dansmarue.models import db
-    from workers.queues import get_queue, redis_connection, rq_job_id
-    from workers.relay import relay_outbox
 
     with app.app_context():
         if setup is None:
@@ -152,8 +154,8 @@ def run_rq(app, photo_ids, tag, forking: bool, queue_name: str = "photos", setup
 def noop_jobs(count: int):
     """`count` outbox jobs that do almost nothing (an acknowledgement for no report)."""
     def setup(tag):
+        from dansmarue.jobs import outbox
         from dansmarue.models import db
-        from dansmarue.services import outbox
 
         for n in range(count):
             outbox.add_job("workers.jobs.notify.send_acknowledgement", -n - 1, queue="default",
@@ -176,10 +178,10 @@ def relay_figures(count: int) -> tuple[float, float]:
     from rq import Queue
     from sqlalchemy import delete, select
 
+    from dansmarue.jobs import outbox
+    from dansmarue.jobs.queues import get_queue, redis_connection, rq_job_id
+    from dansmarue.jobs.relay import relay_outbox
     from dansmarue.models import OutboxJob, db
-    from dansmarue.services import outbox
-    from workers.queues import get_queue, redis_connection, rq_job_id
-    from workers.relay import relay_outbox
 
     connection = redis_connection()
     for n in range(count):
@@ -208,8 +210,8 @@ def relay_figures(count: int) -> tuple[float, float]:
 def cleanup(app, report_ids_before: int, job_ids_before: int):
     from sqlalchemy import delete
 
+    from dansmarue.jobs.queues import all_queues, redis_connection
     from dansmarue.models import OutboxJob, Report, db
-    from workers.queues import all_queues, redis_connection
 
     db.session.rollback()
     db.session.execute(delete(OutboxJob).where(OutboxJob.id > job_ids_before))

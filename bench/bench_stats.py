@@ -19,7 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import text  # noqa: E402
 
-from bench.common import BENCH_DATABASE_URL as DEFAULT_URL, append_results, ensure_data  # noqa: E402
+from bench.common import BENCH_DATABASE_URL as DEFAULT_URL  # noqa: E402
+from bench.common import append_results, ensure_data
 
 
 def timed(fn, runs: int) -> dict:
@@ -74,8 +75,8 @@ def main() -> None:
 
     from dansmarue import create_app
     from dansmarue.models import db
-    from dansmarue.services import stats
-    from workers.jobs.sla import sweep
+    from dansmarue.stats import queries
+    from dansmarue.sla.sweep import sweep
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "OUTBOX_AUTO_RELAY": False})
     with app.app_context():
@@ -89,21 +90,21 @@ def main() -> None:
         now = datetime.now(timezone.utc)
         # (name, roll-up call, raw-scan call or None)
         cases = [
-            ("delays by direction, 3 months", lambda: stats.breakdown("direction", end - timedelta(days=90), end),
+            ("delays by direction, 3 months", lambda: queries.breakdown("direction", end - timedelta(days=90), end),
              lambda: raw_breakdown(db, "direction_id", end - timedelta(days=90), end)),
-            ("delays by category, 12 months", lambda: stats.breakdown("category", end - timedelta(days=365), end),
+            ("delays by category, 12 months", lambda: queries.breakdown("category", end - timedelta(days=365), end),
              lambda: raw_breakdown(db, "category_id", end - timedelta(days=365), end)),
-            ("delays by district, 45 days across months", lambda: stats.breakdown("district", end - timedelta(days=45), end),
+            ("delays by district, 45 days across months", lambda: queries.breakdown("district", end - timedelta(days=45), end),
              lambda: raw_breakdown(db, "district_id", end - timedelta(days=45), end)),
-            ("delays by unit, 6 months, one direction", lambda: stats.breakdown("unit", end - timedelta(days=182), end, [direction]),
+            ("delays by unit, 6 months, one direction", lambda: queries.breakdown("unit", end - timedelta(days=182), end, [direction]),
              lambda: raw_breakdown(db, "unit_id", end - timedelta(days=182), end, [direction])),
-            ("weekly trends, 6 months", lambda: stats.breakdown("week", end - timedelta(days=182), end), None),
-            ("totals, 12 months", lambda: stats.totals(end - timedelta(days=365), end), None),
-            ("backlog by age × category", lambda: stats.backlog("category", now=now),
+            ("weekly trends, 6 months", lambda: queries.breakdown("week", end - timedelta(days=182), end), None),
+            ("totals, 12 months", lambda: queries.totals(end - timedelta(days=365), end), None),
+            ("backlog by age × category", lambda: queries.backlog("category", now=now),
              lambda: raw_backlog(db, "category_id", now)),
-            ("backlog by age × district", lambda: stats.backlog("district", now=now),
+            ("backlog by age × district", lambda: queries.backlog("district", now=now),
              lambda: raw_backlog(db, "district_id", now)),
-            ("overdue list, first page", lambda: stats.overdue(limit=50), None),
+            ("overdue list, first page", lambda: queries.overdue(limit=50), None),
         ]
         lines = []
         worst = 0.0

@@ -239,7 +239,7 @@ def finish(app, url: str, started: float) -> None:
     with psycopg.connect(plain_url(url), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE report")
     from dansmarue.models import db
-    from dansmarue.services import rollups
+    from dansmarue.stats import rollups
 
     with app.app_context():
         rollups.rebuild()

@@ -8,14 +8,16 @@ from flask import Flask
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment settings."""
+    from dansmarue import agentapp, dashboard, subscribers  # noqa: F401 (pool events)
     from dansmarue import api as api_package
-    from dansmarue import agentapp, dashboard, db_pool, subscribers  # noqa: F401 (pool events)
     from dansmarue.cli import register_cli
     from dansmarue.errors import register_error_handlers
     from dansmarue.extensions import api, db, limiter, migrate
+    from dansmarue.platform import db_pool  # noqa: F401 (pool events)
     from dansmarue.settings import Config
+    from dansmarue.unit_of_work import UnitOfWorkFlask
 
-    app = Flask(__name__)
+    app = UnitOfWorkFlask(__name__)
     app.config.update(Config().as_dict())
     if config:
         app.config.update(config)

@@ -62,6 +62,36 @@ class ServiceUnavailable(DomainError):
     status, title, slug = 503, "Service indisponible", "unavailable"
 
 
+def field(key: str, message: str, **extra) -> dict:
+    """A field error named by its domain key (`category`, `position`, `photo:close`,
+    `description`...): each adapter translates keys to its own wire names."""
+    return {"field": key, "message": message, **extra}
+
+
+# The REST API's names for domain keys (other adapters keep their own maps).
+REST_FIELDS = {"category": ("category_id",), "position": ("latitude", "longitude")}
+
+
+def wire_errors(errors, names: dict, photo_field: str, default_location: str | None) -> list:
+    """Translate domain-keyed field errors into an adapter's names and locations;
+    an error that already names its location (query, headers...) is kept as it is."""
+    out = []
+    for error in errors or ():
+        if "location" in error or not error.get("field"):
+            out.append(error)
+            continue
+        key = error["field"]
+        if key.startswith("photo:"):
+            out.append({**error, "field": photo_field.format(view=key[6:]), "location": "files"})
+            continue
+        for name in names.get(key, (key,)):
+            item = {**error, "field": name}
+            if default_location:
+                item["location"] = default_location
+            out.append(item)
+    return out
+
+
 def problem(status: int, title: str, detail: str, slug: str, errors=None, **extra):
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
     if errors:
@@ -105,8 +135,8 @@ def field_errors(messages, location: str | None = None) -> list[dict]:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
-        return problem(error.status, error.title, error.detail, error.slug,
-                       error.errors, **error.extra)
+        errors = wire_errors(error.errors, REST_FIELDS, "photos.{view}", "json")
+        return problem(error.status, error.title, error.detail, error.slug, errors, **error.extra)
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):

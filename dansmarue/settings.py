@@ -17,7 +17,7 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = env(
             "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue"
         )
-        # No ping per checkout: dansmarue.db_pool pings only idle connections.
+        # No ping per checkout: dansmarue.platform.db_pool pings only idle connections.
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_size": 10,
                                           "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -49,6 +49,14 @@ class Config:
         self.WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
         self.SMTP_TIMEOUT = float(env("SMTP_TIMEOUT", "10"))
         self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", True)
+        # The DansMaRue apps (docs/mobile_apps.md): update prompts, maintenance, news and help.
+        self.MOBILE_ANDROID_VERSION_STORE = env("MOBILE_ANDROID_VERSION_STORE") or None
+        self.MOBILE_ANDROID_UPDATE_REQUIRED = _bool("MOBILE_ANDROID_UPDATE_REQUIRED", False)
+        self.MOBILE_ANDROID_MIN_VERSION = env("MOBILE_ANDROID_MIN_VERSION", "0")
+        self.MOBILE_IOS_MIN_VERSION = env("MOBILE_IOS_MIN_VERSION", "0")
+        self.MOBILE_ONLINE = _bool("MOBILE_ONLINE", True)
+        self.MOBILE_MESSAGE_INFORMATION = env("MOBILE_MESSAGE_INFORMATION", "")
+        self.MOBILE_CONTENT_PATH = env("MOBILE_CONTENT_PATH") or None  # news and help (JSON)
         # flask-smorest / OpenAPI
         self.API_TITLE = "DansMaRue API"
         self.API_VERSION = "v1"

@@ -3,9 +3,9 @@ import importlib
 
 # Each module connects its handlers to `dansmarue.signals` when imported.
 MODULES: tuple[str, ...] = (
-    "dansmarue.services.sla_subscribers",
-    "dansmarue.services.notification_events",
-    "workers.autorelay",
+    "dansmarue.sla.hooks",
+    "dansmarue.notifications.hooks",
+    "dansmarue.jobs.autorelay",
 )
 
 

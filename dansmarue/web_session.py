@@ -58,7 +58,7 @@ def sign_in(email: str, password: str, check) -> User:
     """Check the password and `check(user)`, then open a fresh session.
 
     Raises Unauthorized or Forbidden (nothing written) for the login page to show."""
-    from dansmarue.services import auth
+    from dansmarue.access import auth
 
     try:
         user = auth.authenticate(email, password)
@@ -66,7 +66,6 @@ def sign_in(email: str, password: str, check) -> User:
     except (Unauthorized, Forbidden):
         db.session.rollback()
         raise
-    db.session.commit()  # authenticate may have upgraded the password hash
     log_in(user)
     return user
 

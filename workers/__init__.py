@@ -1,14 +1,13 @@
-"""Background work: the outbox relay, RQ jobs, the worker and the scheduler.
+"""Process entry points and thin job wrappers; the logic lives in `dansmarue`.
 
-- `relay`: pending outbox rows → RQ (`python -m workers.scheduler` every 3 s,
-  and `autorelay` right after commits when OUTBOX_AUTO_RELAY is on).
-- `runner.run_outbox_job`: the wrapper of every outbox job (status, retries
-  with backoff, dead letters); `flask jobs status|dead|replay|relay`.
-- `worker`: ``python -m workers.worker`` (queues in `queues.QUEUES`).
-- `schedule` / `scheduler`: periodic jobs as data, one run per slot.
-- `jobs.*`: photos, dispatch, notify, maintenance (and sla, by the Delays issue).
-- `notify`: channels (e-mail, push web hook) and once-only delivery.
+- `worker`: ``python -m workers.worker`` (queues in `dansmarue.jobs.registry.QUEUES`).
+- `scheduler` / `schedule`: periodic jobs as data, one run per slot.
+- `runner.run_outbox_job`: the wrapper every outbox job runs in (status,
+  retries with backoff, dead letters); `flask jobs status|dead|replay|relay`.
+- `jobs.*`: one thin wrapper per job declared in `dansmarue.jobs.registry`
+  (photos, dispatch, notify, sla, maintenance).
 
-Importing this package builds nothing; `workers.app.get_app()` builds the
-Flask app once per process when a job or an entry point needs it.
+`workers` depends on `dansmarue`, never the reverse. Importing this package
+builds nothing; `dansmarue.jobs.context.get_app()` builds the Flask app once
+per process when a job or an entry point needs it.
 """

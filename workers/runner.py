@@ -14,19 +14,19 @@ from contextlib import contextmanager
 from flask import has_app_context
 from sqlalchemy import text, update
 
+from dansmarue.jobs.queues import max_attempts
+from dansmarue.jobs.registry import JOBS
 from dansmarue.models import OutboxJob, db, utcnow
-from workers.app import get_app
-from workers.queues import max_attempts
+from dansmarue.jobs.context import get_app
 
 log = logging.getLogger(__name__)
 
-ALLOWED_PREFIXES = ("workers.jobs.", "workers.relay.")
 _pid = os.getpid()
 
 
 def resolve(path: str):
-    """The function at a dotted path; only job modules may be named."""
-    if not path.startswith(ALLOWED_PREFIXES):
+    """The function of a declared job; nothing else may be named."""
+    if path not in JOBS:
         raise ValueError(f"not a job function: {path}")
     module_name, _, name = path.rpartition(".")
     return getattr(importlib.import_module(module_name), name)

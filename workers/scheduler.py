@@ -4,7 +4,6 @@ Runs the entries of `workers.schedule.SCHEDULE`; see that module for the
 rules. Ctrl-C / SIGTERM stop it between two ticks.
 """
 import argparse
-import importlib
 import logging
 import signal
 import socket
@@ -18,8 +17,9 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
-from workers.app import get_app
-from workers.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
+from dansmarue.jobs.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
+from dansmarue.jobs.context import get_app
+from dansmarue.jobs.registry import RUN_SCHEDULED
 from workers.schedule import SCHEDULE
 
 log = logging.getLogger("workers.scheduler")
@@ -43,22 +43,12 @@ def lock_ttl(entry: dict) -> int:
     return max(2 * entry["every"], 10) if "every" in entry else 2 * 86400
 
 
-def available(path: str) -> bool:
-    """Whether the job function exists (a missing one is skipped, not fatal)."""
-    module_name, _, name = path.rpartition(".")
-    try:
-        return callable(getattr(importlib.import_module(module_name), name, None))
-    except ImportError:
-        return False
-
-
 class Scheduler:
     def __init__(self, connection: Redis, schedule: list[dict] = SCHEDULE):
         self.connection = connection
         self.schedule = schedule
         self.owner = f"{socket.gethostname()}:{id(self)}"
         self.done: dict[str, str] = {}  # entry id -> last slot handled here
-        self.missing_logged: set[str] = set()
 
     def tick(self, now: float | None = None) -> list[str]:
         """Run or enqueue every entry whose slot is new; returns the ids run."""
@@ -67,12 +57,6 @@ class Scheduler:
         for entry in self.schedule:
             slot = slot_of(entry, now)
             if slot is None or self.done.get(entry["id"]) == slot:
-                continue
-            if not available(entry["func"]):
-                if entry["id"] not in self.missing_logged:
-                    log.warning("schedule %s: %s is not available yet, skipped",
-                                entry["id"], entry["func"])
-                    self.missing_logged.add(entry["id"])
                 continue
             try:
                 if self._claim(entry, slot):
@@ -96,11 +80,12 @@ class Scheduler:
         if entry.get("inline"):
             from workers.runner import run_scheduled
 
-            run_scheduled(entry["func"])
+            run_scheduled(entry["job"].path)
             return
-        queue: Queue = get_queue("maintenance", self.connection)
-        queue.enqueue("workers.runner.run_scheduled", entry["func"],
-                      job_id=f"schedule-{entry['id']}-{slot}", job_timeout=1800,
+        job = entry["job"]
+        queue: Queue = get_queue(job.queue, self.connection)
+        queue.enqueue(RUN_SCHEDULED, job.path,
+                      job_id=f"schedule-{entry['id']}-{slot}", job_timeout=job.timeout,
                       result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
                       description=f"schedule {entry['id']} ({slot})")
         log.info("schedule %s: enqueued slot %s", entry["id"], slot)

@@ -11,9 +11,10 @@ import sys
 
 from rq import SimpleWorker, Worker
 
+from dansmarue.jobs.queues import QUEUES, all_queues, get_queue, redis_connection
+from dansmarue.jobs.registry import JOBS
 from dansmarue.models import db
-from workers.app import get_app
-from workers.queues import QUEUES, all_queues, get_queue, redis_connection
+from dansmarue.jobs.context import get_app
 
 
 class _ReadySignal:
@@ -32,8 +33,7 @@ class DansMaRueSimpleWorker(_ReadySignal, SimpleWorker):
     pass
 
 
-JOB_MODULES = ("workers.jobs.photos", "workers.jobs.dispatch", "workers.jobs.notify",
-               "workers.jobs.maintenance", "workers.jobs.sla", "workers.relay")
+JOB_MODULES = sorted({job.path.rpartition(".")[0] for job in JOBS.values()})
 
 
 def preload() -> None:

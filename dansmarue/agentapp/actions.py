@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from dansmarue.api.agent.schemas import ActionParamsSchema
 from dansmarue.errors import DomainError, Unprocessable
 from dansmarue.models import Report, ReportEvent, User, db
-from dansmarue.services import agent_queue, idempotency, workflow
+from dansmarue.reports import idempotency
+from dansmarue.workflow import agent_queue
+from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import TRANSITIONS
 
 _SCHEMA = ActionParamsSchema(exclude=("photo",))
@@ -64,7 +66,6 @@ def run(user: User, reference: str, action: str, version: int | None, params: di
     scoped_key = key and f"agent:{user.id}:{key[:100]}"
     status, body, replayed = idempotency.run_once(
         scoped_key, scoped_key and _fingerprint(reference, action, version, params), produce)
-    db.session.commit()
     return body, replayed
 
 

@@ -12,11 +12,12 @@ from flask import url_for
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
+from dansmarue.access import scopes
 from dansmarue.api.agent.schemas import QueueQuerySchema
 from dansmarue.models import Category, District, Photo, Report, User, db, utcnow
 from dansmarue.models.base import SRID
 from dansmarue.models.organisation import unit_sector
-from dansmarue.services import agent_queue, scopes
+from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -2,12 +2,14 @@
 from flask import url_for
 from sqlalchemy import func, select
 
+from dansmarue.access import scopes
+from dansmarue.agentapp import actions, queue
+from dansmarue.catalogue import agent_texts
 from dansmarue.models import Report, User, db
 from dansmarue.models.base import SRID
-from dansmarue.services import agent_catalogues, agent_queue, scopes
+from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
 from dansmarue.workflow.transitions import TRANSITIONS
-from dansmarue.agentapp import actions, queue
 
 NEARBY_M = 300  # where a duplicate's original is looked for
 SLA_LABELS = {"none": "Pas de délai", "due_soon": "Échéance proche", "overdue": "En retard",
@@ -32,10 +34,10 @@ def form_context(user: User, report: Report, action: str, q: str | None = None) 
     params = TRANSITIONS[action].params
     context = {"params": params, "transition": TRANSITIONS[action]}
     if "message_id" in params:
-        context["messages"] = agent_catalogues.list_items(
+        context["messages"] = agent_texts.list_items(
             "message", active_only=True, category_id=report.category_id)
     if "reason_id" in params:
-        context["reasons"] = agent_catalogues.list_items("reason", active_only=True)
+        context["reasons"] = agent_texts.list_items("reason", active_only=True)
     if "category_id" in params:
         context["categories"] = queue.categories()
     if "duplicate_of" in params:
@@ -46,6 +48,7 @@ def form_context(user: User, report: Report, action: str, q: str | None = None) 
 def nearby_open(user: User, report: Report, q: str | None = None, limit: int = 10) -> list:
     """Open reports of the agent's scope near this one (the original of a duplicate);
     `q` narrows them to references or addresses containing it."""
+    # The point as SQL (a bound WKB value cannot be adapted by psycopg).
     here = func.Geography(func.ST_SetSRID(func.ST_MakePoint(report.longitude, report.latitude),
                                           SRID))
     distance = func.ST_Distance(func.Geography(Report.geom), here)

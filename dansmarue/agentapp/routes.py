@@ -7,18 +7,33 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from dansmarue import web_session
 from dansmarue.agentapp import actions, mapsvg, report_page, tour
 from dansmarue.agentapp import queue as work_queue
 from dansmarue.dashboard import fmt
-from dansmarue.errors import (Conflict, DomainError, Forbidden, PreconditionFailed,
-                              Unauthorized, Unprocessable)
+from dansmarue.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    PreconditionFailed,
+    Unauthorized,
+    Unprocessable,
+)
 from dansmarue.extensions import limiter
 from dansmarue.models import User
-from dansmarue.services import agent_queue
+from dansmarue.workflow import agent_queue
 from dansmarue.workflow.transitions import MASS_ACTIONS, STAFF, TRANSITIONS
 
 bp = Blueprint("agentapp", __name__, url_prefix="/agent")

@@ -3,10 +3,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from dansmarue.access import scopes
 from dansmarue.agentapp import queue, routesheet
 from dansmarue.models import Report, User, db
 from dansmarue.models.organisation import Sector, unit_sector
-from dansmarue.services import agent_queue, scopes
+from dansmarue.workflow import agent_queue
 
 CITY_HALL = (2.3522, 48.8566)  # when an account has no sector to start from
 MAX_STOPS = 200

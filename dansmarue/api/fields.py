@@ -3,7 +3,8 @@ import math
 
 from marshmallow import ValidationError, fields
 
-from dansmarue.text import clean_text
+from dansmarue.platform.text import clean_text
+
 
 class CleanString(fields.String):
     """A string without control characters; length checked after cleaning."""

@@ -9,9 +9,9 @@ from functools import wraps
 
 from flask import g, request
 
+from dansmarue.access import auth
 from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User
-from dansmarue.services import auth
 
 SCHEME_NAME = "bearerAuth"
 SCHEME = {"type": "http", "scheme": "bearer",

@@ -2,8 +2,8 @@
 import click
 from flask.cli import AppGroup
 
+from dansmarue.catalogue import agent_texts
 from dansmarue.models import db
-from dansmarue.services import agent_catalogues
 
 cli = AppGroup("catalogues", help="Agents' catalogues (rejection reasons, done messages).")
 
@@ -11,6 +11,6 @@ cli = AppGroup("catalogues", help="Agents' catalogues (rejection reasons, done m
 @cli.command("seed")
 def seed() -> None:
     """Add the default French texts that are missing (idempotent)."""
-    added = agent_catalogues.seed_defaults()
+    added = agent_texts.seed_defaults()
     db.session.commit()
     click.echo(f"added {added['reasons']} reasons, {added['messages']} messages")

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from dansmarue.services import jobs_admin
+from dansmarue.jobs import admin
 
 cli = AppGroup("jobs", help="Background jobs: outbox, RQ queues, dead letters.")
 
@@ -10,7 +10,7 @@ cli = AppGroup("jobs", help="Background jobs: outbox, RQ queues, dead letters.")
 @cli.command("status")
 def status() -> None:
     """Outbox rows by status and RQ queue depths."""
-    report = jobs_admin.status()
+    report = admin.status()
     click.echo("outbox:")
     for name in ("pending", "enqueued", "failed", "dead", "done"):
         click.echo(f"  {name:>9}: {report['outbox'].get(name, 0)}")
@@ -26,7 +26,7 @@ def status() -> None:
 @click.option("--limit", default=100, show_default=True)
 def dead(limit: int) -> None:
     """List dead jobs (failed on every attempt)."""
-    rows = jobs_admin.dead_jobs(limit)
+    rows = admin.dead_jobs(limit)
     if not rows:
         click.echo("no dead job")
     for row in rows:
@@ -42,13 +42,13 @@ def replay(ids: tuple[int, ...], replay_all: bool) -> None:
     """Send dead jobs back to the queue (by id, or --all)."""
     if not ids and not replay_all:
         raise click.UsageError("give job ids or --all")
-    count = jobs_admin.replay(None if replay_all else list(ids))
+    count = admin.replay(None if replay_all else list(ids))
     click.echo(f"{count} job(s) back to pending; the relay queues them within seconds")
 
 
 @cli.command("relay")
 def relay() -> None:
     """Relay pending outbox rows to RQ now."""
-    from workers.relay import relay_outbox
+    from dansmarue.jobs.relay import relay_outbox
 
     click.echo(f"{relay_outbox()} job(s) relayed")

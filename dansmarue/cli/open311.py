@@ -2,8 +2,8 @@
 import click
 from flask.cli import AppGroup
 
+from dansmarue.interop import open311
 from dansmarue.models import db
-from dansmarue.services import open311
 
 cli = AppGroup("open311", help="Open311 GeoReport v2 clients.")
 

@@ -3,7 +3,8 @@ import click
 from sqlalchemy import select
 
 from dansmarue.models import Report, db
-from dansmarue.services import rollups, sla
+from dansmarue.sla import clock as sla
+from dansmarue.stats import rollups
 from dansmarue.workflow.states import CLOSED_STATES
 
 
@@ -14,7 +15,7 @@ def cli():
 
 @cli.command("sweep", help="Run one SLA sweep now.")
 def sweep_command():
-    from workers.jobs.sla import sweep
+    from dansmarue.sla.sweep import sweep
 
     click.echo(sweep())
 

@@ -3,9 +3,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from dansmarue.access import auth
 from dansmarue.errors import DomainError
 from dansmarue.models import ROLES, User, db
-from dansmarue.services import auth
 
 cli = AppGroup("users", help="Staff accounts (agents, managers, admins).")
 

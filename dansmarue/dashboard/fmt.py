@@ -43,9 +43,13 @@ def lateness(seconds: int) -> str:
     return f"en retard de {minutes} min"
 
 
-def local_datetime(value: datetime | None) -> str:
-    """Paris local time, "23/11/2026 14:05"."""
-    return "–" if value is None else value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+def local_datetime(value: datetime | str | None) -> str:
+    """Paris local time, "23/11/2026 14:05" (from a datetime or its ISO 8601 text)."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
 
 
 def local_date(value) -> str:

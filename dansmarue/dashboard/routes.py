@@ -1,10 +1,10 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
+from dansmarue import web_session
 from dansmarue.dashboard import filters as filter_args
 from dansmarue.dashboard import session as auth_session
 from dansmarue.dashboard import view as dashboard_view
-from dansmarue import web_session
 from dansmarue.errors import DomainError, Forbidden, Unauthorized
 from dansmarue.extensions import limiter
 

@@ -8,7 +8,12 @@ from dansmarue import web_session
 from dansmarue.errors import Forbidden
 from dansmarue.models import User
 from dansmarue.web_session import (  # noqa: F401 - the dashboard's session API
-    check_csrf, configure_cookie, csrf_token, current_user, log_in, log_out,
+    check_csrf,
+    configure_cookie,
+    csrf_token,
+    current_user,
+    log_in,
+    log_out,
 )
 
 ROLES = ("manager", "admin")

@@ -11,16 +11,15 @@ from datetime import timedelta
 
 from flask import url_for
 from markupsafe import Markup
-from sqlalchemy import text
 
 from dansmarue.dashboard import charts, fmt, parismap
 from dansmarue.dashboard.filters import PAGE_SIZE, PERIODS, SORTS, Filters
 from dansmarue.errors import Forbidden, Unprocessable
-from dansmarue.models import User, db, utcnow
-from dansmarue.services import dashboard as figures
-from dansmarue.services import overdue_list as overdue_list_service
-from dansmarue.services import rollups
-from dansmarue.services.sla import local_day
+from dansmarue.models import User, utcnow
+from dansmarue.sla.clock import local_day
+from dansmarue.stats import dashboard_figures as figures
+from dansmarue.stats import overdue as overdue_list_service
+from dansmarue.stats import rollups
 
 BUCKET_SEGMENTS = (("Moins de 48 h", "#9ecae1"), ("Moins de 10 jours", "#4292c6"),
                    ("10 jours et plus", "#08306b"))
@@ -103,13 +102,11 @@ def overdue_list(user: User, f: Filters, now, late: dict | None = None) -> Overd
 
 
 def refresh() -> None:
-    """Live figures: fold pending deltas of both roll-ups once, then commit so the
-    work is kept (the reads below skip their own fold). The stats fold statement
-    alone costs tens of ms to plan, so it runs only when there is work."""
-    if db.session.scalar(text("SELECT EXISTS (SELECT 1 FROM report_stats_delta)")):
-        rollups.fold()
+    """Live figures: fold pending deltas of both roll-ups inside this request's
+    transaction, so the reads below see every change. A GET never commits: the
+    fold is rolled back with the request and done for good by the minute sweep."""
+    rollups.fold()  # probes for pending deltas itself: planning the fold costs tens of ms
     overdue_list_service.fold_late()
-    db.session.commit()
 
 
 def period_bounds(f: Filters, now) -> tuple:

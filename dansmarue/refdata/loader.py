@@ -3,11 +3,11 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import select, text
 
+from dansmarue.catalogue import agent_texts as agent_catalogues
 from dansmarue.models import Category, Unit, db
 from dansmarue.refdata import sources
 from dansmarue.refdata.sla import load_sla
 from dansmarue.refdata.sources import PARIS_CENTRE, PARIS_CENTRE_DISTRICTS
-from dansmarue.services import agent_catalogues
 
 # Geometries arrive repaired by `geo` as WKB hex MultiPolygons.
 GEOM_SQL = "ST_Multi(ST_GeomFromWKB(decode(:geom, 'hex'), 4326))"

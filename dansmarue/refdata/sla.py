@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from dansmarue.models import Category, SlaClockState, SlaTarget, db
 from dansmarue.refdata import sources
-from dansmarue.services import sla
+from dansmarue.sla import clock as sla
 from dansmarue.sla.targets import PRIORITIES, UnknownCategoryError, load_targets
 
 

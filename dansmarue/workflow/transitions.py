@@ -139,13 +139,15 @@ def allowed_from(state: str, kind: str | None = None) -> list[str]:
             if state in t.sources and (kind is None or kind in t.roles)]
 
 
-def _check_table() -> None:
-    for t in TABLE:
+def check_table(table=None) -> None:
+    """Raise ValueError for a row naming an unknown state, role or follow-up."""
+    table = TABLE if table is None else table
+    codes = {x.code for x in table}
+    for t in table:
         unknown = [s for s in t.sources if s not in STATES]
-        assert not unknown, (t.code, unknown)
-        assert t.to_state is None or t.to_state in STATES, t.code
-        assert set(t.roles) <= set(ACTOR_KINDS), t.code
-        assert t.then is None or t.then in {x.code for x in TABLE}, t.code
+        if unknown or (t.to_state is not None and t.to_state not in STATES) \
+                or not set(t.roles) <= set(ACTOR_KINDS) or (t.then is not None and t.then not in codes):
+            raise ValueError(f"transition {t.code}: unknown state, role or follow-up")
 
 
-_check_table()
+check_table()

@@ -3,10 +3,10 @@
 Revision ID: 0004
 Revises: 0001
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-from dansmarue.workflow.catalogue_seeds import GENERIC_DONE_MESSAGES, REJECTION_REASONS
+from dansmarue.catalogue.agent_text_seeds import GENERIC_DONE_MESSAGES, REJECTION_REASONS
 
 revision = "0004"
 down_revision = "0001"

@@ -8,7 +8,7 @@ top categories and the list's totals need late counts crossed by district,
 category and unit. Same design as 0005: an AFTER trigger appends signed
 facts (+1 when a row becomes late, -1 when it stops being late: closed,
 requalified, deadline moved) to `late_stats_delta`, so writers never contend
-on a counter row; `dansmarue.services.overdue_list.fold_late()` moves them
+on a counter row; `dansmarue.stats.overdue.fold_late()` moves them
 into `late_stats` before each read. Bulk loads that disable triggers call
 `rebuild_late()` afterwards.
 """

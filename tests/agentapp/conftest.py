@@ -1,8 +1,11 @@
 """Fixtures of the agents' web app: committed reports dispatched by a real RQ
 worker, an agent of one unit with a password, a live server, axe-core."""
+import os
+import subprocess
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,7 +14,6 @@ from sqlalchemy import delete, func, select
 from werkzeug.serving import make_server
 
 from dansmarue.models import NotificationLog, OutboxJob, Report, User, db
-from tests import axe
 
 AGENT_EMAIL = "agent.web@paris.example"
 OTHER_EMAIL = "agent.autre@paris.example"
@@ -24,15 +26,17 @@ ZIGZAG = [(2.3700, 48.8570), (2.3400, 48.8560), (2.3690, 48.8590), (2.3410, 48.8
           (2.3680, 48.8610), (2.3420, 48.8600)]
 OTHERS = [(2.3522, 48.8566), (2.3530, 48.8570), (2.3540, 48.8562), (2.3515, 48.8575),
           (2.3550, 48.8568), (2.3560, 48.8572), (2.3525, 48.8580), (2.3535, 48.8555),
-          (2.3545, 48.8578), (2.3518, 48.8560), (2.3558, 48.8559)]
+          (2.3545, 48.8577), (2.3518, 48.8559)]
+AXE_VERSION = "4.10.2"
+CACHE = Path(__file__).resolve().parents[1] / ".cache"
 
 
 def drain(app) -> None:
     """Relay the outbox and run a real RQ worker in this process until idle."""
-    from workers.queues import all_queues
-    from workers.relay import relay_pending
+    from dansmarue.jobs.queues import all_queues
+    from dansmarue.jobs.relay import relay_pending
 
-    from dansmarue.redis_client import get_redis
+    from dansmarue.platform.redis_client import get_redis
 
     with app.app_context():
         while relay_pending():
@@ -59,11 +63,14 @@ def _purge() -> None:
 
 @pytest.fixture(scope="module")
 def seeded(app):
-    from dansmarue.services import agent_catalogues, auth, reports, workflow
+    from dansmarue.catalogue import agent_texts
+    from dansmarue.access import auth
+    from dansmarue.reports import intake as reports
+    from dansmarue.workflow import perform as workflow
 
     with app.app_context():
         _purge()
-        agent_catalogues.seed_defaults()
+        agent_texts.seed_defaults()
         marks = (db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
                  db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))))
         auth.create_user(AGENT_EMAIL, PASSWORD, "agent", full_name="Agente Terrain",
@@ -116,7 +123,14 @@ def live_server(app, seeded):
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    return axe.source()
+    """axe-core from the npm registry, installed once under tests/.cache."""
+    target = CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    if not target.exists():
+        CACHE.mkdir(exist_ok=True)
+        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund",
+                        "--prefix", str(CACHE), f"axe-core@{AXE_VERSION}"],
+                       check=True, env=dict(os.environ, npm_config_update_notifier="false"))
+    return target.read_text(encoding="utf-8")
 
 
 @pytest.fixture(autouse=True)

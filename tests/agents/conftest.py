@@ -3,7 +3,6 @@ import pytest
 
 from dansmarue.models import db
 
-
 POINT = (2.3522, 48.8566)  # Hôtel de Ville, 4e
 GRASS = 17  # "Herbes éparses" -> DPE-STPP-DT (direction DPE)
 GRID = 24  # "Élément de grille d'arbre manquant" -> DVD-STV (direction DVD)
@@ -13,10 +12,10 @@ ROLES_CASES = ("anonymous", "resident", "other_agent", "agent", "manager", "admi
 @pytest.fixture(scope="session", autouse=True)
 def seeded_catalogues(app):
     """Default catalogues, committed once (idempotent, like reference data)."""
-    from dansmarue.services import agent_catalogues
+    from dansmarue.catalogue import agent_texts
 
     with app.app_context():
-        agent_catalogues.seed_defaults()
+        agent_texts.seed_defaults()
         db.session.commit()
         db.session.remove()
 
@@ -26,7 +25,7 @@ def make_report(state: str = "new", category_id: int = GRASS, point=POINT, **fie
     from geoalchemy2 import WKTElement
 
     from dansmarue.models import Category, Report, utcnow
-    from dansmarue.services import references, routing
+    from dansmarue.reports import references, routing
 
     category = db.session.get(Category, category_id)
     place = routing.locate(point[0], point[1], category.unit_id)
@@ -54,7 +53,7 @@ def people(session):
 
     No passwords: argon2 hashing is slow on purpose, and tokens are issued directly.
     """
-    from dansmarue.services import auth
+    from dansmarue.access import auth
 
     users = {
         "resident": auth.create_user("habitant@example.org", None, "resident"),

@@ -1,8 +1,8 @@
 """Catalogue administration, scopes and the `flask users` CLI."""
 from sqlalchemy import select
 
+from dansmarue.access import auth, scopes
 from dansmarue.models import Report, User
-from dansmarue.services import auth, scopes
 from tests.agents.conftest import GRID, bearer, make_report
 
 

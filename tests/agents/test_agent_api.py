@@ -3,6 +3,7 @@ import uuid
 from datetime import timedelta
 
 from dansmarue.models import Follower, ReportEvent, utcnow
+from dansmarue.sla.sweep import sweep
 from tests.agents.conftest import GRID, bearer, make_report
 
 
@@ -52,6 +53,7 @@ def test_queue_filters(client, people, session):
         assert response.status_code == 200, response.json
         return [i["reference"] for i in response.json["items"]]
 
+    sweep()  # "overdue" is the sweep's mark, the same on every screen
     assert refs("overdue=true") == [late.reference]
     assert late.reference not in refs("overdue=false")
     assert refs("state=to_process&state=scheduled") == [soon.reference, later.reference]
@@ -89,6 +91,21 @@ def test_report_view_has_etag_and_full_history(client, people, session):
     body = response.json
     assert body["reporter"]["email"] == "habitant@example.org"
     assert "take_charge" in body["allowed_actions"] and "archive" not in body["allowed_actions"]
+
+
+def test_report_view_dates_are_iso_8601_like_every_other_date(client, people, session):
+    from datetime import datetime
+
+    report = make_report()
+    perform_done = client.post(f"/api/v1/agent/reports/{report.reference}/actions/take_charge",
+                               json={}, headers={**bearer(people, "agent"),
+                                                 "If-Match": f'"{report.version}"'})
+    assert perform_done.status_code == 200, perform_done.json
+    body = client.get(f"/api/v1/agent/reports/{report.reference}",
+                      headers=bearer(people, "agent")).json
+    assert body["events"], body
+    for event in body["events"]:
+        assert datetime.fromisoformat(event["created_at"]).tzinfo is not None, event
 
 
 def test_action_flow_with_if_match(client, people, session):

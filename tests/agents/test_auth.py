@@ -3,8 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from dansmarue.access import auth
 from dansmarue.models import ApiToken, User, utcnow
-from dansmarue.services import auth
 
 
 def test_password_is_argon2_and_login_gives_a_token(client, session):

@@ -13,8 +13,8 @@ import requests
 from sqlalchemy import func, select, text
 from werkzeug.serving import make_server
 
+from dansmarue.access import auth
 from dansmarue.models import ApiToken, Report, ReportEvent, User, db
-from dansmarue.services import auth
 from tests.agents.conftest import make_report
 
 PARALLEL = 8
@@ -126,7 +126,7 @@ def test_write_race_without_if_match_is_still_safe(app, committed):
     import time
 
     from dansmarue.errors import PreconditionFailed
-    from dansmarue.services import workflow
+    from dansmarue.workflow import perform as workflow
 
     outcome = {}
 

@@ -1,9 +1,9 @@
 """Mass actions (each report on its own) and resident closure."""
 from sqlalchemy import select
 
+from dansmarue.access import auth
 from dansmarue.models import ReportEvent
-from dansmarue.services import auth
-from dansmarue.services.resolution import declare_resolved
+from dansmarue.reports.resolution import declare_resolved
 from tests.agents.conftest import GRID, bearer, make_report
 
 

@@ -3,9 +3,10 @@ admin endpoints, the units offered for a manual requalification, and the
 work-queue index."""
 from sqlalchemy import func, select, text
 
+from dansmarue.access import auth
 from dansmarue.models import OutboxJob, Report, ReportEvent, Unit, db, unit_sector
 from dansmarue.models.requalification import RequalificationRule
-from dansmarue.services import agent_queue, auth, dispatch
+from dansmarue.workflow import agent_queue, dispatch
 from tests.agents.conftest import GRASS, GRID, bearer, make_report
 
 DPE, DVD = 1, 2

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from dansmarue.access import auth
 from dansmarue.errors import Conflict, Forbidden
 from dansmarue.models import OutboxJob, ReportEvent
-from dansmarue.services import auth, workflow
+from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.states import STATES
 from dansmarue.workflow.transitions import DONE_SOURCES, TABLE, TRANSITIONS, allowed_from
 from tests.agents.conftest import GRID, make_report
@@ -154,3 +155,29 @@ def test_table_matches_the_reference_ids():
     assert TRANSITIONS["end_watch"].real_id("under_watch") == 84
     ids = [i for t in TABLE for i in t.sources.values() if i is not None]
     assert len(ids) == len(set(ids)) + len(DONE_SOURCES)  # shared with mark_duplicate
+
+
+def test_the_table_check_raises_even_under_python_O():
+    """check_table raises ValueError (no assert, which `python -O` removes)."""
+    from dataclasses import replace
+
+    from dansmarue.workflow.transitions import check_table
+
+    check_table()
+    broken = replace(TABLE[0], to_state="no_such_state")
+    with pytest.raises(ValueError):
+        check_table([broken, *TABLE[1:]])
+
+
+def test_system_transitions_outside_the_table_raise_under_python_O(session):
+    """dispatch._change refuses a state change the table does not allow (was an assert)."""
+    import subprocess
+    import sys
+
+    code = ("from types import SimpleNamespace as N\n"
+            "from dansmarue.workflow import dispatch\n"
+            "try:\n"
+            "    dispatch._change(N(state='done'), 'transferred', 'send_to_contractor')\n"
+            "except RuntimeError: print('refused')\n")
+    out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "refused", out.stderr

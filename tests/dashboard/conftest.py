@@ -6,12 +6,13 @@
 """
 import threading
 from dataclasses import dataclass, field
+
 import pytest
 from sqlalchemy import delete, select
 from werkzeug.serving import make_server
 
+from dansmarue.access import auth
 from dansmarue.models import ApiToken, Report, User, db, utcnow
-from dansmarue.services import auth
 from tests.dashboard import seed
 
 

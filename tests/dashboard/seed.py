@@ -86,7 +86,8 @@ def seed_reports(now) -> dict:
 
 def fold() -> None:
     """Move the triggers' deltas into the roll-ups (stats and late counts)."""
-    from dansmarue.services import overdue_list, rollups
+    from dansmarue.stats import overdue as overdue_list
+    from dansmarue.stats import rollups
 
     rollups.fold()
     overdue_list.fold_late()

@@ -49,6 +49,8 @@ def page(browser, live_server, seeded):
     page.get_by_label("Mot de passe").fill(seeded.password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{live_server}/dashboard")
+    # The tab title is text only (a <script> once sat inside <title>, shown as markup).
+    assert page.title() == "Délais de traitement · DansMaRue"
     yield page
     context.close()
 

@@ -4,8 +4,9 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
+from dansmarue.access import auth
 from dansmarue.models import Unit, db, utcnow
-from dansmarue.services import auth, overdue_list
+from dansmarue.stats import overdue as overdue_list
 from tests.dashboard import seed
 
 BRUTE = """SELECT district_id, category_id, unit_id, count(*) FROM report

@@ -112,7 +112,7 @@ def test_overdue_list_sorts_and_pages(web):
 
 
 def test_agent_is_refused(app, seeded, session):
-    from dansmarue.services import auth
+    from dansmarue.access import auth
 
     # An agent account (rolled back with the test) cannot open the dashboard.
     auth.create_user("agent.tableau@paris.example", "secret-agent-42", "agent", unit_codes=())
@@ -171,7 +171,7 @@ def test_every_page_matches_one_brute_force_sort(app, seeded, sort, order):
     from sqlalchemy import select, text
 
     from dansmarue.models import User, db, utcnow
-    from dansmarue.services import overdue_list
+    from dansmarue.stats import overdue as overdue_list
 
     label = {"category": ["coalesce(c.open_data_label, c.label)", "c.id"],
              "unit": ["u.label", "u.id"], "late": [], "due": []}[sort]

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select, text
 
 from dansmarue.models import Category, Report, db
-from dansmarue.services import history
-from dansmarue.services import reports as report_service
+from dansmarue.reports import intake as report_service
+from dansmarue.workflow import history
 
 PARIS = ZoneInfo("Europe/Paris")
 # A point in the 11th arrondissement (inside Paris, outside any wood or park).

@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from dansmarue.access import auth
 from dansmarue.models import Unit, db
-from dansmarue.services import auth, stats
-from workers.jobs.sla import sweep
+from dansmarue.stats import queries as stats
+from dansmarue.sla.sweep import sweep
 
 from .conftest import leaf, paris
 

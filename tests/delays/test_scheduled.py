@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, text
 
 from dansmarue.models import Category, Unit, db, utcnow
-from dansmarue.services import scheduled_stats
-from dansmarue.services.sla import local_day
+from dansmarue.sla.clock import local_day
+from dansmarue.stats import scheduled as scheduled_stats
 
 from .conftest import move, paris
 from .test_api import people  # noqa: F401  (fixture)

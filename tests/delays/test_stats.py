@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, text
 
 from dansmarue.models import Category, db
-from dansmarue.services import rollups, stats
-from dansmarue.services.rollups import DIM_COLUMNS, DIMS
+from dansmarue.stats import queries, rollups
+from dansmarue.stats.rollups import DIM_COLUMNS, DIMS
 
 from .conftest import paris
 
@@ -108,19 +108,19 @@ def _compare(rows: list[dict], brute: dict, by: str) -> None:
             assert row["resolve_p90"]["bucket"] == expected["resolve_p90"]
 
 
-@pytest.mark.parametrize("by", stats.BY)
+@pytest.mark.parametrize("by", queries.BY)
 def test_breakdowns_equal_brute_force(dataset, by):
     for start, end in PERIODS:
-        _compare(stats.breakdown(by, start, end), _brute_breakdown(by, start, end), by)
+        _compare(queries.breakdown(by, start, end), _brute_breakdown(by, start, end), by)
 
 
 def test_scoped_breakdown_and_totals(dataset):
     direction = dataset[0].direction_id
     start, end = PERIODS[1]
-    _compare(stats.breakdown("district", start, end, [direction]),
+    _compare(queries.breakdown("district", start, end, [direction]),
              _brute_breakdown("district", start, end, [direction]), "district")
     whole = _brute_breakdown("direction", start, end)
-    totals = stats.totals(start, end)
+    totals = queries.totals(start, end)
     assert totals["created"] == sum(v.get("created", 0) for v in whole.values())
     assert totals["resolved"] == sum(v.get("resolve_n", 0) for v in whole.values())
 
@@ -134,18 +134,18 @@ def test_backlog_by_age_equals_brute_force(dataset, by):
                                   AND created_at > :now - interval '10 days'),
                count(*) FILTER (WHERE created_at <= :now - interval '10 days')
         FROM report WHERE closed_at IS NULL GROUP BY 1"""), {"now": NOW})}
-    got = {r["key"]: (r["lt_48h"], r["lt_10d"], r["ge_10d"]) for r in stats.backlog(by, now=NOW)}
+    got = {r["key"]: (r["lt_48h"], r["lt_10d"], r["ge_10d"]) for r in queries.backlog(by, now=NOW)}
     assert got == brute
     assert sum(sum(v) for v in got.values()) > 10
 
 
 def test_roll_ups_survive_a_rebuild_and_deletes(dataset):
     start, end = PERIODS[0]
-    before = stats.breakdown("category", start, end)
+    before = queries.breakdown("category", start, end)
     rollups.rebuild()
-    assert stats.breakdown("category", start, end, refresh=False) == before
+    assert queries.breakdown("category", start, end, refresh=False) == before
     db.session.execute(text("DELETE FROM report WHERE id = :id"), {"id": dataset[-1].id})
-    _compare(stats.breakdown("category", start, end), _brute_breakdown("category", start, end),
+    _compare(queries.breakdown("category", start, end), _brute_breakdown("category", start, end),
              "category")
 
 
@@ -156,28 +156,28 @@ def test_overdue_list_matches_and_pages(dataset):
     expected = list(db.session.scalars(text(
         "SELECT id FROM report WHERE sla_status IN ('overdue', 'escalated') "
         "AND closed_at IS NULL ORDER BY due_at, id")))
-    first = stats.overdue(limit=3)
-    rest = stats.overdue(limit=500, after=stats.parse_cursor(stats.make_cursor(first[-1])))
+    first = queries.overdue(limit=3)
+    rest = queries.overdue(limit=500, after=queries.parse_cursor(queries.make_cursor(first[-1])))
     assert [r["id"] for r in first + rest] == expected
 
 
 def test_percentile_interpolates_inside_the_bucket():
     hist = [0] * rollups.BUCKETS
     hist[10] = 4
-    p = stats.percentile(hist, 0.5)
+    p = queries.percentile(hist, 0.5)
     assert p["bucket"] == 10 and p["lower"] <= p["seconds"] <= p["upper"]
-    assert stats.percentile([0] * rollups.BUCKETS, 0.5) is None
+    assert queries.percentile([0] * rollups.BUCKETS, 0.5) is None
 
 
 @pytest.mark.parametrize("start,end", PERIODS + [(date(2026, 2, 2), date(2026, 3, 1)),
                                                  (date(2025, 12, 29), date(2027, 1, 3))])
 def test_segments_cover_each_day_once(start, end):
     covered = []
-    for grain, lo, hi in stats.segments(start, end):
+    for grain, lo, hi in queries.segments(start, end):
         if grain == "w":
             assert lo.weekday() == 0 and hi.weekday() == 0
         if grain == "m":
             assert lo.day == 1 and hi.day == 1
         covered += [lo + timedelta(days=i) for i in range((hi - lo).days)]
     assert covered == [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    assert sum(1 for g, _, _ in stats.segments(start, end) if g == "d") <= 12
+    assert sum(1 for g, _, _ in queries.segments(start, end) if g == "d") <= 12

@@ -2,10 +2,10 @@
 import pytest
 import time_machine
 
+from dansmarue.access import auth
 from dansmarue.models import Report, Unit, db
-from dansmarue.services import auth
 from workers.jobs import sla as sla_jobs_module
-from workers.jobs.sla import sweep
+from dansmarue.sla.sweep import sweep
 
 from .conftest import leaf, move, paris, sla_events, sla_jobs
 
@@ -135,8 +135,8 @@ def test_escalation_mails_the_direction_managers(make_report, smtp):
 @pytest.fixture
 def committed_reports(app):
     """Six late reports committed for real (two schedulers need to see them)."""
-    from dansmarue.services import reports as report_service
-    from dansmarue.services import rollups
+    from dansmarue.reports import intake as report_service
+    from dansmarue.stats import rollups
 
     with app.app_context():
         first_job = db.session.execute(db.text("SELECT coalesce(max(id), 0) FROM outbox_job")).scalar()

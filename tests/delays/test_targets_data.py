@@ -3,7 +3,7 @@ from sqlalchemy import text
 
 from dansmarue.models import db
 from dansmarue.refdata.sla import load_sla
-from dansmarue.services import sla
+from dansmarue.sla import clock
 
 
 def test_every_real_leaf_has_one_default_target(session):
@@ -28,8 +28,8 @@ def test_priority_rows_only_where_they_differ(session):
 def test_reload_is_idempotent_and_pause_states_are_data(session):
     before = db.session.execute(text("SELECT count(*) FROM sla_target")).scalar()
     assert load_sla() == before
-    assert sla.pause_states() == {"under_watch", "transferred", "contractor_scheduled"}
+    assert clock.pause_states() == {"under_watch", "transferred", "contractor_scheduled"}
     db.session.execute(text("UPDATE sla_clock_state SET pauses_clock = false WHERE state = 'transferred'"))
-    sla.forget()  # other processes see it within sla.CACHE_SECONDS
-    assert "transferred" not in sla.pause_states()
-    sla.forget()
+    clock.forget()  # other processes see it within clock.CACHE_SECONDS
+    assert "transferred" not in clock.pause_states()
+    clock.forget()

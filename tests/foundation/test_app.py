@@ -4,7 +4,7 @@ import sys
 from sqlalchemy import select, text
 
 from dansmarue import create_app
-from dansmarue.models import Category, CatalogueVersion
+from dansmarue.models import CatalogueVersion, Category
 
 
 def test_importing_builds_and_connects_nothing():
@@ -15,7 +15,7 @@ def test_importing_builds_and_connects_nothing():
         "def refuse(*a, **k): raise SystemExit('connected at import')\n"
         "socket.socket.connect = refuse\n"
         "import dansmarue, dansmarue.models, dansmarue.extensions, dansmarue.api\n"
-        "import dansmarue.services.routing, dansmarue.refdata.loader, wsgi\n"
+        "import dansmarue.reports.routing, dansmarue.refdata.loader, wsgi\n"
         "print('ok')\n"
     )
     # wsgi builds the app (that is its job) but still connects to nothing.

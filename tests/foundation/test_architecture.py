@@ -1,10 +1,31 @@
-"""The layering rules of the codebase, checked on the source itself."""
+"""The layering rules of the codebase, checked on the source itself.
+
+Each domain package of `dansmarue/` says in its `__init__` docstring what it
+owns and what it may import; `MAY_IMPORT` is that contract, enforced here.
+"""
 import ast
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Shared foundations every package may use.
+FOUNDATION = {"errors", "extensions", "settings", "signals", "models", "city"}
+# Domain package -> the other dansmarue packages it may import.
+MAY_IMPORT = {
+    "platform": set(),
+    "jobs": {"platform", "create_app"},  # jobs.context builds a worker process's app
+    "access": {"platform"},
+    "catalogue": {"platform", "workflow"},
+    "reports": {"platform", "jobs", "catalogue", "workflow", "access", "media"},
+    "workflow": {"platform", "jobs", "catalogue", "reports", "access", "media", "sla"},
+    "sla": {"platform", "jobs", "workflow", "stats"},
+    "stats": {"platform", "access", "catalogue", "sla", "workflow"},
+    "notifications": {"platform", "jobs", "sla", "reports", "workflow"},
+    "interop": {"platform", "access", "catalogue", "reports", "workflow"},
+    "media": set(),
+}
+DOMAIN_PACKAGES = sorted(MAY_IMPORT)
 
 
 def imported_names(path: Path) -> set[str]:
@@ -23,13 +44,41 @@ def sources(*folders: str) -> list[Path]:
     return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", sources("dansmarue/services"), ids=str)
+def dansmarue_packages(path: Path) -> set[str]:
+    return {name.split(".")[1] for name in imported_names(path)
+            if name.startswith("dansmarue.") and name.count(".") >= 1}
+
+
+@pytest.mark.parametrize("path", sources("dansmarue"), ids=str)
+def test_dansmarue_never_imports_workers(path):
+    # workers/ holds process entry points and thin job wrappers over dansmarue.
+    assert not {name for name in imported_names(path) if name.split(".")[0] == "workers"}
+
+
+@pytest.mark.parametrize("path", sources(*(f"dansmarue/{p}" for p in DOMAIN_PACKAGES)), ids=str)
+def test_domain_packages_import_only_what_their_contract_allows(path):
+    package = path.relative_to(ROOT / "dansmarue").parts[0]
+    allowed = MAY_IMPORT[package] | FOUNDATION | {package}
+    assert dansmarue_packages(path) <= allowed
+
+
+@pytest.mark.parametrize("path", sources(*(f"dansmarue/{p}" for p in DOMAIN_PACKAGES)), ids=str)
 def test_services_never_read_the_request(path):
-    assert "flask.request" not in imported_names(path)
+    assert not {n for n in imported_names(path) if n in ("flask.request", "flask.session")}
 
 
-@pytest.mark.parametrize("path", sources("geo", "dansmarue/sla", "dansmarue/media"), ids=str)
-def test_pure_packages_need_no_flask_and_no_database(path):
+@pytest.mark.parametrize("package", DOMAIN_PACKAGES)
+def test_every_domain_package_says_what_it_owns(package):
+    doc = ast.get_docstring(ast.parse((ROOT / "dansmarue" / package / "__init__.py").read_text()))
+    assert doc and "May import" in doc
+
+
+PURE = sources("geo", "dansmarue/media") + [ROOT / "dansmarue/sla/calendar.py",
+                                             ROOT / "dansmarue/sla/targets.py"]
+
+
+@pytest.mark.parametrize("path", PURE, ids=str)
+def test_pure_modules_need_no_flask_and_no_database(path):
     forbidden = {"flask", "sqlalchemy", "geoalchemy2", "psycopg", "redis", "rq"}
     roots = {name.split(".")[0] for name in imported_names(path)}
     assert not roots & forbidden
@@ -42,3 +91,9 @@ def test_routes_do_not_build_sql(path):
         return
     assert "sqlalchemy.text" not in imported_names(path)
     assert "sqlalchemy.select" not in imported_names(path)
+
+
+@pytest.mark.parametrize("path", sources("workers/jobs"), ids=str)
+def test_job_wrappers_stay_thin(path):
+    # Domain rules live in dansmarue; a job module only adapts ids to services.
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 150

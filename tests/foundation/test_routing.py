@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dansmarue.errors import OutsideServiceArea
 from dansmarue.models import Category, Unit, db
 from dansmarue.refdata import sources
-from dansmarue.services import references, routing
+from dansmarue.reports import references, routing
 
 
 def leaf(session, label):

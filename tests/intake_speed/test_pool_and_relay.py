@@ -5,9 +5,9 @@ import threading
 import pytest
 from sqlalchemy import select, text
 
-from dansmarue import db_pool
+from dansmarue.jobs import autorelay
 from dansmarue.models import Category, OutboxJob, db
-from workers import autorelay
+from dansmarue.platform import db_pool
 
 ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
 
@@ -102,13 +102,13 @@ def test_concurrent_commits_share_relays_and_lose_nothing(app, committed, monkey
         return real_relay_now()
 
     monkeypatch.setattr(autorelay, "relay_now", counting_relay_now)
-    from dansmarue.services import outbox
+    from dansmarue.jobs import outbox, registry
 
     def commit_jobs(n):
         with app.app_context():
             for k in range(5):
-                outbox.add_job("workers.jobs.notify.send_acknowledgement", -(n * 10 + k),
-                               queue="mail")
+                outbox.add_job(registry.SEND_ACKNOWLEDGEMENT, -(n * 10 + k),
+                               report_id=-(n * 10 + k))
                 db.session.commit()
             db.session.remove()
 

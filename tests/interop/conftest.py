@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import select
 
+from dansmarue.interop import open311
 from dansmarue.models import Category
-from dansmarue.services import open311
 
 # Rue de Rivoli by the Hôtel de Ville (4th arrondissement).
 HOTEL_DE_VILLE = (48.856613, 2.352222)
@@ -48,7 +48,7 @@ def jpeg_bytes(seed: int = 1, size=(320, 240)) -> bytes:
 def make_report(session, leaf):
     """Create reports through the shared intake service, committed (a savepoint
     here), so a refused request's rollback in a route does not undo them."""
-    from dansmarue.services import reports
+    from dansmarue.reports import intake as reports
 
     def make(**overrides):
         fields = dict(category_id=leaf.id, latitude=HOTEL_DE_VILLE[0],

@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, select, text
 
 from dansmarue.models import Follower, IdempotencyKey, OutboxJob, Photo, Report, ReportEvent, db
 from tests.interop.conftest import own_app
-from tests.live_server import LiveServer
 from tests.interop.mobile_client import RPC, answer, error_code, save_incident
+from tests.live_server import LiveServer
 
 
 def _count(session, description):

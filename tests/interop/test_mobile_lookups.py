@@ -1,12 +1,11 @@
 """Mobile requests getReports, checkVersion, getIncidentPhotos, searchByNumber,
 and the GET endpoints isDmrOnline and getAnomalieByNumber."""
-import json
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from dansmarue.catalogue import categories
 from dansmarue.models import Report, utcnow
-from dansmarue.services import catalogue
 from dansmarue.workflow.states import PUBLIC_STATES
 from tests.interop.conftest import jpeg_bytes
 from tests.interop.mobile_client import answer, error_code, upload
@@ -30,9 +29,13 @@ def test_get_reports_lists_the_device_reports_newest_first(client, session, make
 
 
 def test_check_version_compares_with_the_catalogue(client, session):
-    current = catalogue.version()
+    current = categories.version()
     result = answer(client, {"request": "checkVersion", "curVersion": current})
-    assert result == {"status": 0, "version": current, "upToDate": True}
+    assert result == {"status": 0, "version": current, "upToDate": True,
+                      "androidVersionStore": None, "androidMajObligatoire": "false",
+                      "derniereVersionObligatoire": "0", "iosDerniereVersionObligatoire": "0"}
+    assert answer(client, {"request": "checkVersion", "curVersion": f"{current}.0"})[
+        "upToDate"] is True  # iOS keeps versions as doubles
     stale = answer(client, {"request": "checkVersion", "curVersion": current - 1})
     assert stale["upToDate"] is False
     assert answer(client, {"request": "checkVersion"})["upToDate"] is False
@@ -55,8 +58,8 @@ def test_get_incident_photos(client, session, make_report):
 def _by_number(client, number, **extra):
     result = answer(client, {"request": "getIncidentsByPosition", "searchByNumber": number,
                              **extra})
-    assert isinstance(result["closest_incidents"], str)  # serialised, as the real one
-    return json.loads(result["closest_incidents"])
+    assert isinstance(result["closest_incidents"], list)  # as both apps parse it
+    return result["closest_incidents"]
 
 
 def test_search_by_number_needs_no_position(client, session, make_report):
@@ -78,32 +81,48 @@ def test_search_by_number_keeps_the_map_rules(client, session, make_report):
 
 
 def test_is_dmr_online(client):
-    response = client.get(f"{GET}/isDmrOnline")
-    assert response.status_code == 200 and response.mimetype == "application/json"
-    assert response.json == [{"request": "isDmrOnline", "answer": {"status": 0, "online": True}}]
+    """Top-level online and message_information (SiraSimpleResponse.java:16-19,
+    RestApiManager.swift:1444 and :1146), at both the apps' path and the old one."""
+    for path in ("/rest/signalement/isDmrOnline", f"{GET}/isDmrOnline"):
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        assert response.json["online"] is True and response.json["message_information"] == ""
+
+
+def test_is_dmr_online_when_the_city_closes_the_apps(tmp_path_factory):
+    from tests.interop.conftest import own_app
+    app = own_app(tmp_path_factory, MOBILE_ONLINE=False,
+                  MOBILE_MESSAGE_INFORMATION="Maintenance ce soir.")
+    response = app.test_client().get("/rest/signalement/isDmrOnline")
+    assert response.status_code == 503
+    assert "online" not in response.json  # iOS tests the key's presence
+    assert response.json["message_information"] == "Maintenance ce soir."
 
 
 def test_anomaly_by_number(client, session, make_report):
     report = make_report()
-    response = client.get(f"{GET}/getAnomalieByNumber/{report.reference}")
-    assert response.status_code == 200
-    body = response.json
-    assert body[0]["request"] == "getAnomalieByNumber"
-    incident = body[0]["answer"]["incident"]
-    assert incident["id"] == report.id and incident["numero"] == report.reference
-    assert incident["token"] is None  # only its reporter gets the tracking key
+    for path in ("/rest/signalement", GET):
+        response = client.get(f"{path}/getAnomalieByNumber/{report.reference}")
+        assert response.status_code == 200
+        body = response.json
+        assert body["request"] == "getAnomalieByNumber" and body["answer"]["status"] == 0
+        [incident] = body["answer"]["incident"]  # an array (List<Incident>, .arrayValue)
+        assert incident["id"] == report.id and incident["numero"] == report.reference
+        assert incident["token"] is None  # only its reporter gets the tracking key
     mine = client.get(f"{GET}/getAnomalieByNumber/{report.reference}/guid-reporter").json
-    assert mine[0]["answer"]["incident"]["token"] == report.token
+    assert mine["answer"]["incident"][0]["token"] == report.token
 
 
 def test_anomaly_by_number_refused_after_90_days(client, session, make_report):
+    """200 with an error_message, which both apps display (iOS indexes [0] of the
+    array, so an empty one would crash it: BottomSheetViewController.swift:790)."""
     report = make_report()
     report.created_at = utcnow() - timedelta(days=91)
     session.flush()
-    response = client.get(f"{GET}/getAnomalieByNumber/{report.reference}")
-    assert response.status_code == 404
+    response = client.get(f"/rest/signalement/getAnomalieByNumber/{report.reference}")
+    assert response.status_code == 200 and "answer" not in response.json
     assert response.json["error"] == 12 and "90 jours" in response.json["error_message"]
-    unknown = client.get(f"{GET}/getAnomalieByNumber/B2000A999999")
-    assert unknown.status_code == 404 and unknown.json["error"] == 12
+    unknown = client.get("/rest/signalement/getAnomalieByNumber/B2000A999999")
+    assert unknown.status_code == 200 and unknown.json["error"] == 12
     assert session.scalar(select(func.count()).select_from(Report).where(
         Report.id == report.id)) == 1

@@ -4,8 +4,10 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
+from dansmarue.catalogue import agent_texts
 from dansmarue.models import Category, Follower, Report
-from dansmarue.services import agent_catalogues, history, workflow
+from dansmarue.workflow import history
+from dansmarue.workflow import perform as workflow
 from tests.interop.mobile_client import answer, error_code, rpc, save_incident
 
 
@@ -118,8 +120,10 @@ def _nearby(client, lat=48.856613, lon=2.352222, guid=None):
     if guid:
         request["guid"] = guid
     result = answer(client, request)
-    assert isinstance(result["closest_incidents"], str)  # a string, as the real one
-    return json.loads(result["closest_incidents"])
+    # An array: Android's Gson List<Incident> throws on a string, iOS's .arrayValue
+    # reads one as empty (GetIncidentsByPositionResponse.java:39, RestApiManager.swift:42).
+    assert isinstance(result["closest_incidents"], list)
+    return result["closest_incidents"]
 
 
 def test_incidents_by_position_rules(client, session, make_report):
@@ -147,6 +151,7 @@ def test_incident_object_and_token_privacy(client, session, make_report):
     assert set(item["pictures"]) == {"close", "far", "done"}
     assert item["token"] is None  # never someone else's tracking token
     assert "resident@example.org" not in json.dumps(item)
+    assert "reporterGuid" not in item and "guid-reporter" not in json.dumps(item)
     mine = [i for i in _nearby(client, guid="guid-reporter") if i["id"] == report.id][0]
     assert mine["token"] == report.token
 
@@ -154,20 +159,24 @@ def test_incident_object_and_token_privacy(client, session, make_report):
 # ---- getIncidentById ----------------------------------------------------------
 
 def test_incident_by_id(client, session, make_report, leaf):
-    agent_catalogues.seed_defaults()
+    agent_texts.seed_defaults()
     report = make_report()
     result = answer(client, {"request": "getIncidentById", "id": str(report.id),
                              "source": "DansMaRue", "guid": "guid-reporter"})
     assert result["incident"]["id"] == report.id
     assert result["incident"]["categoryId"] == str(leaf.top_level.id)
     assert result["resolved_authorization"] is True
-    offered = agent_catalogues.list_items("message", active_only=True,
+    offered = agent_texts.list_items("message", active_only=True,
                                           category_id=report.category_id)
     generic = [m.title for m in offered if m.category_id is None]
     specific = [m.title for m in offered if m.category_id is not None]
     assert generic, "migration 0004 seeds generic service-done messages"
     assert [m["libelle"] for m in result["messages_sf_generic"]] == generic
     assert [m["libelle"] for m in result["messages_sf_typologie"]] == specific
+    # iOS force-unwraps numero_message and message (RestApiManager.swift:137-139);
+    # Android reads an int numero_message (MessageServiceFait.java:10).
+    for item in result["messages_sf_generic"] + result["messages_sf_typologie"]:
+        assert isinstance(item["numero_message"], int) and isinstance(item["message"], str)
     other = answer(client, {"request": "getIncidentById", "id": str(report.id),
                             "source": "DansMaRue", "guid": "someone-else"})
     assert other["resolved_authorization"] is False

@@ -4,7 +4,10 @@ from sqlalchemy import select
 
 from dansmarue.models import Category
 from tests.interop.open311_client import (
-    assert_errors_json, assert_errors_xml, get, w3c,
+    assert_errors_json,
+    assert_errors_xml,
+    get,
+    w3c,
 )
 
 SERVICE_KEYS = {"service_code", "service_name", "description", "metadata", "type",

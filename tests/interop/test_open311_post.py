@@ -192,3 +192,16 @@ def test_out_of_scope_service_is_listed_and_refused_with_its_message(client, ses
                           data=_form(api_key, leaf, service_code=str(oos.id)))
     assert response.status_code == 400
     assert body[0]["description"] == oos.out_of_scope_message
+
+
+def test_field_errors_name_open311_parameters_not_rest_ones(client, api_key, leaf):
+    """The domain says `photo:close`; an Open311 client hears `media` (REST: photos.close)."""
+    import io
+
+    refused = client.post("/open311/v2/requests.json", data={
+        "api_key": api_key, "service_code": str(leaf.id), "lat": "48.8566", "long": "2.3522",
+        "media": (io.BytesIO(b"not an image at all"), "x.jpg")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 400
+    descriptions = " ".join(e["description"] for e in refused.json)
+    assert "media : " in descriptions and "photos." not in descriptions, descriptions

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from dansmarue.services import history
+from dansmarue.workflow import history
 from tests.interop.open311_client import assert_errors_json, assert_errors_xml, get, w3c
 
 REQUEST_KEYS = {"service_request_id", "status", "status_notes", "service_name",
@@ -272,3 +272,21 @@ def test_endpoints_are_in_the_openapi_document(client):
                  "requests/{request_id}", "tokens/{token}", "servicerequestupdates"):
         assert f"/open311/v2/{path}.{{fmt}}" in paths
     assert "/rest/signalement/api" in paths and "/rest/signalement/api/photo" in paths
+
+
+def test_every_state_names_its_open311_status_in_one_place(client, session, make_report,
+                                                            monkeypatch):
+    """The status comes from the State row: a state the serializer has never heard
+    of cannot make Open311 answer 500 (a KeyError in a second map, once)."""
+    from dataclasses import replace
+
+    from dansmarue.workflow import states
+
+    report = make_report()
+    history.change_state(report, "to_process", "qualify")
+    session.flush()
+    monkeypatch.setitem(states.STATES, "to_process",
+                        replace(states.STATES["to_process"], open311_status="INVESTIGATING"))
+    response, body = get(client, f"requests/{report.reference}", "json", extensions="true")
+    assert body[0]["extended_attributes"]["status"] == "INVESTIGATING"
+    assert all(state.open311_status for state in states.STATES.values())

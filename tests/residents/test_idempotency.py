@@ -114,3 +114,18 @@ def test_ten_concurrent_identical_requests_create_one_report(app, live_app):
         assert db.session.scalar(select(func.count()).select_from(Report).where(
             Report.description == "Dix fois le même envoi")) == 1
         db.session.remove()
+
+
+def test_a_key_that_cannot_be_claimed_is_never_run_without_it(session, monkeypatch):
+    """If the claim keeps missing (the key purged between claim and read each time),
+    run_once refuses with 503 instead of running the work without holding the key."""
+    from dansmarue.errors import ServiceUnavailable
+    from dansmarue.reports import idempotency
+
+    # A claim that never inserts and a read that never finds: the purge race, forced.
+    monkeypatch.setattr(idempotency, "CLAIM_SQL", text("SELECT 1 WHERE false"))
+    monkeypatch.setattr(idempotency, "READ_SQL", text("SELECT 1, 2, 3 WHERE false"))
+    ran = []
+    with pytest.raises(ServiceUnavailable):
+        idempotency.run_once("never-claimed", "h", lambda: ran.append(1) or (201, {}, None))
+    assert ran == []

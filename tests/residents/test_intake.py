@@ -41,10 +41,10 @@ def test_json_intake_answers_201_with_routing(client, session, graffiti):
 
 
 def test_intake_tells_the_auto_relay_that_jobs_were_written(client, session, graffiti):
-    from workers import autorelay
+    from dansmarue.jobs import autorelay
 
     session.info.pop(autorelay._FLAG, None)
-    from dansmarue.services import reports
+    from dansmarue.reports import intake as reports
 
     reports.create_report(category_id=graffiti.id, **ROQUETTE)
     assert session.info.get(autorelay._FLAG) is True
@@ -231,7 +231,7 @@ def test_inactive_category_is_refused(client, session, graffiti):
 
 
 def test_agent_only_category_allowed_to_agents_through_the_service(session):
-    from dansmarue.services import reports
+    from dansmarue.reports import intake as reports
 
     agent = category_where(session, Category.agent_only, Category.is_leaf, Category.active,
                            Category.out_of_scope.is_(False))
@@ -253,7 +253,7 @@ def test_service_cleans_text_for_every_channel(session, graffiti):
     """Open311 and the mobile RPC call create_report with raw values: what
     PostgreSQL cannot store goes, the bounds hold (the API strips more)."""
     from dansmarue.errors import Unprocessable
-    from dansmarue.services import reports
+    from dansmarue.reports import intake as reports
 
     report = reports.create_report(category_id=graffiti.id, description="Tag\x00\nici",
                                    address="  12 rue\ud800 X ", reporter_email=" A@B.fr ",

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from dansmarue.models import Category, Report, ReportEvent, utcnow
-from dansmarue.services import history
+from dansmarue.workflow import history
 from tests.residents.conftest import ROQUETTE, body, category_where
 
 # ~ metres per degree of latitude; a few metres north of the Roquette point.

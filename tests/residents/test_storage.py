@@ -4,7 +4,8 @@ import os
 from sqlalchemy import select
 
 from dansmarue.models import Photo
-from dansmarue.services import reports, storage
+from dansmarue.platform import storage
+from dansmarue.reports import intake
 from tests.residents.conftest import ROQUETTE, jpeg_bytes
 
 
@@ -15,7 +16,7 @@ def _files(root):
 def test_written_files_are_removed_when_the_transaction_rolls_back(app, session, graffiti):
     root = app.config["MEDIA_ROOT"]
     before = _files(root)
-    report = reports.create_report(category_id=graffiti.id, photos=[
+    report = intake.create_report(category_id=graffiti.id, photos=[
         ("close", jpeg_bytes()), ("far", jpeg_bytes(fmt="PNG"))], **ROQUETTE)
     written = [storage.path_of(p.storage_key) for p in session.scalars(
         select(Photo).where(Photo.report_id == report.id))]

@@ -11,9 +11,9 @@ from PIL import Image
 from rq import SimpleWorker
 from sqlalchemy import select
 
+from dansmarue.jobs.queues import all_queues
 from dansmarue.models import Category, OutboxJob
-from dansmarue.services import reports
-from workers.queues import all_queues
+from dansmarue.reports import intake
 
 ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
 GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
@@ -71,7 +71,7 @@ def graffiti(session) -> Category:
 
 def new_report(session, category=None, photos=(), **fields):
     category = category or graffiti(session)
-    report = reports.create_report(category_id=category.id, **ROQUETTE,
+    report = intake.create_report(category_id=category.id, **ROQUETTE,
                                    description="Tag sur la façade", photos=photos, **fields)
     session.commit()
     return report

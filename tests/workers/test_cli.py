@@ -1,12 +1,14 @@
 """`flask jobs status | dead | replay | relay` on real rows and a real Redis."""
-from dansmarue.services import outbox
+from dansmarue.jobs import outbox
+from dansmarue.jobs.registry import Job
+from dansmarue.jobs.relay import relay_pending
 from tests.workers.conftest import outbox_rows, run_burst
-from workers.relay import relay_pending
 
 
 def test_jobs_cli(ctx, app, redis_conn):
-    outbox.add_job("workers.jobs.nope.missing", 1, queue="mail")
-    outbox.add_job("workers.jobs.nope.missing", 2)
+    undeclared = Job("workers.jobs.nope.missing", "mail")  # fails in the runner: dead letter
+    outbox.add_job(undeclared, 1)
+    outbox.add_job(Job("workers.jobs.nope.missing", "default"), 2)
     ctx.commit()
     runner = app.test_cli_runner()
 
@@ -19,7 +21,7 @@ def test_jobs_cli(ctx, app, redis_conn):
     first, second = outbox_rows(ctx)
     dead = runner.invoke(args=["jobs", "dead"])
     assert f"{first.id}" in dead.output and "workers.jobs.nope.missing(1,)" in dead.output
-    assert "ModuleNotFoundError" in dead.output
+    assert "ValueError: not a job function" in dead.output  # undeclared: refused, never imported
 
     assert runner.invoke(args=["jobs", "replay"]).exit_code != 0  # ids or --all required
     assert "1 job(s) back" in runner.invoke(args=["jobs", "replay", str(first.id)]).output

@@ -6,11 +6,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 
+from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import Category, OutboxJob, Photo, Report, ReportEvent
 from tests.workers.conftest import jpeg_b64, jpeg_bytes, new_report, run_burst
 from workers.jobs.dispatch import dispatch_report
 from workers.jobs.maintenance import retry_failed_sends
-from workers.relay import relay_pending
 
 
 def history(session, report):

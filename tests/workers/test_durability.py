@@ -7,13 +7,11 @@ import sys
 
 from sqlalchemy import func, select
 
-from dansmarue.models import OutboxJob, Report, db
+from dansmarue.jobs import autorelay, outbox, registry
+from dansmarue.jobs.relay import relay_outbox, relay_pending
+from dansmarue.models import Category, OutboxJob, Report, db
 from tests.conftest import TEST_DATABASE_URL
 from tests.workers.conftest import GRAFFITI, ROQUETTE, free_port
-from dansmarue.models import Category
-from dansmarue.services import outbox
-from workers import autorelay
-from workers.relay import relay_outbox, relay_pending
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -87,12 +85,12 @@ def test_auto_relay_enqueues_right_after_commit(app, committed, monkeypatch, red
     assert len(rows) == 6 and {r.status for r in rows} == {"enqueued"}
     assert sum(len(q) for q in _queues(redis_conn)) == 6
     # Outside a request (a job, the CLI): an ORM-written outbox row is noticed too.
-    outbox.add_job("workers.jobs.notify.send_acknowledgement", -1, queue="mail")
+    outbox.add_job(registry.SEND_ACKNOWLEDGEMENT, -1, report_id=-1)
     db.session.commit()
     assert {r.status for r in rows_after(job_mark)} == {"enqueued"}
 
 
 def _queues(connection):
-    from workers.queues import all_queues
+    from dansmarue.jobs.queues import all_queues
 
     return [q.job_ids for q in all_queues(connection)]

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta, timezone
 from rq import Queue
 from sqlalchemy import text
 
+from dansmarue.jobs.queues import queue_name
 from dansmarue.models import IdempotencyKey
-from dansmarue.services import idempotency
+from dansmarue.reports import idempotency
 from tests.workers.conftest import run_burst
 from workers.jobs import maintenance
-from workers.queues import queue_name
 from workers.schedule import SCHEDULE
 from workers.scheduler import Scheduler
 
@@ -71,7 +71,7 @@ def test_a_purged_key_can_be_claimed_again(ctx):
 
 def test_scheduled_daily_and_run_once_by_a_worker(ctx, redis_conn):
     entry = next(e for e in SCHEDULE if e["id"] == "purge-idempotency-keys")
-    assert entry["func"] == "workers.jobs.maintenance.purge_idempotency_keys"
+    assert entry["job"].path == "workers.jobs.maintenance.purge_idempotency_keys"
     real_now = datetime.now(timezone.utc)
     keys = add_keys(ctx, real_now, "scheduled-test")  # the job purges as of now
     ctx.commit()

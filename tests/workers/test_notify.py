@@ -1,15 +1,17 @@
 """Notifications over a real SMTP server and a real push web hook: once per recipient."""
 from sqlalchemy import select
 
+from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo
-from dansmarue.services import workflow
+from dansmarue.workflow import perform as workflow
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
 from workers.jobs.dispatch import dispatch_report
 from workers.jobs.notify import (
-    notify_state_change, notify_unit_new_report, send_acknowledgement,
+    notify_state_change,
+    notify_unit_new_report,
+    send_acknowledgement,
 )
 from workers.jobs.photos import process_photo
-from workers.relay import relay_pending
 
 
 def test_acknowledgement_has_the_tracking_link_and_is_sent_once(ctx, smtp):

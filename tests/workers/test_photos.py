@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from dansmarue.models import Photo
-from dansmarue.services import photo_files, storage
+from dansmarue.platform import storage
+from dansmarue.reports import photo_files
 from tests.workers.conftest import jpeg_bytes, new_report
 from workers.jobs.photos import process_photo
 
@@ -136,3 +137,19 @@ def test_serving_by_access_key(ctx, client):
     assert client.get(f"{url}/original").status_code == 404
     assert client.get(f"/media/photos/{'A' * 43}/display").status_code == 404
     assert client.get(f"{url}/../../etc/passwd").status_code == 404
+
+
+def test_public_view_gives_each_ready_photo_its_urls(ctx, client):
+    """A client builds nothing: pending photos have no URL, ready ones both derivatives."""
+    report = new_report(ctx)
+    photo = stored_photo(ctx, report, jpeg_bytes(900, 600))
+    listed = client.get(f"/api/v1/reports/{report.reference}").json["photos"]
+    assert [(p["key"], p["status"], p["urls"]) for p in listed] == [
+        (photo.access_key, "pending", None)]
+    process_photo(photo.id)
+    urls = client.get(f"/api/v1/reports/{report.reference}").json["photos"][0]["urls"]
+    assert urls == {v: f"http://testserver/media/photos/{photo.access_key}/{v}"
+                    for v in ("display", "thumb")}
+    served = client.get(urls["display"].removeprefix("http://testserver"))
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+

@@ -2,11 +2,12 @@
 from rq import Queue
 from sqlalchemy import select
 
+from dansmarue.jobs import admin, outbox
+from dansmarue.jobs.registry import Job
+from dansmarue.jobs.queues import queue_name
+from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import NotificationLog, Report
-from dansmarue.services import jobs_admin, outbox
 from tests.workers.conftest import free_port, new_report, outbox_rows, run_burst
-from workers.queues import queue_name
-from workers.relay import relay_pending
 
 
 def test_intake_jobs_are_relayed_and_run_once(ctx, redis_conn, smtp):
@@ -49,18 +50,18 @@ def test_failing_job_retries_then_dies_then_replays(ctx, redis_conn, app, smtp, 
     assert (ack.status, ack.attempts) == ("dead", 3)
     assert "ConnectionRefusedError" in ack.last_error
     unit_mail = outbox_rows(ctx, "workers.jobs.notify.notify_unit_new_report")[0]
-    assert {row.id for row in jobs_admin.dead_jobs()} == {ack.id, unit_mail.id}
-    status = jobs_admin.status()
+    assert {row.id for row in admin.dead_jobs()} == {ack.id, unit_mail.id}
+    status = admin.status()
     assert status["outbox"]["dead"] == 2
     assert status["queues"][queue_name("mail")]["failed"] == 2
     assert ctx.scalar(select(NotificationLog).where(NotificationLog.report_id == report.id,
                                                     NotificationLog.dedup_key.like("ack:%"))) is None
 
     monkeypatch.setitem(app.config, "SMTP_PORT", live_port)
-    assert jobs_admin.replay([ack.id]) == 1
-    assert jobs_admin.status()["queues"][queue_name("mail")]["failed"] == 1
-    assert jobs_admin.replay() == 1  # --all: the unit mail
-    assert jobs_admin.status()["queues"][queue_name("mail")]["failed"] == 0
+    assert admin.replay([ack.id]) == 1
+    assert admin.status()["queues"][queue_name("mail")]["failed"] == 1
+    assert admin.replay() == 1  # --all: the unit mail
+    assert admin.status()["queues"][queue_name("mail")]["failed"] == 0
     relay_pending()
     run_burst(redis_conn)
     ctx.expire_all()
@@ -71,8 +72,8 @@ def test_failing_job_retries_then_dies_then_replays(ctx, redis_conn, app, smtp, 
 
 
 def test_unknown_job_function_is_refused_by_the_runner(ctx, redis_conn):
-    outbox.add_job("os.system", "echo pwned")
-    outbox.add_job("workers.jobs.nope.missing", 1)
+    outbox.add_job(Job("os.system", "default"), "echo pwned")
+    outbox.add_job(Job("workers.jobs.nope.missing", "default"), 1)
     ctx.commit()
     relay_pending()
     run_burst(redis_conn)
@@ -84,8 +85,8 @@ def test_unknown_job_function_is_refused_by_the_runner(ctx, redis_conn):
 def test_jobs_lost_by_redis_are_relayed_again(ctx, redis_conn, smtp):
     from datetime import timedelta
 
+    from dansmarue.jobs.relay import recover_lost
     from dansmarue.models import utcnow
-    from workers.relay import recover_lost
 
     report = new_report(ctx)
     assert relay_pending() == 2

@@ -7,32 +7,34 @@ from datetime import date, datetime, timedelta, timezone
 from rq import Queue
 from sqlalchemy import select
 
+from dansmarue.jobs import registry
+from dansmarue.jobs.queues import queue_name
+from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import Category, Follower, Photo, ReportEvent
-from dansmarue.services import storage
+from dansmarue.platform import storage
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
-from workers.relay import relay_pending
 from workers.jobs.maintenance import (
-    archive_closed_reports, purge_sensitive_photos, retry_failed_sends, scheduled_day_notices,
+    archive_closed_reports,
+    purge_sensitive_photos,
+    retry_failed_sends,
+    scheduled_day_notices,
 )
 from workers.jobs.notify import notify_scheduled_day
 from workers.jobs.photos import process_photo
-from workers.queues import queue_name
 from workers.schedule import SCHEDULE
-from workers.scheduler import Scheduler, available, slot_of
+from workers.scheduler import Scheduler, slot_of
 
 NOON = datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc).timestamp()  # 12:00 in Paris
 TEST_SCHEDULE = [
-    {"id": "relay", "func": "workers.relay.relay_outbox", "every": 3, "inline": True},
-    {"id": "archive", "func": "workers.jobs.maintenance.archive_closed_reports", "every": 3600},
-    {"id": "morning", "func": "workers.jobs.maintenance.scheduled_day_notices",
-     "daily_at": "07:00"},
-    {"id": "missing", "func": "workers.jobs.not_written_yet.sweep", "every": 60},
+    {"id": "relay", "job": registry.RELAY_OUTBOX, "every": 3, "inline": True},
+    {"id": "archive", "job": registry.ARCHIVE_CLOSED, "every": 3600},
+    {"id": "morning", "job": registry.SCHEDULED_DAY_NOTICES, "daily_at": "07:00"},
 ]
 
 
 def test_every_declared_job_exists_and_ids_are_unique():
     assert len({entry["id"] for entry in SCHEDULE}) == len(SCHEDULE)
-    assert all(available(entry["func"]) for entry in SCHEDULE)
+    assert all(entry["job"] in registry.JOBS.values() for entry in SCHEDULE)
     assert {"outbox-relay", "sla-sweep", "contractor-retry", "scheduled-day-notices",
             "purge-sensitive-photos", "archive-closed", "prune-outbox",
             "purge-idempotency-keys"} == {
@@ -52,7 +54,6 @@ def test_two_schedulers_never_run_a_slot_twice(ctx, redis_conn, caplog, monkeypa
     with caplog.at_level(logging.WARNING, logger="workers.scheduler"):
         ran = first.tick(NOON) + second.tick(NOON) + first.tick(NOON + 1)
     assert sorted(ran) == ["archive", "morning", "relay"]
-    assert "workers.jobs.not_written_yet.sweep is not available" in caplog.text
     maintenance = Queue(queue_name("maintenance"), connection=redis_conn)
     assert sorted(maintenance.job_ids) == sorted([
         f"schedule-archive-{int(NOON // 3600)}", "schedule-morning-2026-06-01"])

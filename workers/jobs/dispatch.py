@@ -1,5 +1,5 @@
 """Dispatch of new reports to their unit or contractor (real state 19)."""
-from dansmarue.services import dispatch
+from dansmarue.workflow import dispatch
 
 
 def dispatch_report(report_id: int) -> str:

@@ -5,9 +5,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, text
 
-from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
 from dansmarue.errors import DomainError
-from dansmarue.services import outbox, photo_files, workflow
+from dansmarue.jobs import outbox, registry
+from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
+from dansmarue.reports import photo_files
+from dansmarue.workflow import perform as workflow
 
 log = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,8 +35,7 @@ def retry_failed_sends() -> int:
     ).all()
     hour = utcnow().strftime("%Y%m%d%H")
     for report_id in ids:
-        outbox.add_job("workers.jobs.dispatch.retry_send", report_id, queue="dispatch",
-                       dedup_key=f"report:{report_id}:ws-retry:{hour}")
+        outbox.add_job(registry.RETRY_SEND, report_id, report_id=report_id, hour=hour)
     db.session.commit()
     return len(ids)
 
@@ -46,7 +47,8 @@ def scheduled_day_notices(today: date | None = None) -> int:
         select(Report.id).where(Report.state.in_(("scheduled", "contractor_scheduled")),
                                 Report.scheduled_for == today)
     ).all()
-    keys = {report_id: f"report:{report_id}:scheduled-day:{today}" for report_id in ids}
+    keys = {report_id: registry.NOTIFY_SCHEDULED_DAY.dedup_key(report_id=report_id, day=today)
+            for report_id in ids}
     notified = set(db.session.scalars(  # one query, not one per report
         select(OutboxJob.dedup_key).where(OutboxJob.dedup_key.in_(keys.values()))))
     queued = 0
@@ -58,8 +60,8 @@ def scheduled_day_notices(today: date | None = None) -> int:
         except DomainError as error:
             log.info("scheduled-day notice of report %s skipped: %s", report_id, error)
             continue
-        outbox.add_job("workers.jobs.notify.notify_scheduled_day", report_id, today.isoformat(),
-                       queue="mail", dedup_key=key)
+        outbox.add_job(registry.NOTIFY_SCHEDULED_DAY, report_id, today.isoformat(),
+                       report_id=report_id, day=today)
         queued += 1
     db.session.commit()
     return queued

@@ -8,11 +8,11 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from dansmarue.models import Follower, Photo, Report, ReportEvent, User, db
-from dansmarue.services.photo_files import photo_url
-from dansmarue.services.reports import tracking_url
+from dansmarue.notifications.channels import Message
+from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit, push_channel
+from dansmarue.reports.intake import tracking_url
+from dansmarue.reports.photo_files import photo_url
 from dansmarue.workflow.states import STATES, public_label
-from workers.notify.channels import Message
-from workers.notify.delivery import deliver, email_channel, mailbox_unit, push_channel
 
 log = logging.getLogger(__name__)
 

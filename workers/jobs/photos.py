@@ -1,9 +1,11 @@
 """Photo processing: safe decode, metadata-free derivatives, perceptual hash."""
 import logging
 
-from dansmarue.media.imaging import ImageRejected, process_photo as build_derivatives
+from dansmarue.media.imaging import ImageRejected
+from dansmarue.media.imaging import process_photo as build_derivatives
 from dansmarue.models import Photo, db, utcnow
-from dansmarue.services import photo_files, storage
+from dansmarue.platform import storage
+from dansmarue.reports import photo_files
 
 log = logging.getLogger(__name__)
 

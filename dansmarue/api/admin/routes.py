@@ -3,13 +3,18 @@ requalification rules (CRUD, admin role)."""
 from flask_smorest import Blueprint
 
 from dansmarue.api.admin.schemas import (
-    MessagePatchSchema, MessageQuerySchema, MessageSchema, ReasonPatchSchema, ReasonSchema,
-    RequalificationRulePatchSchema, RequalificationRuleQuerySchema, RequalificationRuleSchema,
+    MessagePatchSchema,
+    MessageQuerySchema,
+    MessageSchema,
+    ReasonPatchSchema,
+    ReasonSchema,
+    RequalificationRulePatchSchema,
+    RequalificationRuleQuerySchema,
+    RequalificationRuleSchema,
 )
 from dansmarue.api.security import auth_required, document_on
-from dansmarue.extensions import db
-from dansmarue.services import agent_catalogues as catalogues
-from dansmarue.services import requalification_rules as rules
+from dansmarue.catalogue import agent_texts as catalogues
+from dansmarue.workflow import requalification as rules
 
 blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin",
                 description="Catalogues des agents et règles de requalification automatique")
@@ -35,7 +40,6 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     def create(values):
         """Add an entry."""
         item = catalogues.save(kind, values)
-        db.session.commit()
         return item
 
     @blp.route(f"{path}/<int:item_id>", methods=["GET"], endpoint=f"get_{kind}")
@@ -52,7 +56,6 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     def update(values, item_id):
         """Change an entry (e.g. `active: false` to withdraw it)."""
         item = catalogues.save(kind, values, item_id)
-        db.session.commit()
         return item
 
     @blp.route(f"{path}/<int:item_id>", methods=["DELETE"], endpoint=f"delete_{kind}")
@@ -61,7 +64,6 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     def delete(item_id):
         """Delete an entry (past history keeps its text)."""
         catalogues.delete(kind, item_id)
-        db.session.commit()
 
 
 _crud("reason", "/rejection-reasons", ReasonSchema, ReasonPatchSchema)
@@ -86,7 +88,6 @@ def list_rules(args):
 def create_rule(values):
     """Add a rule: new reports of a unit (or below it) go to another unit."""
     rule = rules.save(values)
-    db.session.commit()
     return rule
 
 
@@ -105,7 +106,6 @@ def get_rule(rule_id):
 def update_rule(values, rule_id):
     """Change a rule (e.g. `active: false` to suspend it)."""
     rule = rules.save(values, rule_id)
-    db.session.commit()
     return rule
 
 
@@ -115,4 +115,3 @@ def update_rule(values, rule_id):
 def delete_rule(rule_id):
     """Delete a rule (past history keeps what it did)."""
     rules.delete(rule_id)
-    db.session.commit()

@@ -3,15 +3,21 @@ from flask import jsonify, request
 from flask_smorest import Blueprint
 
 from dansmarue.api.agent.schemas import (
-    ActionParamsSchema, CatalogueEntrySchema, MassActionSchema, MassResultSchema,
-    NearbyUnitSchema, QueuePageSchema, QueueQuerySchema, ReportDetailSchema,
+    ActionParamsSchema,
+    CatalogueEntrySchema,
+    MassActionSchema,
+    MassResultSchema,
+    NearbyUnitSchema,
+    QueuePageSchema,
+    QueueQuerySchema,
+    ReportDetailSchema,
 )
 from dansmarue.api.conditional import etag, required_version
 from dansmarue.api.security import auth_required, current_user, document_on
-from dansmarue.extensions import db
-from dansmarue.services import (
-    agent_catalogues, agent_queue, report_views, requalification_rules, workflow,
-)
+from dansmarue.catalogue import agent_texts
+from dansmarue.reports import views
+from dansmarue.workflow import agent_queue, requalification
+from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import STAFF, TABLE
 
 blp = Blueprint("agent", __name__, url_prefix="/api/v1/agent",
@@ -31,7 +37,7 @@ def list_reports(args):
     """Reports in my scope, by due date; GeoJSON with `Accept: application/geo+json`."""
     items, next_cursor = agent_queue.work_queue(current_user(), **args)
     if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
-        response = jsonify(report_views.geojson(items, next_cursor))
+        response = jsonify(views.geojson(items, next_cursor))
         response.mimetype = GEOJSON
         return response
     return {"items": items, "next_cursor": next_cursor}
@@ -61,7 +67,6 @@ def act(params, reference, action):
     report = agent_queue.find_in_scope(user, reference)
     version = required_version()
     report = workflow.perform(report.id, action, user, expected_version=version, **params)
-    db.session.commit()
     return agent_queue.agent_view(report, user), {"ETag": etag(report.version)}
 
 
@@ -85,7 +90,7 @@ def mass_action(body):
 def done_messages(reference):
     """Service-done messages offered for this report's category."""
     report = agent_queue.find_in_scope(current_user(), reference)
-    return agent_catalogues.list_items("message", active_only=True,
+    return agent_texts.list_items("message", active_only=True,
                                        category_id=report.category_id)
 
 
@@ -95,7 +100,7 @@ def done_messages(reference):
 def nearby_units(reference):
     """Units whose sectors lie within 50 m of the report (where to requalify it)."""
     report = agent_queue.find_in_scope(current_user(), reference)
-    return requalification_rules.nearby_units(report)
+    return requalification.nearby_units(report)
 
 
 @blp.route("/rejection-reasons")
@@ -103,4 +108,4 @@ def nearby_units(reference):
 @auth_required(*STAFF)
 def rejection_reasons():
     """Active rejection reasons."""
-    return agent_catalogues.list_items("reason", active_only=True)
+    return agent_texts.list_items("reason", active_only=True)

@@ -2,10 +2,10 @@
 from flask import current_app
 from flask_smorest import Blueprint
 
+from dansmarue.access import auth
 from dansmarue.api.auth.schemas import LoginSchema, MeSchema, TokenSchema
 from dansmarue.api.security import auth_required, bearer_token, current_user, document_on
-from dansmarue.extensions import db, limiter
-from dansmarue.services import auth
+from dansmarue.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
                 description="Authentification des agents (jetons porteurs)")
@@ -26,7 +26,6 @@ def login(body):
     user = auth.authenticate(body["email"], body["password"])
     token = auth.issue_token(user)
     expires_at = auth.token_expiry(token)
-    db.session.commit()
     return {"token": token, "expires_at": expires_at, "role": user.role}
 
 
@@ -36,7 +35,6 @@ def login(body):
 def logout():
     """Revoke the token used for this request."""
     auth.revoke_token(bearer_token())
-    db.session.commit()
 
 
 @blp.route("/me", methods=["GET"])

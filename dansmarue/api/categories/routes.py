@@ -2,7 +2,7 @@
 from flask import request
 from flask_smorest import Blueprint
 
-from dansmarue.services import catalogue
+from dansmarue.catalogue import categories as catalogue
 
 blp = Blueprint("categories", __name__, url_prefix="/api/v1/categories",
                 description="Catégories de signalement")

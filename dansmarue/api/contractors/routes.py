@@ -2,8 +2,7 @@
 from flask_smorest import Blueprint
 
 from dansmarue.api.contractors.schemas import CallbackAnswerSchema, CallbackSchema
-from dansmarue.extensions import db
-from dansmarue.services import contractors
+from dansmarue.workflow import contractors
 from dansmarue.workflow.states import public_label
 
 blp = Blueprint("contractors", __name__, url_prefix="/api/v1/contractors",
@@ -20,6 +19,5 @@ blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
 def callback(fields, reference):
     """A contractor sets service fait, rejeter, programmer or (a) requalifier."""
     report = contractors.apply_callback(reference, **fields)
-    db.session.commit()
     return {"reference": report.reference, "state": report.state,
             "public_state": public_label(report.state)}

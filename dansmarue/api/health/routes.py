@@ -1,7 +1,7 @@
 """GET /health: versions of PostgreSQL, PostGIS and Redis, or who is down."""
 from flask_smorest import Blueprint
 
-from dansmarue.services import health
+from dansmarue.platform import health
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Service health")
 

@@ -7,7 +7,7 @@ deployment puts these two endpoints behind the city account login
 from flask_smorest import Blueprint
 
 from dansmarue.api.me.schemas import MeQuerySchema
-from dansmarue.services import report_search
+from dansmarue.reports import search
 
 blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
                 description="Mes signalements et mes suivis (derrière la connexion Mon Paris)")
@@ -18,7 +18,7 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
 @blp.response(200)
 def my_reports(query):
     """Reports filed by this person, newest first (100 at most)."""
-    return {"items": report_search.my_reports(**query)}
+    return {"items": search.my_reports(**query)}
 
 
 @blp.route("/follows", methods=["GET"])
@@ -26,4 +26,4 @@ def my_reports(query):
 @blp.response(200)
 def my_follows(query):
     """Reports this person follows, newest first (100 at most)."""
-    return {"items": report_search.my_follows(**query)}
+    return {"items": search.my_follows(**query)}

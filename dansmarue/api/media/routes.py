@@ -7,7 +7,7 @@ purged (sensitive categories, after 48 h), shows a placeholder.
 from flask import Response, send_file
 from flask_smorest import Blueprint
 
-from dansmarue.services import photo_files
+from dansmarue.reports import photo_files
 
 blp = Blueprint("media", __name__, url_prefix="/media", description="Report photos")
 

@@ -3,23 +3,34 @@
 Each takes the request object and a Context (token's user, client address) and
 returns the `answer` payload, or raises MobileError / a domain error.
 """
-import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from dansmarue.api.mobile import lookups, serializers as ser
+from dansmarue.api.mobile import lookups
+from dansmarue.api.mobile import serializers as ser
 from dansmarue.api.mobile.protocol import (
-    ALREADY_FOLLOWED, BAD_CATEGORY, BAD_INCIDENT_ID, BAD_INCIDENT_ID_BIS, BAD_ORIGIN,
-    BAD_POSITION, BAD_SOURCE, BAD_USER, EMPTY_CATEGORY, EMPTY_INCIDENT_ID, EMPTY_POSITION,
+    ALREADY_FOLLOWED,
+    BAD_CATEGORY,
+    BAD_INCIDENT_ID,
+    BAD_INCIDENT_ID_BIS,
+    BAD_ORIGIN,
+    BAD_POSITION,
+    BAD_SOURCE,
+    BAD_USER,
+    EMPTY_CATEGORY,
+    EMPTY_INCIDENT_ID,
+    EMPTY_POSITION,
     MobileError,
 )
+from dansmarue.catalogue import agent_texts
+from dansmarue.catalogue import categories as catalogue
 from dansmarue.errors import Conflict
 from dansmarue.models import PRIORITIES, Report, User, db
-from dansmarue.services import (
-    agent_catalogues, catalogue, engagement, idempotency, report_search, reports, resolution,
-)
+from dansmarue.reports import engagement, idempotency, resolution
+from dansmarue.reports import intake as reports
+from dansmarue.reports import search as report_search
 from dansmarue.workflow.states import STATES
 
 SAVE_INCIDENT_WINDOW_S = 600  # a retried saveIncident is replayed within this slot
@@ -32,6 +43,7 @@ MAX_BY_USER = 100
 class Context:
     user: User | None = None  # behind a valid bearer token, if one was sent
     client_address: str | None = None
+    settings: dict = field(default_factory=dict)  # the app's config (MOBILE_* entries)
 
     @property
     def staff(self) -> bool:
@@ -71,11 +83,12 @@ def _position(req: dict) -> tuple[float, float]:
 
 
 def get_categories(req: dict, ctx: Context) -> dict:
-    """Active types; agent types only for the agents' app (curVersionMobileProd)."""
+    """Active types. Both apps send curVersionMobileProd (their own version): they
+    get the agent types too, flagged isAgent, and show them to agents only."""
     include_agent = "curVersionMobileProd" in req
-    known = req.get("curVersionMobileProd") if include_agent else req.get("curVersion")
+    known = req.get("curVersion")  # the catalogue version the app has cached
     data = catalogue.tree(include_agent=include_agent)
-    unchanged = known is not None and str(known).strip() == str(data["version"])
+    unchanged = lookups.same_version(known, data["version"])
     return {"version": data["version"],
             "categories": None if unchanged else ser.categories(data["categories"],
                                                                 include_agent)}
@@ -103,6 +116,7 @@ def save_incident(req: dict, ctx: Context) -> dict:
         category_id=int(category), latitude=lat, longitude=lon,
         priority=int(priority) if priority in {str(k) for k in PRIORITIES} else None,
         description=_text(incident, "descriptive"), address=_text(incident, "address"),
+        address_precision=_text(incident, "precisionsTerrain"),
         reporter_email=_text(req, "email"), reporter_guid=_text(req, "guid"),
         reporter_udid=udid, origin=origin, as_agent=ctx.staff,
     )
@@ -142,16 +156,15 @@ def process_workflow(req: dict, ctx: Context) -> dict:
 def incidents_by_position(req: dict, ctx: Context) -> dict:
     number = _text(req, "searchByNumber")
     if number is not None:  # the number alone is enough: no position needed
-        return {"closest_incidents": json.dumps(
-            lookups.search_by_number(number, _text(req, "guid")), ensure_ascii=False)}
+        return {"closest_incidents": lookups.search_by_number(number, _text(req, "guid"))}
     lat, lon = _position(req)
     found = report_search.search(near=(lat, lon), radius=RADIUS_M, limit=1000)["items"]
     refs = [item["reference"] for item in found]
     rows = {r.reference: r for r in db.session.scalars(
         select(Report).where(Report.reference.in_(refs)))}
     ordered = [rows[ref] for ref in refs if ref in rows]  # by distance, as search sorted
-    return {"closest_incidents": json.dumps(ser.incidents(ordered, _text(req, "guid")),
-                                            ensure_ascii=False)}
+    # An array, as the real server's JSON library sends it and both apps parse it.
+    return {"closest_incidents": ser.incidents(ordered, _text(req, "guid"))}
 
 
 def incident_by_id(req: dict, ctx: Context) -> dict:
@@ -161,18 +174,22 @@ def incident_by_id(req: dict, ctx: Context) -> dict:
     report = _report(req, "id", not_found=BAD_INCIDENT_ID_BIS)
     guid = _text(req, "guid")
     item = ser.incidents([report], guid)[0]
-    messages = agent_catalogues.list_items("message", active_only=True,
+    messages = agent_texts.list_items("message", active_only=True,
                                            category_id=report.category_id)
+    # Compared here, never published: the apps show "résolu" from this flag alone.
     return {"incident": item,
-            "resolved_authorization": ctx.staff or (bool(guid) and guid == report.reporter_guid),
+            "resolved_authorization": ctx.staff or resolution.is_reporter_of(
+                report, guid=guid, email=_text(req, "email"), actor=ctx.user),
             "messages_sf_generic": _done_messages(m for m in messages if m.category_id is None),
             "messages_sf_typologie": _done_messages(
                 m for m in messages if m.category_id is not None)}
 
 
 def _done_messages(messages) -> list[dict]:
-    """The service-done catalogue, as the apps show it to a resolving user."""
-    return [{"id": m.id, "libelle": m.title, "message": m.message} for m in messages]
+    """The service-done catalogue, as the apps show it to a resolving user: iOS
+    force-unwraps numero_message and message, Android reads an int numero_message."""
+    return [{"numero_message": m.id, "message": m.message, "id": m.id, "libelle": m.title,
+             "isGeneric": m.category_id is None} for m in messages]
 
 
 def follow(req: dict, ctx: Context) -> dict:
@@ -203,8 +220,11 @@ def congratulate(req: dict, ctx: Context) -> dict:
 def incident_resolved(req: dict, ctx: Context) -> dict:
     """Service done declared by the reporter (guid or e-mail) or by staff."""
     report = _report(req)
+    chosen = _text(req, "numeroMessage")  # Android: an int, 0 for none; iOS: a string
     resolution.declare_resolved(report.id, guid=_text(req, "guid"), email=_text(req, "email"),
-                                actor=ctx.user, comment=_text(req, "comment"))
+                                actor=ctx.user, comment=_text(req, "comment"),
+                                message_id=int(chosen) if chosen and chosen.isdigit()
+                                and int(chosen) > 0 else None)
     return {}
 
 
@@ -225,7 +245,7 @@ def get_reports(req: dict, ctx: Context) -> dict:
 
 
 def check_version(req: dict, ctx: Context) -> dict:
-    return lookups.check_version(req.get("curVersion"))
+    return lookups.check_version(req.get("curVersion"), ctx.settings)
 
 
 def incident_photos(req: dict, ctx: Context) -> dict:

@@ -6,9 +6,12 @@ from sqlalchemy import select
 
 from dansmarue.api.mobile import serializers as ser
 from dansmarue.api.mobile.protocol import BAD_INCIDENT_ID, BAD_USER, MobileError
+from dansmarue.catalogue import categories as catalogue
 from dansmarue.errors import NotFound
 from dansmarue.models import Report, db, utcnow
-from dansmarue.services import catalogue, health, report_search, reports
+from dansmarue.platform import health
+from dansmarue.reports import intake as reports
+from dansmarue.reports import search as report_search
 
 MAX_BY_DEVICE = 100
 NUMBER_MAX_AGE = timedelta(days=90)  # getAnomalieByNumber refuses older reports
@@ -25,11 +28,25 @@ def reports_of_device(udid: str | None, guid: str | None) -> list[dict]:
     return ser.incidents(rows, guid)
 
 
-def check_version(known) -> dict:
-    """checkVersion: the catalogue's version, and whether the app's copy is current."""
+def same_version(known, current) -> bool:
+    """The app's cached version is the current one ("3", 3 and iOS's "3.0" alike)."""
+    try:
+        return known is not None and float(str(known).strip()) == float(current)
+    except ValueError:
+        return False
+
+
+def check_version(known, settings: dict) -> dict:
+    """checkVersion: the catalogue's version, and the store versions a city sets
+    (MOBILE_* settings) so that the apps prompt for, or force, an update."""
     current = catalogue.version()
-    return {"version": current,
-            "upToDate": known is not None and str(known).strip() == str(current)}
+    return {"version": current, "upToDate": same_version(known, current),
+            "androidVersionStore": settings.get("MOBILE_ANDROID_VERSION_STORE"),
+            "androidMajObligatoire": "true" if settings.get("MOBILE_ANDROID_UPDATE_REQUIRED")
+            else "false",
+            # Android compares the store version only when this one is set: "0" = none.
+            "derniereVersionObligatoire": settings.get("MOBILE_ANDROID_MIN_VERSION") or "0",
+            "iosDerniereVersionObligatoire": settings.get("MOBILE_IOS_MIN_VERSION") or "0"}
 
 
 def photos_of(report: Report) -> dict:
@@ -58,12 +75,13 @@ def by_number(number: str, guid: str | None) -> dict:
     try:
         report = reports.by_reference(number.strip().upper())
     except NotFound:
-        raise MobileError(BAD_INCIDENT_ID, f"Aucun signalement {number}.") from None
+        raise MobileError(BAD_INCIDENT_ID, f"Aucun signalement ne porte le numéro {number}.") \
+            from None
     if utcnow() - report.created_at > NUMBER_MAX_AGE:
         raise MobileError(BAD_INCIDENT_ID, TOO_OLD)
     return ser.incidents([report], guid)[0]
 
 
-def online() -> bool:
-    """isDmrOnline: the database and the queue answer."""
-    return health.check()["status"] == "ok"
+def online(settings: dict) -> bool:
+    """isDmrOnline: the city has not closed the apps, and database and queue answer."""
+    return bool(settings.get("MOBILE_ONLINE", True)) and health.check()["status"] == "ok"

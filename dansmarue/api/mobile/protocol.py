@@ -10,10 +10,15 @@ import json
 from flask import Response
 
 from dansmarue.errors import (
-    Conflict, DomainError, Forbidden, NotFound, OutOfScopeCategory, OutsideServiceArea,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    OutOfScopeCategory,
+    OutsideServiceArea,
     Unprocessable,
 )
-from dansmarue.services import routing
+from dansmarue.reports import routing
 
 # The real server's codes (SignalementRestConstants).
 BAD_JSON = 2
@@ -41,8 +46,9 @@ class MobileError(Exception):
         self.code, self.message = code, message
 
 
-def parse(stream: str | None) -> dict:
-    """The one request object of `jsonStream`, or MobileError(2)."""
+def parse(stream: str | None, named: bool = True) -> dict:
+    """The one request object of `jsonStream`, or MobileError(2). `named=False`
+    for identitystore, whose object carries no "request"."""
     try:
         data = json.loads(stream or "")
     except ValueError as exc:
@@ -50,7 +56,7 @@ def parse(stream: str | None) -> dict:
     if isinstance(data, dict):
         data = [data]
     if (not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict)
-            or not isinstance(data[0].get("request"), str)):
+            or (named and not isinstance(data[0].get("request"), str))):
         raise MobileError(BAD_JSON, "jsonStream doit être un tableau d'un objet {\"request\": …}.")
     return data[0]
 
@@ -60,9 +66,9 @@ def code_for(error: DomainError, not_found: int = BAD_INCIDENT_ID) -> int:
     fields = {e.get("field") for e in error.errors or ()}
     if isinstance(error, OutsideServiceArea) or error.detail == routing.NO_SECTOR_MESSAGE:
         return BAD_POSITION
-    if isinstance(error, OutOfScopeCategory) or "category_id" in fields:
+    if isinstance(error, OutOfScopeCategory) or "category" in fields:
         return BAD_CATEGORY
-    if fields & {"latitude", "longitude"}:
+    if "position" in fields:
         return BAD_POSITION
     if any(f and f.startswith("photo") for f in fields):
         return BAD_PICTURE
@@ -82,8 +88,11 @@ def respond(body, status: int = 200) -> Response:
                     content_type="application/json; charset=utf-8")
 
 
-def answer(name: str, payload: dict) -> Response:
-    return respond([{"request": name, "answer": {"status": 0, **payload}}])
+def answer(name: str, payload: dict, wrapped: bool = True) -> Response:
+    """The RPC answers in an array; the GET endpoints and identitystore in a bare
+    object (iOS reads those with json.dictionary)."""
+    body = {"request": name, "answer": {"status": 0, **payload}}
+    return respond([body] if wrapped else body)
 
 
 def error(code: int, message: str, wrapped: bool = True, status: int = 200) -> Response:

@@ -1,18 +1,20 @@
-"""The DansMaRue mobile apps' API, unchanged for them: /rest/signalement/api(/photo)."""
+"""The DansMaRue mobile apps' RPC and photo upload, at the URLs the apps build:
+/rest/signalement/api and /rest/equipement/api, each with and without a trailing
+slash (Android adds one, iOS not; iOS uploads photos to …/api/photo/)."""
 from flask import current_app, request
 from flask_limiter import RateLimitExceeded
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields
 
-from dansmarue.api.mobile import handlers, lookups, protocol
+from dansmarue.api.mobile import agent_calls, equipment, handlers, protocol
+from dansmarue.api.mobile.blueprint import blp
 from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError
 from dansmarue.extensions import limiter
 from dansmarue.models import db
-from dansmarue.services import photo_uploads, storage
+from dansmarue.platform import storage
+from dansmarue.reports import photo_uploads
 
-blp = Blueprint("mobile", __name__, url_prefix="/rest/signalement",
-                description="API des applications mobiles DansMaRue (jsonStream)")
+SIGNALEMENT = {**handlers.HANDLERS, **agent_calls.HANDLERS}
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # the real server's request limit
 
 
@@ -56,23 +58,15 @@ def _too_many(error):
     return response
 
 
-@blp.route("/api", methods=["POST"])
-@limiter.limit(intake_limit, exempt_when=not_an_intake)
-@blp.arguments(RpcForm, location="form")
-def rpc(form):
-    """One request per call; answers [{"request", "answer": {"status": 0, …}}]."""
+def context() -> handlers.Context:
+    return handlers.Context(user=current_user(), client_address=request.remote_addr,
+                            settings=current_app.config)
+
+
+def run(name: str, produce):
+    """Call a handler inside the envelope: commit on success, roll back on error."""
     try:
-        req = protocol.parse(form["jsonStream"])
-    except protocol.MobileError as exc:
-        return protocol.error(exc.code, exc.message, wrapped=False)
-    name = req["request"]
-    handler = handlers.HANDLERS.get(name)
-    if handler is None:
-        return protocol.error(protocol.BAD_JSON, f"Requête inconnue : {name}.", wrapped=False)
-    ctx = handlers.Context(user=current_user(), client_address=request.remote_addr)
-    try:
-        payload = handler(req, ctx)
-        db.session.commit()
+        payload = produce()
     except protocol.MobileError as exc:
         db.session.rollback()
         return protocol.error(exc.code, exc.message)
@@ -82,7 +76,41 @@ def rpc(form):
     return protocol.answer(name, payload)
 
 
-@blp.route("/api/photo", methods=["POST"])
+def dispatch(stream: str | None, table: dict):
+    try:
+        req = protocol.parse(stream)
+    except protocol.MobileError as exc:
+        return protocol.error(exc.code, exc.message, wrapped=False)
+    name = req["request"]
+    handler = table.get(name)
+    if handler is None:
+        return protocol.error(protocol.BAD_JSON, f"Requête inconnue : {name}.", wrapped=False)
+    ctx = context()
+    return run(name, lambda: handler(req, ctx))
+
+
+@blp.route("/signalement/api", methods=["POST"])
+@blp.route("/signalement/api/", methods=["POST"])
+@limiter.limit(intake_limit, exempt_when=not_an_intake)
+@blp.arguments(RpcForm, location="form")
+def rpc(form):
+    """One request per call; answers [{"request", "answer": {"status": 0, …}}]."""
+    return dispatch(form["jsonStream"], SIGNALEMENT)
+
+
+@blp.route("/equipement/api", methods=["POST"])
+@blp.route("/equipement/api/", methods=["POST"])
+@limiter.limit(intake_limit, exempt_when=not_an_intake)
+@blp.arguments(RpcForm, location="form")
+def equipment_rpc(form):
+    """The equipment module: the same envelope, see mobile/equipment.py."""
+    return dispatch(form["jsonStream"], equipment.HANDLERS)
+
+
+@blp.route("/signalement/api/photo", methods=["POST"])
+@blp.route("/signalement/api/photo/", methods=["POST"])
+@blp.route("/equipement/api/photo", methods=["POST"])
+@blp.route("/equipement/api/photo/", methods=["POST"])
 @blp.arguments(PhotoHeaders, location="headers")
 def photo(headers):
     """Raw image body; headers incident-id, type (close|far|done), udid (must be the reporter's)."""
@@ -101,7 +129,6 @@ def photo(headers):
         saved, stale = photo_uploads.attach_photo(
             int(raw_id), (headers["type"] or "").strip().lower(), data,
             udid=headers["udid"], guid=headers["guid"])
-        db.session.commit()
     except DomainError as exc:
         db.session.rollback()
         status = {404: 404, 403: 403}.get(exc.status, 400)
@@ -112,22 +139,4 @@ def photo(headers):
                              "answer": {"status": 0, "id": saved.id, "type": saved.view}})
 
 
-def _get_answer(name: str, produce):
-    try:
-        return protocol.answer(name, produce())
-    except protocol.MobileError as exc:
-        return protocol.error(exc.code, exc.message, wrapped=False, status=404)
-
-
-@blp.route("/api/isDmrOnline", methods=["GET"])
-def is_dmr_online():
-    """Whether the service can take reports (database and queue up)."""
-    return protocol.answer("isDmrOnline", {"online": lookups.online()})
-
-
-@blp.route("/api/getAnomalieByNumber/<number>", methods=["GET"])
-@blp.route("/api/getAnomalieByNumber/<number>/<guid>", methods=["GET"])
-def anomaly_by_number(number, guid=None):
-    """One report by its number (e.g. B2026K000123); refused after 90 days."""
-    return _get_answer("getAnomalieByNumber",
-                       lambda: {"incident": lookups.by_number(number, guid)})
+from dansmarue.api.mobile import pages  # noqa: E402,F401  (registers the GET endpoints)

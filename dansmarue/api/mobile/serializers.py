@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from dansmarue.models import Category, Follower, Report, db
-from dansmarue.services.dispatch import photo_url
+from dansmarue.workflow.dispatch import photo_url
 from dansmarue.workflow.states import STATES
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -55,7 +55,6 @@ def incident(report: Report, catalogue: Catalogue, *, guid: str | None = None,
         "id": report.id,
         "categoryId": str(catalogue.root(report.category_id)),
         "followers": report.followers_count,
-        "reporterGuid": report.reporter_guid,
         "isIncidentAnonyme": report.is_anonymous,
         "congratulations": report.congratulations_count,
         "alias": catalogue.alias(report.category_id),
@@ -75,6 +74,8 @@ def incident(report: Report, catalogue: Catalogue, *, guid: str | None = None,
         "invalidations": 0,
         "source": SOURCE,
         "numero": report.reference,
+        # No reporterGuid (the real server published it): the apps get the
+        # comparison's result instead (resolved_authorization, isIncidentFollowedByUser).
         # The real server sent every report's token to anyone; ours is the key
         # to the private tracking page, so only its reporter gets it.
         "token": report.token if is_reporter else None,

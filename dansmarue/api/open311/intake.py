@@ -3,9 +3,11 @@
 Only the translation lives here; validation, routing, reference, photos and
 jobs are the shared intake's.
 """
+from dansmarue.interop import open311
+from dansmarue.interop.open311 import BadRequest
 from dansmarue.models import PRIORITIES
-from dansmarue.services import history, open311, reports
-from dansmarue.services.open311 import BadRequest
+from dansmarue.reports import intake as reports
+from dansmarue.workflow import history
 
 NO_GEOCODER = ("Adresse seule non prise en charge : ce serveur n'a pas de géocodeur. "
                "Envoyez lat et long (WGS84), address_string pouvant accompagner le point.")

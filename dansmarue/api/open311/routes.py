@@ -9,11 +9,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from dansmarue.api.open311 import intake, render, schemas, serializers as ser
-from dansmarue.errors import DomainError, NotFound, field_errors
+from dansmarue.api.open311 import intake, render, schemas
+from dansmarue.api.open311 import serializers as ser
+from dansmarue.errors import DomainError, NotFound, field_errors, wire_errors
 from dansmarue.extensions import limiter
-from dansmarue.models import db
-from dansmarue.services import open311
+from dansmarue.interop import open311
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
                 description="Open311 GeoReport v2 (JSON et XML), jurisdiction_id paris.fr")
@@ -26,10 +26,17 @@ def _fmt() -> str:
     return "json" if request.path.endswith(".json") else "xml"
 
 
+# Open311's names for the domain's field keys (the REST API's are in dansmarue.errors).
+OPEN311_FIELDS = {"category": ("service_code",), "position": ("lat", "long"),
+                  "address": ("address_string",), "guid": ("account_id",),
+                  "udid": ("device_id",), "address_precision": ("attribute[address_precision]",)}
+
+
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     status = {404: 404, 401: 403, 403: 403}.get(error.status, 400)
-    messages = [error.detail] + [f"{e['field']} : {e['message']}" for e in error.errors or ()
+    errors = wire_errors(error.errors, OPEN311_FIELDS, "media", None)
+    messages = [error.detail] + [f"{e['field']} : {e['message']}" for e in errors
                                  if e.get("field") and e.get("message") != error.detail]
     return render.errors(_fmt(), status, messages)
 
@@ -101,7 +108,6 @@ class Requests(MethodView):
             form.setdefault(name, request.args.get(name) or None)
         open311.check_jurisdiction(form.get("jurisdiction_id"))
         answer = intake.create(form, request.files)
-        db.session.commit()
         return render.render(fmt, "service_requests", [answer])
 
 

@@ -5,23 +5,13 @@ Never any personal data: no e-mail, guid, udid or name of the reporter.
 from flask import current_app
 
 from dansmarue.api.open311.render import iso
+from dansmarue.interop import open311
 from dansmarue.models import ORIGINS, PRIORITIES, Report, db
-from dansmarue.services import open311
 from dansmarue.workflow.states import STATES
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS = ["text/xml", "application/json"]
 
-# Our states in FixMyStreet's extended vocabulary (`Open311.pm` map_state).
-FMS_STATUS = {
-    "initial": "OPEN", "new": "OPEN", "verification": "INVESTIGATING",
-    "to_requalify": "FOR_TRIAGE", "to_process": "IN_PROGRESS",
-    "field_todo": "IN_PROGRESS", "office_todo": "IN_PROGRESS",
-    "send_failed": "IN_PROGRESS", "transferred": "INTERNAL_REFERRAL",
-    "scheduled": "ACTION_SCHEDULED", "contractor_scheduled": "ACTION_SCHEDULED",
-    "under_watch": "INVESTIGATING", "done": "FIXED",
-    "rejected": "NO_FURTHER_ACTION", "archived": "CLOSED",
-}
 PHOTO_ORDER = {"close": 0, "far": 1, "extra": 2, "done": 3}
 
 
@@ -142,7 +132,7 @@ def extended(report, photos) -> dict:
     original = db.session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None
     return {
         "status": "DUPLICATE" if report.duplicate_of_id and state.closed
-        else FMS_STATUS[report.state],
+        else state.open311_status,
         "state": report.state,
         "state_id": state.real_id,
         "state_label": state.public_label,
@@ -174,7 +164,7 @@ def update(event) -> dict:
     return {
         "update_id": str(event.id),
         "service_request_id": report.reference,
-        "status": FMS_STATUS[to_state],
+        "status": STATES[to_state].open311_status,
         "external_status_code": to_state,
         "updated_datetime": iso(event.created_at),
         "description": event.public_message or f"Nouvel état : {label}",

@@ -4,11 +4,19 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dansmarue.api.reports.schemas import (
-    INTAKE_BODY_DOC, DuplicatesQuerySchema, IntakeHeadersSchema, PersonQuerySchema, PersonSchema, PhotoFilesSchema,
-    ReportCreateSchema, ReportSearchSchema,
+    INTAKE_BODY_DOC,
+    DuplicatesQuerySchema,
+    IntakeHeadersSchema,
+    PersonQuerySchema,
+    PersonSchema,
+    PhotoFilesSchema,
+    ReportCreateSchema,
+    ReportSearchSchema,
 )
-from dansmarue.extensions import db, limiter
-from dansmarue.services import engagement, report_search, report_views, reports
+from dansmarue.extensions import limiter
+from dansmarue.reports import engagement, views
+from dansmarue.reports import intake as reports
+from dansmarue.reports import search as report_search
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
                 description="Signalements : dépôt, carte, suivi, félicitations")
@@ -35,7 +43,6 @@ def create_report(headers, fields, files):
     status, body, replayed = reports.submit_report(
         fields, photos, idempotency_key=headers.get("idempotency_key"),
         base_url=current_app.config["PUBLIC_BASE_URL"])
-    db.session.commit()
     extra = {"Location": f"/api/v1/reports/{body['reference']}"}
     if replayed:
         extra["Idempotent-Replayed"] = "true"
@@ -49,7 +56,7 @@ def list_reports(query):
     """Public reports near a point (sorted by distance) or in a box; GeoJSON on request."""
     result = report_search.search(**query)
     if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
-        response = jsonify(report_views.geojson(result["items"], result["next_cursor"]))
+        response = jsonify(views.geojson(result["items"], result["next_cursor"]))
         response.mimetype = GEOJSON
         return response
     return result
@@ -67,7 +74,7 @@ def possible_duplicates(query):
 @blp.response(200)
 def get_report(reference):
     """The public view of a report, with its public history."""
-    return report_views.public_view(reports.by_reference(reference))
+    return views.public_view(reports.by_reference(reference))
 
 
 @blp.route("/<reference>/followers", methods=["POST"])
@@ -76,7 +83,6 @@ def get_report(reference):
 def follow(person, reference):
     """Follow a report (by account guid or e-mail); 200 if already followed."""
     created, count = engagement.follow(reference, **person)
-    db.session.commit()
     return {"following": True, "followers": count}, 201 if created else 200
 
 
@@ -86,7 +92,6 @@ def follow(person, reference):
 def unfollow(person, reference):
     """Stop following a report (?guid= or ?email=)."""
     count = engagement.unfollow(reference, **person)
-    db.session.commit()
     return {"following": False, "followers": count}
 
 
@@ -97,5 +102,4 @@ def congratulate(person, reference):
     """Congratulate the services; counted once per person (200 the next times)."""
     person.pop("push_token", None)
     counted, count = engagement.congratulate(reference, **person)
-    db.session.commit()
     return {"congratulations": count}, 201 if counted else 200

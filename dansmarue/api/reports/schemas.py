@@ -1,13 +1,19 @@
 """Request schemas of /api/v1/reports (unknown body fields are refused)."""
 from datetime import timezone
 
-from marshmallow import (
-    RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema,
-)
 from flask_smorest.fields import Upload
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from dansmarue.api.fields import CleanString, Coordinate, StrictInteger
-from dansmarue.services.reports import RESIDENT_ORIGINS
+from dansmarue.reports.intake import RESIDENT_ORIGINS
 from dansmarue.workflow.states import PUBLIC_STATES, STATES
 
 MAX_ID = 2**31 - 1

@@ -3,8 +3,7 @@ from flask_smorest import Blueprint
 
 from dansmarue.api.resolution.schemas import ResolvedSchema, ResolveSchema
 from dansmarue.api.security import current_user, document_on
-from dansmarue.extensions import db
-from dansmarue.services.resolution import declare_resolved_by_reference
+from dansmarue.reports.resolution import declare_resolved_by_reference
 from dansmarue.workflow.states import STATES
 
 blp = Blueprint("resolution", __name__, url_prefix="/api/v1/reports",
@@ -23,6 +22,5 @@ def resolve(body, reference):
     report = declare_resolved_by_reference(
         reference, guid=body.get("guid"), email=body.get("email"), token=body.get("token"),
         actor=current_user(), comment=body.get("comment"))
-    db.session.commit()
     return {"reference": report.reference, "state": STATES[report.state].public_label,
             "closed": STATES[report.state].closed}

@@ -10,11 +10,16 @@ from flask_smorest import Blueprint
 
 from dansmarue.api.security import auth_required, document_on
 from dansmarue.api.stats.schemas import (
-    BacklogQuerySchema, DelaysQuerySchema, OpenDataQuerySchema, OverdueQuerySchema,
-    PeriodSchema, ScheduledQuerySchema,
+    BacklogQuerySchema,
+    DelaysQuerySchema,
+    OpenDataQuerySchema,
+    OverdueQuerySchema,
+    PeriodSchema,
+    ScheduledQuerySchema,
 )
-from dansmarue.extensions import db
-from dansmarue.services import opendata, scheduled_stats, stats
+from dansmarue.stats import opendata
+from dansmarue.stats import queries as stats
+from dansmarue.stats import scheduled as scheduled_stats
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats",
                 description="Tableaux de bord des délais (responsables, administrateurs)")
@@ -38,7 +43,6 @@ def _csv(rows: list[dict], filename: str, columns=None) -> Response:
 
 def _delays(query) -> list[dict]:
     rows = stats.breakdown(query["by"], query["start"], query["end"], _scope(query))
-    db.session.commit()  # the fold done before reading
     return rows
 
 
@@ -51,7 +55,6 @@ def summary(query):
     scope = _scope(query)
     figures = stats.totals(query["start"], query["end"], scope)
     backlog = stats.backlog("direction", scope, refresh=False)
-    db.session.commit()
     ages = {k: sum(row[k] for row in backlog) for k in ("open", "lt_48h", "lt_10d", "ge_10d")}
     return {"from": query["start"].isoformat(), "to": query["end"].isoformat(),
             "figures": figures, "backlog": ages}
@@ -64,7 +67,6 @@ def summary(query):
 def backlog(query):
     """Open reports by age (< 48 h, < 10 days, >= 10 days) per direction, unit, district…"""
     items = stats.backlog(query["by"], _scope(query))
-    db.session.commit()
     return {"by": query["by"], "items": items}
 
 
@@ -74,7 +76,6 @@ def backlog(query):
 def backlog_csv(query):
     """The backlog table as CSV (;-separated)."""
     items = stats.backlog(query["by"], _scope(query))
-    db.session.commit()
     return _csv(items, f"backlog_{query['by']}.csv")
 
 
@@ -86,9 +87,8 @@ def scheduled(query):
     """Scheduled reports: due within 48 h / 8 days, late up to / over 10 days.
 
     Live from the report table: only scheduled reports qualify (few rows, found
-    by index), see dansmarue.services.scheduled_stats."""
+    by index), see dansmarue.stats.scheduled."""
     items = scheduled_stats.tranches(query["by"], _scope(query))
-    db.session.commit()
     return {"by": query["by"], "items": items}
 
 
@@ -98,7 +98,6 @@ def scheduled(query):
 def scheduled_csv(query):
     """The scheduled-reports table as CSV (;-separated, header always present)."""
     items = scheduled_stats.tranches(query["by"], _scope(query))
-    db.session.commit()
     return _csv(items, f"programmes_{query['by']}.csv", scheduled_stats.COLUMNS)
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from dansmarue.models import utcnow
-from dansmarue.services.sla import local_day
-from dansmarue.services.scheduled_stats import BY as SCHEDULED_BY
-from dansmarue.services.stats import BY
+from dansmarue.sla.clock import local_day
+from dansmarue.stats.queries import BY
+from dansmarue.stats.scheduled import BY as SCHEDULED_BY
 
 MAX_DAYS = 366 * 10
 

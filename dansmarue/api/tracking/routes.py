@@ -1,7 +1,7 @@
 """GET /api/v1/track/<token>: what the reporter sees through their secret link."""
 from flask_smorest import Blueprint
 
-from dansmarue.services import report_views, reports
+from dansmarue.reports import intake, views
 
 blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track",
                 description="Suivi d'un signalement par son lien secret")
@@ -11,4 +11,4 @@ blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track",
 @blp.response(200)
 def track(token):
     """The tracking view: public view plus the reporter's own details."""
-    return report_views.tracking_view(reports.by_token(token))
+    return views.tracking_view(intake.by_token(token))

@@ -1,0 +1,80 @@
+"""The apps' GET endpoints and their two non-RPC posts, at the apps' URLs
+(/rest/signalement/…): isDmrOnline, getAnomalieByNumber, getActualite, getAide,
+searchIncidentsByIdFdt, identitystore, getDossiersCourrantsByGeomWithLimit.
+They answer a bare JSON object (iOS reads them with json.dictionary; Android
+accepts both), HTTP 200 also for a refusal the apps display."""
+from flask import current_app, request
+
+from dansmarue.api.mobile import agent_calls, content, lookups, protocol
+from dansmarue.api.mobile.blueprint import blp
+from dansmarue.api.mobile.routes import context, run
+
+OFFLINE = "Le service DansMaRue est momentanément indisponible."
+
+
+def _object(name: str, produce):
+    """`run` without the array: a refusal is {"error", "error_message"}, HTTP 200."""
+    response = run(name, produce)
+    body = response.get_json()
+    return protocol.respond(body[0] if isinstance(body, list) else body)
+
+
+@blp.route("/signalement/isDmrOnline", methods=["GET"])
+@blp.route("/signalement/api/isDmrOnline", methods=["GET"])
+def is_dmr_online():
+    """Top-level `online` and `message_information`. Offline: no `online` key
+    (iOS tests its presence, Android's boolean defaults to false) and HTTP 503."""
+    message = current_app.config.get("MOBILE_MESSAGE_INFORMATION") or ""
+    if lookups.online(current_app.config):
+        return protocol.respond({"online": True, "message_information": message,
+                                 "request": "isDmrOnline", "answer": {"status": 0}})
+    return protocol.respond({"message_information": message, "error_message": OFFLINE},
+                            status=503)
+
+
+@blp.route("/signalement/getAnomalieByNumber/<number>", methods=["GET"])
+@blp.route("/signalement/api/getAnomalieByNumber/<number>", methods=["GET"])
+@blp.route("/signalement/api/getAnomalieByNumber/<number>/<guid>", methods=["GET"])
+def anomaly_by_number(number, guid=None):
+    """{"answer": {"incident": [one report]}}; unknown or over 90 days old: an
+    error_message, which both apps show (iOS would crash on an empty array)."""
+    return _object("getAnomalieByNumber",
+                   lambda: {"incident": [lookups.by_number(number, guid)]})
+
+
+@blp.route("/signalement/getActualite/<version>", methods=["GET"])
+def news(version):
+    return _object("getActualite", lambda: content.pages("actualites", current_app.config))
+
+
+@blp.route("/signalement/getAide/<version>", methods=["GET"])
+def help_pages(version):
+    return _object("getAide", lambda: content.pages("aides", current_app.config))
+
+
+@blp.route("/signalement/searchIncidentsByIdFdt/<sheet_id>", methods=["GET"])
+def route_sheet(sheet_id):
+    ctx = context()
+    return _object("searchIncidentsByIdFdt", lambda: agent_calls.route_sheet(sheet_id, ctx))
+
+
+@blp.route("/signalement/identitystore", methods=["POST"])
+def identity_store():
+    """Form field jsonStream = {"guid": …} (a bare object, no request name)."""
+    def produce():
+        req = protocol.parse(request.form.get("jsonStream"), named=False)
+        return content.identity(req.get("guid"))
+    return _object("identitystore", produce)
+
+
+@blp.route("/signalement/getDossiersCourrantsByGeomWithLimit", methods=["POST"])
+def bulky_item_pickups():
+    """Android posts its position as JSON and parses "[" + body + "]" as
+    DossierRamen[]: the bulky-item pickups of the city's Ramen system, which this
+    server does not run. An empty array reads as no pickup."""
+    position = request.get_json(silent=True)
+    if not isinstance(position, dict) or not all(
+            isinstance(position.get(k), (int, float)) for k in ("latitude", "longitude")):
+        return protocol.error(protocol.EMPTY_POSITION, "latitude et longitude sont requis.",
+                              wrapped=False, status=400)
+    return protocol.respond([])

@@ -1,0 +1,79 @@
+"""Rejection reasons and service-done messages: CRUD and defaults.
+
+Callers commit. `seed_defaults` is idempotent (`flask catalogues seed`):
+migration 0004 already inserts the reasons and generic messages; the
+per-category messages need the category tree, loaded after migrations.
+"""
+from sqlalchemy import or_, select
+
+from dansmarue.catalogue.agent_text_seeds import (
+    CATEGORY_DONE_MESSAGES,
+    GENERIC_DONE_MESSAGES,
+    REJECTION_REASONS,
+)
+from dansmarue.errors import NotFound, Unprocessable, field
+from dansmarue.models import Category, db
+from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
+from dansmarue.platform.savepoint import save_fields
+from dansmarue.workflow.effects import category_lineage
+
+MODELS = {"reason": RejectionReason, "message": ServiceDoneMessage}
+ORDER = {"reason": (RejectionReason.sort_order, RejectionReason.id),
+         "message": (ServiceDoneMessage.sort_order, ServiceDoneMessage.id)}
+
+
+def list_items(kind: str, *, active_only: bool = False, category_id: int | None = None):
+    model = MODELS[kind]
+    query = select(model).order_by(*ORDER[kind])
+    if active_only:
+        query = query.where(model.active.is_(True))
+    if category_id is not None and kind == "message":
+        query = query.where(or_(ServiceDoneMessage.category_id.is_(None),
+                                ServiceDoneMessage.category_id.in_(
+                                    category_lineage(category_id))))
+    return list(db.session.scalars(query))
+
+
+def get(kind: str, item_id: int):
+    item = db.session.get(MODELS[kind], item_id)
+    if item is None:
+        raise NotFound("Élément de catalogue introuvable.")
+    return item
+
+
+def save(kind: str, values: dict, item_id: int | None = None):
+    """Create (item_id None) or update an entry; duplicate labels are a 409."""
+    item = MODELS[kind]() if item_id is None else get(kind, item_id)
+    category_id = values.get("category_id")
+    if category_id is not None and db.session.get(Category, category_id) is None:
+        raise Unprocessable("Catégorie inconnue.", errors=[field("category", "Catégorie inconnue.")])
+    return save_fields(item, values, "Un élément identique existe déjà dans ce catalogue.")
+
+
+def delete(kind: str, item_id: int) -> None:
+    db.session.delete(get(kind, item_id))
+    db.session.flush()
+
+
+def seed_defaults() -> dict:
+    """Insert the default texts that are missing; returns counts added."""
+    added = {"reasons": 0, "messages": 0}
+    known = set(db.session.scalars(select(RejectionReason.label)))
+    for order, label in enumerate(REJECTION_REASONS):
+        if label not in known:
+            db.session.add(RejectionReason(label=label, sort_order=order, active=True))
+            added["reasons"] += 1
+    existing = set(db.session.execute(
+        select(ServiceDoneMessage.category_id, ServiceDoneMessage.title)).all())
+    wanted = [(None, title, text) for title, text in GENERIC_DONE_MESSAGES]
+    tops = dict(db.session.execute(select(Category.label, Category.id)
+                                   .where(Category.parent_id.is_(None))).all())
+    wanted += [(tops[label], title, text)
+               for label, (title, text) in CATEGORY_DONE_MESSAGES.items() if label in tops]
+    for order, (category_id, title, text) in enumerate(wanted):
+        if (category_id, title) not in existing:
+            db.session.add(ServiceDoneMessage(category_id=category_id, title=title,
+                                              message=text, sort_order=order, active=True))
+            added["messages"] += 1
+    db.session.flush()
+    return added

@@ -1,0 +1,54 @@
+"""Operator view of the job pipeline: queue depths, failures, dead letters, replay."""
+from rq.exceptions import NoSuchJobError
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from sqlalchemy import func, select, update
+
+from dansmarue.jobs.queues import all_queues, get_queue, redis_connection, rq_job_id
+from dansmarue.models import OutboxJob, db, utcnow
+
+
+def status() -> dict:
+    """Outbox rows by status, and per RQ queue: waiting, running, scheduled, failed."""
+    outbox = dict(db.session.execute(
+        select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).all())
+    oldest_pending = db.session.scalar(
+        select(func.min(OutboxJob.created_at)).where(OutboxJob.status == "pending"))
+    connection = redis_connection()
+    queues = {}
+    for queue in all_queues(connection):
+        queues[queue.name] = {
+            "queued": queue.count,
+            "started": StartedJobRegistry(queue=queue).count,
+            "scheduled": ScheduledJobRegistry(queue=queue).count,
+            "failed": FailedJobRegistry(queue=queue).count,
+        }
+    return {"outbox": outbox, "oldest_pending": oldest_pending, "queues": queues}
+
+
+def dead_jobs(limit: int = 100) -> list[OutboxJob]:
+    return db.session.scalars(
+        select(OutboxJob).where(OutboxJob.status == "dead")
+        .order_by(OutboxJob.id.desc()).limit(limit)).all()
+
+
+def replay(ids: list[int] | None = None) -> int:
+    """Dead rows (all, or the given ids) back to pending; the relay re-queues them.
+
+    Attempts restart from zero; their old RQ jobs leave the failed registry.
+    """
+    statement = (update(OutboxJob).where(OutboxJob.status == "dead")
+                 .values(status="pending", attempts=0, available_at=utcnow(),
+                         enqueued_at=None, finished_at=None)
+                 .returning(OutboxJob.id, OutboxJob.queue))
+    if ids is not None:
+        statement = statement.where(OutboxJob.id.in_(ids))
+    rows = db.session.execute(statement).all()
+    db.session.commit()
+    connection = redis_connection()
+    for row_id, queue in rows:
+        try:
+            FailedJobRegistry(queue=get_queue(queue, connection)).remove(
+                rq_job_id(row_id), delete_job=True)
+        except NoSuchJobError:  # expired already
+            pass
+    return len(rows)

@@ -1,0 +1,54 @@
+"""Once-only delivery: the notification log row is written before sending.
+
+The (dedup_key, recipient) unique constraint means a retried job, or two
+workers racing, never send the same message to the same person twice; a
+failed send rolls the row back so a later attempt may try again.
+"""
+from flask import current_app
+from sqlalchemy.dialects.postgresql import insert
+
+from dansmarue.models import NotificationLog, Unit, db
+from dansmarue.notifications.channels import Channel, EmailChannel, Message, WebhookChannel
+from dansmarue.jobs.context import setting
+
+
+def mailbox_unit(unit: Unit | None) -> Unit | None:
+    """The unit itself or its nearest ancestor with a mailbox, else None."""
+    while unit is not None and not unit.email:
+        unit = unit.parent
+    return unit
+
+
+def email_channel() -> EmailChannel:
+    config = current_app.config
+    return EmailChannel(config["SMTP_HOST"], int(config["SMTP_PORT"]), config["MAIL_SENDER"],
+                        timeout=setting("SMTP_TIMEOUT", 10))
+
+
+def push_channel() -> WebhookChannel | None:
+    url = setting("PUSH_WEBHOOK_URL", "")
+    return WebhookChannel(url) if url else None
+
+
+def deliver(channel: Channel, message: Message, dedup_key: str,
+            report_id: int | None = None) -> bool:
+    """Send unless already sent; commits per recipient. True if sent now."""
+    recipient = message.recipient.strip().lower() if channel.name == "email" \
+        else message.recipient
+    claimed = db.session.execute(
+        insert(NotificationLog)
+        .values(dedup_key=dedup_key, recipient=recipient, channel=channel.name,
+                report_id=report_id, subject=message.subject[:300])
+        .on_conflict_do_nothing(constraint="uq_notification_log_key_recipient")
+        .returning(NotificationLog.id)
+    ).scalar()
+    if claimed is None:
+        db.session.rollback()
+        return False
+    try:
+        channel.send(message)
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return True

@@ -1,0 +1,178 @@
+"""Report intake, shared by every channel (REST API, Open311, mobile RPC).
+
+`create_report` takes plain values, validates photos before anything is
+stored, checks the category and routes the point in PostGIS, sends
+`signals.report_created` (just before the row is written, so subscribers'
+values go into it), then writes the report, its first history entry, its
+outbox jobs and its photos in the caller's transaction (two statements, see
+`intake_sql`). The caller commits once.
+"""
+import hashlib
+
+from geoalchemy2 import WKTElement
+from sqlalchemy import select
+
+from dansmarue import signals
+from dansmarue.catalogue import categories
+from dansmarue.errors import NotFound, Unprocessable, field
+from dansmarue.extensions import db
+from dansmarue.media.imaging import ImageRejected, validate_upload
+from dansmarue.models import Report, utcnow
+from dansmarue.platform.text import storable_text
+from dansmarue.reports import idempotency, intake_sql, photo_uploads, references
+from dansmarue.reports.search import duplicate_summary
+from dansmarue.workflow.states import public_label
+
+INTAKE_VIEWS = ("close", "far", "extra")
+RESIDENT_ORIGINS = ("A", "G", "S")
+CREATED_MESSAGE = "Votre signalement a bien été reçu."
+
+
+def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
+    """Validate every photo (type sniffed from the bytes) or raise a 422."""
+    checked, errors, seen = [], [], set()
+    for view, data in photos:
+        key = f"photo:{view}"
+        if view not in INTAKE_VIEWS:
+            errors.append(field(key, "Vue de photo inconnue."))
+            continue
+        if view in seen:
+            errors.append(field(key, "Une seule photo par vue."))
+            continue
+        seen.add(view)
+        try:
+            checked.append((view, data, validate_upload(data)))
+        except ImageRejected as rejected:
+            errors.append(field(key, rejected.reason, code=rejected.code))
+    if errors:
+        raise Unprocessable("Une ou plusieurs photos sont refusées.", errors=errors)
+    return checked
+
+
+# Every channel gets these bounds; the resident API also strips control
+# characters (dansmarue.platform.text.clean_text) before calling create_report.
+TEXT_LIMITS = {"description": 4000, "address": 300, "address_precision": 300,
+               "guid": 64, "udid": 128, "email": 254}
+
+
+def _clean_texts(**values) -> dict:
+    """Storable text (no NUL), lengths checked (422), empty -> None."""
+    cleaned, errors = {}, []
+    for name, value in values.items():
+        limit = TEXT_LIMITS[name]
+        value = storable_text(str(value)) if value is not None else ""
+        if name == "email":
+            value = value.lower()
+        if len(value) > limit:
+            errors.append(field(name, f"{limit} caractères au maximum."))
+        cleaned[name] = value or None
+    if errors:
+        raise Unprocessable("Certains champs sont trop longs.", errors=errors)
+    return cleaned
+
+
+def create_report(*, category_id: int, latitude: float, longitude: float,
+                  priority: int | None = None, description: str | None = None,
+                  address: str | None = None, address_precision: str | None = None,
+                  reporter_email: str | None = None, reporter_guid: str | None = None,
+                  reporter_udid: str | None = None, origin: str = "S",
+                  client_uuid: str | None = None, photos=(),
+                  as_agent: bool = False, actor_label: str = "Usager",
+                  actor_user_id: int | None = None) -> Report:
+    """Create a report in state "initial" (see the module docstring).
+
+    `photos` is a sequence of (view, bytes). Raises Unprocessable (bad photo,
+    category), OutOfScopeCategory, OutsideServiceArea. Does not commit.
+    """
+    text = _clean_texts(description=description, address=address,
+                        address_precision=address_precision, guid=reporter_guid,
+                        udid=reporter_udid, email=reporter_email)
+    checked = _checked_photos(photos)
+    now = utcnow()
+    local = now.astimezone(references.PARIS)
+    row = intake_sql.allocate(category_id, as_agent=as_agent, year=local.year,
+                              month=local.month, longitude=longitude, latitude=latitude)
+    category = categories.check(row, as_agent=as_agent)
+    place = intake_sql.placement(row)  # routing.ROUTE_SQL, run by the same statement
+    report = Report(
+        id=row.report_id, version=1,
+        reference=references.format_reference(origin, local.year, local.month, row.number),
+        token=references.new_token(), client_uuid=client_uuid, state="initial",
+        category_id=category.id, priority=priority or category.default_priority,
+        description=text["description"], address=text["address"],
+        address_precision=text["address_precision"],
+        geom=WKTElement(f"POINT({longitude!r} {latitude!r})", srid=4326), origin=origin,
+        reporter_email=text["email"], reporter_guid=text["guid"],
+        reporter_udid=text["udid"], reporter_user_id=None,
+        district_id=place.district_id, quartier_id=place.quartier_id,
+        conseil_id=place.conseil_id, direction_id=place.direction_id, unit_id=place.unit_id,
+        sector_id=place.sector_id, special_perimeter_id=place.special_perimeter_id,
+        created_at=now, updated_at=now, congratulations_count=0,
+        followers_count=1 if text["guid"] else 0,  # the reporter follows (intake_sql)
+    )
+    # Subscribers (SLA due dates...) see the report with its id and reference
+    # just before it is written, so what they set goes into the one INSERT
+    # (an UPDATE right after would fire the report triggers twice).
+    with db.session.no_autoflush:
+        signals.report_created.send(report)
+    written = intake_sql.insert(report, longitude=longitude, latitude=latitude,
+                                actor_label=actor_label, actor_user_id=actor_user_id,
+                                message=CREATED_MESSAGE, with_ack=bool(text["email"]))
+    report.intake_facts = written  # names and duplicates, read by intake_answer
+    if checked:
+        photo_uploads.store_photos(report, checked)
+    return report
+
+
+def tracking_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/api/v1/track/{token}"
+
+
+def intake_answer(report: Report, base_url: str) -> dict:
+    """The 201 body: what the resident needs to follow up their report."""
+    name, group, code, label, duplicates = report.intake_facts
+    return {
+        "reference": report.reference,
+        "token": report.token,
+        "state": public_label(report.state),
+        "district": {"id": report.district_id, "name": name, "group": group},
+        "direction": {"id": report.direction_id, "code": code, "label": label},
+        "tracking_url": tracking_url(base_url, report.token),
+        "possible_duplicates": [duplicate_summary(d) for d in duplicates],
+    }
+
+
+def submit_report(fields: dict, photos, *, idempotency_key: str | None,
+                  base_url: str) -> tuple[int, dict, bool]:
+    """Idempotent intake for the resident API: (status, body, replayed).
+
+    The key is the Idempotency-Key header, else the body's client_uuid.
+    """
+    client_uuid = fields.get("client_uuid")
+    key = idempotency_key and f"key:{idempotency_key}"
+    key = key or (client_uuid and f"client_uuid:{client_uuid}")
+    request_hash = key and idempotency.fingerprint(
+        fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos))
+
+    def produce():
+        # A client_uuid already used (under another key) is a 409 (intake_sql).
+        report = create_report(**fields, photos=photos)
+        body = intake_answer(report, base_url)
+        return 201, body, report.id
+
+    return idempotency.run_once(key, request_hash, produce)
+
+
+def by_reference(reference: str) -> Report:
+    report = db.session.scalar(select(Report).where(Report.reference == reference))
+    if report is None:
+        raise NotFound("Aucun signalement ne porte cette référence.")
+    return report
+
+
+def by_token(token: str) -> Report:
+    report = db.session.scalar(select(Report).where(Report.token == token))
+    if report is None:
+        raise NotFound("Lien de suivi inconnu ou expiré.")
+    return report
+

@@ -1,0 +1,64 @@
+"""Resident closure: the reporter, or any agent, may declare service done.
+
+This is the real `incidentResolved`: the "service done" action of the
+report's current state, allowed to its reporter (same account guid or
+e-mail) and to every staff account, whatever its scope (real mobile agents
+with a @paris.fr account could close any report).
+"""
+import hmac
+
+from dansmarue.errors import Forbidden, NotFound
+from dansmarue.models import Report, User, db
+from dansmarue.reports import intake
+from dansmarue.workflow import perform as workflow
+from dansmarue.workflow.transitions import STAFF
+
+RESOLVED_MESSAGE = "L'anomalie a été signalée comme résolue."
+NOT_REPORTER = "Seul l'auteur du signalement ou un agent peut le déclarer résolu."
+
+
+def declare_resolved(report_id: int, guid: str | None = None, email: str | None = None,
+                     actor: User | None = None, comment: str | None = None,
+                     message_id: int | None = None) -> Report:
+    """Declare `report_id` done as its reporter or as staff; does not commit.
+
+    Raises NotFound, Forbidden (not the reporter), Conflict (already closed,
+    with the allowed actions), PreconditionFailed (concurrent change).
+    """
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound("Signalement introuvable.")
+    staff = actor is not None and actor.active and actor.role in STAFF
+    if not staff and not _is_reporter(report, guid, email, actor):
+        raise Forbidden(NOT_REPORTER)
+    label = (actor.full_name or actor.email) if actor is not None else "Usager"
+    # A chosen service-done message (the apps' numero_message) replaces the default text.
+    return workflow.perform(report_id, "done", actor, actor_kind="resident",
+                            actor_label=label, comment=comment, message_id=message_id,
+                            message=None if message_id else RESOLVED_MESSAGE)
+
+
+def is_reporter_of(report: Report, *, guid=None, email=None, actor: User | None = None) -> bool:
+    """Whether this caller filed `report` (the rule declare_resolved applies)."""
+    return _is_reporter(report, guid, email, actor)
+
+
+def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
+    """The signed-in account by the workflow's own rule, else the guid or e-mail sent."""
+    if actor is not None and actor.active and workflow.is_reporter(actor, report):
+        return True
+    if guid and report.reporter_guid and guid == report.reporter_guid:
+        return True
+    return bool(email and report.reporter_email
+                and email.strip().lower() == report.reporter_email.lower())
+
+
+def declare_resolved_by_reference(reference: str, *, guid: str | None = None,
+                                  email: str | None = None, token: str | None = None,
+                                  actor: User | None = None,
+                                  comment: str | None = None) -> Report:
+    """The same, by reference; the secret tracking token proves authorship too."""
+    report = intake.by_reference(reference)
+    if token and hmac.compare_digest(token, report.token):
+        guid, email = report.reporter_guid or guid, report.reporter_email or email
+    return declare_resolved(report.id, guid=guid, email=email, actor=actor, comment=comment)

@@ -1,1 +1,0 @@
-"""Domain services: functions of ids and values, never of `request`."""

@@ -1,0 +1,57 @@
+"""Anonymised export with the columns of the real open data set (opendata.paris.fr).
+
+No personal data: no e-mail, account, device, description or photo; only the
+category, place, day, channel, unit and reference, as the city publishes them.
+"""
+import csv
+import io
+from datetime import date
+from typing import Iterator
+
+from sqlalchemy import text
+
+from dansmarue.models import db
+from dansmarue.stats.queries import day_bounds
+
+COLUMNS = ("ID DECLARATION", "TYPE DECLARATION", "SOUS TYPE DECLARATION", "ADRESSE",
+           "CODE POSTAL", "ARRONDISSEMENT", "DATE DECLARATION", "OUTIL SOURCE",
+           "INTERVENANT", "ID_DMR", "Coordonnées Lat/Long")
+CHANNELS = {"A": "iOS", "G": "Android", "S": "Page DMR Paris.fr", "B": "Back Office",
+            "O": "Open311"}
+
+
+def rows(start: date, end: date, directions: list[int] | None = None) -> Iterator[tuple]:
+    """Export rows of reports declared in [start, end], in id order (streamed)."""
+    low, high = day_bounds(start)[0], day_bounds(end)[1]
+    scope = "" if directions is None else "AND r.direction_id = ANY(:dirs)"
+    result = db.session.execute(text(f"""
+        SELECT r.id, t.label, c.label, r.address, d.postal_code, d.id,
+               (r.created_at AT TIME ZONE 'Europe/Paris')::date, r.origin,
+               coalesce(u.open_data_name, u.label), r.reference,
+               round(ST_Y(r.geom)::numeric, 6), round(ST_X(r.geom)::numeric, 6)
+        FROM report r
+        JOIN category c ON c.id = r.category_id
+        LEFT JOIN category t ON t.id = c.parent_id
+        JOIN district d ON d.id = r.district_id
+        JOIN unit u ON u.id = r.unit_id
+        WHERE r.created_at >= :low AND r.created_at < :high {scope}
+        ORDER BY r.created_at, r.id"""),
+        {"low": low, "high": high, "dirs": directions},
+        execution_options={"yield_per": 2000})
+    for (rid, type_label, sub, address, postal, district, day, origin, unit, ref,
+         lat, lon) in result:
+        yield (rid, type_label or sub, sub, address or "", postal, district, day.isoformat(),
+               CHANNELS.get(origin, origin), unit, ref, f"{lat}, {lon}")
+
+
+def csv_lines(header, records, delimiter: str = ";") -> Iterator[str]:
+    """CSV text, one chunk per line, for streaming responses."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    yield buffer.getvalue()
+    for record in records:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(record)
+        yield buffer.getvalue()

@@ -1,0 +1,88 @@
+"""Contractor callbacks (real `changeStatus/{id}/{reference}/{token}`).
+
+A contractor reports back on a report it received: service fait, rejeter,
+programmer (with a date, not in the past) or (a) requalifier. The report's
+secret token is checked in constant time; the state change itself goes
+through `workflow.perform` as the "contractor" actor, so the transition
+table decides what is possible from the current state (else 409).
+"""
+import base64
+import binascii
+import hmac
+import unicodedata
+from datetime import date
+
+from sqlalchemy import select
+
+from dansmarue.errors import Forbidden, NotFound, Unprocessable
+from dansmarue.extensions import db
+from dansmarue.models import Report
+from dansmarue.workflow import perform as workflow
+
+STATUS_ACTIONS = {
+    "service fait": "done",
+    "rejeter": "reject",
+    "programmer": "contractor_schedule",
+    "requalifier": "to_requalify",
+    "a requalifier": "to_requalify",
+}
+CONTRACTOR = "Prestataire"
+
+
+def _error(field: str, message: str) -> Unprocessable:
+    return Unprocessable(message, errors=[{"field": field, "message": message,
+                                           "location": "body"}])
+
+
+def normalise_status(value: str) -> str:
+    """'À requalifier', 'a_requalifier', ' Service  FAIT' → the real spellings."""
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return " ".join(plain.lower().replace("_", " ").split())
+
+
+def apply_callback(reference: str, *, token: str, status: str,
+                   programming_date: date | None = None, rejection_reason: str | None = None,
+                   comment: str | None = None, photo: str | None = None) -> Report:
+    """Apply a contractor's status change; does not commit."""
+    report_id, report_token = db.session.execute(
+        select(Report.id, Report.token).where(Report.reference == reference)
+    ).first() or (None, "")
+    # Compared even for an unknown reference, so timing tells nothing.
+    token_ok = hmac.compare_digest(report_token.encode(), (token or "").encode())
+    if report_id is None:
+        raise NotFound("Aucun signalement ne porte cette référence.")
+    if not token_ok:
+        raise Forbidden("Jeton du signalement invalide.")
+    action = STATUS_ACTIONS.get(normalise_status(status or ""))
+    if action is None:
+        raise _error("status", "Statut inconnu : service fait, rejeter, programmer, "
+                               "requalifier ou a requalifier.")
+    params: dict = {"comment": comment or None}
+    if action == "contractor_schedule":
+        if programming_date is None:
+            raise _error("programming_date", "La date de programmation est obligatoire.")
+        params["date"] = programming_date  # perform refuses a date in the past
+    elif action == "reject":
+        if not (rejection_reason or "").strip():
+            raise _error("rejection_reason", "Le motif de rejet est obligatoire.")
+        params["reason"] = rejection_reason
+    if photo:
+        if action != "done":
+            raise _error("photo", "Une photo n'est acceptée qu'avec « service fait ».")
+        params["photo"] = _decode_photo(photo)
+    try:
+        return workflow.perform(report_id, action, None, actor_kind="contractor",
+                                actor_label=CONTRACTOR, **params)
+    except Unprocessable as error:  # name the callback's own fields
+        renamed = {"date": "programming_date", "reason": "rejection_reason"}
+        for item in error.errors or ():
+            item["field"] = renamed.get(item.get("field"), item.get("field"))
+            item["location"] = "body"
+        raise
+
+
+def _decode_photo(encoded: str) -> bytes:
+    try:
+        return base64.b64decode(encoded.split(",", 1)[-1], validate=True)
+    except (binascii.Error, ValueError):
+        raise _error("photo", "La photo doit être encodée en base64.") from None

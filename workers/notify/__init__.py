@@ -1,1 +1,0 @@
-"""Notification channels (e-mail, push web hook) and once-only delivery."""
