@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from dansmarue.dashboard.colours import NO_DATA, classify
+from tests import axe
 from tests.dashboard import seed
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -40,6 +41,7 @@ def browser():
 def page(browser, live_server, seeded):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR",
                                   accept_downloads=True)
+    axe.serve(context, axe.source())
     page = context.new_page()
     page.goto(f"{live_server}/dashboard")
     assert "/dashboard/login" in page.url
@@ -169,3 +171,15 @@ def test_tablet_layout_and_keyboard(page):
         pytest.fail("no arrondissement reached with the Tab key")
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert page.locator("#map-info").inner_text() == label
+
+
+def test_dashboard_pages_have_no_axe_violations(page, live_server):
+    """WCAG 2.1 A/AA (axe-core): the dashboard, filtered, and its login page."""
+    assert axe.violations(page) == []
+    page.goto(f"{live_server}/dashboard?district=4")
+    assert axe.violations(page) == []
+    page.goto(f"{live_server}/dashboard/logout")
+    assert axe.violations(page) == []
+    page.get_by_role("button", name="Se déconnecter").first.click()
+    page.wait_for_url("**/dashboard/login")
+    assert axe.violations(page) == []
