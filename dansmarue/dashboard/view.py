@@ -16,6 +16,7 @@ from dansmarue.dashboard import charts, fmt, parismap
 from dansmarue.dashboard.filters import PAGE_SIZE, PERIODS, SORTS, Filters
 from dansmarue.errors import Forbidden, Unprocessable
 from dansmarue.models import User, utcnow
+from dansmarue.platform.spreadsheet import safe_row
 from dansmarue.sla.clock import local_day
 from dansmarue.stats import dashboard_figures as figures
 from dansmarue.stats import overdue as overdue_list_service
@@ -221,7 +222,7 @@ def overdue_csv(user: User, f: Filters):
     def line(values) -> str:
         out.seek(0)
         out.truncate()
-        writer.writerow(values)
+        writer.writerow(safe_row(values))
         return out.getvalue()
 
     yield "\ufeff" + line(CSV_HEADER)

@@ -11,6 +11,7 @@ from typing import Iterator
 from sqlalchemy import text
 
 from dansmarue.models import db
+from dansmarue.platform.spreadsheet import safe_row
 from dansmarue.stats.queries import day_bounds
 
 COLUMNS = ("ID DECLARATION", "TYPE DECLARATION", "SOUS TYPE DECLARATION", "ADRESSE",
@@ -53,5 +54,5 @@ def csv_lines(header, records, delimiter: str = ";") -> Iterator[str]:
     for record in records:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(record)
+        writer.writerow(safe_row(record))
         yield buffer.getvalue()

@@ -17,6 +17,7 @@ from dansmarue.api.stats.schemas import (
     PeriodSchema,
     ScheduledQuerySchema,
 )
+from dansmarue.platform.spreadsheet import safe_cell
 from dansmarue.stats import opendata
 from dansmarue.stats import queries as stats
 from dansmarue.stats import scheduled as scheduled_stats
@@ -36,7 +37,7 @@ def _csv(rows: list[dict], filename: str, columns=None) -> Response:
     if rows or columns:
         writer = csv.DictWriter(buffer, fieldnames=list(columns or rows[0]), delimiter=";")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     return Response(buffer.getvalue(), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
