@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     from dansmarue.errors import register_error_handlers
     from dansmarue.extensions import api, db, limiter, migrate
     from dansmarue.platform import db_pool  # noqa: F401 (pool events)
+    from dansmarue.platform import production
     from dansmarue.settings import Config
     from dansmarue.unit_of_work import UnitOfWorkFlask
 
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(Config().as_dict())
     if config:
         app.config.update(config)
+    production.enforce(app.config)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), compare_type=True,
@@ -28,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
     api_package.register_blueprints(api)
+    app.before_request(api_package.refuse_unread_body)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(agentapp.bp)
     _serve_docs_assets(app)

@@ -22,12 +22,15 @@ class Config:
                                           "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.MEDIA_ROOT = env("MEDIA_ROOT", os.path.abspath("media"))
+        self.APP_ENV = env("APP_ENV", "development")  # "production": see platform/production.py
         self.SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
         self.PORT = int(env("PORT", "8000"))
         self.PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", f"http://127.0.0.1:{self.PORT}")
         self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
         self.SMTP_PORT = int(env("SMTP_PORT", "25"))
         self.MAIL_SENDER = env("MAIL_SENDER", "DansMaRue <noreply@dansmarue.local>")
+        # Empty: the host of PUBLIC_BASE_URL.
+        self.MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "")
         self.RATELIMIT_INTAKE = env("RATELIMIT_INTAKE", "30 per minute")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL)

@@ -8,7 +8,13 @@ import argparse
 import gc
 import logging
 import sys
+import traceback
+from datetime import datetime, timedelta, timezone
+import time
+from collections.abc import Callable
 
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
 
 from dansmarue.jobs.queues import QUEUES, all_queues, get_queue, redis_connection
@@ -25,11 +31,34 @@ class _ReadySignal:
         self.log.info("ready: Ctrl-C or SIGTERM stops after the current job")
 
 
-class DansMaRueWorker(_ReadySignal, Worker):
+class _OneLineFailures:
+    """One log line per failed attempt (reason and retry time) instead of RQ's
+    full traceback: without a mail server every retry would print 40 lines.
+    The outbox row keeps the error text for `flask jobs dead`."""
+
+    def handle_exception(self, job, *exc_info):
+        exc = exc_info[1]
+        lines = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()
+        self.log.warning("job %s %s%s failed: %s; %s", job.id, job.func_name, tuple(job.args or ()),
+                         lines[-1] if lines else type(exc).__name__, self._next_try(job))
+        for handler in self._exc_handlers:
+            if handler(job, *exc_info) is False:
+                break
+
+    @staticmethod
+    def _next_try(job) -> str:
+        """RQ calls this before it schedules the retry: say when that will be."""
+        if not job.retries_left:
+            return "no retry left"
+        at = datetime.now(timezone.utc) + timedelta(seconds=job.get_retry_interval())
+        return f"retry at {at:%Y-%m-%d %H:%M:%S} UTC ({job.retries_left - 1} left after it)"
+
+
+class DansMaRueWorker(_OneLineFailures, _ReadySignal, Worker):
     pass
 
 
-class DansMaRueSimpleWorker(_ReadySignal, SimpleWorker):
+class DansMaRueSimpleWorker(_OneLineFailures, _ReadySignal, SimpleWorker):
     pass
 
 
@@ -81,9 +110,29 @@ def main(argv: list[str] | None = None) -> int:
     queues = ([get_queue(name, connection) for name in args.queues]
               if args.queues else all_queues(connection))
     worker_class = DansMaRueSimpleWorker if args.simple else DansMaRueWorker
-    worker = worker_class(queues, connection=connection)
-    worker.work(burst=args.burst, with_scheduler=True, logging_level=args.log_level)
+    work_through_outages(
+        lambda: worker_class(queues, connection=connection),
+        burst=args.burst, logging_level=args.log_level)
     return 0
+
+
+def work_through_outages(make_worker: Callable[[], Worker], *, burst: bool = False,
+                         logging_level: str = "INFO", max_wait: float = 30.0,
+                         sleep: Callable[[float], None] = time.sleep) -> None:
+    """Run a worker; when Redis goes away, wait (1 s, 2 s, 4 s … `max_wait`)
+    and start a fresh one instead of dying (issue #20.4). A worker that
+    stops on its own (signal, burst done) ends the loop."""
+    wait = 1.0
+    while True:
+        try:
+            worker = make_worker()  # RQ talks to Redis from the constructor on
+            worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            logging.getLogger(__name__).warning(
+                "Redis unavailable (%s): new worker in %.0f s", exc, wait)
+        sleep(wait)
+        wait = min(wait * 2, max_wait)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from dansmarue.access import scopes
 from dansmarue.api.agent.schemas import QueueQuerySchema
 from dansmarue.models import Category, District, Photo, Report, User, db, utcnow
+from dansmarue.models.base import SRID
 from dansmarue.models.organisation import unit_sector
 from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
@@ -80,7 +81,7 @@ def build(user: User, filters: Filters) -> dict:
     """The page's rows (with thumbnails and distances) and its links."""
     distance = None
     if filters.sort == "distance":
-        here = func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), 4326)
+        here = func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), SRID)
         distance = func.ST_Distance(func.Geography(Report.geom), func.Geography(here))
         query = (agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
                  .order_by(None).order_by(distance, Report.id)

@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from dansmarue.models import Report, db
 from dansmarue.sla import clock as sla
-from dansmarue.stats import rollups
 from dansmarue.workflow.states import CLOSED_STATES
 
 
@@ -20,9 +19,11 @@ def sweep_command():
     click.echo(sweep())
 
 
-@cli.command("rebuild-rollups", help="Recompute the statistics roll-ups from the reports.")
+@cli.command("rebuild-rollups", help="Recompute every roll-up (statistics, late counts) from the reports.")
 def rebuild_command():
-    rollups.rebuild()
+    from dansmarue.stats import overdue
+
+    overdue.rebuild_all()
     db.session.commit()
     click.echo("roll-ups rebuilt")
 

@@ -2,7 +2,7 @@
 
 The routes stay thin: `build()` gathers figures (stats services, roll-ups,
 the indexed overdue list) and turns them into French labels and SVG.
-`overdue_csv()` exports the very rows of the page's list.
+`overdue_csv()` exports every row of the filtered list.
 """
 import csv
 import io
@@ -29,7 +29,7 @@ P90_COLOUR = "#b2182b"
 TOP_COLOUR = "#b35806"
 MAP_HINT = ("Survolez un arrondissement, ou atteignez-le avec la touche Tab, pour voir ses chiffres ; "
             "choisissez-le pour afficher ses retards.")
-CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard")
+CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard (jours)")
 
 
 @dataclass
@@ -136,7 +136,7 @@ def build(user: User, f: Filters) -> Page:
                       "overdue": fmt.count(districts.get(d.id, parismap.DistrictFigures(0, 0)).overdue),
                       "share": _share(districts.get(d.id))} for d in paris.districts]
 
-    backlog = figures.backlog_by_direction(user, now, **scope)
+    backlog = figures.backlog_by_direction(user, now, district_id=f.district, **scope)
     labels = {d.id: d for d in directions}
     backlog_rows = [{"code": labels[b.direction_id].code if b.direction_id in labels else str(b.direction_id),
                      "label": labels[b.direction_id].label if b.direction_id in labels else "",
@@ -149,7 +149,7 @@ def build(user: User, f: Filters) -> Page:
         [(r["code"], r["label"], [b.lt48h, b.lt10d, b.ge10d]) for r, b in zip(backlog_rows, backlog)],
         BUCKET_SEGMENTS)
 
-    weeks = figures.weekly(user, *period_bounds(f, now), **scope)
+    weeks = figures.weekly(user, *period_bounds(f, now), district_id=f.district, **scope)
     x_labels = [fmt.short_date(w.week_start) for w in weeks]
     rate_svg = charts.lines(
         "chart-rate", "Part des signalements traités dans les délais, par semaine",
@@ -174,8 +174,10 @@ def build(user: User, f: Filters) -> Page:
                           "Nombre de signalements ouverts dont l'échéance est dépassée, par catégorie.",
                           [(t.label, t.overdue) for t in top], TOP_COLOUR)
 
-    open_total = sum(v.open for v in districts.values())
-    overdue_total = sum(v.overdue for v in districts.values())
+    # Every figure follows every filter: a chosen district's own counts, else all of them.
+    shown = [v for d, v in districts.items() if f.district in (None, d)]
+    open_total = sum(v.open for v in shown)
+    overdue_total = sum(v.overdue for v in shown)
     resolved = sum(w.resolved for w in weeks)
     on_time = sum(w.resolved_on_time for w in weeks)
     kpis = [
@@ -200,19 +202,41 @@ def build(user: User, f: Filters) -> Page:
         sort_label=SORTS[f.sort].lower())
 
 
-def overdue_csv(user: User, f: Filters) -> str:
-    """The page's overdue rows as CSV (UTF-8 with BOM and ";" for French spreadsheets)."""
+CSV_PAGE = 500  # rows read per query while streaming
+
+
+def overdue_csv(user: User, f: Filters):
+    """Every overdue row of the filtered list (all pages, the page's sort) as CSV,
+    yielded line by line: UTF-8 with BOM, ";" and a decimal comma for French
+    spreadsheets, the delay as a number of days."""
     directions, units, categories = figures.directions(user), figures.units(f.direction), figures.categories()
     _check_choices(f, directions, units, categories)
     refresh()
-    listing = overdue_list(user, f, utcnow())
+    now = utcnow()
+    scope = _scope(f)
+    late = overdue_list_service.late_counts(user, refresh=False, **scope)
     out = io.StringIO()
-    out.write("\ufeff")
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for r in listing.rows:
-        writer.writerow([r["reference"], r["category"], r["address"], r["unit"], r["due"], r["late"]])
-    return out.getvalue()
+
+    def line(values) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(values)
+        return out.getvalue()
+
+    yield "\ufeff" + line(CSV_HEADER)
+    page = 1
+    while True:
+        rows, total = overdue_list_service.overdue_page(
+            user, now, sort=f.sort, order=f.order, page=page, page_size=CSV_PAGE, late=late,
+            district_id=f.district, **scope)
+        for r in rows:
+            days = f"{r.late_seconds / 86400:.1f}".replace(".", ",")
+            yield line([r.reference, r.category, r.address or "", r.unit,
+                        fmt.local_datetime(r.due_at), days])
+        if len(rows) < CSV_PAGE or page * CSV_PAGE >= total:
+            return
+        page += 1
 
 
 def _share(figs) -> str:

@@ -1,4 +1,6 @@
 """Operator view of the job pipeline: queue depths, failures, dead letters, replay."""
+from datetime import timezone
+
 from rq.exceptions import NoSuchJobError
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import func, select, update
@@ -21,8 +23,27 @@ def status() -> dict:
             "started": StartedJobRegistry(queue=queue).count,
             "scheduled": ScheduledJobRegistry(queue=queue).count,
             "failed": FailedJobRegistry(queue=queue).count,
+            "oldest_age": _oldest_job_age(queue),
         }
-    return {"outbox": outbox, "oldest_pending": oldest_pending, "queues": queues}
+    return {"outbox": outbox, "oldest_pending": oldest_pending,
+            "oldest_pending_age": _age(oldest_pending), "queues": queues}
+
+
+def _oldest_job_age(queue) -> float | None:
+    """Seconds the job at the head of the queue has waited (None: queue empty)."""
+    for job_id in queue.get_job_ids(0, 0):
+        job = queue.fetch_job(job_id)
+        if job is not None and job.enqueued_at is not None:
+            return _age(job.enqueued_at)
+    return None
+
+
+def _age(moment) -> float | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # RQ stores naive UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0.0, (utcnow() - moment).total_seconds())
 
 
 def dead_jobs(limit: int = 100) -> list[OutboxJob]:

@@ -33,8 +33,13 @@ from dansmarue.models import OutboxJob, db, utcnow
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
-# An `enqueued` row whose RQ job vanished (Redis flushed, restored) is re-relayed.
-LOST_AFTER = timedelta(minutes=15)
+# An `enqueued` row whose RQ job vanished (Redis flushed, restored) is re-relayed
+# once it is this old. The grace only spares the fetch for rows relayed a moment
+# ago: there is no race to wait out (the job is in Redis before the row says
+# `enqueued`, and a running job cannot finish while this sweep holds its row
+# lock), so rows relayed just before an outage are recovered within one or two
+# sweeps of the scheduler (every 3 s) once Redis is back (issue #20.5).
+LOST_AFTER = timedelta(seconds=2)
 _WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 # Core statements built once, plain rows back: the relay runs after every
 # intake commit, and the ORM paths cost more than the statements themselves.
@@ -121,24 +126,46 @@ def _enqueue(rows, connection: Redis) -> None:
 
 
 def recover_lost(*, session: Session | None = None, connection: Redis | None = None) -> int:
-    """Re-pend enqueued rows whose RQ job vanished; mark dead those RQ gave up on."""
+    """Re-pend enqueued rows whose RQ job vanished; mark dead those RQ gave up on.
+
+    Walks every candidate in batches (keyset on id): a backlog of jobs still
+    waiting in RQ must not hide lost rows behind the first batch.
+    """
     session = session or db.session
+    connection = connection or redis_connection()
+    lost = gave_up = 0
+    after = 0
+    while True:
+        batch_lost, batch_gave_up, last_id, count = _recover_batch(session, connection, after)
+        lost += batch_lost
+        gave_up += batch_gave_up
+        if count < BATCH_SIZE or last_id is None:
+            break
+        after = last_id
+    if lost or gave_up:
+        log.warning("outbox relay: %d job(s) lost by Redis re-relayed, %d marked dead",
+                    lost, gave_up)
+    return lost
+
+
+def _recover_batch(session: Session, connection: Redis, after: int):
+    """One batch of `recover_lost`: (lost, gave_up, last id seen, rows seen)."""
     rows = session.scalars(
         select(OutboxJob)
         .where(OutboxJob.status.in_(("enqueued", "failed")),
-               OutboxJob.enqueued_at < utcnow() - LOST_AFTER)
+               OutboxJob.enqueued_at < utcnow() - LOST_AFTER,
+               OutboxJob.id > after)
         .order_by(OutboxJob.id).limit(BATCH_SIZE)
         .with_for_update(skip_locked=True)
     ).all()
     if not rows:
         session.rollback()
-        return 0
+        return 0, 0, None, 0
     try:
-        jobs = Job.fetch_many([rq_job_id(r.id) for r in rows],
-                              connection=connection or redis_connection())
+        jobs = Job.fetch_many([rq_job_id(r.id) for r in rows], connection=connection)
     except RedisError:
         session.rollback()
-        return 0
+        return 0, 0, None, 0
     lost = gave_up = 0
     for row, job in zip(rows, jobs):
         if job is None:  # Redis lost it: relay it again
@@ -150,8 +177,6 @@ def recover_lost(*, session: Session | None = None, connection: Redis | None = N
             row.status, row.finished_at = "dead", utcnow()
             row.last_error = row.last_error or "RQ gave up (work horse killed or timed out)"
             gave_up += 1
+    last_id = rows[-1].id
     session.commit()
-    if lost or gave_up:
-        log.warning("outbox relay: %d job(s) lost by Redis re-relayed, %d marked dead",
-                    lost, gave_up)
-    return lost
+    return lost, gave_up, last_id, len(rows)

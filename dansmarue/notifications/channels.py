@@ -2,7 +2,7 @@
 import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from typing import Protocol
 
 import requests
@@ -27,15 +27,19 @@ class Channel(Protocol):
 class EmailChannel:
     name = "email"
 
-    def __init__(self, host: str, port: int, sender: str, timeout: float = 10):
+    def __init__(self, host: str, port: int, sender: str, timeout: float = 10,
+                 message_id_domain: str = "localhost"):
         self.host, self.port, self.sender, self.timeout = host, port, sender, timeout
+        self.message_id_domain = message_id_domain
 
     def send(self, message: Message) -> None:
         mail = EmailMessage()
         mail["From"] = self.sender
         mail["To"] = message.recipient
         mail["Subject"] = message.subject
-        mail["Message-ID"] = make_msgid(domain="dansmarue.local")
+        # Spam filters score down a mail without Date: or with a Message-ID of a foreign domain.
+        mail["Date"] = formatdate(localtime=False, usegmt=True)
+        mail["Message-ID"] = make_msgid(domain=self.message_id_domain)
         mail["Auto-Submitted"] = "auto-generated"
         mail.set_content(message.text)
         if message.html:

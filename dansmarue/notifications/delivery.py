@@ -4,6 +4,8 @@ The (dedup_key, recipient) unique constraint means a retried job, or two
 workers racing, never send the same message to the same person twice; a
 failed send rolls the row back so a later attempt may try again.
 """
+from urllib.parse import urlsplit
+
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
 
@@ -22,7 +24,14 @@ def mailbox_unit(unit: Unit | None) -> Unit | None:
 def email_channel() -> EmailChannel:
     config = current_app.config
     return EmailChannel(config["SMTP_HOST"], int(config["SMTP_PORT"]), config["MAIL_SENDER"],
-                        timeout=setting("SMTP_TIMEOUT", 10))
+                        timeout=setting("SMTP_TIMEOUT", 10),
+                        message_id_domain=message_id_domain(config))
+
+
+def message_id_domain(config) -> str:
+    """MAIL_MESSAGE_ID_DOMAIN if set, else the host of PUBLIC_BASE_URL."""
+    return (config.get("MAIL_MESSAGE_ID_DOMAIN")
+            or urlsplit(config.get("PUBLIC_BASE_URL") or "").hostname or "localhost")
 
 
 def push_channel() -> WebhookChannel | None:

@@ -17,8 +17,11 @@ def _lines(reports: list[Report]) -> str:
     for r in reports:
         due = r.due_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if r.due_at else "—"
         late = " ; prise en charge non faite dans le délai" if r.sla_ack_late else ""
+        # Listed because late: a report late only for its acknowledgement is not "dans les délais".
+        status = ("prise en charge en retard" if r.sla_status == "none" and r.sla_ack_late
+                  else STATUS_FR.get(r.sla_status, r.sla_status))
         lines.append(f"- {r.reference} ({r.address or 'adresse inconnue'}) : "
-                     f"{STATUS_FR.get(r.sla_status, r.sla_status)}, échéance {due}{late}")
+                     f"{status}, échéance {due}{late}")
     return "\n".join(lines)
 
 

@@ -1,6 +1,7 @@
 """Readers of the files in `data/`: plain Python values, no database."""
 import csv
 import os
+import re
 from dataclasses import dataclass
 
 from geo import load_features, repair_polygonal
@@ -52,6 +53,15 @@ class CategorySeed:
 
 GRAFFITI_TYPE = "Graffitis, tags, affiches et autocollants"
 BULKY_TYPE = "Objets abandonnés"
+# "[]" or "[Réservé …]" at the start of a leaf's own name, which may follow its
+# group's name ("Pied d'arbre : [Réservé DPE-STPP-DT] …"), marks an agent-only leaf.
+AGENT_ONLY_MARK = re.compile(r"^(?:[^\[]*? : )?\[(?:\]|réservé\b)", re.IGNORECASE)
+
+
+def is_agent_only_label(label: str) -> bool:
+    return AGENT_ONLY_MARK.match(label) is not None
+
+
 DANGER_WORDS = ("dangereu", "carrefour éteint", "fils électriques apparents",
                 "écoulement d'eau permanent", "important débordement")
 
@@ -66,8 +76,7 @@ def category_seeds() -> list[CategorySeed]:
             type_label=type_label,
             label=label,
             unit_name=row["intervenant"],
-            # "[]" and "[réservé agents …]" mark agent-only leaves in the real data.
-            agent_only=label.startswith("[]") or lowered.startswith("[réservé agents"),
+            agent_only=is_agent_only_label(label),
             # Illegal parking photos show licence plates.
             sensitive_photo="stationnement gênant" in lowered,
             skip_qualification=type_label == BULKY_TYPE and row["intervenant"] == "Ramen",

@@ -7,12 +7,17 @@ with a @paris.fr account could close any report).
 """
 import hmac
 
+from sqlalchemy import func, select
+
 from dansmarue.errors import Forbidden, NotFound
-from dansmarue.models import Report, User, db
+from dansmarue.jobs import outbox, registry
+from dansmarue.models import Report, ReportEvent, User, db
 from dansmarue.reports import intake
 from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import STAFF
 
+# States in which a contractor holds the report and must hear that it is closed.
+WITH_CONTRACTOR = ("transferred", "contractor_scheduled")
 RESOLVED_MESSAGE = "L'anomalie a été signalée comme résolue."
 NOT_REPORTER = "Seul l'auteur du signalement ou un agent peut le déclarer résolu."
 
@@ -32,10 +37,16 @@ def declare_resolved(report_id: int, guid: str | None = None, email: str | None 
     if not staff and not _is_reporter(report, guid, email, actor):
         raise Forbidden(NOT_REPORTER)
     label = (actor.full_name or actor.email) if actor is not None else "Usager"
+    held_by_contractor = report.state in WITH_CONTRACTOR
     # A chosen service-done message (the apps' numero_message) replaces the default text.
-    return workflow.perform(report_id, "done", actor, actor_kind="resident",
-                            actor_label=label, comment=comment, message_id=message_id,
-                            message=None if message_id else RESOLVED_MESSAGE)
+    report = workflow.perform(report_id, "done", actor, actor_kind="resident",
+                              actor_label=label, comment=comment, message_id=message_id,
+                              message=None if message_id else RESOLVED_MESSAGE)
+    if held_by_contractor:
+        event_id = db.session.scalar(select(func.max(ReportEvent.id)).where(
+            ReportEvent.report_id == report.id, ReportEvent.to_state == "done"))
+        outbox.add_job(registry.NOTIFY_CONTRACTOR, event_id, event_id=event_id)
+    return report
 
 
 def is_reporter_of(report: Report, *, guid=None, email=None, actor: User | None = None) -> bool:

@@ -122,11 +122,11 @@ def district_figures(user: User, late: dict, now: datetime, direction_id=None, u
 
 
 def backlog_by_direction(user: User, now: datetime, direction_id=None, unit_id=None,
-                         category_id=None) -> list[Backlog]:
+                         category_id=None, district_id=None) -> list[Backlog]:
     """Open reports by age bucket (< 48 h, < 10 days, >= 10 days) per direction."""
     scope = stats.directions_for(user, direction_id)
-    if unit_id is not None and category_id is not None:
-        return _backlog_raw(user, now, direction_id, unit_id, category_id)
+    if district_id is not None or (unit_id is not None and category_id is not None):
+        return _backlog_raw(user, now, direction_id, unit_id, category_id, district_id)
     if unit_id is not None:
         owner = db.session.get(Unit, unit_id).direction_id
         rows = [dict(r, key=owner) for r in stats.backlog("unit", scope, now, refresh=False)
@@ -140,13 +140,14 @@ def backlog_by_direction(user: User, now: datetime, direction_id=None, unit_id=N
     return [Backlog(r["key"], r["lt_48h"], r["lt_10d"], r["ge_10d"]) for r in rows]
 
 
-def _backlog_raw(user, now, direction_id, unit_id, category_id) -> list[Backlog]:
+def _backlog_raw(user, now, direction_id, unit_id, category_id, district_id) -> list[Backlog]:
     t48, t10 = now - timedelta(hours=48), now - timedelta(days=10)
+    district = [Report.district_id == district_id] if district_id is not None else []
     query = (select(Report.direction_id,
                     func.count().filter(Report.created_at > t48),
                     func.count().filter(Report.created_at <= t48, Report.created_at > t10),
                     func.count().filter(Report.created_at <= t10))
-             .where(Report.closed_at.is_(None),
+             .where(Report.closed_at.is_(None), *district,
                     *scope_filters(user, direction_id=direction_id, unit_id=unit_id,
                               category_id=category_id))
              .group_by(Report.direction_id).order_by(Report.direction_id))
@@ -154,17 +155,17 @@ def _backlog_raw(user, now, direction_id, unit_id, category_id) -> list[Backlog]
 
 
 def weekly(user: User, start: date, end: date, direction_id=None, unit_id=None,
-           category_id=None) -> list[Week]:
+           category_id=None, district_id=None) -> list[Week]:
     """Resolved, on time, median and p90 time to resolve per week (Monday), every
     week of [start, end] present even when empty."""
     scope = stats.directions_for(user, direction_id)
-    if unit_id is None and category_id is None:
+    if unit_id is None and category_id is None and district_id is None:
         rows = {date.fromisoformat(r["key"]): Week(
                     date.fromisoformat(r["key"]), r["resolved"], r["resolved_on_time"],
                     (r["resolve_median"] or {}).get("seconds"), (r["resolve_p90"] or {}).get("seconds"))
                 for r in stats.breakdown("week", start, end, scope, refresh=False)}
     else:
-        rows = _weekly_filtered(scope, start, end, unit_id, category_id)
+        rows = _weekly_filtered(scope, start, end, unit_id, category_id, district_id)
     monday = start - timedelta(days=start.weekday())
     weeks = []
     while monday <= end:
@@ -173,22 +174,27 @@ def weekly(user: User, start: date, end: date, direction_id=None, unit_id=None,
     return weeks
 
 
-def _weekly_filtered(scope, start, end, unit_id, category_id) -> dict[date, Week]:
+def _weekly_filtered(scope, start, end, unit_id, category_id, district_id=None) -> dict[date, Week]:
     """Weekly figures under a unit or category filter: the same roll-up rows the
-    stats services read (dimension unit or category), or the report table when both."""
+    stats services read (dimension unit or category), or the report table when
+    two filters combine or a district is chosen."""
     where, params = ["TRUE"], {"start": start, "end": end}
     if scope is not None:
         where.append("direction_id = ANY(:dirs)")
         params["dirs"] = list(scope)
-    if unit_id is not None and category_id is not None:
+    if district_id is not None or (unit_id is not None and category_id is not None):
         # Same histogram buckets as the roll-ups, so estimates match the other paths.
-        params.update(unit=unit_id, category=category_id, since=stats.day_bounds(start)[0],
-                      until=stats.day_bounds(end)[1])
+        params.update(since=stats.day_bounds(start)[0], until=stats.day_bounds(end)[1])
+        for column, value in (("unit_id", unit_id), ("category_id", category_id),
+                              ("district_id", district_id)):
+            if value is not None:
+                where.append(f"{column} = :{column}")
+                params[column] = value
         sql = f"""SELECT date_trunc('week', sla_day(closed_at))::date AS week,
                          sla_bucket(extract(epoch FROM closed_at - created_at)) AS bucket,
                          count(*), count(*) FILTER (WHERE due_at IS NULL OR closed_at <= due_at)
                   FROM report WHERE closed_at >= :since AND closed_at < :until
-                    AND unit_id = :unit AND category_id = :category AND {' AND '.join(where)}
+                    AND {' AND '.join(where)}
                   GROUP BY 1, 2"""
         weeks: dict[date, list] = {}
         for week, bucket, n, on_time in db.session.execute(text(sql), params):

@@ -17,6 +17,7 @@ from dansmarue.access.scopes import report_scope
 from dansmarue.models import Category, Report, Unit, User, db
 from dansmarue.sla.clock import OVERDUE_STATUSES, overdue_clause
 from dansmarue.stats import queries as stats
+from dansmarue.stats import rollups
 
 # The stats services' spelling of a category ("Type:Sous-type"), so the page,
 # its CSV and the API name categories alike.
@@ -160,6 +161,13 @@ def rebuild_late() -> None:
         SELECT direction_id, district_id, category_id, unit_id, count(*) FROM report
         WHERE closed_at IS NULL AND sla_status IN {OVERDUE_STATUSES!r}
         GROUP BY direction_id, district_id, category_id, unit_id"""))
+
+
+def rebuild_all() -> None:
+    """Every roll-up the dashboard reads (statistics and late counts), recounted
+    from the report table: after a bulk load or an import of history."""
+    rollups.rebuild()
+    rebuild_late()
 
 
 def late_counts(user: User, direction_id=None, unit_id=None, category_id=None,

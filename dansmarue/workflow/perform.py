@@ -14,7 +14,7 @@ from dansmarue.access import scopes
 from dansmarue.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed
 from dansmarue.models import Report, User, db, utcnow
 from dansmarue.workflow import effects, history
-from dansmarue.workflow.states import STATES
+from dansmarue.workflow.states import STATES, public_label
 from dansmarue.workflow.transitions import STAFF, TRANSITIONS, Transition, allowed_from
 
 STALE = "Ce signalement a été modifié entre-temps ; rechargez-le avant d'agir."
@@ -37,7 +37,8 @@ def perform(report_id: int, action: str, actor: User | None, *, actor_label: str
     kind_override = params.pop("actor_kind", None)
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise NotFound(f"Action inconnue : {action}.", allowed=sorted(TRANSITIONS))
+        raise NotFound(f"Action inconnue : {action}.",
+                       allowed=_allowed_to(report_id, actor, kind_override))
     try:
         with db.session.begin_nested():
             report = db.session.get(Report, report_id, populate_existing=True)
@@ -53,7 +54,7 @@ def perform(report_id: int, action: str, actor: User | None, *, actor_label: str
             if report.state not in transition.sources:
                 raise Conflict(
                     f"L'action « {transition.label} » n'est pas possible dans l'état "
-                    f"« {STATES[report.state].label} ».",
+                    f"« {state_label_for(report.state, kind)} ».",
                     state=report.state, allowed=allowed_from(report.state, kind))
             values = effects.validate(transition, report, params)
             label = actor_label or _label(actor, kind)
@@ -61,6 +62,23 @@ def perform(report_id: int, action: str, actor: User | None, *, actor_label: str
     except StaleDataError:
         raise PreconditionFailed(STALE) from None
     return report
+
+
+def state_label_for(state: str, kind: str) -> str:
+    """Residents know a report by its public state ("Clos"), staff by the internal one."""
+    return STATES[state].label if kind in STAFF else public_label(state)
+
+
+def _allowed_to(report_id: int, actor: User | None, override: str | None) -> list[str]:
+    """The actions this caller may run on the report now (none if it may not act on it)."""
+    report = db.session.get(Report, report_id)
+    if report is None:
+        return []
+    try:
+        kind = _actor_kind(actor, report, override)
+    except Forbidden:
+        return []
+    return allowed_from(report.state, kind)
 
 
 def _actor_kind(actor: User | None, report: Report, override: str | None) -> str:

@@ -164,6 +164,40 @@ def test_done_with_catalogue_message_and_photo(client, people, session):
     assert [p["view"] for p in response.json["photos"]] == ["done"]
 
 
+def test_multipart_done_keeps_the_photo_and_the_message(client, people, session):
+    """#19.4: the multipart form is read (photo as a file part), not answered 200 empty."""
+    import io
+
+    from tests.media.factories import encode, scene
+
+    report = make_report()
+    chosen = client.get(f"/api/v1/agent/reports/{report.reference}/done-messages",
+                        headers=bearer(people, "agent")).json[0]
+    headers = {**bearer(people, "agent"), "If-Match": f'"{report.version}"'}
+    response = client.post(
+        f"/api/v1/agent/reports/{report.reference}/actions/done", headers=headers,
+        data={"message_id": str(chosen["id"]), "photo": (io.BytesIO(encode(scene(2))), "fait.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 200, response.json
+    assert response.json["history"][-1]["message"] == chosen["message"]
+    assert [p["view"] for p in response.json["photos"]] == ["done"]
+    stray = client.post(
+        f"/api/v1/agent/reports/{make_report().reference}/actions/done", headers=headers,
+        data={"image": (io.BytesIO(b"x"), "x.jpg")}, content_type="multipart/form-data")
+    assert stray.status_code == 422  # an unknown file part is refused, not dropped
+
+
+def test_a_body_format_the_route_does_not_read_is_refused(client, people, session):
+    report = make_report()
+    headers = {**bearer(people, "agent"), "If-Match": f'"{report.version}"'}
+    url = f"/api/v1/agent/reports/{report.reference}/actions/take_charge"
+    as_text = client.post(url, headers=headers, data="comment=x", content_type="text/plain")
+    assert as_text.status_code == 415 and "application/json" in as_text.json["detail"]
+    as_form = client.post("/api/v1/auth/login", data={"email": "a@b.c", "password": "x"})
+    assert as_form.status_code == 415
+    assert client.get(f"/api/v1/reports/{report.reference}").status_code == 200
+
+
 def test_reject_with_reason_from_catalogue(client, people, session):
     report = make_report()
     reasons = client.get("/api/v1/agent/rejection-reasons", headers=bearer(people, "agent")).json

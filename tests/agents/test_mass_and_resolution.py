@@ -84,3 +84,22 @@ def test_any_agent_may_declare_resolved_even_out_of_scope(session):
     assert report.state == "done"
     event = session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)).one()
     assert event.actor_user_id == voirie.id and event.data["real_action_id"] == 22
+
+
+def test_residents_see_public_state_labels_and_only_their_actions(client, people, session):
+    """#19.16: no internal state label or action code leaks to the caller."""
+    report = make_report(reporter_email="c@example.org")
+    assert client.post(f"/api/v1/reports/{report.reference}/resolve",
+                       json={"email": "c@example.org"}).status_code == 200
+    again = client.post(f"/api/v1/reports/{report.reference}/resolve",
+                        json={"email": "c@example.org"})
+    assert again.status_code == 409
+    text = str(again.json)
+    assert "« Clos »" in text and "dans l'état « Service fait »" not in text
+    fresh = make_report(reporter_email="d@example.org")
+    unknown = client.post(f"/api/v1/agent/reports/{fresh.reference}/actions/nope",
+                          headers={**bearer(people, "agent"),
+                                   "If-Match": f'"{fresh.version}"'}, json={})
+    assert unknown.status_code == 404
+    allowed = set(unknown.json["allowed"])
+    assert allowed and not allowed & {"create", "route_to_unit", "send_failed", "send_to_contractor"}

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from dansmarue.dashboard.colours import NO_DATA, classify
+from tests import axe
 from tests.dashboard import seed
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -40,6 +41,7 @@ def browser():
 def page(browser, live_server, seeded):
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR",
                                   accept_downloads=True)
+    axe.serve(context, axe.source())
     page = context.new_page()
     page.goto(f"{live_server}/dashboard")
     assert "/dashboard/login" in page.url
@@ -107,7 +109,7 @@ def test_manager_sees_the_map_clicks_filters_and_exports(page, live_server, seed
     page.get_by_role("link", name="Réinitialiser").click()
     page.wait_for_load_state()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Exporter cette page en CSV").click()
+        page.get_by_role("link", name="Exporter toute la liste filtrée en CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     assert [r[0] for r in rows] == _listed(page)
@@ -169,3 +171,15 @@ def test_tablet_layout_and_keyboard(page):
         pytest.fail("no arrondissement reached with the Tab key")
     label = page.evaluate("document.activeElement.getAttribute('aria-label')")
     assert page.locator("#map-info").inner_text() == label
+
+
+def test_dashboard_pages_have_no_axe_violations(page, live_server):
+    """WCAG 2.1 A/AA (axe-core): the dashboard, filtered, and its login page."""
+    assert axe.violations(page) == []
+    page.goto(f"{live_server}/dashboard?district=4")
+    assert axe.violations(page) == []
+    page.goto(f"{live_server}/dashboard/logout")
+    assert axe.violations(page) == []
+    page.get_by_role("button", name="Se déconnecter").first.click()
+    page.wait_for_url("**/dashboard/login")
+    assert axe.violations(page) == []

@@ -52,3 +52,24 @@ def test_late_rollup_follows_every_change(session):
 
     overdue_list.rebuild_late()
     assert overdue_list.late_counts(admin) == _brute()
+
+
+def test_rebuild_rollups_command_recounts_the_late_counts_too(app, session):
+    """#19.11: after a bulk load that bypassed the triggers, `flask sla rebuild-rollups`
+    brings the late counts back (not only the statistics)."""
+    admin = auth.create_user("admin.rebuild@paris.example", "mot-de-passe-rebuild", "admin")
+    now = utcnow()
+    direction_id = session.scalar(select(Unit.id).where(Unit.code == seed.DIRECTION))
+    cat = seed._leaf_categories(seed.DIRECTION, 1)[0]
+    late = [seed._report(991_000 + n, cat, direction_id, 3, now - timedelta(days=5),
+                         now - timedelta(hours=3)) for n in range(3)]
+    for r in late:
+        r.sla_status = "overdue"
+    session.add_all(late)
+    session.flush()
+    overdue_list.fold_late()
+    session.execute(text("TRUNCATE late_stats, late_stats_delta"))  # as after a bulk COPY
+    assert overdue_list.late_counts(admin) != _brute()
+    result = app.test_cli_runner().invoke(args=["sla", "rebuild-rollups"])
+    assert result.exit_code == 0, result.output
+    assert overdue_list.late_counts(admin) == _brute() and sum(_brute().values()) >= 3

@@ -89,18 +89,33 @@ def test_bad_filters_give_a_french_page_listing_fields(web):
     assert "period" in text and "page" in text and "district" in text
 
 
-def test_csv_is_the_page_list(web, seeded):
-    query = "district=5&sort=late&order=desc"
-    html = web.get(f"/dashboard?{query}").get_data(as_text=True)
-    shown = re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html)
-    response = web.get(f"/dashboard/overdue.csv?{query}")
-    assert response.mimetype == "text/csv"
+def test_csv_is_every_row_of_the_filtered_list(web, seeded, monkeypatch):
+    """#19.8 (replaces a test that encoded the page-only export): every row over
+    all pages, in the page's order, the delay as a number of days, one charset."""
+    from dansmarue.dashboard import filters, view
+
+    monkeypatch.setattr(filters, "PAGE_SIZE", 2)  # several pages of list
+    monkeypatch.setattr(view, "PAGE_SIZE", 2)
+    monkeypatch.setattr(view, "CSV_PAGE", 3)      # several reads while streaming
+    query = "sort=late&order=desc"
+    shown = []
+    for page in range(1, 20):
+        html = web.get(f"/dashboard?{query}&page={page}").get_data(as_text=True)
+        found = re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html)
+        if not found or (shown and found[-1] == shown[-1]):
+            break
+        shown += found
+    response = web.get(f"/dashboard/overdue.csv?{query}&page=2")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.is_streamed
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
                            delimiter=";"))
-    assert rows[0] == ["Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard"]
+    assert rows[0] == ["Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard (jours)"]
     assert [r[0] for r in rows[1:]] == shown
-    assert len(shown) == seed.PLAN[5][1]
-    assert all(r[5].startswith("en retard de ") for r in rows[1:])
+    assert len(shown) == sum(overdue for _, overdue in seed.PLAN.values())
+    assert all(float(r[5].replace(",", ".")) > 0 for r in rows[1:])
+    district = web.get("/dashboard/overdue.csv?district=5").get_data(as_text=True)
+    assert len(district.strip().splitlines()) - 1 == seed.PLAN[5][1]
 
 
 def test_overdue_list_sorts_and_pages(web):
@@ -194,3 +209,17 @@ def test_every_page_matches_one_brute_force_sort(app, seeded, sort, order):
         db.session.remove()
     assert total == len(expected) == sum(late for _, late in seed.PLAN.values())
     assert got == expected
+
+
+def test_every_figure_follows_the_district_filter(web, seeded):
+    """#19.7: key figures and the stock chart count only the chosen arrondissement."""
+    open_count, overdue = seeded.expected[5]
+    html = web.get("/dashboard?district=5").get_data(as_text=True)
+    kpis = re.findall(r'<span class="value">([^<]+)</span>', html)
+    assert kpis[:2] == [str(open_count), str(overdue)]
+    backlog = re.search(r'<tbody>(.*?)</tbody>', html[html.index("chart-backlog"):], re.S).group(1)
+    totals = re.findall(r'<td class="num">(\d+)</td></tr>', backlog)
+    assert sum(int(t) for t in totals) == open_count
+    whole = re.findall(r'<span class="value">([^<]+)</span>',
+                       web.get("/dashboard").get_data(as_text=True))
+    assert whole[0] == str(sum(o for o, _ in seeded.expected.values()))

@@ -189,3 +189,16 @@ def test_two_schedulers_share_the_work_without_doubles(app, committed_reports):
     mailed = sorted(i for func, (ids,) in jobs if func.endswith("notify_overdue") for i in ids
                     if i in committed_reports)
     assert mailed == sorted(committed_reports)
+
+
+def test_digest_never_says_on_time_for_a_late_acknowledgement():
+    """#19.13: a report listed because its acknowledgement is late is not "dans les délais"."""
+    from dansmarue.models import Report
+    from dansmarue.notifications.sla_mails import _lines
+
+    late_ack = Report(reference="R-ACK", address="1 rue X", sla_status="none", sla_ack_late=True)
+    overdue = Report(reference="R-LATE", address="2 rue Y", sla_status="overdue", sla_ack_late=False)
+    text = _lines([late_ack, overdue])
+    assert "dans les délais" not in text
+    assert "R-ACK (1 rue X) : prise en charge en retard" in text
+    assert "R-LATE (2 rue Y) : en retard" in text

@@ -44,6 +44,16 @@ def test_flags_from_real_labels(session):
     assert leaves["Nuisances sonores de voisinage"].out_of_scope_message
 
 
+def test_agent_only_marks_after_the_group_name(session):
+    """'[]' or '[Réservé …]' after 'Group : ' marks an agent-only leaf too (41 of them)."""
+    leaves = {c.label: c for c in session.scalars(select(Category).where(Category.is_leaf))}
+    assert leaves["Autres problèmes d'animaux et d'insectes : [] Rats sortant des égouts"].agent_only
+    reserved = [c for label, c in leaves.items() if label.startswith("Pied d'arbre : [Réservé")]
+    assert reserved and all(c.agent_only for c in reserved)
+    assert sum(c.agent_only for c in leaves.values()) == 95
+    assert not leaves["Automobile ou autre véhicule motorisé en stationnement gênant"].agent_only
+
+
 def test_load_is_idempotent(session):
     before = session.scalar(select(func.count()).select_from(Category))
     loader.load_all()

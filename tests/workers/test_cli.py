@@ -28,3 +28,28 @@ def test_jobs_cli(ctx, app, redis_conn):
     assert "1 job(s) back" in runner.invoke(args=["jobs", "replay", "--all"]).output
     assert "pending: 2" in runner.invoke(args=["jobs", "status"]).output
     assert relay_pending() == 2
+
+
+def test_status_shows_the_age_of_the_oldest_waiting_job_and_pending_row(ctx, app, redis_conn):
+    from datetime import timedelta
+
+    from dansmarue.jobs import admin
+    from dansmarue.jobs.queues import queue_name
+    from dansmarue.models import utcnow
+
+    outbox.add_job(Job("workers.jobs.nope.missing", "mail"), 1)
+    outbox.add_job(Job("workers.jobs.nope.missing", "mail"), 2)
+    ctx.commit()
+    first, second = outbox_rows(ctx)
+    first.created_at = utcnow() - timedelta(minutes=5)
+    ctx.commit()
+    report = admin.status()
+    assert report["oldest_pending_age"] >= 300  # the backdated row, not the fresh one
+    assert report["queues"].get(queue_name("mail"), {}).get("oldest_age") is None
+
+    assert relay_pending() == 2
+    report = admin.status()
+    assert report["oldest_pending_age"] is None  # nothing pending any more
+    assert report["queues"][queue_name("mail")]["oldest_age"] is not None
+    output = app.test_cli_runner().invoke(args=["jobs", "status"]).output
+    assert "oldest (s)" in output

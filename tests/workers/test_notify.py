@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from dansmarue.jobs.relay import relay_pending
+from dansmarue.notifications.delivery import message_id_domain
 from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo
 from dansmarue.workflow import perform as workflow
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
@@ -26,6 +27,17 @@ def test_acknowledgement_has_the_tracking_link_and_is_sent_once(ctx, smtp):
     assert "Votre signalement" in text
 
 
+def test_mails_have_a_date_and_a_message_id_of_the_public_host(ctx, smtp, app, monkeypatch):
+    report = new_report(ctx, reporter_email="dora@example.org")
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://signalements.paris.example/")
+    send_acknowledgement(report.id)
+    (message,) = smtp.to("dora@example.org")
+    assert message["Date"] and message["Date"].datetime.tzinfo is not None
+    assert message["Message-ID"].endswith("@signalements.paris.example>")
+    monkeypatch.setitem(app.config, "MAIL_MESSAGE_ID_DOMAIN", "mail.paris.example")
+    assert message_id_domain(app.config) == "mail.paris.example"
+
+
 def test_unit_mailbox_gets_new_reports(ctx, smtp):
     report = new_report(ctx, photos=[("close", jpeg_bytes())])
     unit = report.unit
@@ -36,6 +48,24 @@ def test_unit_mailbox_gets_new_reports(ctx, smtp):
     (message,) = smtp.to("graffitis@paris.example")
     text = message.get_body(("plain",)).get_content()
     assert report.reference in text and "/media/photos/" in text
+    assert "Priorité : Gênant" in text or "Priorité : Dangereux" in text
+
+
+def test_followers_are_not_told_votre_signalement(ctx, smtp):
+    report = new_report(ctx, reporter_email="rita@example.org")
+    ctx.add(Follower(report_id=report.id, email="fred@example.org"))
+    ctx.commit()
+    dispatch_report(report.id)
+    report = workflow.perform(report.id, "take_charge", None, actor_kind="agent")
+    ctx.commit()
+    (job,) = outbox_rows(ctx, "workers.jobs.notify.notify_state_change")
+    assert notify_state_change(job.args[0]) == 2
+    (own,) = smtp.to("rita@example.org")
+    (followed,) = smtp.to("fred@example.org")
+    assert "votre signalement" in own["Subject"]
+    follower_text = followed.get_body(("plain",)).get_content()
+    assert "vous suivez" in followed["Subject"]
+    assert "otre signalement" not in follower_text + followed["Subject"]
 
 
 def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor, monkeypatch,
@@ -63,6 +93,7 @@ def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor,
     (mail,) = smtp.to("bob@example.org")
     text = mail.get_body(("plain",)).get_content()
     assert "Le service a été fait." in text
+    assert "vous suivez" in mail["Subject"] and "votre signalement" not in mail["Subject"]
     assert f"/media/photos/{done.access_key}/display" in text
     (push,) = contractor.requests
     assert b'"to": "tok-bob"' in push[2]

@@ -101,3 +101,48 @@ def test_jobs_lost_by_redis_are_relayed_again(ctx, redis_conn, smtp):
     run_burst(redis_conn)
     assert {r.status for r in outbox_rows(ctx)} == {"done"}
     assert ctx.get(Report, report.id).state == "new"
+
+
+def test_rows_relayed_just_before_an_outage_come_back_within_seconds(ctx, redis_conn, smtp):
+    """#20.5: a row enqueued 7 s before Redis lost its data is re-pended by the
+    next sweep (no 15-minute stale-claim wait)."""
+    from datetime import timedelta
+
+    from dansmarue.jobs.relay import recover_lost
+    from dansmarue.models import utcnow
+
+    new_report(ctx)
+    assert relay_pending() == 2
+    redis_conn.flushdb()
+    for row in outbox_rows(ctx):
+        row.enqueued_at = utcnow() - timedelta(seconds=7)
+    ctx.commit()
+    assert recover_lost() == 2
+    assert {r.status for r in outbox_rows(ctx)} == {"pending"}
+
+
+def test_lost_rows_behind_a_waiting_backlog_are_recovered(ctx, redis_conn, smtp, monkeypatch):
+    """Recovery walks every batch: rows still waiting in RQ do not hide lost ones."""
+    from datetime import timedelta
+
+    from dansmarue.jobs import relay
+    from dansmarue.models import utcnow
+
+    monkeypatch.setattr(relay, "BATCH_SIZE", 2)
+    for _ in range(3):
+        new_report(ctx)
+    while relay_pending() == 2:
+        pass
+    rows = outbox_rows(ctx)
+    assert len(rows) == 6 and {r.status for r in rows} == {"enqueued"}
+    for row in rows:
+        row.enqueued_at = utcnow() - timedelta(hours=1)
+    ctx.commit()
+    # The first four jobs still wait in RQ; the last two were lost.
+    from rq.job import Job
+
+    from dansmarue.jobs.queues import rq_job_id
+    for row in rows[4:]:
+        Job.fetch(rq_job_id(row.id), connection=redis_conn).delete()
+    assert relay.recover_lost() == 2
+    assert [r.status for r in outbox_rows(ctx)] == ["enqueued"] * 4 + ["pending"] * 2

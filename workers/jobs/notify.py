@@ -7,8 +7,11 @@ import logging
 from flask import current_app, render_template
 from sqlalchemy import select
 
+from dansmarue.models.reports import PRIORITIES
 from dansmarue.models import Follower, Photo, Report, ReportEvent, User, db
 from dansmarue.notifications.channels import Message
+from dansmarue.notifications.contractors import notify_contractor  # noqa: F401 (a job)
+from dansmarue.notifications.wording import for_follower
 from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit, push_channel
 from dansmarue.reports.intake import tracking_url
 from dansmarue.reports.photo_files import photo_url
@@ -44,22 +47,27 @@ def _guid_emails(guids: set[str]) -> dict[str, str]:
     return {guid: email for guid, email in rows}
 
 
-def _audience(report: Report, *, with_reporter: bool = True) -> list[str]:
-    """Reporter and followers' addresses, each once (case-insensitive)."""
+def _reporter_and_followers(report: Report) -> tuple[list[str], list[str]]:
+    """The reporter's address (if known) and the other followers' addresses,
+    each once (case-insensitive): followers are not told "votre signalement"."""
     followers = db.session.scalars(select(Follower).where(Follower.report_id == report.id)).all()
     emails = _guid_emails({g for g in [report.reporter_guid, *(f.account_guid for f in followers)]
                            if g})
-    candidates = []
-    if with_reporter:
-        candidates.append(report.reporter_email or emails.get(report.reporter_guid or ""))
+    reporter = report.reporter_email or emails.get(report.reporter_guid or "")
+    seen = {reporter.strip().lower()} if reporter else set()
+    others = []
     for follower in followers:
-        candidates.append(follower.email or emails.get(follower.account_guid or ""))
-    seen, result = set(), []
-    for address in candidates:
+        address = follower.email or emails.get(follower.account_guid or "")
         if address and address.strip().lower() not in seen:
             seen.add(address.strip().lower())
-            result.append(address.strip())
-    return result
+            others.append(address.strip())
+    return ([reporter.strip()] if reporter else []), others
+
+
+def _audience(report: Report) -> list[str]:
+    """Reporter and followers' addresses, each once."""
+    reporter, others = _reporter_and_followers(report)
+    return reporter + others
 
 
 def _push(report: Report, subject: str, text: str, dedup_key: str) -> int:
@@ -92,13 +100,19 @@ def notify_state_change(event_id: int) -> int:
     done_photo = db.session.scalar(select(Photo).where(
         Photo.report_id == report.id, Photo.view == "done", Photo.status != "purged"))
     label = public_label(event.to_state) if event.to_state in STATES else None
-    subject = f"DansMaRue : votre signalement {report.reference} a évolué"
     key = f"state:{event_id}"
-    sent = _send_mails(_audience(report), subject, "state_change", key, report,
-                       event=event, public_label=label,
-                       done_photo_url=photo_url(done_photo) if done_photo else None)
-    message = event.public_message or (label or "")
-    return sent + _push(report, subject, message, key)
+    reporter, followers = _reporter_and_followers(report)
+    context = dict(event=event, public_label=label,
+                   done_photo_url=photo_url(done_photo) if done_photo else None)
+    sent = _send_mails(reporter, f"DansMaRue : votre signalement {report.reference} a évolué",
+                       "state_change", key, report,
+                       public_message=event.public_message, **context)
+    follower_subject = f"DansMaRue : le signalement {report.reference} que vous suivez a évolué"
+    follower_message = for_follower(event.public_message)
+    sent += _send_mails(followers, follower_subject, "state_change", key, report,
+                        public_message=follower_message, **context)
+    # Push tokens belong to followers (the apps follow the reports they send too).
+    return sent + _push(report, follower_subject, follower_message or (label or ""), key)
 
 
 def notify_unit_new_report(report_id: int) -> int:
@@ -114,6 +128,7 @@ def notify_unit_new_report(report_id: int) -> int:
     subject = f"Nouveau signalement {report.reference} : {report.category.label}"
     return _send_mails([unit.email], subject, "unit_new_report",
                        f"unit-new:{report_id}:{unit.id}", report, unit=unit,
+                       priority_label=PRIORITIES.get(report.priority, report.priority),
                        photo_urls=[photo_url(p) for p in photos])
 
 

@@ -1,9 +1,11 @@
 """/api/v1/agent: the work queue, a report, its actions, mass actions."""
 from flask import jsonify, request
 from flask_smorest import Blueprint
+from marshmallow import RAISE
 
 from dansmarue.api.agent.schemas import (
     ActionParamsSchema,
+    ActionPhotoFileSchema,
     CatalogueEntrySchema,
     MassActionSchema,
     MassResultSchema,
@@ -12,6 +14,7 @@ from dansmarue.api.agent.schemas import (
     QueueQuerySchema,
     ReportDetailSchema,
 )
+from dansmarue.api.body_formats import JSON, MULTIPART, accepts
 from dansmarue.api.conditional import etag, required_version
 from dansmarue.api.security import auth_required, current_user, document_on
 from dansmarue.catalogue import agent_texts
@@ -23,6 +26,8 @@ from dansmarue.workflow.transitions import STAFF, TABLE
 blp = Blueprint("agent", __name__, url_prefix="/api/v1/agent",
                 description="Back office des agents : file de travail et workflow")
 document_on(blp)
+blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "json_or_form": "application/json"}
 GEOJSON = "application/geo+json"
 ACTIONS_DOC = "Actions: " + "; ".join(
     f"`{t.code}` ({t.label}, from {', '.join(t.sources)})" for t in TABLE
@@ -54,15 +59,20 @@ def get_report(reference):
 
 
 @blp.route("/reports/<reference>/actions/<action>", methods=["POST"])
-@blp.arguments(ActionParamsSchema)
+# JSON (photo in base64) or multipart (the photo as a file part, no base64 inflation).
+@blp.arguments(ActionParamsSchema, location="json_or_form")
+@blp.ARGUMENTS_PARSER.use_args(ActionPhotoFileSchema(), location="files", unknown=RAISE)
 @blp.response(200, ReportDetailSchema)
 @blp.alt_response(409, description="Action impossible dans cet état (voir `allowed`)")
 @blp.alt_response(412, description="Version périmée")
 @blp.alt_response(428, description="If-Match manquant")
 @blp.doc(description=ACTIONS_DOC)
 @auth_required(*STAFF)
-def act(params, reference, action):
+@accepts(JSON, MULTIPART)
+def act(params, files, reference, action):
     """Run one workflow action; requires `If-Match: "<version>"`."""
+    if "photo" in files:
+        params["photo"] = files["photo"].read()
     user = current_user()
     report = agent_queue.find_in_scope(user, reference)
     version = required_version()

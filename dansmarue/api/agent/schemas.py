@@ -1,7 +1,8 @@
 import base64
 import binascii
 
-from marshmallow import Schema, ValidationError, fields, validate
+from flask_smorest.fields import Upload
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from dansmarue.workflow.states import STATE_CODES
 from dansmarue.workflow.transitions import MASS_ACTIONS
@@ -47,6 +48,15 @@ class ActionParamsSchema(Schema):
     address = fields.String(validate=validate.Length(max=300))
     third_party = fields.String(validate=validate.Length(max=200))
     comment = fields.String(validate=validate.Length(max=4000))
+
+
+class ActionPhotoFileSchema(Schema):
+    """The multipart form's file part: the 'service done' photo, nothing else."""
+
+    class Meta:
+        unknown = RAISE
+
+    photo = Upload(metadata={"description": "done: JPEG/PNG/HEIC file"})
 
 
 class MassActionSchema(Schema):

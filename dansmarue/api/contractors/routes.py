@@ -1,6 +1,8 @@
 """POST /api/v1/contractors/callback/<reference> (real: changeStatus/{id}/{reference}/{token})."""
 from flask_smorest import Blueprint
 
+from dansmarue.api.body_formats import FORM, JSON, accepts
+
 from dansmarue.api.contractors.schemas import CallbackAnswerSchema, CallbackSchema
 from dansmarue.workflow import contractors
 from dansmarue.workflow.states import public_label
@@ -16,6 +18,7 @@ blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
 @blp.response(200, CallbackAnswerSchema)
 @blp.alt_response(403, description="Wrong token")
 @blp.alt_response(409, description="Not possible from the report's current state")
+@accepts(JSON, FORM)
 def callback(fields, reference):
     """A contractor sets service fait, rejeter, programmer or (a) requalifier."""
     report = contractors.apply_callback(reference, **fields)

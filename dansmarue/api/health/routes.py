@@ -13,3 +13,24 @@ def get_health():
     """Check PostgreSQL, PostGIS and Redis."""
     report = health.check()
     return report, (200 if report["status"] == "ok" else 503)
+
+
+@blp.route("/live")
+@blp.response(200)
+def get_live():
+    """The process answers (no dependency checked): for a restart probe."""
+    return {"status": "ok"}
+
+
+@blp.route("/ready")
+@blp.response(200)
+@blp.alt_response(503, description="Not ready to serve")
+def get_ready():
+    """PostgreSQL, PostGIS, Redis, migrations at head and the outbox moving."""
+    import os
+
+    import dansmarue
+
+    migrations = os.path.join(os.path.dirname(os.path.dirname(dansmarue.__file__)), "migrations")
+    report = health.ready(migrations)
+    return report, (200 if report["status"] == "ok" else 503)

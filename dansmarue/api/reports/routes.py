@@ -3,6 +3,7 @@ from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from dansmarue.api.body_formats import FORM, JSON, MULTIPART, accepts
 from dansmarue.api.reports.schemas import (
     INTAKE_BODY_DOC,
     DuplicatesQuerySchema,
@@ -37,6 +38,7 @@ def intake_limit() -> str:
 @blp.response(201)
 @blp.alt_response(409, description="Idempotency key reused with another body")
 @blp.alt_response(429, description="Too many reports from this address")
+@accepts(JSON, FORM, MULTIPART)
 def create_report(headers, fields, files):
     """File a report (JSON, or multipart with photos close/far/extra)."""
     photos = [(view, upload.read()) for view, upload in files.items()]
