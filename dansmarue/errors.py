@@ -2,6 +2,7 @@
 import logging
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,40 @@ def field_errors(messages, location: str | None = None) -> list[dict]:
     return out
 
 
+# French titles for the HTTP errors werkzeug and the extensions raise (#19.15):
+# residents and agents read them; werkzeug's own texts are English.
+HTTP_TITLES = {
+    400: "Requête invalide", 401: "Authentification requise", 403: "Accès refusé",
+    404: "Introuvable", 405: "Méthode non autorisée", 406: "Format non disponible",
+    409: "Conflit", 410: "Disparu", 411: "Longueur requise", 412: "Version périmée",
+    413: "Requête trop volumineuse", 415: "Type de contenu non pris en charge",
+    422: "Données refusées", 428: "En-tête If-Match requis", 429: "Trop de requêtes",
+    431: "En-têtes trop volumineux", 500: "Erreur interne", 501: "Non implémenté",
+    503: "Service indisponible",
+}
+# Details for the errors raised with werkzeug's default (English) description.
+HTTP_DETAILS = {
+    400: "La requête est mal formée.",
+    404: "Cette adresse ne correspond à aucune ressource.",
+    405: "Cette méthode n'est pas autorisée sur cette adresse.",
+    413: "La requête dépasse la taille autorisée.",
+    415: "Ce type de contenu n'est pas pris en charge.",
+    429: "Trop de requêtes : réessayez plus tard.",
+}
+
+
+def http_detail(error: HTTPException) -> str:
+    """The error's own description when a view gave one, else a French text:
+    werkzeug's class descriptions and flask-limiter's "30 per 1 minute" are English."""
+    default = type(error).description
+    description = error.description
+    if error.code == 429:
+        return HTTP_DETAILS[429]
+    if description and description != default:
+        return description
+    return HTTP_DETAILS.get(error.code, HTTP_TITLES.get(error.code, error.name))
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
@@ -142,10 +177,10 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http(error: HTTPException):
         data = getattr(error, "data", None) or {}
         errors = field_errors(data["messages"]) if "messages" in data else None
-        detail = error.description or error.name
+        detail = http_detail(error)
         if errors:
             detail = "Certains champs sont invalides."
-        response = problem(error.code or 500, error.name, detail,
+        response = problem(error.code or 500, HTTP_TITLES.get(error.code, error.name), detail,
                            error.name.lower().replace(" ", "-"), errors)
         for header, value in (data.get("headers") or {}).items():
             response.headers[header] = value
@@ -153,8 +188,31 @@ def register_error_handlers(app: Flask) -> None:
             response.headers.setdefault("Retry-After", "60")
         return response
 
+    @app.errorhandler(DataError)
+    def handle_data_error(error: DataError):
+        # Last resort: the edge should have refused this value (#20.1); it is a bug.
+        _discard_session()
+        log.error("bug: a database DataError escaped validation: %s", error.orig)
+        return problem(422, "Données refusées",
+                       "Une valeur dépasse ce que le service peut enregistrer.", "unprocessable")
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error: IntegrityError):
+        _discard_session()
+        log.error("bug: a database IntegrityError escaped validation: %s", error.orig)
+        return problem(409, "Conflit",
+                       "Cette opération contredit des données existantes.", "conflict")
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         log.exception("unhandled error")
         return problem(500, "Erreur interne", "Une erreur inattendue est survenue.",
                        "internal-error")
+
+
+def _discard_session() -> None:
+    """The failed statement left the transaction aborted: roll it back so the
+    rest of the request (and the unit of work) sees a usable session."""
+    from dansmarue.extensions import db
+
+    db.session.rollback()

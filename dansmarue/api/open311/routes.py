@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from dansmarue.api.open311 import intake, render, schemas
 from dansmarue.api.open311 import serializers as ser
-from dansmarue.errors import DomainError, NotFound, field_errors, wire_errors
+from dansmarue.errors import DomainError, NotFound, field_errors, http_detail, wire_errors
 from dansmarue.extensions import limiter
 from dansmarue.interop import open311
 
@@ -47,7 +47,7 @@ def _http_error(error: HTTPException):
     if "messages" in data:
         messages = [f"{e['field']} : {e['message']}" for e in field_errors(data["messages"])]
     else:
-        messages = [error.description or error.name]
+        messages = [http_detail(error)]
     status = error.code if error.code in KEPT_CODES else 400
     if status == 429:
         messages = [TOO_MANY]
