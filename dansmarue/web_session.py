@@ -12,7 +12,7 @@ import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, render_template, request, session, url_for
 
 from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User, db
@@ -122,3 +122,19 @@ def safe_next(target: str | None, prefix: str, default: str) -> str:
     if parts.scheme or parts.netloc or not parts.path.startswith(prefix):
         return default
     return target
+
+
+def login_page(template: str, check, home: str, home_url: str):
+    """The login form of a staff app (dashboard, agents): GET shows it, POST signs
+    in (CSRF checked) and goes back to the page asked for, inside `home` only."""
+    next_url = request.values.get("next")
+    if request.method == "GET":
+        return render_template(template, next=next_url)
+    check_csrf()
+    email = request.form.get("email", "")
+    try:
+        sign_in(email, request.form.get("password", ""), check)
+    except (Unauthorized, Forbidden) as error:
+        return render_template(template, error=error.detail, email=email,
+                               next=next_url), error.status
+    return redirect(safe_next(next_url, home, home_url))

@@ -79,17 +79,8 @@ def _security_headers(response):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
-    next_url = request.values.get("next")
-    if request.method == "GET":
-        return render_template("agent/login.html", next=next_url)
-    web_session.check_csrf()
-    email = request.form.get("email", "")
-    try:
-        web_session.sign_in(email, request.form.get("password", ""), check_role)
-    except (Unauthorized, Forbidden) as error:
-        return render_template("agent/login.html", error=error.detail, email=email,
-                               next=next_url), error.status
-    return redirect(web_session.safe_next(next_url, "/agent", url_for("agentapp.queue")))
+    return web_session.login_page("agent/login.html", check_role, "/agent",
+                                  url_for("agentapp.queue"))
 
 
 @bp.route("/logout", methods=["GET", "POST"])

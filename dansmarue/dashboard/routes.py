@@ -1,14 +1,22 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
 from itertools import chain
 
-from flask import (Blueprint, Response, current_app, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 from dansmarue import web_session
 from dansmarue.dashboard import filters as filter_args
 from dansmarue.dashboard import session as auth_session
 from dansmarue.dashboard import view as dashboard_view
-from dansmarue.errors import DomainError, Forbidden, Unauthorized
+from dansmarue.errors import DomainError, Unauthorized
 from dansmarue.extensions import limiter
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -28,17 +36,8 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     """The login form; on success, back to the page asked for."""
-    next_url = request.values.get("next")
-    if request.method == "GET":
-        return render_template("dashboard/login.html", next=next_url)
-    auth_session.check_csrf()
-    email = request.form.get("email", "")
-    try:
-        web_session.sign_in(email, request.form.get("password", ""), auth_session.check_role)
-    except (Unauthorized, Forbidden) as error:
-        return render_template("dashboard/login.html", error=error.detail, email=email,
-                               next=next_url), error.status
-    return redirect(auth_session.safe_next(next_url))
+    return web_session.login_page("dashboard/login.html", auth_session.check_role,
+                                  "/dashboard", url_for("dashboard.index"))
 
 
 @bp.route("/logout", methods=["GET", "POST"])

@@ -1,19 +1,16 @@
 """Fixtures of the agents' web app: committed reports dispatched by a real RQ
 worker, an agent of one unit with a password, a live server, axe-core."""
-import os
-import subprocess
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from rq import SimpleWorker
 from sqlalchemy import delete, func, select
-from werkzeug.serving import make_server
 
 from dansmarue.models import NotificationLog, OutboxJob, Report, User, db
+from tests import axe
+from tests.live_server import LiveServer
 
 AGENT_EMAIL = "agent.web@paris.example"
 OTHER_EMAIL = "agent.autre@paris.example"
@@ -27,15 +24,12 @@ ZIGZAG = [(2.3700, 48.8570), (2.3400, 48.8560), (2.3690, 48.8590), (2.3410, 48.8
 OTHERS = [(2.3522, 48.8566), (2.3530, 48.8570), (2.3540, 48.8562), (2.3515, 48.8575),
           (2.3550, 48.8568), (2.3560, 48.8572), (2.3525, 48.8580), (2.3535, 48.8555),
           (2.3545, 48.8577), (2.3518, 48.8559)]
-AXE_VERSION = "4.10.2"
-CACHE = Path(__file__).resolve().parents[1] / ".cache"
 
 
 def drain(app) -> None:
     """Relay the outbox and run a real RQ worker in this process until idle."""
     from dansmarue.jobs.queues import all_queues
     from dansmarue.jobs.relay import relay_pending
-
     from dansmarue.platform.redis_client import get_redis
 
     with app.app_context():
@@ -63,8 +57,8 @@ def _purge() -> None:
 
 @pytest.fixture(scope="module")
 def seeded(app):
-    from dansmarue.catalogue import agent_texts
     from dansmarue.access import auth
+    from dansmarue.catalogue import agent_texts
     from dansmarue.reports import intake as reports
     from dansmarue.workflow import perform as workflow
 
@@ -113,24 +107,14 @@ def seeded(app):
 
 @pytest.fixture(scope="module")
 def live_server(app, seeded):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with LiveServer(app) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     """axe-core from the npm registry, installed once under tests/.cache."""
-    target = CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not target.exists():
-        CACHE.mkdir(exist_ok=True)
-        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund",
-                        "--prefix", str(CACHE), f"axe-core@{AXE_VERSION}"],
-                       check=True, env=dict(os.environ, npm_config_update_notifier="false"))
-    return target.read_text(encoding="utf-8")
+    return axe.source()
 
 
 @pytest.fixture(autouse=True)

@@ -5,43 +5,26 @@ actions go through the pages, and the database is read to check what the
 server really did. Screenshots go to tests/artifacts/.
 """
 import io
-import os
 import re
-from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dansmarue.models import Photo, Report, ReportEvent, db
+from tests import axe as axe_core
 from tests.agentapp.conftest import AGENT_EMAIL, PASSWORD, drain
+from tests.browser import ARTIFACTS, browser_fixture, needs_chromium
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 PHONE = {"width": 390, "height": 844}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} missing: run `make install-chromium`")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
+browser = browser_fixture()
 
 
 def _login(browser, live_server, axe_source, email=AGENT_EMAIL, **options):
     context = browser.new_context(viewport=PHONE, locale="fr-FR", has_touch=True, **options)
-    # axe-core served by the app's origin, so the page's CSP (script-src 'self') allows it.
-    context.route("**/__axe__.js", lambda route: route.fulfill(
-        body=axe_source, content_type="text/javascript"))
+    axe_core.serve(context, axe_source)  # from the app's origin: the CSP allows it
     page = context.new_page()
     page.goto(f"{live_server}/agent/")
     assert "/agent/login" in page.url
@@ -71,12 +54,7 @@ def wait_js(page, expression: str, seconds: float = 15) -> None:
 
 def axe(page, name: str) -> None:
     """0 WCAG 2.1 A/AA violations on this page; a screenshot for a person."""
-    base = re.match(r"https?://[^/]+", page.url).group(0)
-    page.add_script_tag(url=f"{base}/__axe__.js")
-    violations = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-        ".then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' ')))",
-        AXE_TAGS)
+    violations = axe_core.violations(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"agent-{name}.png"), full_page=True)
     assert violations == [], (name, violations)
@@ -296,14 +274,12 @@ def test_route_sheet_is_shorter_than_queue_order(agent, live_server, seeded, app
     assert agent.locator("svg.agent-map polyline.route").count() == 1
     axe(agent, "route-sheet")
     agent.emulate_media(media="print")
-    agent.pdf(path=str(ARTIFACTS / "agent-route-sheet.pdf"), format="A4") if False else None
     assert agent.locator("header.topbar").evaluate("e => getComputedStyle(e).display") == "none"
 
 
 def test_login_and_logout_pages_are_accessible(browser, live_server, seeded, axe_source):
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
-    context.route("**/__axe__.js", lambda route: route.fulfill(
-        body=axe_source, content_type="text/javascript"))
+    axe_core.serve(context, axe_source)
     page = context.new_page()
     page.goto(f"{live_server}/agent/login")
     axe(page, "login")

@@ -4,16 +4,15 @@
   must see them), deleted again afterwards, roll-ups folded both times.
 * `live_server`: the app served by werkzeug in a thread on a free port.
 """
-import threading
 from dataclasses import dataclass, field
 
 import pytest
 from sqlalchemy import delete, select
-from werkzeug.serving import make_server
 
 from dansmarue.access import auth
 from dansmarue.models import ApiToken, Report, User, db, utcnow
 from tests.dashboard import seed
+from tests.live_server import LiveServer
 
 
 @pytest.fixture(autouse=True)
@@ -77,9 +76,5 @@ def _purge_leftovers() -> None:
 @pytest.fixture(scope="module")
 def live_server(app, seeded):
     """A real HTTP server on 127.0.0.1 and a free port; stopped after the module."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    with LiveServer(app) as server:
+        yield server.url

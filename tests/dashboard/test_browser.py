@@ -6,7 +6,6 @@ tests/artifacts/ for a person to look at.
 """
 import csv
 import io
-import os
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -16,25 +15,11 @@ import requests
 
 from dansmarue.dashboard.colours import NO_DATA, classify
 from tests import axe
+from tests.browser import ARTIFACTS, browser_fixture, needs_chromium
 from tests.dashboard import seed
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                                reason=f"{CHROMIUM} missing: run `make install-chromium`")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
+browser = browser_fixture()
 
 
 @pytest.fixture
