@@ -8,7 +8,7 @@ from flask import Flask
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment settings."""
-    from dansmarue import agentapp, dashboard, subscribers  # noqa: F401 (pool events)
+    from dansmarue import agentapp, city, dashboard, subscribers  # noqa: F401 (pool events)
     from dansmarue import api as api_package
     from dansmarue.cli import register_cli
     from dansmarue.errors import register_error_handlers
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     production.enforce(app.config)
+    city.load(app.config["CITY_PROFILE"] or city.DEFAULT_PATH)  # a wrong profile stops here
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), compare_type=True,

@@ -22,6 +22,8 @@ class Config:
                                           "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.MEDIA_ROOT = env("MEDIA_ROOT", os.path.abspath("media"))
+        # The city served: data/city.toml (Paris) unless another profile is named.
+        self.CITY_PROFILE = env("CITY_PROFILE", "")
         self.APP_ENV = env("APP_ENV", "development")  # "production": see platform/production.py
         self.SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
         self.PORT = int(env("PORT", "8000"))

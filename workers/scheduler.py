@@ -11,19 +11,18 @@ import sys
 import threading
 import time
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
+from dansmarue import city
 from dansmarue.jobs.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
 from dansmarue.jobs.context import get_app
 from dansmarue.jobs.registry import RUN_SCHEDULED
 from workers.schedule import SCHEDULE
 
 log = logging.getLogger("workers.scheduler")
-PARIS = ZoneInfo("Europe/Paris")
 LOCK_PREFIX = "dansmarue:schedule"
 TICK = 1.0
 
@@ -32,7 +31,7 @@ def slot_of(entry: dict, now: float) -> str | None:
     """The entry's current slot, or None if it is not due yet today."""
     if "every" in entry:
         return str(int(now // entry["every"]))
-    local = datetime.fromtimestamp(now, PARIS)
+    local = datetime.fromtimestamp(now, city.tz())
     hour, minute = (int(part) for part in entry["daily_at"].split(":"))
     if (local.hour, local.minute) < (hour, minute):
         return None

@@ -6,12 +6,12 @@ Sorting by distance replaces only the ORDER BY (and pages by offset).
 """
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from flask import url_for
 from marshmallow import ValidationError
 from sqlalchemy import func, select
 
+from dansmarue import city
 from dansmarue.access import scopes
 from dansmarue.api.agent.schemas import QueueQuerySchema
 from dansmarue.models import Category, District, Photo, Report, User, db, utcnow
@@ -20,7 +20,6 @@ from dansmarue.models.organisation import unit_sector
 from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
 
-PARIS = ZoneInfo("Europe/Paris")
 PAGE_SIZE = 25
 _SCHEMA = QueueQuerySchema()
 LIST_ARGS = ("state", "category_id")
@@ -56,7 +55,7 @@ def parse(args) -> Filters:
     if args.get("due_before"):
         try:
             day = datetime.strptime(args["due_before"], "%Y-%m-%d").date()
-            filters.api["due_before"] = datetime.combine(day, time(), PARIS)
+            filters.api["due_before"] = datetime.combine(day, time(), city.tz())
             filters.due_before = args["due_before"]
         except ValueError:
             filters.errors["due_before"] = "Date attendue au format AAAA-MM-JJ."

@@ -5,7 +5,6 @@ Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
 """
 from datetime import date, datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -19,6 +18,7 @@ from flask import (
     url_for,
 )
 
+from dansmarue import city
 from dansmarue import web_session
 from dansmarue.agentapp import actions, mapsvg, report_page, tour
 from dansmarue.agentapp import queue as work_queue
@@ -38,7 +38,6 @@ from dansmarue.workflow.transitions import MASS_ACTIONS, STAFF, TRANSITIONS
 
 bp = Blueprint("agentapp", __name__, url_prefix="/agent")
 bp.record_once(web_session.configure_cookie)
-PARIS = ZoneInfo("Europe/Paris")
 
 
 def check_role(user: User) -> None:
@@ -57,7 +56,7 @@ def agent_fmt():
 @bp.context_processor
 def _helpers():
     return {"csrf_token": web_session.csrf_token, "user": web_session.current_user(),
-            "fmt": fmt, "today": datetime.now(PARIS).date().isoformat()}
+            "fmt": fmt, "today": datetime.now(city.tz()).date().isoformat()}
 
 
 @bp.after_request
@@ -241,9 +240,9 @@ def route_sheet():
 
 def _day(raw: str | None) -> date:
     try:
-        return date.fromisoformat(raw) if raw else datetime.now(PARIS).date()
+        return date.fromisoformat(raw) if raw else datetime.now(city.tz()).date()
     except ValueError:
-        return datetime.now(PARIS).date()
+        return datetime.now(city.tz()).date()
 
 
 @bp.get("/sw.js")

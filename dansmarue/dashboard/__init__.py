@@ -1,7 +1,7 @@
 """The managers' dashboard: server-rendered HTML pages at /dashboard.
 
 `bp` is loaded on first access, so the pure modules (charts, colours,
-parismap, fmt) import without the routes and their dependencies.
+districtmap, fmt) import without the routes and their dependencies.
 """
 
 

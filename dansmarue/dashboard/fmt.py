@@ -1,8 +1,7 @@
 """French formatting of figures for people: counts, shares, durations, dates."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from dansmarue import city
 
-PARIS = ZoneInfo("Europe/Paris")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before %
 
 
@@ -49,7 +48,7 @@ def local_datetime(value: datetime | str | None) -> str:
         return "–"
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+    return value.astimezone(city.tz()).strftime("%d/%m/%Y %H:%M")
 
 
 def local_date(value) -> str:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import url_for
 from markupsafe import Markup
 
-from dansmarue.dashboard import charts, fmt, parismap
+from dansmarue.dashboard import charts, districtmap, fmt
 from dansmarue.dashboard.filters import PAGE_SIZE, PERIODS, SORTS, Filters
 from dansmarue.errors import Forbidden, Unprocessable
 from dansmarue.models import User, utcnow
@@ -128,14 +128,14 @@ def build(user: User, f: Filters) -> Page:
 
     late = overdue_list_service.late_counts(user, refresh=False, **scope)
     districts = figures.district_figures(user, late, now, **scope)
-    paris = parismap.shapes()
+    shapes = districtmap.shapes()
     link = lambda n: url_for("dashboard.index") + "?" + f.query(district=n, page=1) + "#retards"
-    map_svg = parismap.render(paris, districts, link, selected=f.district)
-    names = {d.id: d for d in paris.districts}
+    map_svg = districtmap.render(shapes, districts, link, selected=f.district)
+    names = {d.id: d for d in shapes.districts}
     district_rows = [{"name": f"{d.name} · {d.official_name}", "link": link(d.id),
-                      "open": fmt.count(districts.get(d.id, parismap.DistrictFigures(0, 0)).open),
-                      "overdue": fmt.count(districts.get(d.id, parismap.DistrictFigures(0, 0)).overdue),
-                      "share": _share(districts.get(d.id))} for d in paris.districts]
+                      "open": fmt.count(districts.get(d.id, districtmap.DistrictFigures(0, 0)).open),
+                      "overdue": fmt.count(districts.get(d.id, districtmap.DistrictFigures(0, 0)).overdue),
+                      "share": _share(districts.get(d.id))} for d in shapes.districts]
 
     backlog = figures.backlog_by_direction(user, now, district_id=f.district, **scope)
     labels = {d.id: d for d in directions}
@@ -192,10 +192,10 @@ def build(user: User, f: Filters) -> Page:
     return Page(
         as_of=fmt.local_datetime(now), scope_label=scope_label, periods=PERIODS,
         directions=directions, units=units, categories=categories, kpis=kpis,
-        map_svg=map_svg, legend=parismap.legend(), district_rows=district_rows,
+        map_svg=map_svg, legend=districtmap.legend(), district_rows=district_rows,
         district_name=(f"{names[f.district].name} · {names[f.district].official_name}"
                        if f.district in names else None),
-        map_info=(parismap.district_summary(names[f.district], districts.get(f.district))
+        map_info=(districtmap.district_summary(names[f.district], districts.get(f.district))
                   if f.district in names else MAP_HINT),
         backlog_svg=backlog_svg, backlog_rows=backlog_rows, rate_svg=rate_svg, time_svg=time_svg,
         week_rows=week_rows, top_svg=top_svg, top_rows=top_rows,

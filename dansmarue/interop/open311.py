@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from dansmarue import city
 from dansmarue.access.auth import digest
 from dansmarue.catalogue import categories as catalogue
 from dansmarue.errors import DomainError, Forbidden, NotFound
@@ -24,7 +25,6 @@ from dansmarue.models import (
 )
 from dansmarue.workflow.states import CLOSED_STATES, OPEN_STATES
 
-JURISDICTION = "paris.fr"
 MAX_SPAN = timedelta(days=90)
 MAX_ROWS = 1000
 UPDATES_DEFAULT_SPAN = timedelta(hours=2)  # what FixMyStreet polls by default
@@ -57,8 +57,9 @@ def check_api_key(key: str | None) -> ApiClient:
 
 
 def check_jurisdiction(jurisdiction_id: str | None) -> None:
-    if jurisdiction_id and jurisdiction_id != JURISDICTION:
-        raise NotFound(f"jurisdiction_id inconnu : {jurisdiction_id} (seul {JURISDICTION} existe).")
+    ours = city.current().jurisdiction_id
+    if jurisdiction_id and jurisdiction_id != ours:
+        raise NotFound(f"jurisdiction_id inconnu : {jurisdiction_id} (seul {ours} existe).")
 
 
 # ---- catalogue (the residents' catalogue, flattened) ------------------------

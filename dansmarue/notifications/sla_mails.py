@@ -3,10 +3,10 @@ import hashlib
 
 from sqlalchemy import select
 
+from dansmarue import city
 from dansmarue.models import Report, Unit, User, db
 from dansmarue.notifications.channels import Message
 from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit
-from dansmarue.sla.clock import PARIS
 
 STATUS_FR = {"overdue": "en retard", "escalated": "en retard (escaladé)",
              "due_soon": "bientôt échu", "none": "dans les délais"}
@@ -15,7 +15,7 @@ STATUS_FR = {"overdue": "en retard", "escalated": "en retard (escaladé)",
 def _lines(reports: list[Report]) -> str:
     lines = []
     for r in reports:
-        due = r.due_at.astimezone(PARIS).strftime("%d/%m/%Y %H:%M") if r.due_at else "—"
+        due = r.due_at.astimezone(city.tz()).strftime("%d/%m/%Y %H:%M") if r.due_at else "—"
         late = " ; prise en charge non faite dans le délai" if r.sla_ack_late else ""
         # Listed because late: a report late only for its acknowledgement is not "dans les délais".
         status = ("prise en charge en retard" if r.sla_status == "none" and r.sla_ack_late

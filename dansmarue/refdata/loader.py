@@ -3,11 +3,11 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import select, text
 
+from dansmarue import city
 from dansmarue.catalogue import agent_texts as agent_catalogues
 from dansmarue.models import Category, Unit, db
 from dansmarue.refdata import sources
 from dansmarue.refdata.sla import load_sla
-from dansmarue.refdata.sources import PARIS_CENTRE, PARIS_CENTRE_DISTRICTS
 
 # Geometries arrive repaired by `geo` as WKB hex MultiPolygons.
 GEOM_SQL = "ST_Multi(ST_GeomFromWKB(decode(:geom, 'hex'), 4326))"
@@ -44,11 +44,17 @@ def _execute_many(sql: str, rows: list[dict], progress: Progress, label: str) ->
     return len(rows)
 
 
+def _group_name(district: int) -> str | None:
+    group = city.current().group_of(district)
+    return group.name if group else None
+
+
 def load_districts(progress: Progress = _plain) -> int:
+    """The arrondissements, each with its group from the city profile (Paris Centre)."""
     rows = [{
         "id": int(p["c_ar"]), "insee": str(p["c_arinsee"]), "name": p["l_ar"],
         "official": p["l_aroff"], "postal": f"750{int(p['c_ar']):02d}",
-        "group": PARIS_CENTRE if int(p["c_ar"]) in PARIS_CENTRE_DISTRICTS else None,
+        "group": _group_name(int(p["c_ar"])),
         "geom": geom,
     } for p, geom in sources.features("paris_arrondissements.geojson")]
     return _execute_many(f"""
@@ -74,10 +80,11 @@ def load_quartiers(progress: Progress = _plain) -> int:
 
 
 def load_conseils(progress: Progress = _plain) -> int:
-    """The current DMR set: 2017 conseils outside Paris Centre + the 7 of 2020."""
+    """The current DMR set: 2017 conseils outside Paris Centre + the 7 of 2020
+    (the 2020 file replaces those of the grouped arrondissements)."""
     rows = []
     for p, geom in sources.features("dmr_conseils_quartier_2017.geojson"):
-        if int(p["numero_arrondissement"]) in PARIS_CENTRE_DISTRICTS:
+        if _group_name(int(p["numero_arrondissement"])) is not None:
             continue
         rows.append({"id": p["id_consqrt"], "number": p["numero_consqrt"],
                      "name": p["nom_consqrt_v5_0_19"] or p["nom_consqrt"],
@@ -111,7 +118,10 @@ def load_units(progress: Progress = _plain) -> int:
 
 def load_sectors(progress: Progress = _plain) -> int:
     """No public sector polygons exist: one seed sector per direction and
-    territorial entity (Paris Centre, then the 5th to 20th arrondissements)."""
+    territorial entity: each district group of the city profile (Paris Centre),
+    then every district outside a group (the 5th to 20th arrondissements)."""
+    groups = city.current().district_groups
+    names, numbers = [g.name for g in groups], [g.number for g in groups]
     directions = db.session.scalars(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)).all()
     for direction in progress(directions, "Secteurs"):
@@ -119,15 +129,17 @@ def load_sectors(progress: Progress = _plain) -> int:
             INSERT INTO sector (name, number, geom)
             SELECT :code || ' - ' || t.label, :code || '-' || t.num, t.geom
             FROM (
-              SELECT 'Paris Centre' AS label, '00' AS num,
-                     ST_Multi(ST_Union(geom)) AS geom
-              FROM district WHERE group_name = 'Paris Centre'
+              SELECT g.label, g.num, ST_Multi(ST_Union(d.geom)) AS geom
+              FROM district d
+              JOIN unnest(CAST(:names AS text[]), CAST(:numbers AS text[])) AS g(label, num)
+                ON d.group_name = g.label
+              GROUP BY g.label, g.num
               UNION ALL
               SELECT name, lpad(id::text, 2, '0'), geom FROM district
               WHERE group_name IS NULL
             ) t
             ON CONFLICT (number) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom
-        """), {"code": direction.code})
+        """), {"code": direction.code, "names": names, "numbers": numbers})
         db.session.execute(text("""
             INSERT INTO unit_sector (unit_id, sector_id)
             SELECT u.id, s.id FROM unit u JOIN sector s ON s.number LIKE :prefix

@@ -10,8 +10,6 @@ DATA_DIR = os.environ.get(
     "DANSMARUE_DATA_DIR",
     os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(__file__))), "data"),
 )
-PARIS_CENTRE = "Paris Centre"
-PARIS_CENTRE_DISTRICTS = (1, 2, 3, 4)
 
 
 def path(name: str) -> str:

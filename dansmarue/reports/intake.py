@@ -12,7 +12,7 @@ import hashlib
 from geoalchemy2 import WKTElement
 from sqlalchemy import select
 
-from dansmarue import signals
+from dansmarue import city, signals
 from dansmarue.catalogue import categories
 from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.extensions import db
@@ -89,7 +89,7 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
                         udid=reporter_udid, email=reporter_email)
     checked = _checked_photos(photos)
     now = utcnow()
-    local = now.astimezone(references.PARIS)
+    local = now.astimezone(city.tz())
     row = intake_sql.allocate(category_id, as_agent=as_agent, year=local.year,
                               month=local.month, longitude=longitude, latitude=latitude)
     category = categories.check(row, as_agent=as_agent)

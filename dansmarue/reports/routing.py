@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from dansmarue import city
 from dansmarue.errors import OutsideServiceArea, Unprocessable, field
 from dansmarue.extensions import db
 
-OUTSIDE_MESSAGE = "Ce signalement n'est pas situé dans Paris."
 NO_SECTOR_MESSAGE = ("Aucun service n'est configuré pour cette catégorie à cet endroit "
                      "(problème de configuration des secteurs).")
 
@@ -67,7 +67,8 @@ def placement(row: tuple) -> Placement:
     """The Placement of a ROUTE_SQL row (its 7 columns), or the refusal."""
     district, quartier, conseil, perimeter, unit, sector, direction = row
     if district is None:
-        raise OutsideServiceArea(OUTSIDE_MESSAGE, errors=[field("position", OUTSIDE_MESSAGE)])
+        message = city.current().outside_message
+        raise OutsideServiceArea(message, errors=[field("position", message)])
     if sector is None:
         # The real system has no fallback unit either: refuse, loudly.
         raise Unprocessable(NO_SECTOR_MESSAGE)

@@ -1,4 +1,4 @@
-"""Paris business calendar and SLA due-date arithmetic (pure: no Flask, no DB).
+"""A city's business calendar and SLA due-date arithmetic (pure: no Flask, no DB).
 
 All public functions take timezone-aware datetimes (any zone) and return
 timezone-aware UTC datetimes; naive datetimes are rejected with ValueError.
@@ -6,10 +6,11 @@ timezone-aware UTC datetimes; naive datetimes are rejected with ValueError.
 Semantics (see data/SLA_TARGETS.md for the full write-up):
 
 * Business day: a local date whose weekday is in ``workdays`` and which is not
-  a public holiday of ``country`` (``holidays`` library, metropolitan France by
-  default, so no Alsace-Moselle extras). Whit Monday counts as a holiday.
+  a public holiday of ``country`` and ``subdivision`` (``holidays`` library; the
+  city profile gives both: Paris is "FR" with no subdivision, so no
+  Alsace-Moselle extras). Whit Monday counts as a holiday in France.
 * Business hours: the half-open local interval [opening, closing), default
-  08:00-18:00 Europe/Paris. 18:00 itself is already outside hours.
+  08:00-18:00 in the city's time zone. 18:00 itself is already outside hours.
 * ``add_business_days(start, n)``: a start outside business hours is first
   moved to the next business opening; the due time is then the same local
   wall-clock time ``n`` business days later.
@@ -72,10 +73,10 @@ def _utc(moment: datetime, name: str = "datetime") -> datetime:
 
 
 @functools.lru_cache(maxsize=512)
-def _holiday_dates(country: str, year: int) -> frozenset[date]:
+def _holiday_dates(country: str, subdivision: str | None, year: int) -> frozenset[date]:
     # Cached per year: building the holidays object is slow relative to lookups,
     # and a frozenset is safe to share between request threads.
-    return frozenset(holidays.country_holidays(country, years=year).keys())
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
 
 
 class BusinessCalendar:
@@ -83,14 +84,16 @@ class BusinessCalendar:
 
     def __init__(
         self,
-        tz: str = "Europe/Paris",
-        country: str = "FR",
+        tz: str,
+        country: str,
+        subdivision: str | None = None,
         workdays: Iterable[int] = (0, 1, 2, 3, 4),
         opening: time = time(8),
         closing: time = time(18),
     ) -> None:
         self.tz = ZoneInfo(tz)
         self.country = country
+        self.subdivision = subdivision or None
         self.workdays = frozenset(workdays)
         if not self.workdays or not self.workdays <= set(range(7)):
             raise ValueError("workdays must be a non-empty subset of 0..6 (Monday=0)")
@@ -101,13 +104,14 @@ class BusinessCalendar:
         self.opening = opening
         self.closing = closing
         try:
-            _holiday_dates(country, 2000)  # fail fast on an unknown country code
-        except NotImplementedError:
-            raise ValueError(f"holidays has no calendar for country {country!r}") from None
+            _holiday_dates(country, self.subdivision, 2000)  # fail fast on an unknown code
+        except NotImplementedError as error:  # unknown country or subdivision
+            raise ValueError(f"holidays: {error}") from None
 
     def __repr__(self) -> str:
         return (
             f"BusinessCalendar(tz={self.tz.key!r}, country={self.country!r}, "
+            f"subdivision={self.subdivision!r}, "
             f"workdays={tuple(sorted(self.workdays))}, opening={self.opening}, closing={self.closing})"
         )
 
@@ -115,7 +119,7 @@ class BusinessCalendar:
     def is_holiday(self, day: date | datetime) -> bool:
         """True if the local date of ``day`` is a public holiday."""
         day = self._local_date(day)
-        return day in _holiday_dates(self.country, day.year)
+        return day in _holiday_dates(self.country, self.subdivision, day.year)
 
     def is_business_day(self, day: date | datetime) -> bool:
         """True for a working weekday that is not a public holiday.

@@ -1,4 +1,4 @@
-"""The SLA clock of a report: due dates in Paris business time, pauses, thresholds.
+"""The SLA clock of a report: due dates in the city's business time, pauses, thresholds.
 
 Rules (targets and pause states are data: `sla_target`, `sla_clock_state`):
 
@@ -18,18 +18,17 @@ Rules (targets and pause states are data: `sla_target`, `sla_clock_state`):
 `refresh()` may lower `sla_status` (a new, later deadline); only the sweep
 raises it, so each step up writes exactly one history event.
 """
+import functools
 import time as time_module
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, select
 
+from dansmarue import city
 from dansmarue.models import Report, SlaClockState, SlaTarget, db, utcnow
 from dansmarue.sla.calendar import BusinessCalendar, Target
 from dansmarue.workflow.states import CLOSED_STATES
 
-PARIS = ZoneInfo("Europe/Paris")
-CALENDAR = BusinessCalendar()
 DUE_SOON_FRACTION = 0.8
 ESCALATE_FRACTION = 0.5
 ESCALATE_MIN = timedelta(hours=1)
@@ -107,7 +106,7 @@ def scheduled_deadline(report: Report) -> datetime | None:
     """
     if report.scheduled_for is None:
         return None
-    end = datetime.combine(report.scheduled_for + timedelta(days=1), time(0), tzinfo=PARIS)
+    end = datetime.combine(report.scheduled_for + timedelta(days=1), time(0), tzinfo=city.tz())
     return end.astimezone(timezone.utc)
 
 
@@ -119,11 +118,11 @@ def compute(report: Report) -> dict:
         return blank
     start, pauses = report.created_at, pauses_of(report)
     ack_target, resolve_target = targets
-    due = CALENDAR.due_at(start, resolve_target, pauses)
+    due = calendar().due_at(start, resolve_target, pauses)
     scheduled = scheduled_deadline(report)
     if due is not None and scheduled is not None and scheduled > due:
         due = scheduled
-    values = dict(blank, ack_due_at=CALENDAR.due_at(start, ack_target, pauses), due_at=due)
+    values = dict(blank, ack_due_at=calendar().due_at(start, ack_target, pauses), due_at=due)
     if due is not None:
         span = max(due - start, timedelta(0))
         values["due_soon_at"] = start + span * DUE_SOON_FRACTION
@@ -193,6 +192,17 @@ def on_state_change(report: Report, from_state: str | None, to_state: str, at: d
     refresh(report, at)
 
 
+def calendar() -> BusinessCalendar:
+    """The city's business calendar (its profile's zone and holidays)."""
+    return _calendar(city.current())
+
+
+@functools.lru_cache(maxsize=4)
+def _calendar(profile: city.CityProfile) -> BusinessCalendar:
+    return BusinessCalendar(profile.time_zone, profile.holiday_country,
+                            profile.holiday_subdivision)
+
+
 def local_day(moment: datetime) -> date:
-    """The Paris local date of an instant (the roll-ups' day)."""
-    return moment.astimezone(PARIS).date()
+    """The city's local date of an instant (the roll-ups' day)."""
+    return moment.astimezone(city.tz()).date()

@@ -10,6 +10,7 @@ from typing import Iterator
 
 from sqlalchemy import text
 
+from dansmarue import city
 from dansmarue.models import db
 from dansmarue.platform.spreadsheet import safe_row
 from dansmarue.stats.queries import day_bounds
@@ -17,8 +18,12 @@ from dansmarue.stats.queries import day_bounds
 COLUMNS = ("ID DECLARATION", "TYPE DECLARATION", "SOUS TYPE DECLARATION", "ADRESSE",
            "CODE POSTAL", "ARRONDISSEMENT", "DATE DECLARATION", "OUTIL SOURCE",
            "INTERVENANT", "ID_DMR", "Coordonnées Lat/Long")
-CHANNELS = {"A": "iOS", "G": "Android", "S": "Page DMR Paris.fr", "B": "Back Office",
-            "O": "Open311"}
+CHANNELS = {"A": "iOS", "G": "Android", "B": "Back Office", "O": "Open311"}
+
+
+def _channel(origin: str) -> str:
+    """The real data set's "OUTIL SOURCE"; web reports carry the city's own label."""
+    return city.current().open_data_web_channel if origin == "S" else CHANNELS.get(origin, origin)
 
 
 def rows(start: date, end: date, directions: list[int] | None = None) -> Iterator[tuple]:
@@ -27,7 +32,7 @@ def rows(start: date, end: date, directions: list[int] | None = None) -> Iterato
     scope = "" if directions is None else "AND r.direction_id = ANY(:dirs)"
     result = db.session.execute(text(f"""
         SELECT r.id, t.label, c.label, r.address, d.postal_code, d.id,
-               (r.created_at AT TIME ZONE 'Europe/Paris')::date, r.origin,
+               (r.created_at AT TIME ZONE :zone)::date, r.origin,
                coalesce(u.open_data_name, u.label), r.reference,
                round(ST_Y(r.geom)::numeric, 6), round(ST_X(r.geom)::numeric, 6)
         FROM report r
@@ -37,12 +42,12 @@ def rows(start: date, end: date, directions: list[int] | None = None) -> Iterato
         JOIN unit u ON u.id = r.unit_id
         WHERE r.created_at >= :low AND r.created_at < :high {scope}
         ORDER BY r.created_at, r.id"""),
-        {"low": low, "high": high, "dirs": directions},
+        {"low": low, "high": high, "dirs": directions, "zone": city.current().time_zone},
         execution_options={"yield_per": 2000})
     for (rid, type_label, sub, address, postal, district, day, origin, unit, ref,
          lat, lon) in result:
         yield (rid, type_label or sub, sub, address or "", postal, district, day.isoformat(),
-               CHANNELS.get(origin, origin), unit, ref, f"{lat}, {lon}")
+               _channel(origin), unit, ref, f"{lat}, {lon}")
 
 
 def csv_lines(header, records, delimiter: str = ";") -> Iterator[str]:

@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import text
 
+from dansmarue import city
 from dansmarue.models import db, utcnow
 from dansmarue.platform import cursors
-from dansmarue.sla.clock import OVERDUE_STATUSES, PARIS, local_day
+from dansmarue.sla.clock import OVERDUE_STATUSES, local_day
 from dansmarue.stats import rollups
 from dansmarue.stats.rollups import BUCKETS, DIM_COLUMNS, DIMS, bucket_bounds
 
@@ -146,8 +147,8 @@ def _labels(by: str, keys: list) -> dict:
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """[start, end) of one Paris calendar day, in UTC."""
-    start = datetime.combine(day, time(0), tzinfo=PARIS).astimezone(timezone.utc)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=PARIS).astimezone(timezone.utc)
+    start = datetime.combine(day, time(0), tzinfo=city.tz()).astimezone(timezone.utc)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=city.tz()).astimezone(timezone.utc)
     return start, end
 
 

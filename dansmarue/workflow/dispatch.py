@@ -19,12 +19,12 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import requests
 from flask import current_app
 from sqlalchemy import select
 
+from dansmarue import city
 from dansmarue.extensions import db
 from dansmarue.models import Report, utcnow
 from dansmarue.reports.photo_files import photo_url
@@ -35,7 +35,6 @@ from dansmarue.workflow.transitions import TRANSITIONS
 log = logging.getLogger(__name__)
 
 SYSTEM = "Système"
-PARIS = ZoneInfo("Europe/Paris")
 SIGNATURE_HEADER = "X-DansMaRue-Signature"
 DELIVERY_HEADER = "X-DansMaRue-Delivery"
 
@@ -159,7 +158,7 @@ def callback_url(report: Report) -> str:
 
 def payload(report: Report) -> dict:
     """The real `addAnomalie` message, with photo links instead of base64."""
-    created = report.created_at.astimezone(PARIS)
+    created = report.created_at.astimezone(city.tz())
     photos = [p for p in report.photos if p.status != "purged" and p.view != "done"]
     return {
         "request": "addAnomalie",

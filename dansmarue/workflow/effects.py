@@ -6,11 +6,11 @@ entry exists (outbox jobs, signals, followers moved to the original).
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from geoalchemy2 import WKTElement
 from sqlalchemy import select
 
+from dansmarue import city
 from dansmarue import signals
 from dansmarue.catalogue import categories
 from dansmarue.errors import Unprocessable
@@ -21,7 +21,6 @@ from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.reports import duplicates, photo_uploads, routing
 from dansmarue.workflow.transitions import Transition
 
-PARIS = ZoneInfo("Europe/Paris")
 TEXT_MAX = 4000
 
 
@@ -59,7 +58,7 @@ def _date(name: str, value) -> date:
             raise _bad(name, "Date attendue au format AAAA-MM-JJ.") from None
     if not isinstance(value, date):
         raise _bad(name, "Date attendue au format AAAA-MM-JJ.")
-    if value < datetime.now(PARIS).date():
+    if value < datetime.now(city.tz()).date():
         raise _bad(name, "La date ne peut pas être dans le passé.")
     return value
 

@@ -6,7 +6,7 @@ import pytest
 
 from dansmarue.dashboard import charts, fmt
 from dansmarue.dashboard.colours import CLASSES, NO_DATA, classify, contrast_ratio
-from dansmarue.dashboard.parismap import District, DistrictFigures, ParisShapes, render
+from dansmarue.dashboard.districtmap import District, DistrictFigures, DistrictShapes, render
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -67,7 +67,7 @@ def test_bars_scale_to_a_round_maximum():
 
 
 def test_map_links_titles_and_colours():
-    paris = ParisShapes((District(1, "1er Ardt", "Louvre", "M 0 0 l 10 0 0 10 z", 5, -5),
+    paris = DistrictShapes((District(1, "1er Ardt", "Louvre", "M 0 0 l 10 0 0 10 z", 5, -5),
                          District(2, "2ème Ardt", "Bourse", "M 20 0 l 10 0 0 10 z", 25, -5)),
                         "0 -20 40 20")
     svg = _parse(render(paris, {1: DistrictFigures(open=10, overdue=7)},

@@ -11,7 +11,7 @@ from dansmarue.sla.calendar import AGE_BUCKETS, BusinessCalendar, Target, age_bu
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = timezone.utc
-CAL = BusinessCalendar()
+CAL = BusinessCalendar("Europe/Paris", "FR")
 H = timedelta(hours=1)
 
 
@@ -251,7 +251,7 @@ def test_fractional_hours_are_allowed():
 
 
 def test_custom_calendar_with_saturdays_and_short_hours():
-    cal = BusinessCalendar(workdays=range(6), opening=time(9), closing=time(12))
+    cal = BusinessCalendar("Europe/Paris", "FR", workdays=range(6), opening=time(9), closing=time(12))
     assert cal.is_business_day(date(2024, 3, 16))
     assert cal.add_business_days(paris(2024, 3, 15, 13), 1) == paris(2024, 3, 18, 9)
     assert cal.business_seconds_between(paris(2024, 3, 11), paris(2024, 3, 18)) == 18 * 3600
@@ -259,11 +259,18 @@ def test_custom_calendar_with_saturdays_and_short_hours():
 
 @pytest.mark.parametrize("kwargs", [
     {"workdays": ()}, {"workdays": (7,)}, {"opening": time(18), "closing": time(8)},
-    {"country": "XX"},
+    {"country": "XX"}, {"subdivision": "99"},
 ])
 def test_invalid_calendar_configuration(kwargs):
     with pytest.raises(ValueError):
-        BusinessCalendar(**kwargs)
+        BusinessCalendar(**({"tz": "Europe/Paris", "country": "FR"} | kwargs))
+
+
+def test_a_subdivision_adds_its_own_holidays():
+    """Alsace-Moselle (57) keeps Good Friday and St Stephen's Day; Paris does not."""
+    moselle = BusinessCalendar("Europe/Paris", "FR", subdivision="57")
+    assert moselle.is_holiday(date(2026, 4, 3)) and moselle.is_holiday(date(2026, 12, 26))
+    assert not CAL.is_holiday(date(2026, 4, 3)) and not CAL.is_holiday(date(2026, 12, 26))
 
 
 # -- dashboard age buckets --------------------------------------------------------

@@ -15,7 +15,7 @@ from dansmarue.sla.targets import (
 DATA = Path(__file__).resolve().parents[2] / "data"
 CATEGORIES = DATA / "dmr_categories_2023_2024.csv"
 PARIS = ZoneInfo("Europe/Paris")
-CAL = BusinessCalendar()
+CAL = BusinessCalendar("Europe/Paris", "FR")
 # Reference creation times: weekday morning, Friday evening, Saturday, eve of a holiday.
 STARTS = [datetime(2024, 3, 11, 10, tzinfo=PARIS), datetime(2024, 3, 15, 17, 30, tzinfo=PARIS),
           datetime(2024, 3, 16, 12, tzinfo=PARIS), datetime(2024, 4, 30, 16, tzinfo=PARIS)]

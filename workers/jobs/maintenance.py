@@ -1,10 +1,10 @@
 """Periodic maintenance jobs (run by the scheduler, see workers.schedule)."""
 import logging
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, text
 
+from dansmarue import city
 from dansmarue.errors import DomainError
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
@@ -12,7 +12,6 @@ from dansmarue.reports import photo_files
 from dansmarue.workflow import perform as workflow
 
 log = logging.getLogger(__name__)
-PARIS = ZoneInfo("Europe/Paris")
 
 RETRY_WINDOW = timedelta(days=30)
 RETRY_LIMIT = 100
@@ -42,7 +41,7 @@ def retry_failed_sends() -> int:
 
 def scheduled_day_notices(today: date | None = None) -> int:
     """Real actions 93/94: followers hear on the scheduled day, once per report and day."""
-    today = today or datetime.now(PARIS).date()
+    today = today or datetime.now(city.tz()).date()
     ids = db.session.scalars(
         select(Report.id).where(Report.state.in_(("scheduled", "contractor_scheduled")),
                                 Report.scheduled_for == today)

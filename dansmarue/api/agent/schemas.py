@@ -24,7 +24,7 @@ class QueueQuerySchema(Schema):
     state = fields.List(fields.String(validate=validate.OneOf(STATE_CODES)))
     category_id = fields.List(fields.Integer())
     unit_id = fields.Integer()
-    district = fields.Integer(validate=validate.Range(1, 20))
+    district = fields.Integer(validate=validate.Range(1, 32767))  # the city's numbers
     overdue = fields.Boolean()
     due_before = fields.AwareDateTime(default_timezone=None)
     q = fields.String(validate=validate.Length(min=1, max=200))

@@ -1,13 +1,12 @@
 """Our rows in the mobile apps' shapes (the real SignalementFormatterJson's keys)."""
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from dansmarue import city
 from dansmarue.models import Category, Follower, Report, db
 from dansmarue.workflow.dispatch import photo_url
 from dansmarue.workflow.states import STATES
 
-PARIS = ZoneInfo("Europe/Paris")
 SOURCE = "DansMaRue"
 
 
@@ -49,7 +48,7 @@ def pictures(report: Report) -> dict:
 def incident(report: Report, catalogue: Catalogue, *, guid: str | None = None,
              followed: bool = False) -> dict:
     state = STATES[report.state]
-    local = report.created_at.astimezone(PARIS)
+    local = report.created_at.astimezone(city.tz())
     is_reporter = bool(guid) and guid == report.reporter_guid
     return {
         "id": report.id,

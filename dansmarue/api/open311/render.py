@@ -7,13 +7,12 @@ name comes from `ITEM_NAMES`. XML is built with the standard library.
 import json
 import re
 import xml.etree.ElementTree as ET
+from dansmarue import city
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Response
 
 MIMETYPES = {"json": "application/json", "xml": "text/xml"}
-PARIS = ZoneInfo("Europe/Paris")
 
 # Characters XML 1.0 cannot carry at all (a resident's text may hold them).
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -38,7 +37,7 @@ def iso(moment: datetime | None) -> str | None:
     """W3C date-time with the zone, in Paris time (e.g. 2024-05-02T14:03:00+02:00)."""
     if moment is None:
         return None
-    return moment.astimezone(PARIS).isoformat(timespec="seconds")
+    return moment.astimezone(city.tz()).isoformat(timespec="seconds")
 
 
 def render(fmt: str, root: str, value, status: int = 200) -> Response:

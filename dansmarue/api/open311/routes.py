@@ -16,7 +16,8 @@ from dansmarue.extensions import limiter
 from dansmarue.interop import open311
 
 blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
-                description="Open311 GeoReport v2 (JSON et XML), jurisdiction_id paris.fr")
+                description="Open311 GeoReport v2 (JSON et XML); jurisdiction_id : celui du "
+                            "profil de la ville (paris.fr pour Paris)")
 FMT = "<any(json,xml):fmt>"
 KEPT_CODES = (403, 404, 405, 429)  # other HTTP errors are the spec's 400
 TOO_MANY = "Trop de demandes envoyées depuis cette adresse : réessayez dans une minute."

@@ -1,11 +1,10 @@
 """Open311 parameters: an empty parameter counts as absent (spec "Definitions")."""
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from webargs.fields import DelimitedList
+from dansmarue import city
 
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class W3CDateTime(fields.Field):
@@ -20,7 +19,7 @@ class W3CDateTime(fields.Field):
                 "Date ISO 8601 attendue, par exemple 2024-05-01T00:00:00Z.") from exc
         if len(str(value).strip()) == 10:
             parsed = datetime.combine(parsed.date(), time())
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=PARIS)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=city.tz())
 
 
 class Open311Schema(Schema):

@@ -4,6 +4,7 @@ Never any personal data: no e-mail, guid, udid or name of the reporter.
 """
 from flask import current_app
 
+from dansmarue import city
 from dansmarue.api.open311.render import iso
 from dansmarue.interop import open311
 from dansmarue.models import ORIGINS, PRIORITIES, Report, db
@@ -23,8 +24,7 @@ def discovery(changeset) -> dict:
     config = current_app.config
     return {
         "changeset": iso(changeset),
-        "contact": config.get("OPEN311_CONTACT",
-                              "Ville de Paris – DansMaRue, https://www.paris.fr/dansmarue"),
+        "contact": config.get("OPEN311_CONTACT") or city.current().open311_attribution,
         "key_service": config.get(
             "OPEN311_KEY_SERVICE",
             "Demandez une api_key à l'équipe DansMaRue (flask open311 create-key)."),

@@ -1,7 +1,8 @@
-"""The map of Paris: 20 arrondissements as inline SVG paths, drawn by PostGIS.
+"""The city's map: its districts (Paris: 20 arrondissements) as inline SVG
+paths, drawn by PostGIS.
 
-Geometries are projected to Lambert-93 (EPSG:2154, metres, conformal over
-France) and emitted by `ST_AsSVG` with relative moves and metre precision,
+Geometries are projected to the city profile's `map.srid` (Paris: Lambert-93,
+EPSG:2154, metres, conformal over France) and emitted by `ST_AsSVG` with relative moves and metre precision,
 which keeps the whole map around 30 kB. Borders never change while the app
 runs, so the paths are computed once per process.
 """
@@ -12,12 +13,13 @@ from typing import Callable, Mapping
 from markupsafe import Markup, escape
 from sqlalchemy import text
 
+from dansmarue import city
 from dansmarue.dashboard.colours import CLASSES, NO_DATA, classify
 from dansmarue.models import db
 
 _SHAPES_SQL = text("""
     WITH projected AS (
-        SELECT id, name, official_name, ST_Transform(geom, 2154) AS g FROM district
+        SELECT id, name, official_name, ST_Transform(geom, CAST(:srid AS integer)) AS g FROM district
     )
     SELECT id, name, official_name, ST_AsSVG(g, 1, 0) AS path,
            ST_X(ST_PointOnSurface(g)) AS lx, ST_Y(ST_PointOnSurface(g)) AS ly,
@@ -25,7 +27,7 @@ _SHAPES_SQL = text("""
     FROM projected ORDER BY id
 """)
 _lock = threading.Lock()
-_cache: dict[str, "ParisShapes"] = {}
+_cache: dict[str, "DistrictShapes"] = {}
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class District:
 
 
 @dataclass(frozen=True)
-class ParisShapes:
+class DistrictShapes:
     districts: tuple[District, ...]
     view_box: str
 
@@ -50,8 +52,8 @@ class DistrictFigures:
     overdue: int
 
 
-def shapes() -> ParisShapes:
-    """The 20 arrondissements' SVG paths, cached per database."""
+def shapes() -> DistrictShapes:
+    """The districts' SVG paths, cached per database."""
     key = str(db.engine.url)
     with _lock:
         if key not in _cache:
@@ -59,8 +61,8 @@ def shapes() -> ParisShapes:
         return _cache[key]
 
 
-def _load_shapes() -> ParisShapes:
-    rows = db.session.execute(_SHAPES_SQL).all()
+def _load_shapes() -> DistrictShapes:
+    rows = db.session.execute(_SHAPES_SQL, {"srid": city.current().map_srid}).all()
     districts = tuple(District(r.id, r.name, r.official_name, r.path, r.lx, -r.ly) for r in rows)
     view_box = "0 0 1 1"
     if rows:
@@ -71,7 +73,7 @@ def _load_shapes() -> ParisShapes:
         pad = 150
         view_box = (f"{xmin - pad:.0f} {-ymax - pad:.0f} "
                     f"{xmax - xmin + 2 * pad:.0f} {ymax - ymin + 2 * pad:.0f}")
-    return ParisShapes(districts, view_box)
+    return DistrictShapes(districts, view_box)
 
 
 def district_summary(district: District, figures: DistrictFigures | None) -> str:
@@ -85,7 +87,7 @@ def district_summary(district: District, figures: DistrictFigures | None) -> str
             f"sur {figures.open} ouverts ({share} %)")
 
 
-def render(paris: ParisShapes, figures: Mapping[int, DistrictFigures],
+def render(paris: DistrictShapes, figures: Mapping[int, DistrictFigures],
            link_for: Callable[[int], str], selected: int | None = None) -> Markup:
     """The map as inline SVG; each arrondissement is a focusable link."""
     parts = [f'<svg class="paris-map" viewBox="{paris.view_box}" role="group" '
