@@ -1,7 +1,7 @@
 """Default French texts of the agents' catalogues (migration 0004 and `flask catalogues seed`)."""
 
-REJECTION_REASONS = (
-    "Le signalement ne relève pas de la compétence de la Ville de Paris.",
+OUT_OF_COMPETENCE = "Le signalement ne relève pas de la compétence de {authority}."
+OTHER_REASONS = (
     "L'anomalie n'a pas été constatée sur place.",
     "L'adresse ou la localisation est trop imprécise pour intervenir.",
     "Le signalement concerne un espace privé (copropriété, cour, parking privé).",
@@ -11,6 +11,14 @@ REJECTION_REASONS = (
     "L'anomalie est déjà programmée dans le cadre de travaux prévus.",
     "Le contenu du signalement est inapproprié.",
 )
+
+
+def rejection_reasons(authority: str) -> tuple[str, ...]:
+    """The default reasons, naming the city's authority ("la Ville de Paris")."""
+    return (OUT_OF_COMPETENCE.format(authority=authority),) + OTHER_REASONS
+
+
+REJECTION_REASONS = rejection_reasons("la Ville de Paris")  # what migration 0004 seeded
 
 # (title, message) offered for every category.
 GENERIC_DONE_MESSAGES = (

@@ -4,12 +4,14 @@ Callers commit. `seed_defaults` is idempotent (`flask catalogues seed`):
 migration 0004 already inserts the reasons and generic messages; the
 per-category messages need the category tree, loaded after migrations.
 """
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
+from dansmarue import city
 from dansmarue.catalogue.agent_text_seeds import (
     CATEGORY_DONE_MESSAGES,
     GENERIC_DONE_MESSAGES,
     REJECTION_REASONS,
+    rejection_reasons,
 )
 from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.models import Category, db
@@ -59,7 +61,13 @@ def seed_defaults() -> dict:
     """Insert the default texts that are missing; returns counts added."""
     added = {"reasons": 0, "messages": 0}
     known = set(db.session.scalars(select(RejectionReason.label)))
-    for order, label in enumerate(REJECTION_REASONS):
+    reasons = rejection_reasons(city.current().authority)
+    if reasons[0] not in known and REJECTION_REASONS[0] in known:
+        # Migration 0004 seeded Paris's wording: another city's names its own authority.
+        db.session.execute(update(RejectionReason).where(
+            RejectionReason.label == REJECTION_REASONS[0]).values(label=reasons[0]))
+        known.add(reasons[0])
+    for order, label in enumerate(reasons):
         if label not in known:
             db.session.add(RejectionReason(label=label, sort_order=order, active=True))
             added["reasons"] += 1

@@ -4,7 +4,7 @@ import importlib
 from flask import Flask
 
 # Each module exposes a click group named `cli`.
-GROUPS = ("data", "users", "open311", "jobs", "catalogues", "sla")
+GROUPS = ("data", "city", "users", "open311", "jobs", "catalogues", "sla")
 
 
 def register_cli(app: Flask) -> None:

@@ -101,13 +101,17 @@ def load_conseils(progress: Progress = _plain) -> int:
 
 
 def load_units(progress: Progress = _plain) -> int:
-    rows = sources.csv_rows("units.csv")
+    return upsert_units(sources.csv_rows("units.csv"), progress)
+
+
+def upsert_units(rows: list[dict], progress: Progress = _plain) -> int:
+    """Units by code (parents on earlier rows); Paris's file and city packs alike."""
     by_code = {u.code: u for u in db.session.scalars(select(Unit))}
     for row in progress(rows, "Unités"):
         unit = by_code.get(row["code"]) or Unit(code=row["code"])
         unit.label = row["label"]
         unit.kind = row["kind"]
-        unit.open_data_name = row["open_data_name"] or None
+        unit.open_data_name = row.get("open_data_name") or None
         unit.email = row["email"] or None
         unit.parent = by_code[row["parent"]] if row["parent"] else None
         by_code[row["code"]] = unit
@@ -120,7 +124,11 @@ def load_sectors(progress: Progress = _plain) -> int:
     """No public sector polygons exist: one seed sector per direction and
     territorial entity: each district group of the city profile (Paris Centre),
     then every district outside a group (the 5th to 20th arrondissements)."""
-    groups = city.current().district_groups
+    return seed_sectors(city.current().district_groups, progress)
+
+
+def seed_sectors(groups, progress: Progress = _plain) -> int:
+    """One sector per direction and territorial entity, linked to the direction's units."""
     names, numbers = [g.name for g in groups], [g.number for g in groups]
     directions = db.session.scalars(
         select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)).all()
@@ -166,8 +174,12 @@ def load_special_perimeters(progress: Progress = _plain) -> int:
 def load_categories(progress: Progress = _plain) -> int:
     units = {u.open_data_name: u for u in db.session.scalars(select(Unit))
              if u.open_data_name}
+    return upsert_categories(sources.category_seeds(), units, progress)
+
+
+def upsert_categories(seeds, units: dict, progress: Progress = _plain) -> int:
+    """Types and leaves by their "type:label" key; `units` maps each seed's unit_name."""
     existing = {c.open_data_label: c for c in db.session.scalars(select(Category))}
-    seeds = sources.category_seeds()
     type_order: dict[str, int] = {}
     for seed in progress(seeds, "Catégories"):
         parent = existing.get(seed.type_label)

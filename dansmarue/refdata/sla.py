@@ -7,6 +7,7 @@ priority whose targets differ. Editing the CSV and re-running the load
 (`flask data load`) updates them; reports get new due dates when next touched.
 """
 import csv
+import os
 
 from sqlalchemy import delete, select
 
@@ -16,9 +17,13 @@ from dansmarue.sla import clock as sla
 from dansmarue.sla.targets import PRIORITIES, UnknownCategoryError, load_targets
 
 
-def load_sla(progress=lambda items, label: items) -> int:
-    """Upsert targets and clock states; returns the number of target rows."""
-    table = load_targets(sources.path("sla_targets.csv"))
+def load_sla(progress=lambda items, label: items, path: str | None = None) -> int:
+    """Upsert targets and clock states; returns the number of target rows.
+
+    `path`: a city pack's targets file (default: Paris's data/sla_targets.csv)."""
+    path = str(path or sources.path("sla_targets.csv"))
+    source = os.path.basename(path)
+    table = load_targets(path)
     types = {c.id: c for c in db.session.scalars(select(Category).where(Category.parent_id.is_(None)))}
     leaves = db.session.scalars(select(Category).where(Category.is_leaf.is_(True))).all()
     db.session.execute(delete(SlaTarget))
@@ -42,7 +47,7 @@ def load_sla(progress=lambda items, label: items) -> int:
                 ack_amount=resolved.ack.amount, ack_unit=resolved.ack.unit,
                 resolve_amount=resolved.resolve.amount, resolve_unit=resolved.resolve.unit,
                 rationale=resolved.rule.rationale,
-                source=f"sla_targets.csv:{resolved.rule.line}",
+                source=f"{source}:{resolved.rule.line}",
             ))
             count += 1
     load_clock_states()
