@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Foreground supervisor: the web server (gunicorn), one RQ worker and the
-# scheduler. Ctrl-C / SIGTERM stops all three cleanly; if any one of them
-# dies, the others are stopped and this script exits non-zero.
+# scheduler. Ctrl-C / SIGTERM stops all three cleanly. A child that dies is
+# restarted (after 1, 2, 4... s) while the others keep serving, so a Redis
+# outage that kills the worker never takes the web server down; more than
+# RESTART_BUDGET restarts within RESTART_WINDOW seconds stops everything and
+# exits non-zero (a child that cannot start is a configuration error).
 # Expects services, migrations and reference data to be ready (`make run`).
 set -euo pipefail
 
@@ -12,23 +15,52 @@ PY="$VENV/bin/python"
 export PORT="${PORT:-8000}"
 WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
 STOP_TIMEOUT="${STOP_TIMEOUT:-35}"   # seconds before SIGKILL (gunicorn graceful is 30)
+RESTART_BUDGET="${RESTART_BUDGET:-5}"
+RESTART_WINDOW="${RESTART_WINDOW:-60}"
 
 [ -x "$PY" ] || { echo "[run] $PY missing: run 'make venv' first" >&2; exit 1; }
 
-# Each child gets its own process group (job control), so a terminal Ctrl-C
-# reaches only this script, which then asks each child once, with SIGTERM, to
-# stop gracefully (a second signal would make RQ do a cold shutdown).
-set -m
+# Each child gets its own process group (job control, `set -m` in start), so
+# a terminal Ctrl-C reaches only this script, which then asks each child once,
+# with SIGTERM, to stop gracefully (a second signal would make RQ do a cold
+# shutdown).
 
-declare -A NAMES=()
+declare -A NAMES=() COMMANDS=()
 PIDS=()
+RESTARTS=()   # SECONDS of each restart, for the budget
 
 start() {  # start NAME CMD...
     local name="$1"; shift
+    set -m
     "$@" &
+    set +m
     NAMES[$!]="$name"
+    COMMANDS[$name]="$*"
     PIDS+=("$!")
     echo "[run] started $name (pid $!): $*"
+}
+
+restart() {  # restart DEAD_PID STATUS
+    local dead="$1" status="$2" name="${NAMES[$1]}" recent=() t delay
+    for t in "${RESTARTS[@]}"; do
+        [ $((SECONDS - t)) -lt "$RESTART_WINDOW" ] && recent+=("$t")
+    done
+    RESTARTS=("${recent[@]}" "$SECONDS")
+    if [ "${#RESTARTS[@]}" -gt "$RESTART_BUDGET" ]; then
+        echo "[run] $name (pid $dead) exited with status $status; more than $RESTART_BUDGET restarts in ${RESTART_WINDOW}s: stopping the others" >&2
+        [ "$status" -eq 0 ] && status=1
+        stop_all "$status"
+    fi
+    delay=$((1 << (${#RESTARTS[@]} - 1)))
+    echo "[run] $name (pid $dead) exited with status $status: restarting it in ${delay}s" >&2
+    local pid kept=()
+    for pid in "${PIDS[@]}"; do [ "$pid" = "$dead" ] || kept+=("$pid"); done
+    PIDS=("${kept[@]}")
+    unset "NAMES[$dead]"
+    sleep "$delay" &
+    wait $! || true   # a trapped Ctrl-C interrupts the wait and stops all
+    # shellcheck disable=SC2086 # the command line was recorded split on spaces
+    start "$name" ${COMMANDS[$name]}
 }
 
 alive() { kill -0 "$1" 2>/dev/null; }
@@ -67,21 +99,28 @@ start web "$VENV/bin/gunicorn" -w "$WEB_CONCURRENCY" -b "0.0.0.0:$PORT" \
     --access-logfile - wsgi:app
 start worker "$PY" -m workers.worker
 start scheduler "$PY" -m workers.scheduler
-set +m   # process groups are set; no job-control "Terminated" chatter from here on
 
-echo "[run] API:    http://127.0.0.1:$PORT/api/v1"
-echo "[run] Docs:   http://127.0.0.1:$PORT/api/docs"
-echo "[run] Health: http://127.0.0.1:$PORT/health"
+BASE="http://127.0.0.1:$PORT"
+echo "[run] API:        $BASE/api/v1/categories (OpenAPI: $BASE/api/openapi.json)"
+echo "[run] API docs:   $BASE/api/docs"
+echo "[run] Open311:    $BASE/open311/v2/discovery.json"
+echo "[run] Dashboard:  $BASE/dashboard (managers)"
+echo "[run] Agents:     $BASE/agent (field agents)"
+echo "[run] Health:     $BASE/health"
+FLASK_APP=wsgi "$VENV/bin/flask" users first-run-hint 2>/dev/null || true
 echo "[run] Ctrl-C to stop"
 
-# Wait for the first child to exit; a trapped signal interrupts `wait`
-# and runs stop_all instead.
-dead=""
-status=0
-wait -n -p dead "${PIDS[@]}" || status=$?
-if [ -n "$dead" ]; then
-    echo "[run] ${NAMES[$dead]} (pid $dead) exited with status $status: stopping the others" >&2
-    [ "$status" -eq 0 ] && status=1
-    stop_all "$status"
-fi
-stop_all 1
+# Watch the children twice a second and restart any that died; a trapped
+# signal interrupts the `wait` on the sleep and runs stop_all instead.
+while true; do
+    for pid in "${PIDS[@]}"; do
+        if ! alive "$pid"; then
+            status=0
+            wait "$pid" 2>/dev/null || status=$?
+            restart "$pid" "$status"
+            break
+        fi
+    done
+    sleep 0.5 &
+    wait $! || true
+done

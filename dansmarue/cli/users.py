@@ -52,3 +52,12 @@ def disable(email):
         raise click.ClickException(error.detail) from None
     db.session.commit()
     click.echo(f"disabled {user.email}")
+
+
+@cli.command("first-run-hint", hidden=True)
+def first_run_hint():
+    """What `make run` prints while no active administrator exists."""
+    if db.session.scalar(select(User.id).where(User.role == "admin", User.active).limit(1)):
+        return
+    click.echo("[run] No administrator yet. Create the first one (you choose the password):\n"
+               "[run]   FLASK_APP=wsgi .venv/bin/flask users create you@example.org --role admin")

@@ -92,7 +92,7 @@ def overdue_list(user: User, f: Filters, now, late: dict | None = None) -> Overd
     pages = max(1, -(-total // PAGE_SIZE))
     shown = [{"reference": r.reference, "category": r.category, "address": r.address or "–",
               "unit": r.unit, "due": fmt.local_datetime(r.due_at), "late": fmt.lateness(r.late_seconds),
-              "link": f"/api/v1/reports/{r.reference}"} for r in rows]
+              "link": url_for("agentapp.report", reference=r.reference)} for r in rows]
     if total == 0:
         summary = "Aucun signalement en retard."
     else:

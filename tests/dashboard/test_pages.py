@@ -101,7 +101,7 @@ def test_csv_is_every_row_of_the_filtered_list(web, seeded, monkeypatch):
     shown = []
     for page in range(1, 20):
         html = web.get(f"/dashboard?{query}&page={page}").get_data(as_text=True)
-        found = re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html)
+        found = re.findall(r'href="/agent/r/([A-Z0-9]+)"', html)
         if not found or (shown and found[-1] == shown[-1]):
             break
         shown += found
@@ -121,9 +121,18 @@ def test_csv_is_every_row_of_the_filtered_list(web, seeded, monkeypatch):
 def test_overdue_list_sorts_and_pages(web):
     most_late = web.get("/dashboard?sort=late&order=desc").get_data(as_text=True)
     least_late = web.get("/dashboard?sort=late&order=asc").get_data(as_text=True)
-    refs = lambda html: re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html)
+    refs = lambda html: re.findall(r'href="/agent/r/([A-Z0-9]+)"', html)
     assert refs(most_late) == list(reversed(refs(least_late)))
     assert 'aria-sort="descending"' in most_late
+
+
+def test_a_reference_opens_the_staff_report_page_with_the_same_session(web):
+    """#19.6: references link to the agents' app's HTML page, not to JSON."""
+    html = web.get("/dashboard?sort=late&order=desc").get_data(as_text=True)
+    reference = re.findall(r'href="/agent/r/([A-Z0-9]+)"', html)[0]
+    page = web.get(f"/agent/r/{reference}")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert reference in page.get_data(as_text=True)
 
 
 def test_agent_is_refused(app, seeded, session):
@@ -160,7 +169,7 @@ def _figures(html: str) -> dict:
     return {
         "map": re.findall(r'aria-label="([^"]+)" data-district="\d+" data-class="(-?\d)"', html),
         "tables": re.findall(r'<td class="num">([^<]*)</td>', html),
-        "list": re.findall(r'href="/api/v1/reports/([A-Z0-9]+)"', html),
+        "list": re.findall(r'href="/agent/r/([A-Z0-9]+)"', html),
         "kpis": re.findall(r'<span class="value">([^<]+)</span>', html),
     }
 
