@@ -1,8 +1,11 @@
-"""`flask data load`: the reference data, idempotently, with a progress bar."""
+"""`flask data load`: the reference data, idempotently, with a progress bar.
+
+Skipped when nothing it reads changed since the last load (`--force` reloads)."""
 import click
 from flask.cli import AppGroup
 
-from dansmarue.refdata import loader
+from dansmarue.models import db
+from dansmarue.refdata import fingerprint, loader
 
 cli = AppGroup("data", help="Reference data (geography, units, categories).")
 
@@ -13,8 +16,16 @@ def _progress(items, label):
 
 
 @cli.command("load")
-def load() -> None:
+@click.option("--force", is_flag=True, help="Reload even if nothing changed.")
+def load(force: bool) -> None:
     """Load or refresh districts, quartiers, conseils, units, sectors, categories."""
+    current = fingerprint.compute()
+    if not force and fingerprint.stored(db.session) == current:
+        click.echo(f"reference data unchanged (fingerprint {current[:12]}): load skipped "
+                   "(--force to reload)")
+        return
     counts = loader.load_all(progress=_progress)
+    fingerprint.store(db.session, current)
+    db.session.commit()
     for name, count in counts.items():
         click.echo(f"{name:>20}: {count}")
