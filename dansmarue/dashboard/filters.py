@@ -5,9 +5,17 @@ a field-by-field 422 (shown as a French page by the blueprint). A manager is
 always held to their own direction, whatever the URL says.
 """
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
 
 from dansmarue.errors import Forbidden, Unprocessable, field_errors
 from dansmarue.models import User
@@ -18,6 +26,9 @@ SORTS = {"late": "Retard", "due": "Échéance", "category": "Catégorie", "unit"
 ORDERS = {"asc": "croissant", "desc": "décroissant"}
 PAGE_SIZE = 25
 MAX_PAGE = 10_000
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
+MAX_RANGE = timedelta(weeks=104)
+QUERY_KEYS = {"start": "from", "end": "to"}  # the URL's names of two fields
 
 
 class DashboardArgsSchema(Schema):
@@ -30,10 +41,34 @@ class DashboardArgsSchema(Schema):
     unit = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     category = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     district = fields.Integer(load_default=None, allow_none=True,
-                              validate=validate.Range(min=1, max=20))
+                              validate=lambda n: _known_district(n))
+    start = fields.Date(data_key="from", load_default=None,
+                        validate=validate.Range(EARLIEST, LATEST),
+                        error_messages={"invalid": "Date invalide (AAAA-MM-JJ)."})
+    end = fields.Date(data_key="to", load_default=None, validate=validate.Range(EARLIEST, LATEST),
+                      error_messages={"invalid": "Date invalide (AAAA-MM-JJ)."})
     sort = fields.String(load_default="late", validate=validate.OneOf(list(SORTS)))
     order = fields.String(load_default="desc", validate=validate.OneOf(list(ORDERS)))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+
+    @validates_schema
+    def _a_whole_range(self, data, **kwargs):
+        start, end = data.get("start"), data.get("end")
+        if (start is None) != (end is None):
+            raise ValidationError("Indiquez les deux dates de la période, ou aucune.",
+                                  "from" if start is None else "to")
+        if start is not None and start > end:
+            raise ValidationError("La première date doit précéder la seconde.", "to")
+        if start is not None and end - start > MAX_RANGE:
+            raise ValidationError("Une période choisie couvre au plus 104 semaines.", "to")
+
+
+def _known_district(number: int) -> None:
+    """One of the city's districts (the map's, cached per process)."""
+    from dansmarue.dashboard import districtmap
+
+    if not 0 < number < 32768 or number not in {d.id for d in districtmap.shapes().districts}:
+        raise ValidationError("Arrondissement inconnu.")
 
 
 @dataclass(frozen=True)
@@ -46,13 +81,15 @@ class Filters:
     sort: str = "late"
     order: str = "desc"
     page: int = 1
+    start: date | None = None  # a chosen range replaces `period`
+    end: date | None = None
 
     def query(self, **changes) -> str:
         """This state (with `changes`) as a query string, defaults left out."""
         state = replace(self, **changes)
         defaults = Filters()
-        pairs = [(k, v) for k, v in vars(state).items()
-                 if v is not None and v != getattr(defaults, k)]
+        pairs = [(QUERY_KEYS.get(k, k), v.isoformat() if isinstance(v, date) else v)
+                 for k, v in vars(state).items() if v is not None and v != getattr(defaults, k)]
         return urlencode(pairs)
 
     def sort_link(self, column: str) -> str:

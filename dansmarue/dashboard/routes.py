@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 
-from dansmarue import web_session
+from dansmarue import city, web_session
 from dansmarue.dashboard import filters as filter_args
 from dansmarue.dashboard import session as auth_session
 from dansmarue.dashboard import view as dashboard_view
@@ -25,7 +25,7 @@ bp.record_once(auth_session.configure_cookie)
 
 @bp.app_context_processor
 def _template_helpers():
-    return {"csrf_token": auth_session.csrf_token}
+    return {"csrf_token": auth_session.csrf_token, "city_name": city.current().name}
 
 
 def _login_limit() -> str:

@@ -63,6 +63,8 @@ class Page:
     top_svg: Markup
     top_rows: list
     overdue: OverdueList
+    unit_rows: list
+    period_label: str
     sort_label: str
     sortable_columns: tuple = (("category", "Catégorie"), ("unit", "Unité"),
                                ("due", "Échéance"), ("late", "Retard"))
@@ -111,10 +113,27 @@ def refresh() -> None:
 
 
 def period_bounds(f: Filters, now) -> tuple:
-    """[Monday N-1 weeks ago, today] in Paris local dates."""
+    """[Monday N-1 weeks ago, today] in the city's local dates, or the chosen
+    range from the Monday of its first week."""
+    if f.start is not None:
+        return f.start - timedelta(days=f.start.weekday()), f.end
     today = local_day(now)
     monday = today - timedelta(days=today.weekday())
     return monday - timedelta(weeks=f.period - 1), today
+
+
+def period_label(f: Filters) -> str:
+    if f.start is not None:
+        return f"du {fmt.local_date(f.start)} au {fmt.local_date(f.end)}"
+    return PERIODS[f.period]
+
+
+def unit_rows(user: User, f: Filters, late: dict) -> list[dict]:
+    """The breakdown by unit; each unit links to the dashboard filtered on it."""
+    rows = figures.unit_figures(user, late, district_id=f.district, **_scope(f))
+    link = lambda u: url_for("dashboard.index") + "?" + f.query(unit=u, page=1)
+    return [{"label": r.label, "link": link(r.unit_id), "open": fmt.count(r.open),
+             "overdue": fmt.count(r.overdue), "share": _share(r)} for r in rows]
 
 
 def build(user: User, f: Filters) -> Page:
@@ -154,7 +173,7 @@ def build(user: User, f: Filters) -> Page:
     x_labels = [fmt.short_date(w.week_start) for w in weeks]
     rate_svg = charts.lines(
         "chart-rate", "Part des signalements traités dans les délais, par semaine",
-        f"Une valeur par semaine sur {PERIODS[f.period]} ; une semaine sans signalement traité "
+        f"Une valeur par semaine, {period_label(f)} ; une semaine sans signalement traité "
         "interrompt la courbe.", x_labels,
         [charts.Series("Dans les délais", [w.on_time_rate for w in weeks], RATE_COLOUR)],
         y_axis=(1, 0.25), y_format=lambda v: fmt.percent(v))
@@ -185,7 +204,7 @@ def build(user: User, f: Filters) -> Page:
         {"name": "signalements ouverts", "value": fmt.count(open_total)},
         {"name": "en retard", "value": fmt.count(overdue_total)},
         {"name": "part en retard", "value": fmt.percent(overdue_total / open_total if open_total else None)},
-        {"name": f"traités dans les délais ({PERIODS[f.period]})",
+        {"name": f"traités dans les délais ({period_label(f)})",
          "value": fmt.percent(on_time / resolved if resolved else None)},
     ]
     scope_label = labels[f.direction].label if f.direction in labels else None
@@ -199,7 +218,8 @@ def build(user: User, f: Filters) -> Page:
                   if f.district in names else MAP_HINT),
         backlog_svg=backlog_svg, backlog_rows=backlog_rows, rate_svg=rate_svg, time_svg=time_svg,
         week_rows=week_rows, top_svg=top_svg, top_rows=top_rows,
-        overdue=overdue_list(user, f, now, late),
+        overdue=overdue_list(user, f, now, late), unit_rows=unit_rows(user, f, late),
+        period_label=period_label(f),
         sort_label=SORTS[f.sort].lower())
 
 

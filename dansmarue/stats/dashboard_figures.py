@@ -229,3 +229,34 @@ def top_late_categories(late: dict, limit: int = 10,
     labels = dict(db.session.execute(select(Category.id, CATEGORY_LABEL)
                                      .where(Category.id.in_([c for c, _ in top]))).all())
     return [LateCategory(c, labels.get(c, str(c)), n) for c, n in top]
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit_id: int
+    label: str
+    open: int
+    overdue: int
+
+
+def unit_figures(user: User, late: dict, direction_id=None, unit_id=None, category_id=None,
+                 district_id=None) -> list[UnitFigures]:
+    """Open and overdue reports per unit under every filter, most overdue first.
+
+    Open counts come from the report table (open reports only, a partial index);
+    overdue counts from the same `late` roll-up as the map and the totals."""
+    query = (select(Report.unit_id, func.count())
+             .where(Report.closed_at.is_(None),
+                    *scope_filters(user, direction_id=direction_id, unit_id=unit_id,
+                                   category_id=category_id, district_id=district_id))
+             .group_by(Report.unit_id))
+    open_counts = dict(db.session.execute(query).all())
+    overdue: dict[int, int] = {}
+    for (district, _, unit), n in late.items():
+        if district_id in (None, district):
+            overdue[unit] = overdue.get(unit, 0) + n
+    ids = set(open_counts) | set(overdue)
+    labels = dict(db.session.execute(select(Unit.id, Unit.label).where(Unit.id.in_(ids))).all())
+    rows = [UnitFigures(u, labels.get(u, str(u)), open_counts.get(u, 0), overdue.get(u, 0))
+            for u in ids]
+    return sorted(rows, key=lambda r: (-r.overdue, -r.open, r.label))

@@ -232,3 +232,41 @@ def test_every_figure_follows_the_district_filter(web, seeded):
     whole = re.findall(r'<span class="value">([^<]+)</span>',
                        web.get("/dashboard").get_data(as_text=True))
     assert whole[0] == str(sum(o for o, _ in seeded.expected.values()))
+
+
+def unit_table(html: str) -> list[tuple[str, int, int]]:
+    section = html.split('id="units-h"', 1)[1].split("</table>", 1)[0]
+    return [(label, int(opened), int(late)) for label, opened, late in re.findall(
+        r'<th scope="row"><a href="[^"]*unit=\d+[^"]*">([^<]+)</a></th>'
+        r'<td class="num">(\d+)</td><td class="num">(\d+)</td>', section)]
+
+
+def test_the_unit_breakdown_follows_the_filters_and_links_to_each_unit(web):
+    """#19.9: open and overdue per unit, under the same filters as every figure."""
+    rows = unit_table(web.get("/dashboard").get_data(as_text=True))
+    assert sum(o for _, o, _ in rows) == sum(n for n, _ in seed.PLAN.values())
+    assert sum(late for *_, late in rows) == sum(late for _, late in seed.PLAN.values())
+    assert [late for *_, late in rows] == sorted((late for *_, late in rows), reverse=True)
+    fifth = unit_table(web.get("/dashboard?district=5").get_data(as_text=True))
+    assert (sum(o for _, o, _ in fifth), sum(late for *_, late in fifth)) == seed.PLAN[5]
+
+
+def test_a_chosen_date_range_replaces_the_preset_period(web):
+    html = web.get("/dashboard?from=2026-09-07&to=2026-11-29").get_data(as_text=True)
+    assert "Tendances par semaine · du 07/09/2026 au 29/11/2026" in html
+    weeks = html.split('Semaine du', 1)[1].split("</tbody>", 1)[0].count('<th scope="row">')
+    assert weeks == 12
+    assert 'value="2026-09-07"' in html and 'value="2026-11-29"' in html
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("from=2026-09-07", "Indiquez les deux dates"),
+    ("from=2026-11-29&to=2026-09-07", "doit précéder"),
+    ("from=0001-01-01&to=2026-09-07", "from"),
+    ("from=2020-01-01&to=2026-01-01", "104 semaines"),
+    ("from=2026-13-01&to=2026-12-01", "Date invalide"),
+])
+def test_a_bad_date_range_is_refused_field_by_field(web, query, message):
+    response = web.get(f"/dashboard?{query}")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
