@@ -10,11 +10,13 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment settings."""
     from dansmarue import agentapp, city, dashboard, subscribers  # noqa: F401 (pool events)
     from dansmarue import api as api_package
+    from dansmarue.api.metrics import routes as metrics_routes
     from dansmarue.cli import register_cli
     from dansmarue.errors import register_error_handlers
     from dansmarue.extensions import api, db, limiter, migrate
     from dansmarue.platform import db_pool  # noqa: F401 (pool events)
-    from dansmarue.platform import production
+    from dansmarue import observe
+    from dansmarue.platform import logs, production
     from dansmarue.settings import Config
     from dansmarue.unit_of_work import UnitOfWorkFlask
 
@@ -24,6 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     production.enforce(app.config)
     city.load(app.config["CITY_PROFILE"] or city.DEFAULT_PATH)  # a wrong profile stops here
+    if not app.config.get("TESTING"):
+        logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), compare_type=True,
@@ -34,6 +38,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(api_package.refuse_unread_body)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(agentapp.bp)
+    app.register_blueprint(metrics_routes.bp)
+    if app.config.get("MAIL_SINK_DIR") and not production.is_production(app.config):
+        from dansmarue.devtools import routes as devtools_routes
+
+        app.register_blueprint(devtools_routes.bp)
+    observe.init_app(app)
     _serve_docs_assets(app)
     register_error_handlers(app)
     register_cli(app)

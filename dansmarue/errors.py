@@ -168,13 +168,17 @@ def http_detail(error: HTTPException) -> str:
 
 
 def register_error_handlers(app: Flask) -> None:
+    from dansmarue import observe
+
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
+        observe.note_refusal(error.slug)
         errors = wire_errors(error.errors, REST_FIELDS, "photos.{view}", "json")
         return problem(error.status, error.title, error.detail, error.slug, errors, **error.extra)
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
+        observe.note_refusal(error.name.lower().replace(" ", "-"))
         data = getattr(error, "data", None) or {}
         errors = field_errors(data["messages"]) if "messages" in data else None
         detail = http_detail(error)

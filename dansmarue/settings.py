@@ -24,12 +24,19 @@ class Config:
         self.MEDIA_ROOT = env("MEDIA_ROOT", os.path.abspath("media"))
         # The city served: data/city.toml (Paris) unless another profile is named.
         self.CITY_PROFILE = env("CITY_PROFILE", "")
-        self.APP_ENV = env("APP_ENV", "development")  # "production": see platform/production.py
+        self.APP_ENV = env("APP_ENV", "development")
+        # Operations: logs ("json", one object per line, or "text") and /metrics.
+        self.LOG_FORMAT = env("LOG_FORMAT", "json")
+        self.LOG_LEVEL = env("LOG_LEVEL", "INFO")
+        self.METRICS_TOKEN = env("METRICS_TOKEN", "")  # "production": see platform/production.py
         self.SECRET_KEY = env("SECRET_KEY", "dev-only-change-me")
         self.PORT = int(env("PORT", "8000"))
         self.PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", f"http://127.0.0.1:{self.PORT}")
         self.SMTP_HOST = env("SMTP_HOST", "127.0.0.1")
         self.SMTP_PORT = int(env("SMTP_PORT", "25"))
+        # Development mail sink (#14.5): where `make run`'s sink stores what it
+        # caught; set, /dev/mails shows it (never in production).
+        self.MAIL_SINK_DIR = env("MAIL_SINK_DIR", "")
         self.MAIL_SENDER = env("MAIL_SENDER", "DansMaRue <noreply@dansmarue.local>")
         # Empty: the host of PUBLIC_BASE_URL.
         self.MAIL_MESSAGE_ID_DOMAIN = env("MAIL_MESSAGE_ID_DOMAIN", "")

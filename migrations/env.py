@@ -9,11 +9,11 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the app's loggers: `flask db upgrade` inside a running process (the tests) must
-# not silence them (fileConfig disables every existing logger by default).
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# alembic.ini's logging only where nothing set logging up: the app's JSON
+# handler (create_app) and a test run's collectors must survive a migration
+# run inside their process (fileConfig replaces the root handlers).
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -95,8 +95,24 @@ trap 'stop_all 130' INT
 trap 'stop_all 143' TERM
 trap 'stop_all 129' HUP
 
-start web "$VENV/bin/gunicorn" -w "$WEB_CONCURRENCY" -b "0.0.0.0:$PORT" \
-    --access-logfile - wsgi:app
+# Loopback unless told otherwise: a reverse proxy faces the network (#14.4);
+# BIND=0.0.0.0 opens it. The app writes its own JSON access line per request,
+# so gunicorn's access log stays off.
+BIND="${BIND:-127.0.0.1}"
+
+# Metrics of every process (gunicorn workers, RQ worker, scheduler) add up in
+# one folder, emptied at each start (prometheus-client's multiprocess mode).
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PWD/.run/metrics}"
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+
+# No SMTP_HOST: a local sink catches the e-mails, shown at /dev/mails (#14.5).
+if [ -z "${SMTP_HOST:-}" ]; then
+    export SMTP_HOST=127.0.0.1 SMTP_PORT="${MAIL_SINK_PORT:-1025}"
+    export MAIL_SINK_DIR="${MAIL_SINK_DIR:-$PWD/.run/mails}"
+    start mailsink "$PY" -m dansmarue.devtools.mailsink --port "$SMTP_PORT" --dir "$MAIL_SINK_DIR"
+fi
+
+start web "$VENV/bin/gunicorn" -w "$WEB_CONCURRENCY" -b "$BIND:$PORT" wsgi:app
 start worker "$PY" -m workers.worker
 start scheduler "$PY" -m workers.scheduler
 
@@ -106,7 +122,8 @@ echo "[run] API docs:   $BASE/api/docs"
 echo "[run] Open311:    $BASE/open311/v2/discovery.json"
 echo "[run] Dashboard:  $BASE/dashboard (managers)"
 echo "[run] Agents:     $BASE/agent (field agents)"
-echo "[run] Health:     $BASE/health"
+echo "[run] Health:     $BASE/health (probes: /health/live, /health/ready; metrics: /metrics)"
+[ -n "${MAIL_SINK_DIR:-}" ] && echo "[run] E-mails:    $BASE/dev/mails (caught by the local sink, nothing leaves)"
 FLASK_APP=wsgi "$VENV/bin/flask" users first-run-hint 2>/dev/null || true
 echo "[run] Ctrl-C to stop"
 

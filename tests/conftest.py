@@ -15,6 +15,22 @@ TEST_DATABASE_URL = os.environ.get(
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def collected_logs():
+    """Every INFO+ line of the whole run, read by tests/test_zz_logs.py."""
+    import logging
+
+    from tests.logcapture import CollectingHandler
+
+    root = logging.getLogger()
+    handler, level = CollectingHandler(), root.level
+    root.addHandler(handler)
+    root.setLevel(min(level or logging.WARNING, logging.INFO))
+    yield
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
 def test_config(tmp_path_factory) -> dict:
     return {
         "TESTING": True,

@@ -17,6 +17,7 @@ from sqlalchemy import text, update
 from dansmarue.jobs.queues import max_attempts
 from dansmarue.jobs.registry import JOBS
 from dansmarue.models import OutboxJob, db, utcnow
+from dansmarue.platform import logs, metrics
 from dansmarue.jobs.context import get_app
 
 log = logging.getLogger(__name__)
@@ -58,15 +59,19 @@ def run_outbox_job(outbox_id: int):
             update(OutboxJob)
             .where(OutboxJob.id == outbox_id, OutboxJob.status.not_in(("done", "dead")))
             .values(attempts=OutboxJob.attempts + 1)
-            .returning(OutboxJob.func, OutboxJob.args, OutboxJob.attempts)
+            .returning(OutboxJob.func, OutboxJob.args, OutboxJob.attempts, OutboxJob.request_id)
         ).first()
         _commit_bookkeeping()
         if claimed is None:
             return "skipped: done, dead or missing"
-        func, args, attempts = claimed
+        func, args, attempts, request_id = claimed
+        logs.clear()
+        logs.bind(request_id=request_id, job=metrics.job_name(func), outbox_id=outbox_id)
         try:
-            result = resolve(func)(*(args or []))
+            with metrics.timed() as took:
+                result = resolve(func)(*(args or []))
         except Exception as exc:
+            metrics.JOBS.labels(metrics.job_name(func), "failed").inc()
             db.session.rollback()
             _finish(outbox_id, "dead" if attempts >= max_attempts() else "failed",
                     _describe(exc))
@@ -74,6 +79,9 @@ def run_outbox_job(outbox_id: int):
                 log.error("outbox job %s (%s) is dead after %s attempts: %s",
                           outbox_id, func, attempts, _describe(exc))
             raise
+        metrics.JOBS.labels(metrics.job_name(func), "done").inc()
+        metrics.JOB_DURATION.labels(metrics.job_name(func)).observe(took.seconds)
+        log.info("outbox job %s (%s) done in %.0f ms", outbox_id, func, took.seconds * 1000)
         _finish(outbox_id, "done", None)
         return _storable(result)
 

@@ -5,6 +5,7 @@ rules. Ctrl-C / SIGTERM stop it between two ticks.
 """
 import argparse
 import logging
+import os
 import signal
 import socket
 import sys
@@ -19,6 +20,7 @@ from rq import Queue
 from dansmarue import city
 from dansmarue.jobs.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
 from dansmarue.jobs.context import get_app
+from dansmarue.platform import logs
 from dansmarue.jobs.registry import RUN_SCHEDULED
 from workers.schedule import SCHEDULE
 
@@ -95,8 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--once", action="store_true", help="one tick, then exit")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(args.log_level, os.environ.get("LOG_FORMAT", "json"))
     app = get_app()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):

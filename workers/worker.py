@@ -7,6 +7,7 @@ finish the current job and exit (a second signal stops at once).
 import argparse
 import gc
 import logging
+import os
 import sys
 import traceback
 from datetime import datetime, timedelta, timezone
@@ -21,6 +22,7 @@ from dansmarue.jobs.queues import QUEUES, all_queues, get_queue, redis_connectio
 from dansmarue.jobs.registry import JOBS
 from dansmarue.models import db
 from dansmarue.jobs.context import get_app
+from dansmarue.platform import logs
 
 
 class _ReadySignal:
@@ -94,8 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queues", nargs="*", choices=QUEUES, help="default: all")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(args.log_level, os.environ.get("LOG_FORMAT", "json"))
 
     app = get_app()
     preload()

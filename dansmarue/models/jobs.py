@@ -1,7 +1,7 @@
 """The transactional outbox and intake idempotency keys."""
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import BigInteger, DateTime, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,6 +31,9 @@ class OutboxJob(db.Model):
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Filled by the column default from the writing request's id (migration 0011o).
+    request_id: Mapped[str | None] = mapped_column(
+        String(64), server_default=text("NULLIF(current_setting('dansmarue.request_id', true), '')"))
 
 
 class IdempotencyKey(db.Model):

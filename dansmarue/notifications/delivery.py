@@ -9,9 +9,10 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy.dialects.postgresql import insert
 
+from dansmarue.jobs.context import setting
 from dansmarue.models import NotificationLog, Unit, db
 from dansmarue.notifications.channels import Channel, EmailChannel, Message, WebhookChannel
-from dansmarue.jobs.context import setting
+from dansmarue.platform import metrics
 
 
 def mailbox_unit(unit: Unit | None) -> Unit | None:
@@ -58,6 +59,8 @@ def deliver(channel: Channel, message: Message, dedup_key: str,
         channel.send(message)
     except BaseException:
         db.session.rollback()
+        metrics.EMAILS.labels(channel.name, "failed").inc()
         raise
     db.session.commit()
+    metrics.EMAILS.labels(channel.name, "sent").inc()
     return True

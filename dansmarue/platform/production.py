@@ -33,6 +33,12 @@ def problems(config) -> list[str]:
     if public.scheme != "https":
         found.append("PUBLIC_BASE_URL: must start with https:// in production "
                      "(links in e-mails and secure cookies need it).")
+    if not config.get("METRICS_TOKEN"):
+        found.append("METRICS_TOKEN: /metrics would answer any caller the reverse proxy "
+                     "forwards from loopback; set a random token for Prometheus.")
+    if config.get("MAIL_SINK_DIR"):
+        found.append("MAIL_SINK_DIR: the development mail sink (/dev/mails) shows every "
+                     "e-mail sent; unset it and give SMTP_HOST a real relay.")
     return found
 
 

@@ -13,7 +13,7 @@ STRONG = "x" * 48
 def _production(tmp_path_factory, **overrides) -> dict:
     config = base_config(tmp_path_factory)
     config.update(APP_ENV="production", SECRET_KEY=STRONG,
-                  PUBLIC_BASE_URL="https://dansmarue.example.org")
+                  PUBLIC_BASE_URL="https://dansmarue.example.org", METRICS_TOKEN="m" * 32)
     config.update(overrides)
     return config
 
@@ -29,6 +29,7 @@ def test_a_safe_production_config_starts_with_secure_cookies(tmp_path_factory):
     ({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@db.internal:5432/dansmarue"},
      "SQLALCHEMY_DATABASE_URI"),
     ({"PUBLIC_BASE_URL": "http://dansmarue.example.org"}, "PUBLIC_BASE_URL"),
+    ({"METRICS_TOKEN": ""}, "METRICS_TOKEN"),
 ])
 def test_each_unsafe_default_is_refused(tmp_path_factory, overrides, named):
     with pytest.raises(UnsafeProductionConfig) as refused:

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import json
 import urllib.request
 from pathlib import Path
 
@@ -33,7 +34,9 @@ class Supervisor:
             env=os.environ | {"PORT": str(self.port), "WEB_CONCURRENCY": "1",
                               "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
                               "VENV": str(Path(sys.executable).parents[1]),
-                              "STOP_TIMEOUT": "10", **env})
+                              "STOP_TIMEOUT": "10", "MAIL_SINK_PORT": str(free_port()),
+                              "MAIL_SINK_DIR": str(tmp_path / "mails"),
+                              "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), **env})
 
     def text(self) -> str:
         return self.log.read_text()
@@ -126,8 +129,53 @@ def test_the_printed_urls_answer(supervisor):
     sup = supervisor()
     wait_live(sup)
     sup.wait_for(r"Ctrl-C to stop")
-    urls = re.findall(r"(http://127\.0\.0\.1:\d+[^\s)]*)", sup.text())
+    printed = "\n".join(line for line in sup.text().splitlines() if line.startswith("[run]"))
+    urls = re.findall(r"(http://127\.0\.0\.1:\d+[^\s)]*)", printed)
     assert len(urls) >= 6
     for url in urls:
         with urllib.request.urlopen(url, timeout=10) as answer:
             assert answer.status == 200, url  # /dashboard and /agent: after the login redirect
+
+
+def test_a_report_mails_into_the_sink_and_metrics_add_up_across_processes(supervisor):
+    """No SMTP_HOST: the acknowledgement sent by the RQ worker lands in the sink
+    and /dev/mails shows it; /metrics adds the web and worker processes up."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    sup = supervisor()
+    wait_live(sup)
+    base = f"http://127.0.0.1:{sup.port}"
+    with urllib.request.urlopen(f"{base}/api/v1/categories", timeout=10) as answer:
+        leaf = _first_leaf(json.load(answer))
+    request = urllib.request.Request(
+        f"{base}/api/v1/reports", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"category_id": leaf, "latitude": 48.8566, "longitude": 2.3790,
+                         "email": "boite@example.org"}).encode())
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        reference = json.load(answer)["reference"]
+    deadline = time.monotonic() + 60
+    page = ""
+    while reference not in page and time.monotonic() < deadline:
+        time.sleep(0.5)
+        with urllib.request.urlopen(f"{base}/dev/mails", timeout=10) as answer:
+            page = answer.read().decode()
+    assert "boite@example.org" in page and reference in page, sup.text()
+    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+    found = {(s.name, tuple(sorted(s.labels.items()))): s.value
+             for family in text_string_to_metric_families(text) for s in family.samples}
+    assert found[("dansmarue_reports_total", (("channel", "api"), ("outcome", "accepted")))] >= 1
+    done = [v for (name, labels), v in found.items() if name == "dansmarue_jobs_total"
+            and ("job", "notify.send_acknowledgement") in labels and ("outcome", "done") in labels]
+    assert done and done[0] >= 1  # counted in the RQ worker's process
+    assert found[("dansmarue_emails_total", (("channel", "email"), ("outcome", "sent")))] >= 1
+
+
+def _first_leaf(tree) -> int:
+    items = tree["categories"] if isinstance(tree, dict) else tree
+    for item in items:
+        children = item.get("children") or []
+        if not children:
+            return item["id"]
+        return _first_leaf(children)
+    raise AssertionError("no category")

@@ -1,10 +1,11 @@
 """Photo processing: safe decode, metadata-free derivatives, perceptual hash."""
 import logging
+import time
 
 from dansmarue.media.imaging import ImageRejected
 from dansmarue.media.imaging import process_photo as build_derivatives
 from dansmarue.models import Photo, db, utcnow
-from dansmarue.platform import storage
+from dansmarue.platform import metrics, storage
 from dansmarue.reports import photo_files
 
 log = logging.getLogger(__name__)
@@ -22,12 +23,17 @@ def process_photo(photo_id: int) -> str:
     if photo is None or photo.status != "pending":
         db.session.rollback()
         return "skipped"
+    took = metrics.timed()
     try:
         with open(storage.path_of(photo.storage_key), "rb") as handle:
             data = handle.read()
-        result = build_derivatives(data)
+        with took:
+            result = build_derivatives(data)
+        metrics.PHOTO_SECONDS.labels("ready").observe(took.seconds)
     except (ImageRejected, FileNotFoundError) as exc:
         code = getattr(exc, "code", "missing_file")
+        if hasattr(took, "start"):  # decoding was attempted
+            metrics.PHOTO_SECONDS.labels("refused").observe(time.perf_counter() - took.start)
         log.warning("photo %s refused: %s", photo_id, exc)
         photo.status = "failed"
         photo.processed_at = utcnow()

@@ -11,6 +11,7 @@ from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError
 from dansmarue.extensions import limiter
 from dansmarue.models import db
+from dansmarue import observe
 from dansmarue.platform import storage
 from dansmarue.reports import photo_uploads
 
@@ -69,11 +70,18 @@ def run(name: str, produce):
         payload = produce()
     except protocol.MobileError as exc:
         db.session.rollback()
+        _refused(name, f"mobile-{exc.code}")
         return protocol.error(exc.code, exc.message)
     except DomainError as exc:
         db.session.rollback()
+        _refused(name, exc.slug)
         return protocol.error(protocol.code_for(exc), exc.detail)
     return protocol.answer(name, payload)
+
+
+def _refused(name: str, reason: str) -> None:
+    if name == "saveIncident":
+        observe.note_refusal(reason, any_endpoint=True)
 
 
 def dispatch(stream: str | None, table: dict):

@@ -1,0 +1,1 @@
+"""Development conveniences, never active in production (APP_ENV=production)."""
