@@ -22,7 +22,7 @@ STAMP := $(VENV)/.requirements.stamp
 
 # Targets depend on order (services before migrate, ...): never run in parallel.
 .NOTPARALLEL:
-.PHONY: venv services migrate data setup run worker test install-chromium install-wrk bench clean distclean
+.PHONY: venv services migrate data setup run worker lint test install-chromium install-wrk bench clean distclean
 
 venv: $(STAMP)
 
@@ -59,6 +59,13 @@ run: setup
 
 worker: venv services
 	$(PY) -m workers.worker
+
+# Lint and format check over all Python code; types over the shipped packages.
+LINTED := dansmarue workers geo tests bench migrations wsgi.py
+lint: venv
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
 
 install-chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \

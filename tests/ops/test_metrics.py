@@ -78,3 +78,20 @@ def test_with_a_token_the_bearer_must_match(guarded):
     assert ok.status_code == 200 and b"dansmarue_http_requests_total" in ok.data
 
 
+
+
+def test_the_grafana_dashboard_graphs_only_metrics_that_exist(client, graffiti):
+    """docs/grafana-dashboard.json is built on the names /metrics serves."""
+    import json
+    import re
+    from pathlib import Path
+
+    client.post("/api/v1/reports", json=body(graffiti))
+    served = {family.name for family in text_string_to_metric_families(
+        client.get("/metrics").get_data(as_text=True))}
+    dashboard = json.loads((Path(__file__).parents[2] / "docs/grafana-dashboard.json").read_text())
+    used = {name for panel in dashboard["panels"] for target in panel["targets"]
+            for name in re.findall(r"dansmarue_[a-z0-9_]+", target["expr"])}
+    base = {re.sub(r"_(bucket|total|count|sum)$", "", name) for name in used}
+    assert len(dashboard["panels"]) >= 10
+    assert base <= served | {re.sub(r"_total$", "", s) for s in served}, base - served
