@@ -32,7 +32,8 @@ def test_the_acknowledgement_of_a_posted_report_is_shown(client, session, sink, 
     answer = client.post("/api/v1/reports", json=body(graffiti, email="nouvelle@example.org"))
     assert answer.status_code == 201
     reference = answer.get_json()["reference"]
-    ack = session.scalar(select(OutboxJob).where(OutboxJob.func.endswith("send_acknowledgement")))
+    ack = session.scalar(select(OutboxJob).where(OutboxJob.func.endswith("send_acknowledgement"))
+                         .order_by(OutboxJob.id.desc()).limit(1))
     with client.application.app_context():
         run_outbox_job(ack.id)
 

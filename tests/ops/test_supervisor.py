@@ -137,7 +137,7 @@ def test_the_printed_urls_answer(supervisor):
             assert answer.status == 200, url  # /dashboard and /agent: after the login redirect
 
 
-def test_a_report_mails_into_the_sink_and_metrics_add_up_across_processes(supervisor):
+def test_a_report_mails_into_the_sink_and_metrics_add_up_across_processes(supervisor, committed):
     """No SMTP_HOST: the acknowledgement sent by the RQ worker lands in the sink
     and /dev/mails shows it; /metrics adds the web and worker processes up."""
     from prometheus_client.parser import text_string_to_metric_families
