@@ -11,11 +11,12 @@ def create_app(config: dict | None = None) -> Flask:
     from dansmarue import agentapp, city, dashboard, subscribers  # noqa: F401 (pool events)
     from dansmarue import api as api_package
     from dansmarue.api.metrics import routes as metrics_routes
+    from dansmarue.api.security import authenticate_first
     from dansmarue.cli import register_cli
     from dansmarue.errors import register_error_handlers
     from dansmarue.extensions import api, db, limiter, migrate
     from dansmarue.platform import db_pool  # noqa: F401 (pool events)
-    from dansmarue import observe
+    from dansmarue import observe, web_headers
     from dansmarue.platform import logs, production
     from dansmarue.settings import Config
     from dansmarue.unit_of_work import UnitOfWorkFlask
@@ -25,7 +26,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     production.enforce(app.config)
-    city.load(app.config["CITY_PROFILE"] or city.DEFAULT_PATH)  # a wrong profile stops here
+    profile = city.load(app.config["CITY_PROFILE"] or city.DEFAULT_PATH)  # a wrong one stops here
+    app.jinja_env.globals["city_profile"] = profile  # mails and pages name the city's authority
     if not app.config.get("TESTING"):
         logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
@@ -35,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     api.init_app(app)
     api_package.register_blueprints(api)
+    app.before_request(authenticate_first)  # before any body is read or parsed
     app.before_request(api_package.refuse_unread_body)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(agentapp.bp)
@@ -44,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.register_blueprint(devtools_routes.bp)
     observe.init_app(app)
+    web_headers.init_app(app)
     _serve_docs_assets(app)
     register_error_handlers(app)
     register_cli(app)

@@ -7,15 +7,25 @@ session is removed at the end of the request (Flask-SQLAlchemy's teardown).
 Running inside `dispatch_request` (not `after_request`) means a failing
 commit goes through the app's error handlers like any other exception.
 """
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from dansmarue.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def writes_on_get(view):
+    """Mark a view whose GET must be kept: a link in an e-mail (confirm a
+    follow, unsubscribe) is opened by GET. Put it nearest the function."""
+    view.writes_on_get = True
+    return view
+
+
 def finish(method: str, response: Response) -> None:
-    if method not in SAFE_METHODS and response.status_code < 400:
+    if response.status_code >= 400:
+        return
+    if method not in SAFE_METHODS or (method == "GET" and getattr(
+            current_app.view_functions.get(request.endpoint or ""), "writes_on_get", False)):
         db.session.commit()
 
 

@@ -3,7 +3,7 @@ import importlib
 
 from dansmarue.api.body_formats import refuse_unread_body  # noqa: F401 (the app factory's hook)
 
-MODULES = ("health", "auth", "open311", "reports", "tracking", "categories", "me", "media", "contractors", "mobile", "agent", "resolution", "admin", "stats")
+MODULES = ("health", "auth", "open311", "reports", "tracking", "follows", "categories", "me", "media", "contractors", "mobile", "agent", "resolution", "admin", "stats")
 
 
 def register_blueprints(api) -> None:

@@ -39,18 +39,37 @@ def current_user() -> User | None:
     return g.current_user
 
 
+def _check(roles: tuple[str, ...]) -> None:
+    user = current_user()
+    if user is None:
+        raise Unauthorized("Jeton d'accès manquant, invalide ou expiré.")
+    if roles and user.role not in roles:
+        raise Forbidden("Votre rôle ne permet pas cette opération.")
+
+
+def authenticate_first() -> None:
+    """before_request: a protected view's caller is checked before its body and
+    query are parsed, so an anonymous caller learns nothing of the fields
+    (401/403, never a field-level 422). `auth_required` marks the view; the
+    marker climbs through flask-smorest's decorators (functools.wraps)."""
+    from flask import current_app
+
+    view = current_app.view_functions.get(request.endpoint or "")
+    roles = getattr(view, "_auth_roles", None)
+    if roles is not None:
+        _check(roles)
+
+
 def auth_required(*roles: str):
     """Require a valid bearer token (401) and, if given, one of `roles` (403)."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            user = current_user()
-            if user is None:
-                raise Unauthorized("Jeton d'accès manquant, invalide ou expiré.")
-            if roles and user.role not in roles:
-                raise Forbidden("Votre rôle ne permet pas cette opération.")
+            _check(roles)
             return view(*args, **kwargs)
+
+        wrapper._auth_roles = roles
 
         wrapper._apidoc = deepcopy(getattr(view, "_apidoc", {}))
         manual = wrapper._apidoc.setdefault("manual_doc", {})

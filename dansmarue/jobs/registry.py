@@ -45,6 +45,8 @@ NOTIFY_UNIT_NEW_REPORT = Job("workers.jobs.notify.notify_unit_new_report", "mail
                              "report:{report_id}:unit-new:{unit_id}")
 NOTIFY_STATE_CHANGE = Job("workers.jobs.notify.notify_state_change", "mail",
                           "event:{event_id}:notify")
+SEND_FOLLOW_CONFIRMATION = Job("workers.jobs.notify.send_follow_confirmation", "mail",
+                               "follower:{follower_id}:confirm")
 NOTIFY_CONTRACTOR = Job("workers.jobs.notify.notify_contractor", "dispatch",
                         "event:{event_id}:contractor")
 NOTIFY_SCHEDULED_DAY = Job("workers.jobs.notify.notify_scheduled_day", "mail",
@@ -71,7 +73,7 @@ PURGE_IDEMPOTENCY_KEYS = Job("workers.jobs.maintenance.purge_idempotency_keys", 
                              timeout=MAINTENANCE_TIMEOUT)
 
 JOBS: dict[str, Job] = {job.path: job for job in (
-    DISPATCH_REPORT, RETRY_SEND, SEND_ACKNOWLEDGEMENT, NOTIFY_UNIT_NEW_REPORT,
+    DISPATCH_REPORT, RETRY_SEND, SEND_ACKNOWLEDGEMENT, SEND_FOLLOW_CONFIRMATION, NOTIFY_UNIT_NEW_REPORT,
     NOTIFY_STATE_CHANGE, NOTIFY_CONTRACTOR, NOTIFY_SCHEDULED_DAY, NOTIFY_OVERDUE, NOTIFY_ESCALATION, PROCESS_PHOTO,
     RELAY_OUTBOX, SLA_SWEEP, RETRY_FAILED_SENDS, SCHEDULED_DAY_NOTICES, PURGE_SENSITIVE_PHOTOS,
     ARCHIVE_CLOSED, PRUNE_OUTBOX, PURGE_IDEMPOTENCY_KEYS,

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
     BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index,
-    Integer, SmallInteger, String, Text, UniqueConstraint, func,
+    Integer, SmallInteger, String, Text, UniqueConstraint, func, text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
@@ -170,6 +170,7 @@ class Follower(db.Model):
               postgresql_where="account_guid IS NOT NULL"),
         Index("uq_follower_email", "report_id", "email", unique=True,
               postgresql_where="account_guid IS NULL"),
+        Index("uq_follower_token", "token", unique=True),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     report_id: Mapped[int] = mapped_column(
@@ -180,6 +181,12 @@ class Follower(db.Model):
     udid: Mapped[str | None] = mapped_column(String(128))
     push_token: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The follower's own capability (migration 0012f): their link reads the
+    # public view and unsubscribes, never acts as the reporter.
+    token: Mapped[str] = mapped_column(String(64), server_default=text(
+        "replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')"))
+    # E-mail follows are mailed only once confirmed by the link sent to the address.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Congratulation(db.Model):

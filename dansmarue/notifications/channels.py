@@ -15,6 +15,7 @@ class Message:
     text: str
     html: str | None = None
     data: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)  # extra mail headers (List-Unsubscribe…)
 
 
 class Channel(Protocol):
@@ -41,6 +42,8 @@ class EmailChannel:
         mail["Date"] = formatdate(localtime=False, usegmt=True)
         mail["Message-ID"] = make_msgid(domain=self.message_id_domain)
         mail["Auto-Submitted"] = "auto-generated"
+        for name, value in message.headers.items():
+            mail[name] = value
         mail.set_content(message.text)
         if message.html:
             mail.add_alternative(message.html, subtype="html")

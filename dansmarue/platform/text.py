@@ -28,3 +28,14 @@ def storable_text(value: str) -> str:
     as sent and escape it on output.
     """
     return _UNSTORABLE.sub("", value).strip()
+
+
+# One plain address (ASCII, as SMTP without SMTPUTF8 takes it): no display
+# name, no list ("a@x, b@y" would mail both), no space, CR or LF (header
+# injection, and a job failing every retry).
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_ADDRESS = re.compile(rf"[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
+
+
+def is_mail_address(value: str) -> bool:
+    return len(value) <= 254 and _ADDRESS.fullmatch(value) is not None

@@ -4,25 +4,31 @@ Counters move in the same statement batch as the rows they count, and only
 when a row was really inserted or deleted, so they stay consistent under
 retries and concurrency (unique indexes decide, not a prior SELECT).
 """
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from dansmarue.errors import Conflict, Unprocessable
+from dansmarue.errors import Conflict, NotFound, Unprocessable
 from dansmarue.extensions import db
-from dansmarue.reports.intake import by_reference
+from dansmarue.jobs import outbox, registry
+from dansmarue.models import Follower, Report, utcnow
+from dansmarue.platform.text import is_mail_address
+from dansmarue.reports.intake import BAD_ADDRESS, by_reference
 from dansmarue.reports.search import PUBLIC_OPEN_STATES
 
 NOT_FOLLOWABLE = "Ce signalement est clos : il ne peut plus être suivi."
 WHO = "Indiquez un identifiant de compte (guid) ou une adresse e-mail."
 
+# A follow by account mails the account's own address: confirmed at once. A
+# follow by e-mail waits for its owner to click the confirmation link.
 FOLLOW_GUID_SQL = text(
-    "INSERT INTO follower (report_id, account_guid, email, udid, push_token, created_at) "
-    "VALUES (:report_id, :guid, :email, :udid, :push_token, now()) "
+    "INSERT INTO follower (report_id, account_guid, email, udid, push_token, created_at, "
+    "confirmed_at) VALUES (:report_id, :guid, :email, :udid, :push_token, now(), now()) "
     "ON CONFLICT (report_id, account_guid) WHERE account_guid IS NOT NULL DO NOTHING "
     "RETURNING id")
 FOLLOW_EMAIL_SQL = text(
     "INSERT INTO follower (report_id, account_guid, email, udid, push_token, created_at) "
     "VALUES (:report_id, NULL, :email, :udid, :push_token, now()) "
     "ON CONFLICT (report_id, email) WHERE account_guid IS NULL DO NOTHING RETURNING id")
+CONFIRM_SQL = text("UPDATE follower SET confirmed_at = now() WHERE id = :id")
 UNFOLLOW_SQL = text(
     "DELETE FROM follower WHERE report_id = :report_id AND "
     "((CAST(:guid AS text) IS NOT NULL AND account_guid = :guid) OR "
@@ -53,15 +59,59 @@ def follow(reference: str, *, guid: str | None = None, email: str | None = None,
            udid: str | None = None, push_token: str | None = None) -> tuple[bool, int]:
     """Follow a public open report: (newly_followed, followers_count)."""
     _who(guid, email)
+    if email is not None and not is_mail_address(email.strip()):
+        raise Unprocessable(BAD_ADDRESS, errors=[{"field": "email", "message": BAD_ADDRESS,
+                                                  "location": "json"}])
     report = by_reference(reference)
     if report.state not in PUBLIC_OPEN_STATES:
         raise Conflict(NOT_FOLLOWABLE)
-    params = {"report_id": report.id, "guid": guid, "email": email and email.lower(),
+    params = {"report_id": report.id, "guid": guid, "email": email and email.strip().lower(),
               "udid": udid, "push_token": push_token}
     inserted = db.session.execute(FOLLOW_GUID_SQL if guid else FOLLOW_EMAIL_SQL, params).first()
     if inserted is None:
         return False, report.followers_count
+    if not guid and email:
+        if params["email"] == (report.reporter_email or "").lower():
+            # The reporter's own address: it already receives this report's mails.
+            db.session.execute(CONFIRM_SQL, {"id": inserted.id})
+        else:
+            outbox.add_job(registry.SEND_FOLLOW_CONFIRMATION, inserted.id,
+                           follower_id=inserted.id)
     return True, _bump("followers", report.id, 1)
+
+
+NO_SUCH_FOLLOW = "Ce lien de suivi n'est pas (ou plus) valable."
+
+
+def by_follow_token(token: str) -> Follower:
+    """The follow a follower's own link names (NotFound otherwise)."""
+    follower = db.session.scalar(select(Follower).where(Follower.token == (token or "")[:64]))
+    if follower is None:
+        raise NotFound(NO_SUCH_FOLLOW)
+    return follower
+
+
+def report_of(follower: Follower) -> Report:
+    return db.session.get(Report, follower.report_id)
+
+
+def confirm_follow(token: str) -> Follower:
+    """The owner of the address clicked the link: mails may now go to it."""
+    follower = by_follow_token(token)
+    if follower.confirmed_at is None:
+        follower.confirmed_at = utcnow()
+    return follower
+
+
+def unfollow_by_token(token: str) -> Report:
+    """The follower's own unsubscribe link; the report, its count updated."""
+    follower = by_follow_token(token)
+    report = db.session.get(Report, follower.report_id)
+    db.session.delete(follower)
+    db.session.flush()
+    _bump("followers", report.id, -1)
+    db.session.refresh(report)
+    return report
 
 
 def unfollow(reference: str, *, guid: str | None = None,

@@ -18,7 +18,7 @@ from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Report, utcnow
-from dansmarue.platform.text import storable_text
+from dansmarue.platform.text import is_mail_address, storable_text
 from dansmarue.reports import idempotency, intake_sql, photo_uploads, references
 from dansmarue.reports.search import duplicate_summary
 from dansmarue.workflow.states import public_label
@@ -55,6 +55,10 @@ TEXT_LIMITS = {"description": 4000, "address": 300, "address_precision": 300,
                "guid": 64, "udid": 128, "email": 254}
 
 
+BAD_ADDRESS = ("Adresse e-mail invalide : une seule adresse, sans espace ni retour "
+               "à la ligne (exemple : nom@domaine.fr).")
+
+
 def _clean_texts(**values) -> dict:
     """Storable text (no NUL), lengths checked (422), empty -> None."""
     cleaned, errors = {}, []
@@ -65,9 +69,11 @@ def _clean_texts(**values) -> dict:
             value = value.lower()
         if len(value) > limit:
             errors.append(field(name, f"{limit} caractères au maximum."))
+        elif name == "email" and value and not is_mail_address(value):
+            errors.append(field(name, BAD_ADDRESS))
         cleaned[name] = value or None
     if errors:
-        raise Unprocessable("Certains champs sont trop longs.", errors=errors)
+        raise Unprocessable("Certains champs sont invalides.", errors=errors)
     return cleaned
 
 
@@ -126,6 +132,13 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
 
 def tracking_url(base_url: str, token: str) -> str:
     return f"{base_url.rstrip('/')}/api/v1/track/{token}"
+
+
+def follow_links(base_url: str, token: str) -> dict[str, str]:
+    """A follower's own links (their token, never the reporter's)."""
+    follow = f"{base_url.rstrip('/')}/api/v1/follows/{token}"
+    return {"follow": follow, "confirm": f"{follow}/confirm",
+            "unsubscribe": f"{follow}/unsubscribe"}
 
 
 def intake_answer(report: Report, base_url: str) -> dict:

@@ -1,15 +1,18 @@
-"""Resident closure: the reporter, or any agent, may declare service done.
+"""Resident closure: the reporter, or staff within scope, may declare service done.
 
 This is the real `incidentResolved`: the "service done" action of the
 report's current state, allowed to its reporter (same account guid or
-e-mail) and to every staff account, whatever its scope (real mobile agents
-with a @paris.fr account could close any report).
+e-mail) and to staff whose scope holds the report (the real mobile agents
+with a @paris.fr account could close any report: not here, issue #21.3).
+Over REST an e-mail address alone proves nothing (anyone may know it): the
+tracking token, a signed-in account or the apps' account guid does.
 """
 import hmac
 
 from sqlalchemy import func, select
 
 from dansmarue.errors import Forbidden, NotFound
+from dansmarue.access import scopes
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Report, ReportEvent, User, db
 from dansmarue.reports import intake
@@ -20,6 +23,7 @@ from dansmarue.workflow.transitions import STAFF
 WITH_CONTRACTOR = ("transferred", "contractor_scheduled")
 RESOLVED_MESSAGE = "L'anomalie a été signalée comme résolue."
 NOT_REPORTER = "Seul l'auteur du signalement ou un agent peut le déclarer résolu."
+OUT_OF_SCOPE = "Ce signalement n'est pas dans votre périmètre."
 
 
 def declare_resolved(report_id: int, guid: str | None = None, email: str | None = None,
@@ -34,7 +38,10 @@ def declare_resolved(report_id: int, guid: str | None = None, email: str | None 
     if report is None:
         raise NotFound("Signalement introuvable.")
     staff = actor is not None and actor.active and actor.role in STAFF
-    if not staff and not _is_reporter(report, guid, email, actor):
+    reporter = _is_reporter(report, guid, email, actor)
+    if staff and not reporter and not scopes.can_act_on(actor, report):
+        raise Forbidden(OUT_OF_SCOPE)
+    if not staff and not reporter:
         raise Forbidden(NOT_REPORTER)
     label = (actor.full_name or actor.email) if actor is not None else "Usager"
     held_by_contractor = report.state in WITH_CONTRACTOR
@@ -72,4 +79,6 @@ def declare_resolved_by_reference(reference: str, *, guid: str | None = None,
     report = intake.by_reference(reference)
     if token and hmac.compare_digest(token, report.token):
         guid, email = report.reporter_guid or guid, report.reporter_email or email
+    else:
+        email = None  # an address is knowledge, not proof
     return declare_resolved(report.id, guid=guid, email=email, actor=actor, comment=comment)

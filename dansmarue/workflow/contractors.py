@@ -1,17 +1,21 @@
 """Contractor callbacks (real `changeStatus/{id}/{reference}/{token}`).
 
 A contractor reports back on a report it received: service fait, rejeter,
-programmer (with a date, not in the past) or (a) requalifier. The report's
-secret token is checked in constant time; the state change itself goes
+programmer (with a date, not in the past) or (a) requalifier. It proves
+itself with its own secret for this dispatch (`callback_secret`: bound to the
+report and to the unit it was sent to, never the resident's tracking token),
+checked in constant time; the state change itself goes
 through `workflow.perform` as the "contractor" actor, so the transition
 table decides what is possible from the current state (else 409).
 """
 import base64
 import binascii
+import hashlib
 import hmac
 import unicodedata
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 
 from dansmarue.errors import Forbidden, NotFound, Unprocessable
@@ -40,19 +44,33 @@ def normalise_status(value: str) -> str:
     return " ".join(plain.lower().replace("_", " ").split())
 
 
+def callback_secret(report_id: int, unit_id: int | None, report_token: str) -> str:
+    """The contractor's secret for the report as dispatched to `unit_id`: a
+    requalification to another unit voids the previous contractor's secret,
+    and the resident's token opens nothing here (issue #21.1)."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"contractor-callback:{report_id}:{unit_id}:{report_token}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def secret_for(report: Report) -> str:
+    return callback_secret(report.id, report.unit_id, report.token)
+
+
 def apply_callback(reference: str, *, token: str, status: str,
                    programming_date: date | None = None, rejection_reason: str | None = None,
                    comment: str | None = None, photo: str | None = None) -> Report:
     """Apply a contractor's status change; does not commit."""
-    report_id, report_token = db.session.execute(
-        select(Report.id, Report.token).where(Report.reference == reference)
-    ).first() or (None, "")
+    report_id, unit_id, report_token = db.session.execute(
+        select(Report.id, Report.unit_id, Report.token).where(Report.reference == reference)
+    ).first() or (None, None, "")
+    expected = callback_secret(report_id or 0, unit_id, report_token)
     # Compared even for an unknown reference, so timing tells nothing.
-    token_ok = hmac.compare_digest(report_token.encode(), (token or "").encode())
+    token_ok = hmac.compare_digest(expected.encode(), (token or "").encode())
     if report_id is None:
         raise NotFound("Aucun signalement ne porte cette référence.")
     if not token_ok:
-        raise Forbidden("Jeton du signalement invalide.")
+        raise Forbidden("Jeton du prestataire invalide pour ce signalement.")
     action = STATUS_ACTIONS.get(normalise_status(status or ""))
     if action is None:
         raise _error("status", "Statut inconnu : service fait, rejeter, programmer, "

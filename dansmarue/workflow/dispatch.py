@@ -28,7 +28,7 @@ from dansmarue import city
 from dansmarue.extensions import db
 from dansmarue.models import Report, utcnow
 from dansmarue.reports.photo_files import photo_url
-from dansmarue.workflow import history
+from dansmarue.workflow import contractors, history
 from dansmarue.workflow import requalification as requalification_rules
 from dansmarue.workflow.transitions import TRANSITIONS
 
@@ -174,7 +174,8 @@ def payload(report: Report) -> dict:
             "adresse": report.address,
             "lat": report.latitude,
             "lng": report.longitude,
-            "token": report.token,
+            # The contractor's own secret for this dispatch, not the resident's token.
+            "token": contractors.secret_for(report),
             "callback_url": callback_url(report),
             "photos": [{"id_photo": p.id, "vue_photo": p.view, "lien_photo": photo_url(p)}
                        for p in photos],

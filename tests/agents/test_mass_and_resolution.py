@@ -1,7 +1,9 @@
 """Mass actions (each report on its own) and resident closure."""
+import pytest
 from sqlalchemy import select
 
 from dansmarue.access import auth
+from dansmarue.errors import Forbidden
 from dansmarue.models import ReportEvent
 from dansmarue.reports.resolution import declare_resolved
 from tests.agents.conftest import GRID, bearer, make_report
@@ -43,22 +45,23 @@ def test_mass_action_limits(client, people, session):
     assert bad_params.json["results"][0]["status"] == 422
 
 
-def test_reporter_declares_resolved_by_email_guid_or_token(client, session):
-    by_email = make_report(reporter_email="Marie@Example.org")
-    response = client.post(f"/api/v1/reports/{by_email.reference}/resolve",
-                           json={"email": "marie@example.org", "comment": "C'est réparé"})
+def test_reporter_declares_resolved_by_token_or_guid_not_by_address(client, session):
+    by_token = make_report(reporter_email="Marie@Example.org")
+    # An address is knowledge, not proof (#21): anyone may know the reporter's.
+    only_address = client.post(f"/api/v1/reports/{by_token.reference}/resolve",
+                               json={"email": "marie@example.org"})
+    assert only_address.status_code == 403 and by_token.state == "new"
+    response = client.post(f"/api/v1/reports/{by_token.reference}/resolve",
+                           json={"token": by_token.token, "comment": "C'est réparé"})
     assert response.status_code == 200, response.json
-    assert response.json == {"reference": by_email.reference, "state": "Clos", "closed": True}
-    event = session.scalars(select(ReportEvent).where(ReportEvent.report_id == by_email.id)).one()
+    assert response.json == {"reference": by_token.reference, "state": "Clos", "closed": True}
+    event = session.scalars(select(ReportEvent).where(ReportEvent.report_id == by_token.id)).one()
     assert (event.action, event.actor_label, event.is_public) == ("done", "Usager", True)
     assert event.comment == "C'est réparé"
 
     by_guid = make_report(reporter_guid="guid-123")
     assert client.post(f"/api/v1/reports/{by_guid.reference}/resolve",
                        json={"guid": "guid-123"}).status_code == 200
-    by_token = make_report(reporter_email="x@example.org")
-    assert client.post(f"/api/v1/reports/{by_token.reference}/resolve",
-                       json={"token": by_token.token}).status_code == 200
 
 
 def test_stranger_cannot_resolve_and_closed_report_conflicts(client, session):
@@ -70,29 +73,34 @@ def test_stranger_cannot_resolve_and_closed_report_conflicts(client, session):
                               json={"token": "0" * 32})
     assert wrong_token.status_code == 403
     assert client.post(f"/api/v1/reports/{report.reference}/resolve",
-                       json={"email": "a@example.org"}).status_code == 200
+                       json={"token": report.token}).status_code == 200
     again = client.post(f"/api/v1/reports/{report.reference}/resolve",
-                        json={"email": "a@example.org"})
+                        json={"token": report.token})
     assert again.status_code == 409
     assert client.post("/api/v1/reports/S2099A000000/resolve", json={}).status_code == 404
 
 
-def test_any_agent_may_declare_resolved_even_out_of_scope(session):
+def test_only_staff_whose_scope_holds_the_report_may_declare_it_resolved(session):
+    """#21.3: the real system let any agent close any report; not here."""
     voirie = auth.create_user("v@paris.fr", None, "agent", unit_codes=["DVD-STV"])
     report = make_report(state="scheduled")
-    declare_resolved(report.id, actor=voirie)
+    with pytest.raises(Forbidden, match="périmètre"):
+        declare_resolved(report.id, actor=voirie)
+    assert report.state == "scheduled"
+    own = auth.create_user("own@paris.fr", None, "agent", unit_codes=[report.unit.code])
+    declare_resolved(report.id, actor=own)
     assert report.state == "done"
     event = session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)).one()
-    assert event.actor_user_id == voirie.id and event.data["real_action_id"] == 22
+    assert event.actor_user_id == own.id and event.data["real_action_id"] == 22
 
 
 def test_residents_see_public_state_labels_and_only_their_actions(client, people, session):
     """#19.16: no internal state label or action code leaks to the caller."""
     report = make_report(reporter_email="c@example.org")
     assert client.post(f"/api/v1/reports/{report.reference}/resolve",
-                       json={"email": "c@example.org"}).status_code == 200
+                       json={"token": report.token}).status_code == 200
     again = client.post(f"/api/v1/reports/{report.reference}/resolve",
-                        json={"email": "c@example.org"})
+                        json={"token": report.token})
     assert again.status_code == 409
     text = str(again.json)
     assert "« Clos »" in text and "dans l'état « Service fait »" not in text

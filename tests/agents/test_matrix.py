@@ -28,7 +28,7 @@ MATRIX = [
      {"action": "take_charge", "references": ["{ref}"]}, STAFF_ANY),
     ("GET", R + "/done-messages", None, STAFF_SCOPED),
     ("GET", "/api/v1/agent/rejection-reasons", None, STAFF_ANY),
-    ("POST", "/api/v1/reports/{ref}/resolve", {}, (403, 200, 200, 200, 200, 200)),
+    ("POST", "/api/v1/reports/{ref}/resolve", {}, (403, 200, 403, 200, 200, 200)),  # #21.3
     ("GET", "/api/v1/admin/rejection-reasons", None, ADMIN),
     ("POST", "/api/v1/admin/rejection-reasons", {"label": "Motif ajouté par la matrice"},
      (401, 403, 403, 403, 403, 201)),

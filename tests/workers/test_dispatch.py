@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 
 from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import Category, OutboxJob, Photo, Report, ReportEvent
+from dansmarue.workflow import contractors
 from tests.workers.conftest import jpeg_b64, jpeg_bytes, new_report, run_burst
 from workers.jobs.dispatch import dispatch_report
 from workers.jobs.maintenance import retry_failed_sends
@@ -63,7 +64,9 @@ def test_web_hook_posts_signed_json_with_photo_links(ctx, contractor):
     expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers["X-DansMaRue-Signature"] == f"sha256={expected}"
     anomaly = json.loads(body)["anomalie"]
-    assert anomaly["reference"] == report.reference and anomaly["token"] == report.token
+    assert anomaly["reference"] == report.reference
+    # The contractor's own secret for this dispatch, never the resident's token.
+    assert anomaly["token"] == contractors.secret_for(report) != report.token
     photo = ctx.scalar(select(Photo).where(Photo.report_id == report.id))
     assert anomaly["photos"] == [{"id_photo": photo.id, "vue_photo": "close",
                                   "lien_photo": f"http://testserver/media/photos/"
@@ -118,7 +121,7 @@ def transferred_report(ctx):
 
 def callback(client, report, **fields):
     return client.post(f"/api/v1/contractors/callback/{report.reference}",
-                       json={"token": report.token, **fields})
+                       json={"token": contractors.secret_for(report), **fields})
 
 
 def test_callback_service_done_with_photo(ctx, client):
@@ -139,7 +142,7 @@ def test_callback_programmer_and_rejeter(ctx, client):
     report = transferred_report(ctx)
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
     response = client.post(f"/api/v1/contractors/callback/{report.reference}",
-                           data={"token": report.token, "status": "programmer",
+                           data={"token": contractors.secret_for(report), "status": "programmer",
                                  "programming_date": tomorrow})
     assert response.status_code == 200, response.json
     assert response.json["state"] == "contractor_scheduled"
@@ -154,6 +157,9 @@ def test_callback_refusals(ctx, client):
     report = transferred_report(ctx)
     assert callback(client, report, status="service fait",
                     token="0" * 32).status_code == 403
+    # The resident's tracking token is no contractor's secret (#21.1).
+    assert callback(client, report, status="rejeter", rejection_reason="Appelez le 08 99",
+                    token=report.token).status_code == 403
     assert client.post("/api/v1/contractors/callback/S2020A000000",
                        json={"token": "x", "status": "rejeter"}).status_code == 404
     bad = callback(client, report, status="programmer", programming_date="2020-01-01")

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from dansmarue.jobs.relay import relay_pending
 from dansmarue.notifications.delivery import message_id_domain
-from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo
+from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo, utcnow
 from dansmarue.workflow import perform as workflow
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
 from workers.jobs.dispatch import dispatch_report
@@ -53,7 +53,7 @@ def test_unit_mailbox_gets_new_reports(ctx, smtp):
 
 def test_followers_are_not_told_votre_signalement(ctx, smtp):
     report = new_report(ctx, reporter_email="rita@example.org")
-    ctx.add(Follower(report_id=report.id, email="fred@example.org"))
+    ctx.add(Follower(report_id=report.id, email="fred@example.org", confirmed_at=utcnow()))
     ctx.commit()
     dispatch_report(report.id)
     report = workflow.perform(report.id, "take_charge", None, actor_kind="agent")
@@ -73,8 +73,9 @@ def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor,
     monkeypatch.setitem(app.config, "PUSH_WEBHOOK_URL", contractor.url)
     report = new_report(ctx, reporter_email="Alice@Example.org")
     ctx.add_all([
-        Follower(report_id=report.id, email="alice@example.org"),  # the reporter again
-        Follower(report_id=report.id, email="bob@example.org", push_token="tok-bob"),
+        Follower(report_id=report.id, email="alice@example.org", confirmed_at=utcnow()),  # the reporter again
+        Follower(report_id=report.id, email="bob@example.org", push_token="tok-bob",
+                 confirmed_at=utcnow()),
     ])
     report.unit.contractor_without_ws = True
     ctx.commit()

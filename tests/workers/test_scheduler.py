@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dansmarue.jobs import registry
 from dansmarue.jobs.queues import queue_name
 from dansmarue.jobs.relay import relay_pending
-from dansmarue.models import Category, Follower, Photo, ReportEvent
+from dansmarue.models import Category, Follower, Photo, ReportEvent, utcnow
 from dansmarue.platform import storage
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
 from workers.jobs.maintenance import (
@@ -115,7 +115,7 @@ def test_closed_reports_are_archived_after_a_year(ctx):
 
 def test_scheduled_day_notice_once(ctx, smtp):
     report = new_report(ctx, reporter_email="alice@example.org")
-    ctx.add(Follower(report_id=report.id, email="bob@example.org"))
+    ctx.add(Follower(report_id=report.id, email="bob@example.org", confirmed_at=utcnow()))
     today = date(2026, 6, 1)
     report.state, report.scheduled_for = "scheduled", today
     ctx.commit()

@@ -8,12 +8,13 @@ from flask import current_app, render_template
 from sqlalchemy import select
 
 from dansmarue.models.reports import PRIORITIES
-from dansmarue.models import Follower, Photo, Report, ReportEvent, User, db
+from dansmarue.models import Follower, Photo, Report, ReportEvent, db
+from dansmarue.notifications.audience import reporter_and_followers
 from dansmarue.notifications.channels import Message
 from dansmarue.notifications.contractors import notify_contractor  # noqa: F401 (a job)
 from dansmarue.notifications.wording import for_follower
 from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit, push_channel
-from dansmarue.reports.intake import tracking_url
+from dansmarue.reports.intake import follow_links, tracking_url
 from dansmarue.reports.photo_files import photo_url
 from dansmarue.workflow.states import STATES, public_label
 
@@ -31,6 +32,7 @@ def _link(report: Report) -> str:
 
 def _send_mails(recipients: list[str], subject: str, template: str, dedup_key: str,
                 report: Report, **context) -> int:
+    """To the reporter (or a unit): the reporter's own tracking link."""
     channel = email_channel()
     text, html = _render(template, report=report, tracking_link=_link(report), **context)
     sent = 0
@@ -39,35 +41,35 @@ def _send_mails(recipients: list[str], subject: str, template: str, dedup_key: s
     return sent
 
 
-def _guid_emails(guids: set[str]) -> dict[str, str]:
-    if not guids:
-        return {}
-    rows = db.session.execute(
-        select(User.account_guid, User.email).where(User.account_guid.in_(guids)))
-    return {guid: email for guid, email in rows}
+def _send_follower_mails(followers: list[tuple[str, str]], subject: str, template: str,
+                         dedup_key: str, report: Report, **context) -> int:
+    """To followers: each gets their own link (public view, unsubscribe), never
+    the reporter's, and a one-click List-Unsubscribe (RFC 8058)."""
+    channel = email_channel()
+    base = current_app.config["PUBLIC_BASE_URL"]
+    sent = 0
+    for address, token in followers:
+        links = follow_links(base, token)
+        text, html = _render(template, report=report, tracking_link=links["follow"],
+                             unsubscribe_link=links["unsubscribe"], **context)
+        headers = {"List-Unsubscribe": f"<{links['unsubscribe']}>",
+                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        sent += deliver(channel, Message(address, subject, text, html, headers=headers),
+                        dedup_key, report.id)
+    return sent
 
 
-def _reporter_and_followers(report: Report) -> tuple[list[str], list[str]]:
-    """The reporter's address (if known) and the other followers' addresses,
-    each once (case-insensitive): followers are not told "votre signalement"."""
-    followers = db.session.scalars(select(Follower).where(Follower.report_id == report.id)).all()
-    emails = _guid_emails({g for g in [report.reporter_guid, *(f.account_guid for f in followers)]
-                           if g})
-    reporter = report.reporter_email or emails.get(report.reporter_guid or "")
-    seen = {reporter.strip().lower()} if reporter else set()
-    others = []
-    for follower in followers:
-        address = follower.email or emails.get(follower.account_guid or "")
-        if address and address.strip().lower() not in seen:
-            seen.add(address.strip().lower())
-            others.append(address.strip())
-    return ([reporter.strip()] if reporter else []), others
-
-
-def _audience(report: Report) -> list[str]:
-    """Reporter and followers' addresses, each once."""
-    reporter, others = _reporter_and_followers(report)
-    return reporter + others
+def send_follow_confirmation(follower_id: int) -> int:
+    """A follow by e-mail: the address's owner confirms before any other mail."""
+    follower = db.session.get(Follower, follower_id)
+    if follower is None or follower.confirmed_at is not None or not follower.email:
+        return 0
+    report = db.session.get(Report, follower.report_id)
+    links = follow_links(current_app.config["PUBLIC_BASE_URL"], follower.token)
+    text, html = _render("follow_confirmation", report=report, **links)
+    subject = f"DansMaRue : confirmez le suivi du signalement {report.reference}"
+    return deliver(email_channel(), Message(follower.email, subject, text, html),
+                   f"follow-confirm:{follower_id}", report.id)
 
 
 def _push(report: Report, subject: str, text: str, dedup_key: str) -> int:
@@ -101,7 +103,7 @@ def notify_state_change(event_id: int) -> int:
         Photo.report_id == report.id, Photo.view == "done", Photo.status != "purged"))
     label = public_label(event.to_state) if event.to_state in STATES else None
     key = f"state:{event_id}"
-    reporter, followers = _reporter_and_followers(report)
+    reporter, followers = reporter_and_followers(report)
     context = dict(event=event, public_label=label,
                    done_photo_url=photo_url(done_photo) if done_photo else None)
     sent = _send_mails(reporter, f"DansMaRue : votre signalement {report.reference} a évolué",
@@ -109,8 +111,8 @@ def notify_state_change(event_id: int) -> int:
                        public_message=event.public_message, **context)
     follower_subject = f"DansMaRue : le signalement {report.reference} que vous suivez a évolué"
     follower_message = for_follower(event.public_message)
-    sent += _send_mails(followers, follower_subject, "state_change", key, report,
-                        public_message=follower_message, **context)
+    sent += _send_follower_mails(followers, follower_subject, "state_change", key, report,
+                                 public_message=follower_message, **context)
     # Push tokens belong to followers (the apps follow the reports they send too).
     return sent + _push(report, follower_subject, follower_message or (label or ""), key)
 
@@ -140,5 +142,7 @@ def notify_scheduled_day(report_id: int, day: str) -> int:
         return 0
     subject = f"DansMaRue : intervention prévue aujourd'hui ({report.reference})"
     key = f"scheduled-day:{report_id}:{day}"
-    sent = _send_mails(_audience(report), subject, "scheduled_day", key, report)
+    reporter, followers = reporter_and_followers(report)
+    sent = _send_mails(reporter, subject, "scheduled_day", key, report)
+    sent += _send_follower_mails(followers, subject, "scheduled_day", key, report)
     return sent + _push(report, subject, "L'intervention est prévue aujourd'hui.", key)

@@ -1,4 +1,4 @@
-"""POST /api/v1/reports/<reference>/resolve: the reporter or any agent closes it."""
+"""POST /api/v1/reports/<reference>/resolve: the reporter or staff in scope closes it."""
 from flask_smorest import Blueprint
 
 from dansmarue.api.resolution.schemas import ResolvedSchema, ResolveSchema
@@ -14,11 +14,11 @@ document_on(blp)
 @blp.route("/<reference>/resolve", methods=["POST"])
 @blp.arguments(ResolveSchema)
 @blp.response(200, ResolvedSchema)
-@blp.alt_response(403, description="Ni l'auteur ni un agent")
+@blp.alt_response(403, description="Ni l'auteur ni un agent dont le périmètre contient le signalement")
 @blp.alt_response(409, description="Déjà clos")
 def resolve(body, reference):
-    """Declare the anomaly gone. Send the reporter's guid, e-mail or tracking token,
-    or act as staff with a bearer token."""
+    """Declare the anomaly gone. Send the reporter's tracking token or account
+    guid, or act as staff in scope with a bearer token."""
     report = declare_resolved_by_reference(
         reference, guid=body.get("guid"), email=body.get("email"), token=body.get("token"),
         actor=current_user(), comment=body.get("comment"))

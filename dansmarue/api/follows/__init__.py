@@ -1,0 +1,1 @@
+"""A follower's own link: /api/v1/follows/<token>."""
