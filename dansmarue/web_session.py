@@ -3,7 +3,9 @@
 Flask's signed session holds the user id, a CSRF token and the time of the
 last request; the cookie is HttpOnly and SameSite=Lax. The user is reloaded
 on every request, so deactivating an account or changing its role takes
-effect at once. A session idle for longer than WEB_SESSION_IDLE_MINUTES
+effect at once. The cookie also holds the account's session epoch: signing
+out moves it on in the database, so a copy of the cookie taken before is
+refused (the signed cookie alone cannot be revoked). A session idle for longer than WEB_SESSION_IDLE_MINUTES
 expires. Each UI says who may enter (`check`) and where its login page is.
 """
 import hmac
@@ -16,10 +18,12 @@ from flask import current_app, g, redirect, render_template, request, session, u
 
 from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User, db
+from sqlalchemy import update
 
 USER_KEY = "web_user_id"
 CSRF_KEY = "web_csrf"
 SEEN_KEY = "web_seen"
+EPOCH_KEY = "web_epoch"
 EXPIRED = "Session expirée : reconnectez-vous."
 
 
@@ -50,6 +54,7 @@ def log_in(user: User) -> None:
     """A fresh session (new CSRF token) so a planted cookie gains nothing."""
     session.clear()
     session[USER_KEY] = user.id
+    session[EPOCH_KEY] = user.session_epoch
     session[CSRF_KEY] = secrets.token_urlsafe(32)
     session[SEEN_KEY] = int(time.time())
 
@@ -71,7 +76,17 @@ def sign_in(email: str, password: str, check) -> User:
 
 
 def log_out() -> None:
+    """End this session and every other of the account (server-side revocation)."""
+    user = current_user()
+    if user is not None:
+        revoke_sessions(user)
     session.clear()
+
+
+def revoke_sessions(user: User) -> None:
+    """Void every web session of `user` (sign-out, or an administrator's force-logout)."""
+    db.session.execute(update(User).where(User.id == user.id)
+                       .values(session_epoch=User.session_epoch + 1))
 
 
 def _idle_limit_s() -> int:
@@ -87,6 +102,8 @@ def current_user() -> User | None:
             session.pop(USER_KEY, None)
             user_id = None
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+        if user is not None and session.get(EPOCH_KEY) != user.session_epoch:
+            user = None  # signed out since: this cookie was revoked
         g.web_user = user if user is not None and user.active else None
         if g.web_user is not None and now - session.get(SEEN_KEY, 0) > 60:
             session[SEEN_KEY] = now  # at most one cookie rewrite a minute

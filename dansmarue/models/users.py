@@ -35,6 +35,8 @@ class User(db.Model):
     direction_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Moved on at sign-out: every web session cookie issued before is void (0013s).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     units = relationship("Unit", secondary=user_unit)
 
 

@@ -164,6 +164,18 @@ def test_logout_needs_post_with_csrf(web):
     assert web.get("/dashboard").status_code == 302
 
 
+def test_a_cookie_copied_before_logout_is_refused_after_it(app, web):
+    """#21.4: the signed cookie is revoked on the server, not only forgotten."""
+    copied = web.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/dashboard").status_code == 200
+    page = web.get("/dashboard/logout").get_data(as_text=True)
+    assert web.post("/dashboard/logout", data={"csrf_token": _csrf(page)}).status_code == 302
+    assert thief.get("/dashboard").status_code == 302
+    assert thief.get("/agent/").status_code == 302  # the one session of both UIs
+
+
 def _figures(html: str) -> dict:
     """What the page shows: map, tables (weekly delays included), list, key figures."""
     return {
