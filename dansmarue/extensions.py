@@ -8,6 +8,23 @@ from dansmarue.models.base import db
 
 migrate = Migrate()
 api = Api()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def _anonymous_limit() -> str:
+    from dansmarue.api.ratelimits import anonymous_limit
+
+    return anonymous_limit()
+
+
+def _exempt_from_default() -> bool:
+    from dansmarue.api.ratelimits import exempt_from_default
+
+    return exempt_from_default()
+
+
+# The application limit is every anonymous request's budget, shared by all
+# routes (a default limit would count each route apart): api/ratelimits.py.
+limiter = Limiter(key_func=get_remote_address, application_limits=[_anonymous_limit],
+                  application_limits_exempt_when=_exempt_from_default)
 
 __all__ = ["db", "migrate", "api", "limiter"]

@@ -46,6 +46,10 @@ class Config:
         # Redis down must not stop intake (the outbox keeps the jobs): no limit then.
         self.RATELIMIT_SWALLOW_ERRORS = _bool("RATELIMIT_SWALLOW_ERRORS", True)
         self.RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "30 per minute")
+        # Every anonymous request, per address (reads included), and the
+        # follows / congratulations / photo uploads one report may receive.
+        self.RATELIMIT_ANONYMOUS = env("RATELIMIT_ANONYMOUS", "600 per minute")
+        self.RATELIMIT_PER_REPORT = env("RATELIMIT_PER_REPORT", "60 per hour")
         # Web UIs (/dashboard, /agent): idle minutes before a session expires;
         # an XYZ tile URL ({z}/{x}/{y}) for the agents' map ("" = outlines only).
         self.WEB_SESSION_IDLE_MINUTES = int(env("WEB_SESSION_IDLE_MINUTES", "480"))

@@ -42,6 +42,8 @@ def test_config(tmp_path_factory) -> dict:
         "OUTBOX_AUTO_RELAY": False,
         # Many tests file reports; the limit itself is tested on apps of its own.
         "RATELIMIT_INTAKE": "100000 per second",
+        "RATELIMIT_ANONYMOUS": "100000 per second",
+        "RATELIMIT_PER_REPORT": "100000 per second",
     }
 
 

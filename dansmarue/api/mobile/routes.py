@@ -6,6 +6,7 @@ from flask_limiter import RateLimitExceeded
 from marshmallow import EXCLUDE, Schema, fields
 
 from dansmarue.api.mobile import agent_calls, equipment, handlers, protocol
+from dansmarue.api import ratelimits
 from dansmarue.api.mobile.blueprint import blp
 from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError
@@ -119,6 +120,7 @@ def equipment_rpc(form):
 @blp.route("/signalement/api/photo/", methods=["POST"])
 @blp.route("/equipement/api/photo", methods=["POST"])
 @blp.route("/equipement/api/photo/", methods=["POST"])
+@limiter.limit(ratelimits.per_report_limit, key_func=ratelimits.photo_report_key)
 @blp.arguments(PhotoHeaders, location="headers")
 def photo(headers):
     """Raw image body; headers incident-id, type (close|far|done), udid (must be the reporter's)."""

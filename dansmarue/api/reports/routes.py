@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dansmarue.api.body_formats import FORM, JSON, MULTIPART, accepts
+from dansmarue.api import ratelimits
 from dansmarue.api.reports.schemas import (
     INTAKE_BODY_DOC,
     DuplicatesQuerySchema,
@@ -80,6 +81,7 @@ def get_report(reference):
 
 
 @blp.route("/<reference>/followers", methods=["POST"])
+@limiter.limit(ratelimits.per_report_limit, key_func=ratelimits.report_key)
 @blp.arguments(PersonSchema())
 @blp.response(201)
 def follow(person, reference):
@@ -98,6 +100,7 @@ def unfollow(person, reference):
 
 
 @blp.route("/<reference>/congratulations", methods=["POST"])
+@limiter.limit(ratelimits.per_report_limit, key_func=ratelimits.report_key)
 @blp.arguments(PersonSchema())
 @blp.response(201)
 def congratulate(person, reference):
