@@ -5,6 +5,7 @@ PostGIS point) and answers 201 with the new id. No validation, no routing,
 no ORM: the floor any real endpoint is measured against.
 Run: ``BENCH_DSN=postgresql://... gunicorn bench.bare_app:app``.
 """
+
 import os
 import threading
 
@@ -12,8 +13,10 @@ import psycopg
 from flask import Flask, jsonify, request
 
 DSN = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/dansmarue_bench")
-INSERT = ("INSERT INTO bench_bare (category_id, description, geom) "
-          "VALUES (%s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) RETURNING id")
+INSERT = (
+    "INSERT INTO bench_bare (category_id, description, geom) "
+    "VALUES (%s, %s, ST_SetSRID(ST_MakePoint(%s, %s), 4326)) RETURNING id"
+)
 app = Flask(__name__)
 _local = threading.local()
 
@@ -30,8 +33,9 @@ def bare():
     body = request.get_json()
     conn = connection()
     with conn.cursor() as cur:
-        cur.execute(INSERT, (body["category_id"], body.get("description"),
-                             body["longitude"], body["latitude"]))
+        cur.execute(
+            INSERT, (body["category_id"], body.get("description"), body["longitude"], body["latitude"])
+        )
         new_id = cur.fetchone()[0]
     conn.commit()
     return jsonify({"id": new_id}), 201

@@ -11,6 +11,7 @@ inside a SAVEPOINT (the baseline, measured in the same run); everything is
 rolled back. Prints the plans and appends a dated section to bench/RESULTS.md
 (not with ``--no-record``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,47 +66,51 @@ def main() -> None:
 
     url = os.environ.get("QUEUE_BENCH_DATABASE_URL", DEFAULT_URL)
     count = ensure_data(url, 1_000_000)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "OUTBOX_AUTO_RELAY": False,
-                      "RATELIMIT_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "OUTBOX_AUTO_RELAY": False, "RATELIMIT_ENABLED": False})
     lines, figures = [], {}
     with app.app_context():
         unit_id = db.session.scalar(text("SELECT id FROM unit WHERE code = :c"), {"c": UNIT})
-        in_unit, open_in_unit, closed_first = db.session.execute(text(
-            "SELECT count(*), count(*) FILTER (WHERE closed_at IS NULL), "
-            "count(*) FILTER (WHERE closed_at IS NOT NULL AND due_at < (SELECT min(due_at) "
-            "FROM report WHERE unit_id = :u AND closed_at IS NULL)) "
-            "FROM report WHERE unit_id = :u"), {"u": unit_id}).one()
-        agent = auth.create_user(f"bench.queue.{time.time_ns()}@paris.fr", None, "agent",
-                                 unit_codes=[UNIT])
+        in_unit, open_in_unit, closed_first = db.session.execute(
+            text(
+                "SELECT count(*), count(*) FILTER (WHERE closed_at IS NULL), "
+                "count(*) FILTER (WHERE closed_at IS NOT NULL AND due_at < (SELECT min(due_at) "
+                "FROM report WHERE unit_id = :u AND closed_at IS NULL)) "
+                "FROM report WHERE unit_id = :u"
+            ),
+            {"u": unit_id},
+        ).one()
+        agent = auth.create_user(f"bench.queue.{time.time_ns()}@paris.fr", None, "agent", unit_codes=[UNIT])
         admin = auth.create_user(f"bench.admin.{time.time_ns()}@paris.fr", None, "admin")
         db.session.flush()
-        cases = {"agent scope (1 unit)": agent_queue.queue_query(agent),
-                 "admin, unit filter": agent_queue.queue_query(admin, unit_id=unit_id)}
+        cases = {
+            "agent scope (1 unit)": agent_queue.queue_query(agent),
+            "admin, unit filter": agent_queue.queue_query(admin, unit_id=unit_id),
+        }
         for phase in ("with index", "without index (baseline)"):
             if phase.startswith("without"):
                 db.session.begin_nested()
                 db.session.execute(text("DROP INDEX ix_report_unit_due"))
             for name, query in cases.items():
-                figures[(phase, name)] = _time(
-                    lambda q=query: db.session.execute(q).unique().all())
+                figures[(phase, name)] = _time(lambda q=query: db.session.execute(q).unique().all())
                 plan = _plan(db, query)
                 uses = "ix_report_unit_due" in plan
-                lines.append(f"### {name}, {phase}: {figures[(phase, name)]:.2f} ms "
-                             f"(index used: {uses})\n\n```\n{plan}\n```\n")
+                lines.append(
+                    f"### {name}, {phase}: {figures[(phase, name)]:.2f} ms "
+                    f"(index used: {uses})\n\n```\n{plan}\n```\n"
+                )
         db.session.rollback()
         assert db.session.get(Unit, unit_id) is not None
-    table = ["| query | with ix_report_unit_due | without (baseline) | speed-up |",
-             "|---|---|---|---|"]
+    table = ["| query | with ix_report_unit_due | without (baseline) | speed-up |", "|---|---|---|---|"]
     for name in cases:
         with_ix = figures[("with index", name)]
         without = figures[("without index (baseline)", name)]
-        table.append(f"| {name} | {with_ix:.2f} ms | {without:.2f} ms | "
-                     f"{without / with_ix:.1f}x |")
-    body = (f"Reports: {count:,} ({in_unit:,} in unit {UNIT}, {open_in_unit:,} open; "
-            f"{closed_first:,} closed ones fall before the first open one in due order and "
-            f"are skipped by the index scan); first page of 50 by due date, median of "
-            f"{RUNS} runs (query + ORM rows); {cpu_model()}.\n\n" + "\n".join(table) + "\n\n"
-            + "\n".join(lines))
+        table.append(f"| {name} | {with_ix:.2f} ms | {without:.2f} ms | " f"{without / with_ix:.1f}x |")
+    body = (
+        f"Reports: {count:,} ({in_unit:,} in unit {UNIT}, {open_in_unit:,} open; "
+        f"{closed_first:,} closed ones fall before the first open one in due order and "
+        f"are skipped by the index scan); first page of 50 by due date, median of "
+        f"{RUNS} runs (query + ORM rows); {cpu_model()}.\n\n" + "\n".join(table) + "\n\n" + "\n".join(lines)
+    )
     print(body)
     if not args.no_record:
         append_results("agents' work queue index (migration 0009)", body)

@@ -3,7 +3,8 @@
 Run: ``python bench/bench_dashboard.py [--reports 1000000] [--runs 30]``.
 
 Uses the bench database of the Delays benchmark (``BENCH_DATABASE_URL``,
-default ``dansmarue_bench_sla``, the one bench/generate.py fills), generating it with ``bench/generate.py`` when it
+default ``dansmarue_bench_sla``, the one bench/generate.py fills), generating it
+with ``bench/generate.py`` when it
 holds fewer reports than asked. Measures, through the real Flask app (routing,
 session, SQL, Jinja, SVG), the full ``GET /dashboard`` for a manager and for
 an admin with and without filters, and the CSV export, against a baseline
@@ -11,6 +12,7 @@ that computes the same figures by scanning the report table (what a naive
 dashboard does). Prints p50/p95 and appends a dated section to bench/RESULTS.md
 (not with ``--no-record``). Target: page < 300 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,12 +80,14 @@ def ensure_schema(app) -> None:
     with app.app_context():
         upgrade(revision="heads")
         rolled = db.session.scalar(text("SELECT coalesce(sum(n), 0) FROM late_stats"))
-        counted = db.session.scalar(text(
-            "SELECT count(*) FROM report WHERE closed_at IS NULL "
-            "AND sla_status IN ('overdue', 'escalated')"))
+        counted = db.session.scalar(
+            text(
+                "SELECT count(*) FROM report WHERE closed_at IS NULL "
+                "AND sla_status IN ('overdue', 'escalated')"
+            )
+        )
         if rolled != counted:
-            print(f"[bench] late_stats says {rolled:,}, report table {counted:,}: rebuilding",
-                  flush=True)
+            print(f"[bench] late_stats says {rolled:,}, report table {counted:,}: rebuilding", flush=True)
             overdue_list.rebuild_late()
         db.session.commit()
 
@@ -95,9 +99,11 @@ def ensure_users(app) -> int:
 
     with app.app_context():
         direction_id = db.session.scalar(
-            text("SELECT direction_id FROM open_backlog_total WHERE dim = 0 "
-                 "GROUP BY 1 ORDER BY sum(n) DESC LIMIT 1")) or db.session.scalar(
-            select(Report.direction_id).limit(1))
+            text(
+                "SELECT direction_id FROM open_backlog_total WHERE dim = 0 "
+                "GROUP BY 1 ORDER BY sum(n) DESC LIMIT 1"
+            )
+        ) or db.session.scalar(select(Report.direction_id).limit(1))
         code = db.session.scalar(select(Unit.code).where(Unit.id == direction_id))
         for email, role, direction in ((MANAGER, "manager", code), (ADMIN, "admin", None)):
             user = db.session.scalar(select(User).where(func.lower(User.email) == email))
@@ -113,8 +119,9 @@ def login(app, email: str):
     client = app.test_client()
     page = client.get("/dashboard/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    response = client.post("/dashboard/login", data={"email": email, "password": PASSWORD,
-                                                     "csrf_token": token})
+    response = client.post(
+        "/dashboard/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302, response.status_code
     return client
 
@@ -162,37 +169,54 @@ def main() -> None:
     from dansmarue import create_app
     from dansmarue.models import Unit, db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                      "OUTBOX_AUTO_RELAY": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "OUTBOX_AUTO_RELAY": False})
     ensure_schema(app)
     direction_id = ensure_users(app)
     with app.app_context():
-        unit_id = db.session.scalar(select(Unit.id).where(Unit.parent_id == direction_id)
-                                    .order_by(Unit.id).limit(1))
-        category_id = db.session.scalar(text(
-            "SELECT key FROM open_backlog_total WHERE dim = 3 AND direction_id = :d "
-            "ORDER BY n DESC LIMIT 1"), {"d": direction_id})
+        unit_id = db.session.scalar(
+            select(Unit.id).where(Unit.parent_id == direction_id).order_by(Unit.id).limit(1)
+        )
+        category_id = db.session.scalar(
+            text(
+                "SELECT key FROM open_backlog_total WHERE dim = 3 AND direction_id = :d "
+                "ORDER BY n DESC LIMIT 1"
+            ),
+            {"d": direction_id},
+        )
         # A unit and a category it handles: the pair a manager would pick.
-        category_unit = db.session.scalar(text("SELECT unit_id FROM category WHERE id = :c"),
-                                          {"c": category_id})
+        category_unit = db.session.scalar(
+            text("SELECT unit_id FROM category WHERE id = :c"), {"c": category_id}
+        )
         open_count = db.session.scalar(text("SELECT count(*) FROM report WHERE closed_at IS NULL"))
-        late_count = db.session.scalar(text(
-            "SELECT count(*) FROM report WHERE closed_at IS NULL "
-            "AND sla_status IN ('overdue', 'escalated')"))
+        late_count = db.session.scalar(
+            text(
+                "SELECT count(*) FROM report WHERE closed_at IS NULL "
+                "AND sla_status IN ('overdue', 'escalated')"
+            )
+        )
         db.session.remove()
     manager, admin = login(app, MANAGER), login(app, ADMIN)
     cases = [
         ("manager, default view", manager, "/dashboard"),
         ("manager, unit filter", manager, f"/dashboard?unit={unit_id}"),
-        ("manager, category filter, sorted by category", manager,
-         f"/dashboard?category={category_id}&sort=category&order=asc"),
+        (
+            "manager, category filter, sorted by category",
+            manager,
+            f"/dashboard?category={category_id}&sort=category&order=asc",
+        ),
         ("manager, arrondissement, page 3", manager, "/dashboard?district=11&page=3"),
         ("manager, CSV of the list", manager, "/dashboard/overdue.csv?sort=unit&order=asc"),
         ("admin, all directions", admin, "/dashboard?period=52"),
-        ("admin, unit + category (report table)", admin,
-         f"/dashboard?unit={category_unit}&category={category_id}"),
-        ("admin, unit + category that match nothing", admin,
-         f"/dashboard?unit={unit_id}&category={category_id}&sort=unit"),
+        (
+            "admin, unit + category (report table)",
+            admin,
+            f"/dashboard?unit={category_unit}&category={category_id}",
+        ),
+        (
+            "admin, unit + category that match nothing",
+            admin,
+            f"/dashboard?unit={unit_id}&category={category_id}&sort=unit",
+        ),
     ]
     rows = []
     for name, client, page_url in cases:
@@ -201,7 +225,9 @@ def main() -> None:
         print(f"{name:48s} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  {size / 1024:6.0f} kB", flush=True)
     base_manager = time_baseline(app, direction_id, args.baseline_runs)
     base_admin = time_baseline(app, None, args.baseline_runs)
-    print(f"{'baseline scans, one direction':48s} p50 {base_manager[0]:7.1f} ms  p95 {base_manager[1]:7.1f} ms")
+    print(
+        f"{'baseline scans, one direction':48s} p50 {base_manager[0]:7.1f} ms  p95 {base_manager[1]:7.1f} ms"
+    )
     print(f"{'baseline scans, all directions':48s} p50 {base_admin[0]:7.1f} ms  p95 {base_admin[1]:7.1f} ms")
     worst = max(p95 for _, _, p95, _ in rows)
     verdict = "MET" if worst < TARGET_MS else "NOT MET"
@@ -224,7 +250,9 @@ def record(rows, base_manager, base_admin, count, open_count, late_count, args, 
     for name, p50, p95, size in rows:
         base = base_admin[0] if name.startswith("admin") else base_manager[0]
         lines.append(f"| {name} | {p50:.1f} | {p95:.1f} | {size / 1024:.0f} | {base / p50:.1f}x faster |")
-    lines.append(f"| baseline scans, one direction | {base_manager[0]:.1f} | {base_manager[1]:.1f} | - | 1.0x |")
+    lines.append(
+        f"| baseline scans, one direction | {base_manager[0]:.1f} | {base_manager[1]:.1f} | - | 1.0x |"
+    )
     lines.append(f"| baseline scans, all directions | {base_admin[0]:.1f} | {base_admin[1]:.1f} | - | 1.0x |")
     lines.append(f"\nWorst page p95 {worst:.1f} ms, target < {TARGET_MS} ms: {verdict}.\n")
     append_results("dashboard page (bench/bench_dashboard.py)", "\n".join(lines))

@@ -15,6 +15,7 @@ bare and intake (the order flips each round) and the medians are reported,
 with every run's figures and the load average.
 Targets: >= 1,000 reports/s and >= 0.7 of the bare baseline.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,6 +42,7 @@ import psycopg  # noqa: E402
 import redis  # noqa: E402
 
 from bench.common import append_results  # noqa: E402
+
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DB_NAME = os.environ.get("BENCH_DATABASE", "dansmarue_bench")
 PG = os.environ.get("BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
@@ -50,8 +52,15 @@ TARGET_RATE, TARGET_RATIO = 1000, 0.7
 BARE_TABLE = """CREATE TABLE IF NOT EXISTS bench_bare (
   id bigserial PRIMARY KEY, category_id int NOT NULL, description text,
   geom geometry(Point, 4326) NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"""
-REPORT_TABLES = ("photo", "report_event", "follower", "congratulation", "outbox_job",
-                 "idempotency_key", "report")
+REPORT_TABLES = (
+    "photo",
+    "report_event",
+    "follower",
+    "congratulation",
+    "outbox_job",
+    "idempotency_key",
+    "report",
+)
 
 
 def ensure_database() -> str:
@@ -72,21 +81,26 @@ def prepare(dsn: str) -> list[dict]:
     from dansmarue.models import Category, District, db
     from dansmarue.refdata import loader
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": dsn.replace("postgresql://", "postgresql+psycopg://"),
-                      "RATELIMIT_ENABLED": False, "OUTBOX_AUTO_RELAY": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": dsn.replace("postgresql://", "postgresql+psycopg://"),
+            "RATELIMIT_ENABLED": False,
+            "OUTBOX_AUTO_RELAY": False,
+        }
+    )
     with app.app_context():
         upgrade(revision="heads")
         if db.session.scalar(select(District.id).limit(1)) is None:
             loader.load_all()
-        existing = set(db.session.scalars(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")))
+        existing = set(
+            db.session.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'"))
+        )
         tables = ", ".join(t for t in REPORT_TABLES if t in existing)
         db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.session.execute(text(BARE_TABLE))
         db.session.execute(text("TRUNCATE bench_bare RESTART IDENTITY"))
         db.session.commit()
-        leaves = {c.open_data_label: c for c in db.session.scalars(
-            select(Category).where(Category.is_leaf))}
+        leaves = {c.open_data_label: c for c in db.session.scalars(select(Category).where(Category.is_leaf))}
     bodies = []
     with open(ROOT / "data" / "dans_ma_rue_2023-08_2024-09_sample10k_a.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
@@ -94,9 +108,15 @@ def prepare(dsn: str) -> list[dict]:
             if category.agent_only:
                 continue
             point = ast.literal_eval(row["geo_point_2d"])
-            bodies.append({"category_id": category.id, "latitude": point["lat"],
-                           "longitude": point["lon"], "address": row["adresse"],
-                           "description": f"{row['soustype']}"[:200]})
+            bodies.append(
+                {
+                    "category_id": category.id,
+                    "latitude": point["lat"],
+                    "longitude": point["lon"],
+                    "address": row["adresse"],
+                    "description": f"{row['soustype']}"[:200],
+                }
+            )
             if len(bodies) == 1000:
                 break
     return bodies
@@ -111,9 +131,26 @@ def free_port() -> int:
 def start_gunicorn(spec: str, env: dict) -> tuple[subprocess.Popen, int]:
     port = free_port()
     process = subprocess.Popen(
-        [GUNICORN, "-w", str(WORKERS), "-k", "gthread", "--threads", str(THREADS),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "--keep-alive", "30", spec],
-        cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+        [
+            GUNICORN,
+            "-w",
+            str(WORKERS),
+            "-k",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "30",
+            spec,
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -146,9 +183,8 @@ request = function()
   return wrk.format(nil, "{path}", nil, bodies[(n % #bodies) + 1])
 end
 """
-    handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-    handle.write(script)
-    handle.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
     return handle.name
 
 
@@ -159,8 +195,20 @@ def to_ms(value: str) -> float:
 
 def run_wrk(port: int, script: str, seconds: int, connections: int) -> dict:
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script,
-         f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True).stdout
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            script,
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
     return {
@@ -199,10 +247,15 @@ def main() -> None:
     queue = redis.Redis.from_url(REDIS_URL)
     queue.flushdb()
     media = tempfile.mkdtemp(prefix="bench-media-")
-    env = {"DATABASE_URL": dsn.replace("postgresql://", "postgresql+psycopg://"),
-           "RATELIMIT_ENABLED": "0", "OUTBOX_AUTO_RELAY": "0" if args.no_relay else "1",
-           "REDIS_URL": REDIS_URL, "MEDIA_ROOT": media, "BENCH_DSN": dsn,
-           "PYTHONPATH": str(ROOT)}
+    env = {
+        "DATABASE_URL": dsn.replace("postgresql://", "postgresql+psycopg://"),
+        "RATELIMIT_ENABLED": "0",
+        "OUTBOX_AUTO_RELAY": "0" if args.no_relay else "1",
+        "REDIS_URL": REDIS_URL,
+        "MEDIA_ROOT": media,
+        "BENCH_DSN": dsn,
+        "PYTHONPATH": str(ROOT),
+    }
     apps = {"bare": ("bench.bare_app:app", "/bare"), "intake": ("wsgi:app", "/api/v1/reports")}
     servers, scripts, runs = {}, {}, {name: [] for name in apps}
     try:
@@ -214,8 +267,7 @@ def main() -> None:
             order = ("bare", "intake") if round_ % 2 == 0 else ("intake", "bare")
             for name in order:
                 queue.flushdb()  # no RQ worker drains it: keep Redis small
-                result = run_wrk(servers[name][1], scripts[name], args.seconds,
-                                 args.connections)
+                result = run_wrk(servers[name][1], scripts[name], args.seconds, args.connections)
                 result["load"] = os.getloadavg()[0]
                 runs[name].append(result)
     finally:
@@ -223,9 +275,11 @@ def main() -> None:
             stop(process)
         for script in scripts.values():
             os.unlink(script)
-    results = {name: {key: median([r[key] for r in rs]) for key in ("rate", "p50", "p99")}
-               | {"errors": sum(r["errors"] for r in rs), "runs": rs}
-               for name, rs in runs.items()}
+    results = {
+        name: {key: median([r[key] for r in rs]) for key in ("rate", "p50", "p99")}
+        | {"errors": sum(r["errors"] for r in rs), "runs": rs}
+        for name, rs in runs.items()
+    }
     stored = {"bare": count(dsn, "bench_bare"), "intake": count(dsn, "report")}
     pending = count(dsn, "outbox_job WHERE status = 'pending'")
     queue.flushdb()
@@ -237,7 +291,7 @@ def print_and_record(results: dict, stored: dict, ratio: float, args, pending: i
     load = os.getloadavg()[0]
     relay = "off" if args.no_relay else "on (jobs relayed to RQ right after each commit)"
     lines = [
-        f"## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: intake (bench/bench_intake.py)",
+        f"## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: intake (bench/bench_intake.py)",
         "",
         f"gunicorn {WORKERS} workers x {THREADS} threads (gthread) per app; wrk 2 threads, "
         f"{args.connections} keep-alive connections; {args.runs} runs of {args.seconds} s per "
@@ -253,13 +307,19 @@ def print_and_record(results: dict, stored: dict, ratio: float, args, pending: i
         r = results[name]
         label = "bare Flask + psycopg INSERT" if name == "bare" else "POST /api/v1/reports"
         per_run = ", ".join(f"{x['rate']:,.0f} @ {x['load']:.1f}" for x in r["runs"])
-        lines.append(f"| {label} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                     f"{r['errors']} | {stored[name]:,} | {per_run} |")
+        lines.append(
+            f"| {label} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+            f"{r['errors']} | {stored[name]:,} | {per_run} |"
+        )
     rate = results["intake"]["rate"]
-    lines += ["", f"Outbox rows still pending at the end: {pending:,}.",
-              f"Ratio intake / bare: {ratio:.2f} (target >= {TARGET_RATIO}); "
-              f"intake {rate:,.0f} reports/s (target >= {TARGET_RATE:,}): "
-              f"{'met' if rate >= TARGET_RATE and ratio >= TARGET_RATIO else 'NOT met'}.", ""]
+    lines += [
+        "",
+        f"Outbox rows still pending at the end: {pending:,}.",
+        f"Ratio intake / bare: {ratio:.2f} (target >= {TARGET_RATIO}); "
+        f"intake {rate:,.0f} reports/s (target >= {TARGET_RATE:,}): "
+        f"{'met' if rate >= TARGET_RATE and ratio >= TARGET_RATIO else 'NOT met'}.",
+        "",
+    ]
     text = "\n".join(lines)
     print(text)
     if not args.no_record:

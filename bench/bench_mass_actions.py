@@ -12,6 +12,7 @@ with reference data; default the agents' test database). Measures:
 Everything created is deleted at the end. Appends a dated section to
 bench/RESULTS.md (not with ``--no-record``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,14 +54,14 @@ def main() -> None:
     from tests.agents.conftest import make_report
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "OUTBOX_AUTO_RELAY": False,
-                      "RATELIMIT_ENABLED": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "OUTBOX_AUTO_RELAY": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
         if db.session.scalar(select(District.id).limit(1)) is None:
             sys.exit("No reference data: run `flask db upgrade && flask data load` first.")
         mark = db.session.scalar(text("SELECT coalesce(max(id), 0) FROM outbox_job"))
-        agent = auth.create_user(f"bench.{time.time_ns()}@paris.fr", None, "agent",
-                                 unit_codes=["DPE-STPP-DT"])
+        agent = auth.create_user(
+            f"bench.{time.time_ns()}@paris.fr", None, "agent", unit_codes=["DPE-STPP-DT"]
+        )
         token = auth.issue_token(agent)
         db.session.commit()
         created: list[int] = []
@@ -84,11 +85,16 @@ def _cleanup(db, report_ids: list[int], user_id: int, outbox_mark: int) -> None:
     from dansmarue.models import User
 
     db.session.rollback()
-    events = db.session.scalars(text("SELECT id FROM report_event WHERE report_id = ANY(:r)"),
-                                {"r": report_ids}).all()
-    db.session.execute(text(
-        "DELETE FROM outbox_job WHERE id > :m AND jsonb_typeof(args->0) = 'number' "
-        "AND (args->>0)::bigint = ANY(:ids)"), {"m": outbox_mark, "ids": report_ids + events})
+    events = db.session.scalars(
+        text("SELECT id FROM report_event WHERE report_id = ANY(:r)"), {"r": report_ids}
+    ).all()
+    db.session.execute(
+        text(
+            "DELETE FROM outbox_job WHERE id > :m AND jsonb_typeof(args->0) = 'number' "
+            "AND (args->>0)::bigint = ANY(:ids)"
+        ),
+        {"m": outbox_mark, "ids": report_ids + events},
+    )
     db.session.execute(text("DELETE FROM report WHERE id = ANY(:r)"), {"r": report_ids})
     db.session.execute(User.__table__.delete().where(User.id == user_id))
     db.session.commit()
@@ -112,12 +118,14 @@ def _mass(db, workflow, make_report, agent):
     results = workflow.perform_many(ours, "reject", agent, reason="Domaine privé")
     measured = time.perf_counter() - start
     assert all(r["ok"] for r in results)
-    return [("(a) one transaction, savepoint each (baseline)", MASS, baseline, None),
-            ("(b) perform_many, savepoint each, commit every 50", MASS, measured, baseline)]
+    return [
+        ("(a) one transaction, savepoint each (baseline)", MASS, baseline, None),
+        ("(b) perform_many, savepoint each, commit every 50", MASS, measured, baseline),
+    ]
 
 
 def _queue(app, db, agent_queue, make_report, agent, token):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for i in range(QUEUE):
         make_report(state="new", due_at=now + dt.timedelta(minutes=i))
         if i % 1000 == 999:
@@ -129,10 +137,14 @@ def _queue(app, db, agent_queue, make_report, agent, token):
     first = client.get(f"/api/v1/agent/reports?limit=50&due_before={_z(now)}", headers=headers)
     assert first.status_code == 200
     # A cursor pointing DEPTH rows in, then timed fetches of the next page.
-    ids = db.session.scalars(text(
-        "SELECT id FROM report WHERE unit_id IN (SELECT unit_id FROM user_unit "
-        "WHERE user_id = :u) AND state = 'new' ORDER BY due_at NULLS LAST, id "
-        "OFFSET :d LIMIT 1"), {"u": agent.id, "d": DEPTH - 1}).all()
+    ids = db.session.scalars(
+        text(
+            "SELECT id FROM report WHERE unit_id IN (SELECT unit_id FROM user_unit "
+            "WHERE user_id = :u) AND state = 'new' ORDER BY due_at NULLS LAST, id "
+            "OFFSET :d LIMIT 1"
+        ),
+        {"u": agent.id, "d": DEPTH - 1},
+    ).all()
     from sqlalchemy.orm import joinedload
 
     from dansmarue.access import scopes
@@ -140,10 +152,14 @@ def _queue(app, db, agent_queue, make_report, agent, token):
 
     anchor = db.session.get(Report, ids[0])
     cursor = agent_queue._encode(anchor)
-    offset_query = (select(Report).where(scopes.report_scope(agent), Report.state == "new")
-                    .options(joinedload(Report.category), joinedload(Report.unit))
-                    .order_by(Report.due_at.asc().nulls_last(), Report.id)
-                    .offset(DEPTH).limit(51))
+    offset_query = (
+        select(Report)
+        .where(scopes.report_scope(agent), Report.state == "new")
+        .options(joinedload(Report.category), joinedload(Report.unit))
+        .order_by(Report.due_at.asc().nulls_last(), Report.id)
+        .offset(DEPTH)
+        .limit(51)
+    )
     timings = {"offset": [], "keyset": [], "http": []}
     for _ in range(30):
         start = time.perf_counter()
@@ -155,16 +171,20 @@ def _queue(app, db, agent_queue, make_report, agent, token):
         timings["keyset"].append(time.perf_counter() - start)
         assert len(items) == 50 and items[0]["reference"] == rows[0].reference
         start = time.perf_counter()
-        page = client.get(f"/api/v1/agent/reports?limit=50&state=new&cursor={cursor}",
-                          headers=headers)
+        page = client.get(f"/api/v1/agent/reports?limit=50&state=new&cursor={cursor}", headers=headers)
         timings["http"].append(time.perf_counter() - start)
         assert page.status_code == 200 and len(page.json["items"]) == 50
     base = statistics.median(timings["offset"])
-    return [("(c) page at depth 4,000 by OFFSET (baseline)", 30, base, None),
-            ("(c) page at depth 4,000 by keyset cursor (work_queue)", 30,
-             statistics.median(timings["keyset"]), base),
-            ("(c) same, full HTTP request (auth, JSON)", 30,
-             statistics.median(timings["http"]), base)]
+    return [
+        ("(c) page at depth 4,000 by OFFSET (baseline)", 30, base, None),
+        (
+            "(c) page at depth 4,000 by keyset cursor (work_queue)",
+            30,
+            statistics.median(timings["keyset"]),
+            base,
+        ),
+        ("(c) same, full HTTP request (auth, JSON)", 30, statistics.median(timings["http"]), base),
+    ]
 
 
 def _z(moment: dt.datetime) -> str:
@@ -172,12 +192,16 @@ def _z(moment: dt.datetime) -> str:
 
 
 def _print_and_record(rows, record: bool) -> None:
-    lines = [f"## {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC: mass actions and "
-             "work queue (bench/bench_mass_actions.py)", "",
-             f"Python {platform.python_version()}, PostgreSQL on 127.0.0.1; "
-             f"{MASS} reports per mass run, {QUEUE} reports in the queue.", "",
-             "| case | n | seconds (total, or median per page) | ms per report (a, b) or page (c) | vs baseline |",
-             "| --- | ---: | ---: | ---: | ---: |"]
+    lines = [
+        f"## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: mass actions and "
+        "work queue (bench/bench_mass_actions.py)",
+        "",
+        f"Python {platform.python_version()}, PostgreSQL on 127.0.0.1; "
+        f"{MASS} reports per mass run, {QUEUE} reports in the queue.",
+        "",
+        "| case | n | seconds (total, or median per page) | ms per report (a, b) or page (c) | vs baseline |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
     for name, count, seconds, baseline in rows:
         per = seconds * 1000 if name.startswith("(c)") else seconds / count * 1000
         ratio = f"{seconds / baseline:.2f}x" if baseline else "1.00x"

@@ -14,6 +14,7 @@ Relay: N outbox rows → RQ with ``relay_outbox`` (one ``enqueue_many`` pipeline
 per batch) vs a baseline of one ``Queue.enqueue`` per row.
 Rows and queues it creates are removed at the end; queues use the prefix ``bench-``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,14 @@ GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente
 def build_app(media_root: str):
     from dansmarue import create_app
 
-    return create_app({"MEDIA_ROOT": media_root, "RQ_QUEUE_PREFIX": PREFIX,
-                       "OUTBOX_AUTO_RELAY": False, "JOBS_RETRY_INTERVALS": [0]})
+    return create_app(
+        {
+            "MEDIA_ROOT": media_root,
+            "RQ_QUEUE_PREFIX": PREFIX,
+            "OUTBOX_AUTO_RELAY": False,
+            "JOBS_RETRY_INTERVALS": [0],
+        }
+    )
 
 
 def make_photos(images: list[bytes], count: int) -> tuple[int, list[int]]:
@@ -57,8 +64,9 @@ def make_photos(images: list[bytes], count: int) -> tuple[int, list[int]]:
     from dansmarue.reports import intake
 
     category_id = db.session.scalar(select(Category.id).where(Category.label == GRAFFITI))
-    report = intake.create_report(category_id=category_id, latitude=48.8539252,
-                                   longitude=2.3801912, description="bench")
+    report = intake.create_report(
+        category_id=category_id, latitude=48.8539252, longitude=2.3801912, description="bench"
+    )
     db.session.flush()
     ids = []
     for n in range(count):
@@ -66,12 +74,20 @@ def make_photos(images: list[bytes], count: int) -> tuple[int, list[int]]:
         key = storage.new_key("originals", "jpg")
         storage.write(key, data)
         # Views are unique per report: spread the rows over bench-only reports.
-        photo = Photo(report_id=report.id, view="extra", access_key=secrets.token_urlsafe(32),
-                      storage_key=key, mime_type="image/jpeg", size_bytes=len(data),
-                      sha256=hashlib.sha256(data).hexdigest(), status="pending")
+        photo = Photo(
+            report_id=report.id,
+            view="extra",
+            access_key=secrets.token_urlsafe(32),
+            storage_key=key,
+            mime_type="image/jpeg",
+            size_bytes=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            status="pending",
+        )
         if n:
-            other = intake.create_report(category_id=category_id, latitude=48.8539252,
-                                          longitude=2.3801912, description="bench")
+            other = intake.create_report(
+                category_id=category_id, latitude=48.8539252, longitude=2.3801912, description="bench"
+            )
             db.session.flush()
             photo.report_id = other.id
         db.session.add(photo)
@@ -86,8 +102,11 @@ def reset(photo_ids):
 
     from dansmarue.models import Photo, db
 
-    db.session.execute(update(Photo).where(Photo.id.in_(photo_ids))
-                       .values(status="pending", display_key=None, thumb_key=None, phash=None))
+    db.session.execute(
+        update(Photo)
+        .where(Photo.id.in_(photo_ids))
+        .values(status="pending", display_key=None, thumb_key=None, phash=None)
+    )
     db.session.commit()
 
 
@@ -96,8 +115,9 @@ def queue_jobs(photo_ids, tag):
     from dansmarue.models import db
 
     for photo_id in photo_ids:
-        outbox.add_job("workers.jobs.photos.process_photo", photo_id, queue="photos",
-                       dedup_key=f"bench:{tag}:{photo_id}")
+        outbox.add_job(
+            "workers.jobs.photos.process_photo", photo_id, queue="photos", dedup_key=f"bench:{tag}:{photo_id}"
+        )
     db.session.commit()
 
 
@@ -107,8 +127,7 @@ def check_ready(photo_ids):
     from dansmarue.models import Photo, db
 
     db.session.expire_all()
-    ready = db.session.scalar(select(func.count()).where(Photo.id.in_(photo_ids),
-                                                         Photo.status == "ready"))
+    ready = db.session.scalar(select(func.count()).where(Photo.id.in_(photo_ids), Photo.status == "ready"))
     assert ready == len(photo_ids), f"only {ready}/{len(photo_ids)} photos ready"
 
 
@@ -136,11 +155,29 @@ def run_rq(app, photo_ids, tag, forking: bool, queue_name: str = "photos", setup
         db.session.remove()
         db.engine.dispose()
     if forking:  # the production entry point, in its own lean process
-        env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-               "REDIS_URL": app.config["REDIS_URL"], "MEDIA_ROOT": app.config["MEDIA_ROOT"],
-               "RQ_QUEUE_PREFIX": PREFIX, "OUTBOX_AUTO_RELAY": "false"}
-        subprocess.run([sys.executable, "-m", "workers.worker", "--burst", "--queues", queue_name,
-                        "--log-level", "WARNING"], cwd=ROOT, env=env, check=True)
+        env = {
+            **os.environ,
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+            "REDIS_URL": app.config["REDIS_URL"],
+            "MEDIA_ROOT": app.config["MEDIA_ROOT"],
+            "RQ_QUEUE_PREFIX": PREFIX,
+            "OUTBOX_AUTO_RELAY": "false",
+        }
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "workers.worker",
+                "--burst",
+                "--queues",
+                queue_name,
+                "--log-level",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     else:
         worker_app._app = app  # what get_app() builds in a worker process
         SimpleWorker([queue], connection=connection).work(burst=True, logging_level="WARNING")
@@ -153,14 +190,20 @@ def run_rq(app, photo_ids, tag, forking: bool, queue_name: str = "photos", setup
 
 def noop_jobs(count: int):
     """`count` outbox jobs that do almost nothing (an acknowledgement for no report)."""
+
     def setup(tag):
         from dansmarue.jobs import outbox
         from dansmarue.models import db
 
         for n in range(count):
-            outbox.add_job("workers.jobs.notify.send_acknowledgement", -n - 1, queue="default",
-                           dedup_key=f"bench:{tag}:{n}")
+            outbox.add_job(
+                "workers.jobs.notify.send_acknowledgement",
+                -n - 1,
+                queue="default",
+                dedup_key=f"bench:{tag}:{n}",
+            )
         db.session.commit()
+
     return setup
 
 
@@ -169,8 +212,9 @@ def outbox_ids(tag):
 
     from dansmarue.models import OutboxJob, db
 
-    return db.session.scalars(select(OutboxJob.id).where(
-        OutboxJob.dedup_key.like(f"bench:{tag}:%")).order_by(OutboxJob.id)).all()
+    return db.session.scalars(
+        select(OutboxJob.id).where(OutboxJob.dedup_key.like(f"bench:{tag}:%")).order_by(OutboxJob.id)
+    ).all()
 
 
 def relay_figures(count: int) -> tuple[float, float]:
@@ -185,11 +229,13 @@ def relay_figures(count: int) -> tuple[float, float]:
 
     connection = redis_connection()
     for n in range(count):
-        outbox.add_job("workers.jobs.photos.process_photo", -n - 1, queue="default",
-                       dedup_key=f"bench:relay:{n}")
+        outbox.add_job(
+            "workers.jobs.photos.process_photo", -n - 1, queue="default", dedup_key=f"bench:relay:{n}"
+        )
     db.session.commit()
-    rows = db.session.scalars(select(OutboxJob).where(OutboxJob.dedup_key.like("bench:relay:%"))
-                              .order_by(OutboxJob.id)).all()
+    rows = db.session.scalars(
+        select(OutboxJob).where(OutboxJob.dedup_key.like("bench:relay:%")).order_by(OutboxJob.id)
+    ).all()
     queue: Queue = get_queue("default", connection)
     start = time.perf_counter()
     for row in rows:  # baseline: one round trip per job
@@ -245,8 +291,10 @@ def main() -> None:
     images = [synth_phone_jpeg(seed) for seed in range(args.distinct)]
     ctx = app.app_context()
     ctx.push()
-    marks = (db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
-             db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))))
+    marks = (
+        db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
+        db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))),
+    )
     rows = []
     try:
         _, photo_ids = make_photos(images, args.photos)
@@ -279,8 +327,7 @@ def main() -> None:
         rows.append(("outbox → relay → `python -m workers.worker` (fork per job)", elapsed))
         noop = []
         for forking in (False, True):
-            seconds = run_rq(app, [], f"noop-{forking}", forking, "default",
-                             noop_jobs(args.noop_jobs))
+            seconds = run_rq(app, [], f"noop-{forking}", forking, "default", noop_jobs(args.noop_jobs))
             noop.append(1000 * seconds / args.noop_jobs)
         ctx = app.app_context()
         ctx.push()
@@ -294,37 +341,51 @@ def main() -> None:
         ctx.pop()
         shutil.rmtree(media_root, ignore_errors=True)
 
-    lines = ["| case | photos | seconds | photos/s | ms/photo | time vs raw decode |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| case | photos | seconds | photos/s | ms/photo | time vs raw decode |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for name, seconds in rows:
-        lines.append(f"| {name} | {n} | {seconds:.2f} | {n / seconds:.1f} | "
-                     f"{1000 * seconds / n:.1f} | {seconds / raw:.2f}x |")
-    relay_line = (f"Relay of {args.relay_rows} outbox rows: {args.relay_rows / ours_relay:,.0f} "
-                  f"rows/s with relay_outbox (SKIP LOCKED claim + enqueue_many pipeline + "
-                  f"status update) vs {args.relay_rows / baseline_relay:,.0f} jobs/s for one "
-                  f"Queue.enqueue per row ({baseline_relay / ours_relay:.1f}x).")
+        lines.append(
+            f"| {name} | {n} | {seconds:.2f} | {n / seconds:.1f} | "
+            f"{1000 * seconds / n:.1f} | {seconds / raw:.2f}x |"
+        )
+    relay_line = (
+        f"Relay of {args.relay_rows} outbox rows: {args.relay_rows / ours_relay:,.0f} "
+        f"rows/s with relay_outbox (SKIP LOCKED claim + enqueue_many pipeline + "
+        f"status update) vs {args.relay_rows / baseline_relay:,.0f} jobs/s for one "
+        f"Queue.enqueue per row ({baseline_relay / ours_relay:.1f}x)."
+    )
     fork_rate, simple_rate = n / rows[-1][1], n / rows[-2][1]
     fork_overhead = 1000 * (rows[-1][1] - rows[1][1]) / n
     simple_overhead = 1000 * (rows[-2][1] - rows[1][1]) / n
-    summary = (f"End to end, per core: {fork_rate:.1f} photos/s with `python -m workers.worker` "
-               f"(a fork per job isolates the decoder from hostile files; {fork_overhead:.1f} "
-               f"ms/photo of queue, fork, DB and file overhead over the pure pipeline), "
-               f"{simple_rate:.1f}/s without fork (`--simple`, {simple_overhead:.1f} ms/photo). "
-               f"Target >= 12/s: fork {'MET' if fork_rate >= 12 else 'NOT MET'}, "
-               f"no fork {'MET' if simple_rate >= 12 else 'NOT MET'}.")
-    noop_line = (f"Per-job cost of the pipeline (outbox bookkeeping + RQ), {args.noop_jobs} "
-                 f"near-empty jobs: {noop[0]:.1f} ms/job without fork, {noop[1]:.1f} ms/job "
-                 f"with a fork per job.")
-    context = (f"{cpu_model()}, {pinning}; Python {platform.python_version()}; "
-               f"{n} jobs per case over {args.distinct} distinct 4032x3024 q90 JPEGs; "
-               f"PostgreSQL and Redis local, in their own processes")
+    summary = (
+        f"End to end, per core: {fork_rate:.1f} photos/s with `python -m workers.worker` "
+        f"(a fork per job isolates the decoder from hostile files; {fork_overhead:.1f} "
+        f"ms/photo of queue, fork, DB and file overhead over the pure pipeline), "
+        f"{simple_rate:.1f}/s without fork (`--simple`, {simple_overhead:.1f} ms/photo). "
+        f"Target >= 12/s: fork {'MET' if fork_rate >= 12 else 'NOT MET'}, "
+        f"no fork {'MET' if simple_rate >= 12 else 'NOT MET'}."
+    )
+    noop_line = (
+        f"Per-job cost of the pipeline (outbox bookkeeping + RQ), {args.noop_jobs} "
+        f"near-empty jobs: {noop[0]:.1f} ms/job without fork, {noop[1]:.1f} ms/job "
+        f"with a fork per job."
+    )
+    context = (
+        f"{cpu_model()}, {pinning}; Python {platform.python_version()}; "
+        f"{n} jobs per case over {args.distinct} distinct 4032x3024 q90 JPEGs; "
+        f"PostgreSQL and Redis local, in their own processes"
+    )
     table = "\n".join(lines)
     load = os.getloadavg()[0]
     context += f"; load average {load:.2f} on {os.cpu_count()} CPUs"
     print(), print(context), print(table), print(summary), print(noop_line), print(relay_line)
     if not args.no_write:
-        append_results("photo jobs end to end (bench/bench_photo_jobs.py)",
-                       f"{context}\n\n{table}\n\n{summary}\n\n{noop_line}\n\n{relay_line}")
+        append_results(
+            "photo jobs end to end (bench/bench_photo_jobs.py)",
+            f"{context}\n\n{table}\n\n{summary}\n\n{noop_line}\n\n{relay_line}",
+        )
         print(f"Appended to {RESULTS.relative_to(ROOT)}")
 
 

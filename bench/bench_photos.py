@@ -40,9 +40,7 @@ def synth_phone_jpeg(seed: int, sigma: float = 4.5) -> bytes:
     for c in range(3):
         fx, fy = rng.uniform(1, 4), rng.uniform(1, 3)
         px, py = rng.uniform(0, 3, 2)
-        base[..., c] = 128 + 60 * np.sin(xx / WIDTH * np.pi * fx + px) * np.cos(
-            yy / HEIGHT * np.pi * fy + py
-        )
+        base[..., c] = 128 + 60 * np.sin(xx / WIDTH * np.pi * fx + px) * np.cos(yy / HEIGHT * np.pi * fy + py)
     # Low-frequency texture, like foliage, asphalt or walls.
     low = rng.normal(128, 40, (HEIGHT // 32 + 1, WIDTH // 32 + 1, 3))
     low_img = Image.fromarray(np.clip(low, 0, 255).astype(np.uint8))
@@ -157,9 +155,11 @@ def main() -> None:
     print(summary)
 
     if not args.no_write:
-        append_results("photos (bench/bench_photos.py)",
-                       f"{context}\n\n{table}\n\n{summary}. process_photo = display 800 px"
-                       " + thumb 100 px, orientation applied, metadata dropped, pHash.")
+        append_results(
+            "photos (bench/bench_photos.py)",
+            f"{context}\n\n{table}\n\n{summary}. process_photo = display 800 px"
+            " + thumb 100 px, orientation applied, metadata dropped, pHash.",
+        )
         print(f"Appended to {RESULTS.relative_to(ROOT)}")
 
 

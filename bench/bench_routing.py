@@ -29,9 +29,9 @@ import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 from shapely.geometry import Point  # noqa: E402
 
+from bench.common import append_results, cpu_model, pin_one_core  # noqa: E402
 from geo.geojson import load_polygons  # noqa: E402
 from geo.index import PolygonIndex  # noqa: E402
-from bench.common import append_results, cpu_model, pin_one_core  # noqa: E402
 
 DATA = ROOT / "data"
 TARGET = 20_000
@@ -64,7 +64,7 @@ def bench_python(xs: np.ndarray, ys: np.ndarray) -> list[tuple[str, int, float, 
 
     def naive():
         out = []
-        for x, y in zip(lons, lats):
+        for x, y in zip(lons, lats, strict=False):
             p = Point(x, y)
             out.append(next((k for k, g in naive_items if g.contains(p)), None))
         return out
@@ -73,14 +73,14 @@ def bench_python(xs: np.ndarray, ys: np.ndarray) -> list[tuple[str, int, float, 
     rows.append(("(a) naive polygon.contains loop", len(xs), t, res))
 
     idx = PolygonIndex.from_geojson(DATA / "paris_arrondissements.geojson", "c_ar")
-    t, res = timed(lambda: [idx.lookup(x, y) for x, y in zip(lons, lats)], 3)
+    t, res = timed(lambda: [idx.lookup(x, y) for x, y in zip(lons, lats, strict=False)], 3)
     rows.append(("(b) geo.index lookup (scalar)", len(xs), t, res))
     t, res = timed(lambda: idx.lookup_many(xs, ys), 5)
     rows.append(("(c) geo.index lookup_many", len(xs), t, list(res)))
 
     # Informational: the same on 121 conseils, where "auto" uses the STRtree path.
     conseils = PolygonIndex.from_geojson(DATA / "dmr_conseils_quartier_2017.geojson", "id_consqrt")
-    t, _ = timed(lambda: [conseils.lookup(x, y) for x, y in zip(lons, lats)], 3)
+    t, _ = timed(lambda: [conseils.lookup(x, y) for x, y in zip(lons, lats, strict=False)], 3)
     rows.append(("(info) lookup, 121 conseils", len(xs), t, None))
     t, _ = timed(lambda: conseils.lookup_many(xs, ys), 5)
     rows.append(("(info) lookup_many, 121 conseils", len(xs), t, None))
@@ -89,10 +89,12 @@ def bench_python(xs: np.ndarray, ys: np.ndarray) -> list[tuple[str, int, float, 
 
 def _district_sql(conn) -> tuple[str, str] | str:
     """Return (single, batch) SQL for the district table, or a skip reason."""
-    cols = dict(conn.execute(
-        "SELECT column_name, udt_name FROM information_schema.columns"
-        " WHERE table_name = 'district' AND table_schema = ANY(current_schemas(false))"
-    ).fetchall())
+    cols = dict(
+        conn.execute(
+            "SELECT column_name, udt_name FROM information_schema.columns"
+            " WHERE table_name = 'district' AND table_schema = ANY(current_schemas(false))"
+        ).fetchall()
+    )
     if not cols:
         return "table district does not exist"
     if "geom" not in cols:
@@ -108,8 +110,10 @@ def _district_sql(conn) -> tuple[str, str] | str:
     # Same semantics as geo.index: covers, smallest key wins.
     pick = f"SELECT d.{key} FROM district d WHERE ST_Covers(d.geom, {point}) ORDER BY d.{key} LIMIT 1"
     single = f"SELECT ({pick}) FROM (SELECT %s::float8 AS lon, %s::float8 AS lat) p"
-    batch = (f"SELECT p.i, ({pick}) FROM unnest(%s::float8[], %s::float8[])"
-             " WITH ORDINALITY AS p(lon, lat, i) ORDER BY p.i")
+    batch = (
+        f"SELECT p.i, ({pick}) FROM unnest(%s::float8[], %s::float8[])"
+        " WITH ORDINALITY AS p(lon, lat, i) ORDER BY p.i"
+    )
     return single, batch
 
 
@@ -133,7 +137,7 @@ def bench_postgis(xs: np.ndarray, ys: np.ndarray) -> tuple[list, str]:
             return [], f"skipped: {sql}"
         single, batch = sql
         n_single = min(2000, len(xs))  # round trips are slow; a subset is enough
-        pts = list(zip(xs[:n_single].tolist(), ys[:n_single].tolist()))
+        pts = list(zip(xs[:n_single].tolist(), ys[:n_single].tolist(), strict=False))
 
         def one_by_one():
             with conn.cursor() as cur:
@@ -164,13 +168,19 @@ def main(argv: list[str]) -> int:
     ]
     for name, n, secs, res in rows:
         rate = n / secs
-        agree = "-" if res is None else f"{np.mean(np.array(res, dtype=object) == np.array(reference[:len(res)], dtype=object)):.2%}"
+        agree = (
+            "-"
+            if res is None
+            else f"{np.mean(np.array(res, dtype=object) == np.array(reference[:len(res)], dtype=object)):.2%}"
+        )
         lines.append(f"| {name} | {n:,} | {secs:.4f} | {rate:,.0f} | {rate / base_rate:.1f} | {agree} |")
     scalar_rate = rows[1][1] / rows[1][2]
     verdict = "meets" if scalar_rate >= TARGET else "MISSES"
-    env = (f"Python {platform.python_version()}, shapely {shapely.__version__}, "
-           f"GEOS {'.'.join(map(str, shapely.geos_version))}, {cpu_model()}; {pinning}; "
-           f"load average {os.getloadavg()[0]:.2f}")
+    env = (
+        f"Python {platform.python_version()}, shapely {shapely.__version__}, "
+        f"GEOS {'.'.join(map(str, shapely.geos_version))}, {cpu_model()}; {pinning}; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     summary = f"Scalar lookup {scalar_rate:,.0f}/s per core {verdict} the {TARGET:,}/s target."
     pg_line = f"PostGIS: {pg_note}."
 
@@ -178,9 +188,12 @@ def main(argv: list[str]) -> int:
 
     if not record:
         return 0
-    append_results("routing (bench/bench_routing.py)", "\n".join(
-        [f"10,000 real report points, 20 arrondissements. {env}.", "",
-         *lines, "", summary, pg_line]))
+    append_results(
+        "routing (bench/bench_routing.py)",
+        "\n".join(
+            [f"10,000 real report points, 20 arrondissements. {env}.", "", *lines, "", summary, pg_line]
+        ),
+    )
     return 0
 
 

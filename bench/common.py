@@ -1,4 +1,5 @@
 """What every benchmark shares: machine facts, core pinning, the results file."""
+
 import datetime as dt
 import os
 import platform
@@ -10,7 +11,8 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 ROOT = RESULTS.parent.parent
 # The generated database that the statistics and dashboard benchmarks share.
 BENCH_DATABASE_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_bench_sla")
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_bench_sla"
+)
 
 
 def pin_one_core() -> str:
@@ -36,7 +38,7 @@ def append_results(title: str, body: str) -> None:
     """Append a dated section to bench/RESULTS.md (created when missing)."""
     if not RESULTS.exists():
         RESULTS.write_text("# Benchmark results\n", encoding="utf-8")
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with RESULTS.open("a", encoding="utf-8") as handle:
         handle.write(f"\n## {stamp}: {title}\n\n{body.rstrip()}\n")
 
@@ -49,14 +51,25 @@ def ensure_data(url: str, reports: int) -> int:
     try:
         with engine.connect() as conn:
             count = conn.execute(text("SELECT count(*) FROM report")).scalar()
-    except Exception:  # noqa: BLE001 - missing database or schema: generate
+    except Exception:
         count = 0
     if count < reports * 0.95:
         print(f"[bench] generating {reports:,} reports with bench/generate.py …", flush=True)
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"),
-                        "--reports", str(reports), "--open", str(reports // 5),
-                        "--database-url", url],
-                       check=True, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "bench" / "generate.py"),
+                "--reports",
+                str(reports),
+                "--open",
+                str(reports // 5),
+                "--database-url",
+                url,
+            ],
+            check=True,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            cwd=ROOT,
+        )
         with engine.connect() as conn:
             count = conn.execute(text("SELECT count(*) FROM report")).scalar()
     engine.dispose()

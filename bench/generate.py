@@ -19,6 +19,7 @@ with the reference data, then emptied of reports and filled:
 Triggers are disabled and secondary indexes dropped during COPY (rebuilt
 after), then every roll-up is rebuilt in one pass (`overdue.rebuild_all`).
 """
+
 import argparse
 import csv
 import os
@@ -32,17 +33,55 @@ import psycopg
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue_bench_sla"
-SAMPLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
-                      "dans_ma_rue_2023-08_2024-09_sample10k_a.csv")
+SAMPLE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "data",
+    "dans_ma_rue_2023-08_2024-09_sample10k_a.csv",
+)
 PER_DAY = 2700
 CHUNK = 500_000
-OPEN_STATES = np.array(["new", "to_process", "to_process", "field_todo", "office_todo",
-                        "scheduled", "under_watch", "transferred", "contractor_scheduled"])
-COLUMNS = ("id", "reference", "token", "state", "category_id", "priority", "geom", "origin",
-           "district_id", "direction_id", "unit_id", "created_at", "updated_at",
-           "acknowledged_at", "closed_at", "ack_due_at", "due_at", "due_soon_at", "escalate_at",
-           "sla_status", "sla_ack_late", "overdue_at", "escalated_at",
-           "followers_count", "congratulations_count", "version", "address")
+OPEN_STATES = np.array(
+    [
+        "new",
+        "to_process",
+        "to_process",
+        "field_todo",
+        "office_todo",
+        "scheduled",
+        "under_watch",
+        "transferred",
+        "contractor_scheduled",
+    ]
+)
+COLUMNS = (
+    "id",
+    "reference",
+    "token",
+    "state",
+    "category_id",
+    "priority",
+    "geom",
+    "origin",
+    "district_id",
+    "direction_id",
+    "unit_id",
+    "created_at",
+    "updated_at",
+    "acknowledged_at",
+    "closed_at",
+    "ack_due_at",
+    "due_at",
+    "due_soon_at",
+    "escalate_at",
+    "sla_status",
+    "sla_ack_late",
+    "overdue_at",
+    "escalated_at",
+    "followers_count",
+    "congratulations_count",
+    "version",
+    "address",
+)
 
 
 def plain_url(url: str) -> str:
@@ -73,8 +112,12 @@ def prepare(url: str):
 
 
 def reference_tables(conn):
-    cats = {label: (cid, unit, prio) for cid, label, unit, prio in conn.execute(
-        "SELECT id, open_data_label, unit_id, default_priority FROM category WHERE is_leaf")}
+    cats = {
+        label: (cid, unit, prio)
+        for cid, label, unit, prio in conn.execute(
+            "SELECT id, open_data_label, unit_id, default_priority FROM category WHERE is_leaf"
+        )
+    }
     parents = dict(conn.execute("SELECT id, parent_id FROM unit").fetchall())
 
     def root(unit):
@@ -84,9 +127,12 @@ def reference_tables(conn):
 
     targets = {}
     for cid, prio, ack, ack_unit, res, res_unit in conn.execute(
-            "SELECT category_id, priority, ack_amount, ack_unit, resolve_amount, resolve_unit "
-            "FROM sla_target"):
-        hours = lambda amount, unit: float(amount) * (1.4 * 24 if unit == "business_days" else 1)
+        "SELECT category_id, priority, ack_amount, ack_unit, resolve_amount, resolve_unit " "FROM sla_target"
+    ):
+
+        def hours(amount, unit):
+            return float(amount) * (1.4 * 24 if unit == "business_days" else 1)
+
         targets[(cid, prio)] = (hours(ack, ack_unit), hours(res, res_unit))
     return cats, root, targets
 
@@ -101,8 +147,9 @@ def sample_rows(cats):
             point = r["geo_point_2d"].strip("{}").replace("'", "").split(",")
             lon = float(point[0].split(":")[1])
             lat = float(point[1].split(":")[1])
-            rows.append((cat[0], cat[1], cat[2], int(r["arrondissement"]), r["id_dmr"][0],
-                         lon, lat, r["adresse"]))
+            rows.append(
+                (cat[0], cat[1], cat[2], int(r["arrondissement"]), r["id_dmr"][0], lon, lat, r["adresse"])
+            )
     return rows
 
 
@@ -141,35 +188,71 @@ def generate_chunk(rng, start_id, n, total, n_open, sample, root, targets, now):
     due = created + res_h * 3600
     due_soon = created + res_h * 3600 * 0.8
     escalate = due + np.maximum(res_h * 3600 * 0.5, 3600)
-    status = np.where(escalate <= now, "escalated", np.where(due <= now, "overdue",
-                      np.where(due_soon <= now, "due_soon", "none")))
+    status = np.where(
+        escalate <= now,
+        "escalated",
+        np.where(due <= now, "overdue", np.where(due_soon <= now, "due_soon", "none")),
+    )
     status = np.where(is_open, status, np.where(closed_at > due, "overdue", "none"))
     ack_late = np.isnan(ack_at) & (ack_due <= now) & is_open
-    state = np.where(is_open, rng.choice(OPEN_STATES, n),
-                     np.where(rng.random(n) < 0.9, "done", "rejected"))
+    state = np.where(is_open, rng.choice(OPEN_STATES, n), np.where(rng.random(n) < 0.9, "done", "rejected"))
     direction = np.array([root(u) for u in unit])
     late = np.isin(status, ["overdue", "escalated"]) & is_open
-    cols = [ts(created), ts(ack_at), ts(closed_at), ts(ack_due), ts(due), ts(due_soon),
-            ts(escalate), ts(np.where(late, due, np.nan)),
-            ts(np.where((status == "escalated") & is_open, escalate, np.nan))]
+    cols = [
+        ts(created),
+        ts(ack_at),
+        ts(closed_at),
+        ts(ack_due),
+        ts(due),
+        ts(due_soon),
+        ts(escalate),
+        ts(np.where(late, due, np.nan)),
+        ts(np.where((status == "escalated") & is_open, escalate, np.nan)),
+    ]
     years = ts(created)
     lines = []
     for i in range(n):
         c_at, a_at, cl_at, a_due, d_at, ds_at, esc, ov_at, esc_at = (c[i] for c in cols)
         address = pick[i][7].replace("\t", " ").replace("\\", " ")
-        lines.append("\t".join((
-            str(ids[i]), f"{origin[i]}{years[i][:4]}B{ids[i]:08d}", f"{ids[i]:032x}", str(state[i]),
-            str(cat[i]), str(prio[i]), f"SRID=4326;POINT({lon[i]:.7f} {lat[i]:.7f})", origin[i],
-            str(district[i]), str(direction[i]), str(unit[i]), c_at, c_at, a_at, cl_at, a_due,
-            d_at, ds_at, esc, str(status[i]), "t" if ack_late[i] else "f", ov_at, esc_at,
-            "0", "0", "1", address)))
+        lines.append(
+            "\t".join(
+                (
+                    str(ids[i]),
+                    f"{origin[i]}{years[i][:4]}B{ids[i]:08d}",
+                    f"{ids[i]:032x}",
+                    str(state[i]),
+                    str(cat[i]),
+                    str(prio[i]),
+                    f"SRID=4326;POINT({lon[i]:.7f} {lat[i]:.7f})",
+                    origin[i],
+                    str(district[i]),
+                    str(direction[i]),
+                    str(unit[i]),
+                    c_at,
+                    c_at,
+                    a_at,
+                    cl_at,
+                    a_due,
+                    d_at,
+                    ds_at,
+                    esc,
+                    str(status[i]),
+                    "t" if ack_late[i] else "f",
+                    ov_at,
+                    esc_at,
+                    "0",
+                    "0",
+                    "1",
+                    address,
+                )
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
 def ts(values):
     """Epoch seconds (NaN = NULL) as COPY text timestamps in UTC."""
-    text = np.char.add(np.datetime_as_string(
-        np.nan_to_num(values).astype("datetime64[s]"), unit="s"), "+00")
+    text = np.char.add(np.datetime_as_string(np.nan_to_num(values).astype("datetime64[s]"), unit="s"), "+00")
     return np.where(np.isnan(values), "\\N", text).tolist()
 
 
@@ -179,8 +262,9 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=1_000_000)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--seed", type=int, default=6)
-    parser.add_argument("--rebuild-only", action="store_true",
-                        help="keep the reports, only rebuild the roll-ups")
+    parser.add_argument(
+        "--rebuild-only", action="store_true", help="keep the reports, only rebuild the roll-ups"
+    )
     args = parser.parse_args()
     n_open = min(args.open, args.reports)
     started = time.perf_counter()
@@ -227,7 +311,7 @@ def main() -> None:
         conn.execute("SELECT setval(pg_get_serial_sequence('report', 'id'), %s)", (args.reports,))
         conn.execute("SET maintenance_work_mem = '1GB'")
         conn.commit()
-        for name, definition in indexes:
+        for _name, definition in indexes:
             conn.execute(definition)
             conn.commit()
         print(f"indexes rebuilt  {time.perf_counter() - started:.0f} s", flush=True)
@@ -249,10 +333,15 @@ def finish(app, url: str, started: float) -> None:
         conn.execute("CLUSTER report_stats USING report_stats_pkey")
         conn.execute("VACUUM ANALYZE report_stats")
         conn.execute("VACUUM ANALYZE open_backlog_day")
-        counts = conn.execute("SELECT count(*), count(*) FILTER (WHERE closed_at IS NULL) FROM report").fetchone()
+        counts = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE closed_at IS NULL) FROM report"
+        ).fetchone()
         stats_rows = conn.execute("SELECT count(*) FROM report_stats").fetchone()[0]
-    print(f"done: {counts[0]:,} reports, {counts[1]:,} open, {stats_rows:,} roll-up rows, "
-          f"{time.perf_counter() - started:.0f} s total", flush=True)
+    print(
+        f"done: {counts[0]:,} reports, {counts[1]:,} open, {stats_rows:,} roll-up rows, "
+        f"{time.perf_counter() - started:.0f} s total",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

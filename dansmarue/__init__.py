@@ -3,21 +3,31 @@
 Importing this package builds nothing and connects to nothing;
 `create_app()` does the work.
 """
+
 from flask import Flask
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment settings."""
-    from dansmarue import agentapp, city, dashboard, subscribers  # noqa: F401 (pool events)
+    from dansmarue import (
+        agentapp,
+        city,
+        dashboard,
+        observe,
+        subscribers,
+        web_headers,
+    )
     from dansmarue import api as api_package
     from dansmarue.api.metrics import routes as metrics_routes
     from dansmarue.api.security import authenticate_first
     from dansmarue.cli import register_cli
     from dansmarue.errors import register_error_handlers
     from dansmarue.extensions import api, db, limiter, migrate
-    from dansmarue.platform import db_pool  # noqa: F401 (pool events)
-    from dansmarue import observe, web_headers
-    from dansmarue.platform import logs, production
+    from dansmarue.platform import (
+        db_pool,  # noqa: F401 (pool events)
+        logs,
+        production,
+    )
     from dansmarue.settings import Config
     from dansmarue.unit_of_work import UnitOfWorkFlask
 
@@ -32,8 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
         logs.configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=_migrations_dir(), compare_type=True,
-                     render_as_batch=False, **_alembic_helpers())
+    migrate.init_app(
+        app, db, directory=_migrations_dir(), compare_type=True, render_as_batch=False, **_alembic_helpers()
+    )
     limiter.init_app(app)
     api.init_app(app)
     api_package.register_blueprints(api)

@@ -8,6 +8,7 @@ default) or in the file named by the CITY_PROFILE setting. Code asks
 
 A foundation module: imports nothing of dansmarue.
 """
+
 import os
 import tomllib
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ class CityProfileError(ValueError):
 @dataclass(frozen=True)
 class DistrictGroup:
     """Districts shown as one entity (e.g. Paris Centre = 1 to 4)."""
+
     name: str
     number: str
     districts: tuple[int, ...]
@@ -104,15 +106,17 @@ def _check_zone_and_holidays(profile: CityProfile) -> None:
     try:
         profile.tz  # noqa: B018 (fail at start, not at the first due date)
     except (ZoneInfoNotFoundError, ValueError):
-        raise CityProfileError(f"city profile {profile.path}: city.time_zone "
-                               f"{profile.time_zone!r} is not an IANA time zone") from None
+        raise CityProfileError(
+            f"city profile {profile.path}: city.time_zone " f"{profile.time_zone!r} is not an IANA time zone"
+        ) from None
     try:
-        holidays.country_holidays(profile.holiday_country,
-                                  subdiv=profile.holiday_subdivision, years=2000)
+        holidays.country_holidays(profile.holiday_country, subdiv=profile.holiday_subdivision, years=2000)
     except NotImplementedError as error:  # unknown country or subdivision
-        raise CityProfileError(f"city profile {profile.path}: holidays.country/subdivision "
-                               f"{profile.holiday_country!r}/{profile.holiday_subdivision!r}: "
-                               f"{error}") from None
+        raise CityProfileError(
+            f"city profile {profile.path}: holidays.country/subdivision "
+            f"{profile.holiday_country!r}/{profile.holiday_subdivision!r}: "
+            f"{error}"
+        ) from None
 
 
 class _Reader:
@@ -142,8 +146,7 @@ class _Reader:
     def integer(self, key: str, default: int, low: int, high: int) -> int:
         value = self._get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise CityProfileError(
-                f"city profile {self.path}: {key} must be an integer from {low} to {high}")
+            raise CityProfileError(f"city profile {self.path}: {key} must be an integer from {low} to {high}")
         return value
 
     def groups(self) -> tuple[DistrictGroup, ...]:
@@ -154,15 +157,22 @@ class _Reader:
         for index, item in enumerate(items):
             key = f"district_groups[{index}]"
             districts = item.get("districts") if isinstance(item, dict) else None
-            if (not isinstance(item, dict) or not isinstance(item.get("name"), str)
-                    or not isinstance(item.get("number"), str) or not isinstance(districts, list)
-                    or not districts
-                    or not all(isinstance(n, int) and not isinstance(n, bool) for n in districts)):
-                raise CityProfileError(f"city profile {self.path}: {key} needs a name, "
-                                       "a number (text) and a non-empty list of district numbers")
+            if (
+                not isinstance(item, dict)
+                or not isinstance(item.get("name"), str)
+                or not isinstance(item.get("number"), str)
+                or not isinstance(districts, list)
+                or not districts
+                or not all(isinstance(n, int) and not isinstance(n, bool) for n in districts)
+            ):
+                raise CityProfileError(
+                    f"city profile {self.path}: {key} needs a name, "
+                    "a number (text) and a non-empty list of district numbers"
+                )
             if seen & set(districts):
-                raise CityProfileError(f"city profile {self.path}: {key} repeats a district "
-                                       "of an earlier group")
+                raise CityProfileError(
+                    f"city profile {self.path}: {key} repeats a district " "of an earlier group"
+                )
             seen |= set(districts)
             groups.append(DistrictGroup(item["name"], item["number"], tuple(districts)))
         return tuple(groups)

@@ -1,4 +1,5 @@
 """Domain exceptions and their one mapping to RFC 9457 problem details."""
+
 import logging
 
 from flask import Flask, jsonify
@@ -111,13 +112,13 @@ def field_errors(messages, location: str | None = None) -> list[dict]:
     def walk(node, path):
         if isinstance(node, dict):
             for key, value in node.items():
-                walk(value, path + [str(key)])
+                walk(value, [*path, str(key)])
         elif isinstance(node, list) and node and all(isinstance(m, str) for m in node):
             for message in node:
                 out.append({"field": ".".join(path) or None, "message": message})
         elif isinstance(node, list):
             for index, value in enumerate(node):
-                walk(value, path + [str(index)])
+                walk(value, [*path, str(index)])
         else:
             out.append({"field": ".".join(path) or None, "message": str(node)})
 
@@ -136,12 +137,24 @@ def field_errors(messages, location: str | None = None) -> list[dict]:
 # French titles for the HTTP errors werkzeug and the extensions raise (#19.15):
 # residents and agents read them; werkzeug's own texts are English.
 HTTP_TITLES = {
-    400: "Requête invalide", 401: "Authentification requise", 403: "Accès refusé",
-    404: "Introuvable", 405: "Méthode non autorisée", 406: "Format non disponible",
-    409: "Conflit", 410: "Disparu", 411: "Longueur requise", 412: "Version périmée",
-    413: "Requête trop volumineuse", 415: "Type de contenu non pris en charge",
-    422: "Données refusées", 428: "En-tête If-Match requis", 429: "Trop de requêtes",
-    431: "En-têtes trop volumineux", 500: "Erreur interne", 501: "Non implémenté",
+    400: "Requête invalide",
+    401: "Authentification requise",
+    403: "Accès refusé",
+    404: "Introuvable",
+    405: "Méthode non autorisée",
+    406: "Format non disponible",
+    409: "Conflit",
+    410: "Disparu",
+    411: "Longueur requise",
+    412: "Version périmée",
+    413: "Requête trop volumineuse",
+    415: "Type de contenu non pris en charge",
+    422: "Données refusées",
+    428: "En-tête If-Match requis",
+    429: "Trop de requêtes",
+    431: "En-têtes trop volumineux",
+    500: "Erreur interne",
+    501: "Non implémenté",
     503: "Service indisponible",
 }
 # Details for the errors raised with werkzeug's default (English) description.
@@ -184,8 +197,13 @@ def register_error_handlers(app: Flask) -> None:
         detail = http_detail(error)
         if errors:
             detail = "Certains champs sont invalides."
-        response = problem(error.code or 500, HTTP_TITLES.get(error.code, error.name), detail,
-                           error.name.lower().replace(" ", "-"), errors)
+        response = problem(
+            error.code or 500,
+            HTTP_TITLES.get(error.code, error.name),
+            detail,
+            error.name.lower().replace(" ", "-"),
+            errors,
+        )
         for header, value in (data.get("headers") or {}).items():
             response.headers[header] = value
         if error.code == 429:
@@ -197,21 +215,20 @@ def register_error_handlers(app: Flask) -> None:
         # Last resort: the edge should have refused this value (#20.1); it is a bug.
         _discard_session()
         log.error("bug: a database DataError escaped validation: %s", error.orig)
-        return problem(422, "Données refusées",
-                       "Une valeur dépasse ce que le service peut enregistrer.", "unprocessable")
+        return problem(
+            422, "Données refusées", "Une valeur dépasse ce que le service peut enregistrer.", "unprocessable"
+        )
 
     @app.errorhandler(IntegrityError)
     def handle_integrity_error(error: IntegrityError):
         _discard_session()
         log.error("bug: a database IntegrityError escaped validation: %s", error.orig)
-        return problem(409, "Conflit",
-                       "Cette opération contredit des données existantes.", "conflict")
+        return problem(409, "Conflit", "Cette opération contredit des données existantes.", "conflict")
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         log.exception("unhandled error")
-        return problem(500, "Erreur interne", "Une erreur inattendue est survenue.",
-                       "internal-error")
+        return problem(500, "Erreur interne", "Une erreur inattendue est survenue.", "internal-error")
 
 
 def _discard_session() -> None:

@@ -1,4 +1,5 @@
 """Flask extensions, created unbound: the app factory binds them."""
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -24,7 +25,10 @@ def _exempt_from_default() -> bool:
 
 # The application limit is every anonymous request's budget, shared by all
 # routes (a default limit would count each route apart): api/ratelimits.py.
-limiter = Limiter(key_func=get_remote_address, application_limits=[_anonymous_limit],
-                  application_limits_exempt_when=_exempt_from_default)
+limiter = Limiter(
+    key_func=get_remote_address,
+    application_limits=[_anonymous_limit],
+    application_limits_exempt_when=_exempt_from_default,
+)
 
-__all__ = ["db", "migrate", "api", "limiter"]
+__all__ = ["api", "db", "limiter", "migrate"]

@@ -1,5 +1,6 @@
 """Request instrumentation: a request id on every request, answer and log line,
 and the HTTP metrics. One place, registered by the app factory."""
+
 import logging
 import re
 import time
@@ -57,8 +58,9 @@ def _tag_transaction(session, transaction, connection) -> None:
     """A writing request's transactions carry its id: the outbox rows they write
     take it as their column default (migration 0011), so the jobs log it too."""
     if logs.current("tag_writes"):
-        connection.exec_driver_sql("SELECT set_config('dansmarue.request_id', %s, true)",
-                                   (logs.current("request_id"),))
+        connection.exec_driver_sql(
+            "SELECT set_config('dansmarue.request_id', %s, true)", (logs.current("request_id"),)
+        )
 
 
 def _finish(response):
@@ -67,9 +69,20 @@ def _finish(response):
     seconds = time.perf_counter() - g.started if "started" in g else 0.0
     metrics.HTTP_REQUESTS.labels(endpoint, request.method, str(response.status_code)).inc()
     metrics.HTTP_LATENCY.labels(endpoint, request.method).observe(seconds)
-    access_log.info("%s %s %s", request.method, endpoint, response.status_code, extra={
-        "fields": {"method": request.method, "route": endpoint,
-                   "status": response.status_code, "ms": round(seconds * 1000, 1)}})
+    access_log.info(
+        "%s %s %s",
+        request.method,
+        endpoint,
+        response.status_code,
+        extra={
+            "fields": {
+                "method": request.method,
+                "route": endpoint,
+                "status": response.status_code,
+                "ms": round(seconds * 1000, 1),
+            }
+        },
+    )
     channel = CHANNELS.get(request.blueprint or "")
     if channel and request.method == "POST":
         refused = g.get("intake_refused")

@@ -1,4 +1,5 @@
 """Settings read from environment variables, with defaults for a local machine."""
+
 import os
 
 
@@ -18,8 +19,7 @@ class Config:
             "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dansmarue"
         )
         # No ping per checkout: dansmarue.platform.db_pool pings only idle connections.
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_size": 10,
-                                          "pool_recycle": 1800}
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False, "pool_size": 10, "pool_recycle": 1800}
         self.REDIS_URL = env("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.MEDIA_ROOT = env("MEDIA_ROOT", os.path.abspath("media"))
         # The city served: data/city.toml (Paris) unless another profile is named.
@@ -58,8 +58,7 @@ class Config:
         # Jobs: attempts before the dead-letter list, and the backoff (seconds).
         self.JOBS_MAX_ATTEMPTS = int(env("JOBS_MAX_ATTEMPTS", "5"))
         self.JOBS_RETRY_INTERVALS = [
-            int(part) for part in env("JOBS_RETRY_INTERVALS", "30,120,600,1800").split(",")
-            if part.strip()
+            int(part) for part in env("JOBS_RETRY_INTERVALS", "30,120,600,1800").split(",") if part.strip()
         ]
         self.PUSH_WEBHOOK_URL = env("PUSH_WEBHOOK_URL", "")
         self.WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
@@ -80,9 +79,7 @@ class Config:
         self.OPENAPI_URL_PREFIX = "/api"
         self.OPENAPI_JSON_PATH = "openapi.json"
         self.OPENAPI_SWAGGER_UI_PATH = "/docs"
-        self.OPENAPI_SWAGGER_UI_URL = env(
-            "OPENAPI_SWAGGER_UI_URL", "/api/docs-assets/"
-        )
+        self.OPENAPI_SWAGGER_UI_URL = env("OPENAPI_SWAGGER_UI_URL", "/api/docs-assets/")
         self.JSON_SORT_KEYS = False
         self.MAX_CONTENT_LENGTH = 32 * 1024 * 1024
 

@@ -4,6 +4,7 @@ Subscribers (SLA due dates, notifications, dispatch) add rows to the same
 session, typically outbox jobs, so their effects commit or roll back with
 the change itself. Services send; they never call subscribers directly.
 """
+
 from blinker import Namespace
 
 _signals = Namespace()

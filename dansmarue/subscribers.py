@@ -1,4 +1,5 @@
 """Connects signal subscribers; imported once by the app factory."""
+
 import importlib
 
 # Each module connects its handlers to `dansmarue.signals` when imported.

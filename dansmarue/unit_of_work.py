@@ -7,6 +7,7 @@ session is removed at the end of the request (Flask-SQLAlchemy's teardown).
 Running inside `dispatch_request` (not `after_request`) means a failing
 commit goes through the app's error handlers like any other exception.
 """
+
 from flask import Flask, Response, current_app, request
 
 from dansmarue.extensions import db
@@ -24,8 +25,10 @@ def writes_on_get(view):
 def finish(method: str, response: Response) -> None:
     if response.status_code >= 400:
         return
-    if method not in SAFE_METHODS or (method == "GET" and getattr(
-            current_app.view_functions.get(request.endpoint or ""), "writes_on_get", False)):
+    if method not in SAFE_METHODS or (
+        method == "GET"
+        and getattr(current_app.view_functions.get(request.endpoint or ""), "writes_on_get", False)
+    ):
         db.session.commit()
 
 

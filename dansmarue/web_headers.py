@@ -4,12 +4,15 @@ Pages that need more (the agents' app allows its tile server) set their own
 Content-Security-Policy first; this fills in what is missing. Swagger UI's
 page is left without a CSP: its bundled page starts with an inline script.
 """
+
 from flask import Flask, Response, current_app, request
 
 from dansmarue.platform import production
 
-PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 # JSON, CSV, images: nothing in them may run or be framed.
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 UNSCRIPTED = {"api-docs.openapi_swagger_ui", "api-docs.openapi_redoc", "api-docs.openapi_rapidoc"}

@@ -8,6 +8,7 @@ out moves it on in the database, so a copy of the cookie taken before is
 refused (the signed cookie alone cannot be revoked). A session idle for longer than WEB_SESSION_IDLE_MINUTES
 expires. Each UI says who may enter (`check`) and where its login page is.
 """
+
 import hmac
 import secrets
 import time
@@ -15,10 +16,10 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
+from sqlalchemy import update
 
 from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User, db
-from sqlalchemy import update
 
 USER_KEY = "web_user_id"
 CSRF_KEY = "web_csrf"
@@ -85,8 +86,7 @@ def log_out() -> None:
 
 def revoke_sessions(user: User) -> None:
     """Void every web session of `user` (sign-out, or an administrator's force-logout)."""
-    db.session.execute(update(User).where(User.id == user.id)
-                       .values(session_epoch=User.session_epoch + 1))
+    db.session.execute(update(User).where(User.id == user.id).values(session_epoch=User.session_epoch + 1))
 
 
 def _idle_limit_s() -> int:
@@ -120,8 +120,7 @@ def login_required(check, login_endpoint: str):
             user = current_user()
             if user is None:
                 if request.method == "GET":
-                    return redirect(url_for(login_endpoint,
-                                            next=request.full_path.rstrip("?")))
+                    return redirect(url_for(login_endpoint, next=request.full_path.rstrip("?")))
                 raise Unauthorized(EXPIRED)
             check(user)
             return view(*args, **kwargs)
@@ -152,6 +151,5 @@ def login_page(template: str, check, home: str, home_url: str):
     try:
         sign_in(email, request.form.get("password", ""), check)
     except (Unauthorized, Forbidden) as error:
-        return render_template(template, error=error.detail, email=email,
-                               next=next_url), error.status
+        return render_template(template, error=error.detail, email=email, next=next_url), error.status
     return redirect(safe_next(next_url, home, home_url))

@@ -104,7 +104,7 @@ def _point_from_mapping(obj: dict[str, Any]) -> tuple[float, float]:
         return _point_from_mapping(obj.get("geometry") or {})
     if obj.get("type") == "Point":
         coords = obj.get("coordinates")
-        if isinstance(coords, (list, tuple)) and len(coords) >= 2:
+        if isinstance(coords, list | tuple) and len(coords) >= 2:
             return _pair(coords[0], coords[1])
     raise ValueError("mapping is not a point")
 
@@ -151,4 +151,3 @@ def parse_point_or_none(value: Any) -> tuple[float, float] | None:
     if not (math.isfinite(lon) and math.isfinite(lat)):
         return None
     return lon, lat
-

@@ -16,6 +16,7 @@ Semantics, chosen so routing never depends on input order:
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
@@ -47,7 +48,7 @@ class PolygonIndex:
         except TypeError as exc:
             raise TypeError("PolygonIndex keys must be mutually comparable") from exc
         keys = [k for k, _ in pairs]
-        for a, b in zip(keys, keys[1:]):
+        for a, b in itertools.pairwise(keys):
             if a == b:
                 raise ValueError(f"duplicate key {a!r}")
         for k, g in pairs:
@@ -68,16 +69,14 @@ class PolygonIndex:
         self._tree = shapely.STRtree(self._geoms)
         bounds = corners
         self._bounds = [np.ascontiguousarray(bounds[:, i]) for i in range(4)]
-        self._scan_list = [(*map(float, b), g) for b, g in zip(bounds, self._geoms)]
+        self._scan_list = [(*map(float, b), g) for b, g in zip(bounds, self._geoms, strict=False)]
         self._key_array = np.empty(len(keys) + 1, dtype=object)
         self._key_array[: len(keys)] = keys
         self._key_array[len(keys)] = None  # position -1 maps to None
         self._metric: tuple[shapely.STRtree, float] | None = None
 
     @classmethod
-    def from_geojson(
-        cls, path: str | Path, key: str | Callable[[dict[str, Any]], Hashable]
-    ) -> "PolygonIndex":
+    def from_geojson(cls, path: str | Path, key: str | Callable[[dict[str, Any]], Hashable]) -> PolygonIndex:
         """Build from a FeatureCollection file, keyed by a property name or callable."""
         from geo.geojson import load_polygons
 

@@ -7,10 +7,11 @@ caller loaded, and ``Bounds.around`` derives a bounding box from them.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from numbers import Real
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 import shapely
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon
@@ -33,7 +34,7 @@ def validate_lonlat(lon: Any, lat: Any) -> tuple[float, float]:
     Range: -180 <= lon <= 180 and -90 <= lat <= 90, both finite.
     """
     for name, value in (("lon", lon), ("lat", lat)):
-        if isinstance(value, bool) or not isinstance(value, (Real, Decimal)):
+        if isinstance(value, bool) or not isinstance(value, Real | Decimal):
             raise InvalidCoordinates(f"{name} must be a number, got {type(value).__name__}")
     flon, flat = float(lon), float(lat)
     if not (math.isfinite(flon) and math.isfinite(flat)):
@@ -63,7 +64,7 @@ class Bounds(NamedTuple):
     max_lat: float
 
     @classmethod
-    def around(cls, geoms: Iterable[BaseGeometry], margin_m: float = 0.0) -> "Bounds":
+    def around(cls, geoms: Iterable[BaseGeometry], margin_m: float = 0.0) -> Bounds:
         """Box covering ``geoms`` grown by about ``margin_m`` metres on each side."""
         geoms = list(geoms)
         if not geoms:
@@ -79,8 +80,10 @@ class Bounds(NamedTuple):
         coslat = max(math.cos(math.radians(max(abs(y0), abs(y1)))), 1e-6)
         dlon = margin_m / (METRES_PER_DEGREE * coslat)
         return cls(
-            max(x0 - dlon, -180.0), max(y0 - dlat, -90.0),
-            min(x1 + dlon, 180.0), min(y1 + dlat, 90.0),
+            max(x0 - dlon, -180.0),
+            max(y0 - dlat, -90.0),
+            min(x1 + dlon, 180.0),
+            min(y1 + dlat, 90.0),
         )
 
     def contains(self, lon: float, lat: float) -> bool:

@@ -1,5 +1,6 @@
 """Fixtures: the app on the real PostGIS test database, one rolled-back
 transaction per test, and a real Redis (database 15 unless told otherwise)."""
+
 import os
 
 import pytest
@@ -78,10 +79,13 @@ def session(app):
         connection = db.engine.connect()
         transaction = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({
-            "class_": BoundSession, "bind": connection,
-            "join_transaction_mode": "create_savepoint",
-        })
+        db.session = db._make_scoped_session(
+            {
+                "class_": BoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
         try:
             yield db.session
         finally:
@@ -113,16 +117,17 @@ def committed(app, redis_conn):
     commits are real, and every report and outbox job created is deleted after.
     Yields (last report id, last outbox job id) before the test."""
     with app.app_context():
-        marks = (db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
-                 db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))))
+        marks = (
+            db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
+            db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))),
+        )
         db.session.commit()
         try:
             yield marks
         finally:
             db.session.rollback()
             new_reports = select(Report.id).where(Report.id > marks[0])
-            db.session.execute(delete(NotificationLog)
-                               .where(NotificationLog.report_id.in_(new_reports)))
+            db.session.execute(delete(NotificationLog).where(NotificationLog.report_id.in_(new_reports)))
             db.session.execute(delete(OutboxJob).where(OutboxJob.id > marks[1]))
             # Events, followers and photos go with their report (ON DELETE CASCADE).
             db.session.execute(delete(Report).where(Report.id > marks[0]))

@@ -1,4 +1,5 @@
 """A real threaded WSGI server on a free port, for tests of concurrent requests."""
+
 import threading
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -16,8 +17,7 @@ class LiveServer:
     """Serves `app` while the `with` block runs; `url` is its base address."""
 
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True,
-                                  request_handler=QuietHandler)
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

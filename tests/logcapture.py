@@ -1,5 +1,6 @@
 """Every log line the suite writes, formatted as production formats them, so a
 last test can check that none holds personal data (#14.2)."""
+
 import logging
 
 from dansmarue.platform import logs

@@ -1,5 +1,6 @@
 """Runs last (pytest collects tests/ in name order): no log line written during
 the suite holds an e-mail address, a password or a secret token (#14.2)."""
+
 import re
 
 from tests.logcapture import LINES

@@ -5,6 +5,7 @@ context, and keeps the outbox row's status in step: ``done`` on success,
 ``failed`` while RQ retries with backoff, ``dead`` after the last attempt
 (listed by ``flask jobs dead``, replayed by ``flask jobs replay``).
 """
+
 import importlib
 import logging
 import os
@@ -14,11 +15,11 @@ from contextlib import contextmanager
 from flask import has_app_context
 from sqlalchemy import text, update
 
+from dansmarue.jobs.context import get_app
 from dansmarue.jobs.queues import max_attempts
 from dansmarue.jobs.registry import JOBS
 from dansmarue.models import OutboxJob, db, utcnow
 from dansmarue.platform import logs, metrics
-from dansmarue.jobs.context import get_app
 
 log = logging.getLogger(__name__)
 
@@ -73,11 +74,15 @@ def run_outbox_job(outbox_id: int):
         except Exception as exc:
             metrics.JOBS.labels(metrics.job_name(func), "failed").inc()
             db.session.rollback()
-            _finish(outbox_id, "dead" if attempts >= max_attempts() else "failed",
-                    _describe(exc))
+            _finish(outbox_id, "dead" if attempts >= max_attempts() else "failed", _describe(exc))
             if attempts >= max_attempts():
-                log.error("outbox job %s (%s) is dead after %s attempts: %s",
-                          outbox_id, func, attempts, _describe(exc))
+                log.error(
+                    "outbox job %s (%s) is dead after %s attempts: %s",
+                    outbox_id,
+                    func,
+                    attempts,
+                    _describe(exc),
+                )
             raise
         metrics.JOBS.labels(metrics.job_name(func), "done").inc()
         metrics.JOB_DURATION.labels(metrics.job_name(func)).observe(took.seconds)
@@ -95,10 +100,11 @@ def run_scheduled(path: str):
 
 def _finish(outbox_id: int, status: str, error: str | None) -> None:
     db.session.execute(
-        update(OutboxJob).where(OutboxJob.id == outbox_id)
-        .values(status=status, last_error=error,
-                finished_at=utcnow() if status in ("done", "dead") else None)
-        .execution_options(synchronize_session=False))
+        update(OutboxJob)
+        .where(OutboxJob.id == outbox_id)
+        .values(status=status, last_error=error, finished_at=utcnow() if status in ("done", "dead") else None)
+        .execution_options(synchronize_session=False)
+    )
     _commit_bookkeeping()
 
 
@@ -111,7 +117,7 @@ def _commit_bookkeeping() -> None:
 
 def _storable(result):
     """What RQ keeps as the job's result: scalars as they are, anything else as text."""
-    return result if isinstance(result, (str, int, float, bool, type(None))) else str(result)
+    return result if isinstance(result, str | int | float | bool | type(None)) else str(result)
 
 
 def _describe(exc: BaseException) -> str:

@@ -8,6 +8,7 @@ what moves other jobs); the others are enqueued on their job's queue with
 the RQ job id ``schedule-<id>-<slot>``. The jobs are declared in
 `dansmarue.jobs.registry`.
 """
+
 from dansmarue.jobs import registry
 
 SCHEDULE: list[dict] = [
@@ -23,6 +24,5 @@ SCHEDULE: list[dict] = [
     {"id": "archive-closed", "job": registry.ARCHIVE_CLOSED, "daily_at": "03:30"},
     {"id": "prune-outbox", "job": registry.PRUNE_OUTBOX, "daily_at": "04:00"},
     # Intake idempotency keys: retries come within minutes, keys kept 48 h.
-    {"id": "purge-idempotency-keys", "job": registry.PURGE_IDEMPOTENCY_KEYS,
-     "daily_at": "04:10"},
+    {"id": "purge-idempotency-keys", "job": registry.PURGE_IDEMPOTENCY_KEYS, "daily_at": "04:10"},
 ]

@@ -3,6 +3,7 @@
 Runs the entries of `workers.schedule.SCHEDULE`; see that module for the
 rules. Ctrl-C / SIGTERM stop it between two ticks.
 """
+
 import argparse
 import logging
 import os
@@ -18,10 +19,10 @@ from redis.exceptions import RedisError
 from rq import Queue
 
 from dansmarue import city
-from dansmarue.jobs.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
 from dansmarue.jobs.context import get_app
-from dansmarue.platform import logs
+from dansmarue.jobs.queues import FAILURE_TTL, RESULT_TTL, get_queue, redis_connection
 from dansmarue.jobs.registry import RUN_SCHEDULED
+from dansmarue.platform import logs
 from workers.schedule import SCHEDULE
 
 log = logging.getLogger("workers.scheduler")
@@ -65,8 +66,7 @@ class Scheduler:
                     ran.append(entry["id"])
                 self.done[entry["id"]] = slot
             except RedisError as exc:
-                log.warning("schedule %s: Redis unavailable (%s), retried next tick",
-                            entry["id"], exc)
+                log.warning("schedule %s: Redis unavailable (%s), retried next tick", entry["id"], exc)
                 break
             except Exception:
                 log.exception("schedule %s failed", entry["id"])
@@ -85,10 +85,15 @@ class Scheduler:
             return
         job = entry["job"]
         queue: Queue = get_queue(job.queue, self.connection)
-        queue.enqueue(RUN_SCHEDULED, job.path,
-                      job_id=f"schedule-{entry['id']}-{slot}", job_timeout=job.timeout,
-                      result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-                      description=f"schedule {entry['id']} ({slot})")
+        queue.enqueue(
+            RUN_SCHEDULED,
+            job.path,
+            job_id=f"schedule-{entry['id']}-{slot}",
+            job_timeout=job.timeout,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            description=f"schedule {entry['id']} ({slot})",
+        )
         log.info("schedule %s: enqueued slot %s", entry["id"], slot)
 
 

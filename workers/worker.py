@@ -4,24 +4,25 @@ The app is built and the mappers configured once, before RQ forks a work
 horse per job, so each job starts with warm imports. SIGINT/SIGTERM make RQ
 finish the current job and exit (a second signal stops at once).
 """
+
 import argparse
 import gc
 import logging
 import os
 import sys
-import traceback
-from datetime import datetime, timedelta, timezone
 import time
+import traceback
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
 
+from dansmarue.jobs.context import get_app
 from dansmarue.jobs.queues import QUEUES, all_queues, get_queue, redis_connection
 from dansmarue.jobs.registry import JOBS
 from dansmarue.models import db
-from dansmarue.jobs.context import get_app
 from dansmarue.platform import logs
 
 
@@ -41,8 +42,14 @@ class _OneLineFailures:
     def handle_exception(self, job, *exc_info):
         exc = exc_info[1]
         lines = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()
-        self.log.warning("job %s %s%s failed: %s; %s", job.id, job.func_name, tuple(job.args or ()),
-                         lines[-1] if lines else type(exc).__name__, self._next_try(job))
+        self.log.warning(
+            "job %s %s%s failed: %s; %s",
+            job.id,
+            job.func_name,
+            tuple(job.args or ()),
+            lines[-1] if lines else type(exc).__name__,
+            self._next_try(job),
+        )
         for handler in self._exc_handlers:
             if handler(job, *exc_info) is False:
                 break
@@ -52,7 +59,7 @@ class _OneLineFailures:
         """RQ calls this before it schedules the retry: say when that will be."""
         if not job.retries_left:
             return "no retry left"
-        at = datetime.now(timezone.utc) + timedelta(seconds=job.get_retry_interval())
+        at = datetime.now(UTC) + timedelta(seconds=job.get_retry_interval())
         return f"retry at {at:%Y-%m-%d %H:%M:%S} UTC ({job.retries_left - 1} left after it)"
 
 
@@ -91,8 +98,7 @@ def preload() -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers.worker")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
-    parser.add_argument("--simple", action="store_true",
-                        help="run jobs in this process (no fork per job)")
+    parser.add_argument("--simple", action="store_true", help="run jobs in this process (no fork per job)")
     parser.add_argument("--queues", nargs="*", choices=QUEUES, help="default: all")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
@@ -108,18 +114,22 @@ def main(argv: list[str] | None = None) -> int:
     # (and copy) the parent's pages in every forked work horse.
     gc.collect()
     gc.freeze()
-    queues = ([get_queue(name, connection) for name in args.queues]
-              if args.queues else all_queues(connection))
+    queues = [get_queue(name, connection) for name in args.queues] if args.queues else all_queues(connection)
     worker_class = DansMaRueSimpleWorker if args.simple else DansMaRueWorker
     work_through_outages(
-        lambda: worker_class(queues, connection=connection),
-        burst=args.burst, logging_level=args.log_level)
+        lambda: worker_class(queues, connection=connection), burst=args.burst, logging_level=args.log_level
+    )
     return 0
 
 
-def work_through_outages(make_worker: Callable[[], Worker], *, burst: bool = False,
-                         logging_level: str = "INFO", max_wait: float = 30.0,
-                         sleep: Callable[[float], None] = time.sleep) -> None:
+def work_through_outages(
+    make_worker: Callable[[], Worker],
+    *,
+    burst: bool = False,
+    logging_level: str = "INFO",
+    max_wait: float = 30.0,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
     """Run a worker; when Redis goes away, wait (1 s, 2 s, 4 s … `max_wait`)
     and start a fresh one instead of dying (issue #20.4). A worker that
     stops on its own (signal, burst done) ends the loop."""
@@ -130,8 +140,7 @@ def work_through_outages(make_worker: Callable[[], Worker], *, burst: bool = Fal
             worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
             return
         except (RedisConnectionError, RedisTimeoutError) as exc:
-            logging.getLogger(__name__).warning(
-                "Redis unavailable (%s): new worker in %.0f s", exc, wait)
+            logging.getLogger(__name__).warning("Redis unavailable (%s): new worker in %.0f s", exc, wait)
         sleep(wait)
         wait = min(wait * 2, max_wait)
 

@@ -3,6 +3,7 @@
 Services flush but never commit: the caller (route or CLI) commits once.
 Only the sha256 of a token is stored, so a database leak gives no session.
 """
+
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -28,16 +29,24 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def create_user(email: str, password: str | None, role: str, full_name: str | None = None,
-                unit_codes=(), direction_code: str | None = None) -> User:
+def create_user(
+    email: str,
+    password: str | None,
+    role: str,
+    full_name: str | None = None,
+    unit_codes=(),
+    direction_code: str | None = None,
+) -> User:
     """Create an account; agents get units, managers a direction (by unit code)."""
     email = normalise_email(email)
     if "@" not in email:
-        raise Unprocessable("Adresse e-mail invalide.",
-                            errors=[{"field": "email", "message": "Adresse e-mail invalide."}])
+        raise Unprocessable(
+            "Adresse e-mail invalide.", errors=[{"field": "email", "message": "Adresse e-mail invalide."}]
+        )
     if role not in ROLES:
-        raise Unprocessable(f"Rôle inconnu : {role}.",
-                            errors=[{"field": "role", "message": f"Valeurs : {', '.join(ROLES)}."}])
+        raise Unprocessable(
+            f"Rôle inconnu : {role}.", errors=[{"field": "role", "message": f"Valeurs : {', '.join(ROLES)}."}]
+        )
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise Conflict("Un compte existe déjà avec cette adresse e-mail.")
     units = _units_by_code(unit_codes)
@@ -45,15 +54,22 @@ def create_user(email: str, password: str | None, role: str, full_name: str | No
     if direction_code:
         direction = _units_by_code([direction_code])[0]
         if direction.parent_id is not None:
-            raise Unprocessable(f"{direction_code} n'est pas une direction.",
-                                errors=[{"field": "direction_code",
-                                         "message": "Une direction est une unité racine."}])
+            raise Unprocessable(
+                f"{direction_code} n'est pas une direction.",
+                errors=[{"field": "direction_code", "message": "Une direction est une unité racine."}],
+            )
         direction_id = direction.id
     elif role == "manager" and units:
         direction_id = units[0].direction_id
-    user = User(email=email, role=role, full_name=full_name, active=True,
-                password_hash=hash_password(password) if password else None,
-                direction_id=direction_id, units=units)
+    user = User(
+        email=email,
+        role=role,
+        full_name=full_name,
+        active=True,
+        password_hash=hash_password(password) if password else None,
+        direction_id=direction_id,
+        units=units,
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -66,9 +82,10 @@ def _units_by_code(codes) -> list[Unit]:
     units = db.session.scalars(select(Unit).where(Unit.code.in_(codes))).all()
     missing = sorted(set(codes) - {u.code for u in units})
     if missing:
-        raise Unprocessable(f"Unité(s) inconnue(s) : {', '.join(missing)}.",
-                            errors=[{"field": "unit_codes", "message": f"Inconnue : {c}"}
-                                    for c in missing])
+        raise Unprocessable(
+            f"Unité(s) inconnue(s) : {', '.join(missing)}.",
+            errors=[{"field": "unit_codes", "message": f"Inconnue : {c}"} for c in missing],
+        )
     return list(units)
 
 
@@ -97,15 +114,15 @@ def digest(raw: str) -> str:
 def issue_token(user: User, ttl_hours: int = 12) -> str:
     """A new random bearer token for `user`; only its hash is stored."""
     raw = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=digest(raw),
-                            expires_at=utcnow() + timedelta(hours=ttl_hours)))
+    db.session.add(
+        ApiToken(user_id=user.id, token_hash=digest(raw), expires_at=utcnow() + timedelta(hours=ttl_hours))
+    )
     db.session.flush()
     return raw
 
 
 def token_expiry(raw: str) -> datetime | None:
-    return db.session.scalar(select(ApiToken.expires_at)
-                             .where(ApiToken.token_hash == digest(raw)))
+    return db.session.scalar(select(ApiToken.expires_at).where(ApiToken.token_hash == digest(raw)))
 
 
 def resolve_token(raw: str | None) -> User | None:
@@ -113,17 +130,23 @@ def resolve_token(raw: str | None) -> User | None:
     if not raw:
         return None
     return db.session.scalar(
-        select(User).join(ApiToken, ApiToken.user_id == User.id).where(
-            ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > func.now(), User.active.is_(True),
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_hash == digest(raw),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > func.now(),
+            User.active.is_(True),
         )
     )
 
 
 def revoke_token(raw: str) -> None:
-    db.session.execute(update(ApiToken).where(
-        ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None)
-    ).values(revoked_at=utcnow()))
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == digest(raw), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def disable_user(email: str) -> User:
@@ -131,10 +154,13 @@ def disable_user(email: str) -> User:
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     if user is None:
         from dansmarue.errors import NotFound
+
         raise NotFound(f"Aucun compte {email}.")
     user.active = False
-    db.session.execute(update(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
-    ).values(revoked_at=utcnow()))
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
     db.session.flush()
     return user

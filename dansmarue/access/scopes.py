@@ -4,6 +4,7 @@ Agents: reports of their units (and of those units' sub-units, e.g. a
 garden workshop under its gardening service). Managers: their direction.
 Admins: everything. Anyone else: nothing.
 """
+
 from sqlalchemy import ColumnElement, false, select, true
 
 from dansmarue.models import Report, Unit, User, db, user_unit
@@ -11,9 +12,11 @@ from dansmarue.models import Report, Unit, User, db, user_unit
 
 def scoped_unit_ids(user_id: int):
     """A SELECT of the ids of the user's units and all their descendants."""
-    tree = (select(user_unit.c.unit_id.label("id"))
-            .where(user_unit.c.user_id == user_id)
-            .cte("scoped_units", recursive=True))
+    tree = (
+        select(user_unit.c.unit_id.label("id"))
+        .where(user_unit.c.user_id == user_id)
+        .cte("scoped_units", recursive=True)
+    )
     tree = tree.union(select(Unit.id).where(Unit.parent_id == tree.c.id))
     return select(tree.c.id)
 

@@ -6,6 +6,7 @@ sends the same key in `Idempotency-Key`. The rules stay where they are:
 parameters are typed by the API's `ActionParamsSchema`, checked by
 `workflow.perform` (which refuses any parameter the table does not list).
 """
+
 import hashlib
 import uuid
 
@@ -33,14 +34,21 @@ def params_from_form(action: str, form, files) -> dict:
     Only the table's parameters of this action are read, so a form can keep
     other inputs (a search box) without them reaching `perform`."""
     transition = TRANSITIONS[action]
-    raw = {name: form.get(name) for name in transition.params
-           if name != "photo" and (form.get(name) or "").strip()}
+    raw = {
+        name: form.get(name)
+        for name in transition.params
+        if name != "photo" and (form.get(name) or "").strip()
+    }
     try:
         params = _SCHEMA.load(raw)
     except ValidationError as error:
-        raise Unprocessable("Paramètres de l'action invalides.", errors=[
-            {"field": name, "message": " ".join(map(str, messages)), "location": "form"}
-            for name, messages in error.messages.items()]) from None
+        raise Unprocessable(
+            "Paramètres de l'action invalides.",
+            errors=[
+                {"field": name, "message": " ".join(map(str, messages)), "location": "form"}
+                for name, messages in error.messages.items()
+            ],
+        ) from None
     photo = files.get("photo") if "photo" in transition.params else None
     if photo is not None and photo.filename:
         params["photo"] = photo.read()
@@ -48,40 +56,43 @@ def params_from_form(action: str, form, files) -> dict:
 
 
 def _fingerprint(reference: str, action: str, version: int | None, params: dict) -> str:
-    shown = {k: (hashlib.sha256(v).hexdigest() if isinstance(v, bytes) else v)
-             for k, v in params.items()}
+    shown = {k: (hashlib.sha256(v).hexdigest() if isinstance(v, bytes) else v) for k, v in params.items()}
     return idempotency.fingerprint(reference, action, version, shown)
 
 
-def run(user: User, reference: str, action: str, version: int | None, params: dict,
-        key: str | None) -> tuple[dict, bool]:
+def run(
+    user: User, reference: str, action: str, version: int | None, params: dict, key: str | None
+) -> tuple[dict, bool]:
     """Perform once per key; (outcome, replayed). Raises DomainError (nothing written)."""
     report = agent_queue.find_in_scope(user, reference)
 
     def produce():
         done = workflow.perform(report.id, action, user, expected_version=version, **params)
-        return 200, {"reference": done.reference, "state": done.state,
-                     "version": done.version}, done.id
+        return 200, {"reference": done.reference, "state": done.state, "version": done.version}, done.id
 
     scoped_key = key and f"agent:{user.id}:{key[:100]}"
     status, body, replayed = idempotency.run_once(
-        scoped_key, scoped_key and _fingerprint(reference, action, version, params), produce)
+        scoped_key, scoped_key and _fingerprint(reference, action, version, params), produce
+    )
     return body, replayed
 
 
 def last_event_id(report: Report) -> int:
     """Carried by the forms beside the version, to show later what changed."""
-    return db.session.scalar(select(func.max(ReportEvent.id)).where(
-        ReportEvent.report_id == report.id)) or 0
+    return db.session.scalar(select(func.max(ReportEvent.id)).where(ReportEvent.report_id == report.id)) or 0
 
 
 def changes_since(report: Report, seen_event_id: int | None) -> list[ReportEvent]:
     """What others did since the agent loaded the page."""
     if seen_event_id is None:
         return []
-    return list(db.session.scalars(select(ReportEvent).where(
-        ReportEvent.report_id == report.id, ReportEvent.id > seen_event_id)
-        .order_by(ReportEvent.id)))
+    return list(
+        db.session.scalars(
+            select(ReportEvent)
+            .where(ReportEvent.report_id == report.id, ReportEvent.id > seen_event_id)
+            .order_by(ReportEvent.id)
+        )
+    )
 
 
 def mass(user: User, action: str, references: list[str], params: dict) -> list[dict]:

@@ -5,6 +5,7 @@ street base map (standard XYZ tiles, when AGENT_TILE_URL is set) lines up
 with the outlines; without tiles the outlines alone are the map. Outlines
 never change while the app runs: they are read once per process.
 """
+
 import math
 import threading
 from dataclasses import dataclass
@@ -71,21 +72,30 @@ def _tiles(tile_url: str, box: tuple) -> str:
     """<image> tiles covering the view box, at a zoom giving ~4 tiles across."""
     x0, y0, width, _ = box
     zoom = max(0, min(19, int(math.log2(2 * HALF_WORLD * 4 / width))))
-    size = 2 * HALF_WORLD / 2 ** zoom
+    size = 2 * HALF_WORLD / 2**zoom
     first_col, last_col = int((x0 + HALF_WORLD) // size), int((x0 + width + HALF_WORLD) // size)
     first_row, last_row = int((y0 + HALF_WORLD) // size), int((y0 + width + HALF_WORLD) // size)
     images = []
     for col in range(first_col, last_col + 1):
         for row in range(first_row, last_row + 1):
             href = escape(tile_url.format(z=zoom, x=col, y=row))
-            images.append(f'<image href="{href}" x="{col * size - HALF_WORLD:.1f}" '
-                          f'y="{row * size - HALF_WORLD:.1f}" width="{size:.1f}" '
-                          f'height="{size:.1f}"/>')
+            images.append(
+                f'<image href="{href}" x="{col * size - HALF_WORLD:.1f}" '
+                f'y="{row * size - HALF_WORLD:.1f}" width="{size:.1f}" '
+                f'height="{size:.1f}"/>'
+            )
     return '<g class="tiles" aria-hidden="true">' + "".join(images) + "</g>"
 
 
-def render(points: list[Point], *, sector_ids=(), title: str, tile_url: str | None = None,
-           pin: tuple[float, float] | None = None, route: list[Point] | None = None) -> Markup:
+def render(
+    points: list[Point],
+    *,
+    sector_ids=(),
+    title: str,
+    tile_url: str | None = None,
+    pin: tuple[float, float] | None = None,
+    route: list[Point] | None = None,
+) -> Markup:
     """The SVG: base tiles (optional), districts, the scope's sectors, a route line, points.
 
     `pin`: a draggable marker (lon, lat) for the requalification form."""
@@ -94,32 +104,43 @@ def render(points: list[Point], *, sector_ids=(), title: str, tile_url: str | No
     coords = [(p.x, p.y) for p in points] + ([pin_xy] if pin_xy else [])
     box = _view_box(coords, project(2.3488, 48.8534))
     radius = box[2] / 80
-    parts = [f'<svg class="agent-map" viewBox="{box[0]:.0f} {box[1]:.0f} {box[2]:.0f} '
-             f'{box[3]:.0f}" role="group" aria-labelledby="map-title" '
-             f'xmlns="http://www.w3.org/2000/svg"><title id="map-title">{escape(title)}</title>']
+    parts = [
+        f'<svg class="agent-map" viewBox="{box[0]:.0f} {box[1]:.0f} {box[2]:.0f} '
+        f'{box[3]:.0f}" role="group" aria-labelledby="map-title" '
+        f'xmlns="http://www.w3.org/2000/svg"><title id="map-title">{escape(title)}</title>'
+    ]
     if tile_url:
         parts.append(_tiles(tile_url, box))
     parts.append('<g class="districts" aria-hidden="true">')
     parts += [f'<path d="{path}"/>' for _, path in shapes["district"].values()]
     parts.append('</g><g class="sectors" aria-hidden="true">')
-    parts += [f'<path d="{shapes["sector"][s][1]}"/>' for s in sector_ids
-              if s in shapes["sector"]]
+    parts += [f'<path d="{shapes["sector"][s][1]}"/>' for s in sector_ids if s in shapes["sector"]]
     parts.append("</g>")
     if route:
         line = " ".join(f"{p.x:.0f},{p.y:.0f}" for p in route)
         parts.append(f'<polyline class="route" points="{line}" aria-hidden="true"/>')
     for number, p in enumerate(points, 1):
         colour = COLOURS["overdue" if p.overdue else "due"]
-        marker = (f'<text x="{p.x:.0f}" y="{p.y:.0f}" font-size="{radius * 1.2:.0f}" '
-                  f'text-anchor="middle" dominant-baseline="central" fill="#fff" '
-                  f'aria-hidden="true">{number}</text>') if route else ""
-        parts.append(f'<a href="{escape(p.href)}" data-reference="{escape(p.reference)}" '
-                     f'data-overdue="{str(p.overdue).lower()}" aria-label="{escape(p.label)}">'
-                     f'<circle cx="{p.x:.0f}" cy="{p.y:.0f}" r="{radius:.0f}" fill="{colour}" '
-                     f'stroke="#fff" stroke-width="{radius / 4:.0f}"/>{marker}</a>')
+        marker = (
+            (
+                f'<text x="{p.x:.0f}" y="{p.y:.0f}" font-size="{radius * 1.2:.0f}" '
+                f'text-anchor="middle" dominant-baseline="central" fill="#fff" '
+                f'aria-hidden="true">{number}</text>'
+            )
+            if route
+            else ""
+        )
+        parts.append(
+            f'<a href="{escape(p.href)}" data-reference="{escape(p.reference)}" '
+            f'data-overdue="{str(p.overdue).lower()}" aria-label="{escape(p.label)}">'
+            f'<circle cx="{p.x:.0f}" cy="{p.y:.0f}" r="{radius:.0f}" fill="{colour}" '
+            f'stroke="#fff" stroke-width="{radius / 4:.0f}"/>{marker}</a>'
+        )
     if pin_xy:
-        parts.append(f'<circle id="pin" class="pin" cx="{pin_xy[0]:.1f}" cy="{pin_xy[1]:.1f}" '
-                     f'r="{radius * 1.3:.0f}" fill="{COLOURS["selected"]}" stroke="#fff" '
-                     f'stroke-width="{radius / 3:.0f}" aria-hidden="true"/>')
+        parts.append(
+            f'<circle id="pin" class="pin" cx="{pin_xy[0]:.1f}" cy="{pin_xy[1]:.1f}" '
+            f'r="{radius * 1.3:.0f}" fill="{COLOURS["selected"]}" stroke="#fff" '
+            f'stroke-width="{radius / 3:.0f}" aria-hidden="true"/>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -4,6 +4,7 @@ Filters are those of the API (`QueueQuerySchema`) and the query is
 `agent_queue.queue_query`: the scope rules and the queue order live there.
 Sorting by distance replaces only the ORDER BY (and pages by offset).
 """
+
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -48,9 +49,11 @@ class Filters:
 
 def parse(args) -> Filters:
     """The URL's filters; a bad value is reported beside its field and ignored."""
-    raw = {k: args.getlist(k) if k in LIST_ARGS else args.get(k)
-           for k in ("state", "category_id", "district", "overdue", "q", "cursor")
-           if args.get(k)}
+    raw = {
+        k: args.getlist(k) if k in LIST_ARGS else args.get(k)
+        for k in ("state", "category_id", "district", "overdue", "q", "cursor")
+        if args.get(k)
+    }
     filters = Filters()
     if args.get("due_before"):
         try:
@@ -82,65 +85,81 @@ def build(user: User, filters: Filters) -> dict:
     if filters.sort == "distance":
         here = func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), SRID)
         distance = func.ST_Distance(func.Geography(Report.geom), func.Geography(here))
-        query = (agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
-                 .order_by(None).order_by(distance, Report.id)
-                 .add_columns(distance.label("distance"))
-                 .offset((filters.page - 1) * PAGE_SIZE))
+        query = (
+            agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
+            .order_by(None)
+            .order_by(distance, Report.id)
+            .add_columns(distance.label("distance"))
+            .offset((filters.page - 1) * PAGE_SIZE)
+        )
         rows = db.session.execute(query).unique().all()
         reports, distances = [r[0] for r in rows], [r[1] for r in rows]
     else:
         api = dict(filters.api)
-        reports = list(db.session.scalars(
-            agent_queue.queue_query(user, limit=PAGE_SIZE, **api)).unique())
+        reports = list(db.session.scalars(agent_queue.queue_query(user, limit=PAGE_SIZE, **api)).unique())
         distances = [None] * len(reports)
     more = len(reports) > PAGE_SIZE
     reports, distances = reports[:PAGE_SIZE], distances[:PAGE_SIZE]
     thumbs = thumbnails([r.id for r in reports])
     now = utcnow()
     items = []
-    for report, metres in zip(reports, distances):
+    for report, metres in zip(reports, distances, strict=False):
         item = agent_queue.summary(report, user)
-        item.update(thumb=thumbs.get(report.id), distance_m=metres,
-                    age_days=(now - report.created_at).days)
+        item.update(thumb=thumbs.get(report.id), distance_m=metres, age_days=(now - report.created_at).days)
         items.append(item)
     next_args = None
     if more:
-        next_args = (filters.url_args(page=filters.page + 1) if filters.sort == "distance"
-                     else filters.url_args(cursor=agent_queue._encode(reports[-1])))
-    return {"items": items, "next": next_args and url_for("agentapp.queue", **next_args),
-            "first": (filters.page > 1 or "cursor" in filters.api)
-            and url_for("agentapp.queue", **filters.url_args())}
+        next_args = (
+            filters.url_args(page=filters.page + 1)
+            if filters.sort == "distance"
+            else filters.url_args(cursor=agent_queue._encode(reports[-1]))
+        )
+    return {
+        "items": items,
+        "next": next_args and url_for("agentapp.queue", **next_args),
+        "first": (filters.page > 1 or "cursor" in filters.api)
+        and url_for("agentapp.queue", **filters.url_args()),
+    }
 
 
 def thumbnails(report_ids: list[int]) -> dict[int, str]:
     if not report_ids:
         return {}
     rows = db.session.execute(
-        select(Photo.report_id, Photo.access_key).distinct(Photo.report_id)
+        select(Photo.report_id, Photo.access_key)
+        .distinct(Photo.report_id)
         .where(Photo.report_id.in_(report_ids), Photo.status != "purged")
-        .order_by(Photo.report_id, Photo.id))
-    return {rid: url_for("media.get_photo", access_key=key, variant="thumb")
-            for rid, key in rows}
+        .order_by(Photo.report_id, Photo.id)
+    )
+    return {rid: url_for("media.get_photo", access_key=key, variant="thumb") for rid, key in rows}
 
 
 def choices(user: User) -> dict:
     """What the filter form offers: states, categories, districts."""
-    return {"states": [(c, STATES[c].label) for c in OPEN_STATES],
-            "categories": categories(),
-            "districts": db.session.execute(
-                select(District.id, District.name).order_by(District.id)).all()}
+    return {
+        "states": [(c, STATES[c].label) for c in OPEN_STATES],
+        "categories": categories(),
+        "districts": db.session.execute(select(District.id, District.name).order_by(District.id)).all(),
+    }
 
 
 def categories() -> list:
     """Active leaf categories (filters, requalification)."""
-    return db.session.execute(select(Category.id, Category.label).where(
-        Category.active.is_(True), Category.is_leaf.is_(True))
-        .order_by(Category.label)).all()
+    return db.session.execute(
+        select(Category.id, Category.label)
+        .where(Category.active.is_(True), Category.is_leaf.is_(True))
+        .order_by(Category.label)
+    ).all()
 
 
 def sector_ids(user: User) -> list[int]:
     """The sectors of the agent's units (drawn on the map); all for the others."""
     if user.role != "agent":
         return []
-    return list(db.session.scalars(select(unit_sector.c.sector_id).where(
-        unit_sector.c.unit_id.in_(scopes.scoped_unit_ids(user.id))).distinct()))
+    return list(
+        db.session.scalars(
+            select(unit_sector.c.sector_id)
+            .where(unit_sector.c.unit_id.in_(scopes.scoped_unit_ids(user.id)))
+            .distinct()
+        )
+    )

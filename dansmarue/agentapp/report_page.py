@@ -1,4 +1,5 @@
 """A report as the agent sees it, and what each action's form offers."""
+
 from flask import url_for
 from sqlalchemy import func, select
 
@@ -12,8 +13,12 @@ from dansmarue.workflow.states import OPEN_STATES, STATES
 from dansmarue.workflow.transitions import TRANSITIONS
 
 NEARBY_M = 300  # where a duplicate's original is looked for
-SLA_LABELS = {"none": "Pas de délai", "due_soon": "Échéance proche", "overdue": "En retard",
-              "escalated": "En retard (escaladé)"}
+SLA_LABELS = {
+    "none": "Pas de délai",
+    "due_soon": "Échéance proche",
+    "overdue": "En retard",
+    "escalated": "En retard (escaladé)",
+}
 
 
 def detail(user: User, reference: str) -> tuple[Report, dict]:
@@ -35,7 +40,8 @@ def form_context(user: User, report: Report, action: str, q: str | None = None) 
     context = {"params": params, "transition": TRANSITIONS[action]}
     if "message_id" in params:
         context["messages"] = agent_texts.list_items(
-            "message", active_only=True, category_id=report.category_id)
+            "message", active_only=True, category_id=report.category_id
+        )
     if "reason_id" in params:
         context["reasons"] = agent_texts.list_items("reason", active_only=True)
     if "category_id" in params:
@@ -49,14 +55,19 @@ def nearby_open(user: User, report: Report, q: str | None = None, limit: int = 1
     """Open reports of the agent's scope near this one (the original of a duplicate);
     `q` narrows them to references or addresses containing it."""
     # The point as SQL (a bound WKB value cannot be adapted by psycopg).
-    here = func.Geography(func.ST_SetSRID(func.ST_MakePoint(report.longitude, report.latitude),
-                                          SRID))
+    here = func.Geography(func.ST_SetSRID(func.ST_MakePoint(report.longitude, report.latitude), SRID))
     distance = func.ST_Distance(func.Geography(Report.geom), here)
-    query = (select(Report.reference, Report.address, Report.created_at, distance.label("m"))
-             .where(scopes.report_scope(user), Report.id != report.id,
-                    Report.state.in_(OPEN_STATES),
-                    func.ST_DWithin(func.Geography(Report.geom), here, NEARBY_M))
-             .order_by(distance).limit(limit))
+    query = (
+        select(Report.reference, Report.address, Report.created_at, distance.label("m"))
+        .where(
+            scopes.report_scope(user),
+            Report.id != report.id,
+            Report.state.in_(OPEN_STATES),
+            func.ST_DWithin(func.Geography(Report.geom), here, NEARBY_M),
+        )
+        .order_by(distance)
+        .limit(limit)
+    )
     if q and q.strip():
         pattern = f"%{q.strip()}%"
         query = query.where(Report.reference.ilike(pattern) | Report.address.ilike(pattern))

@@ -3,6 +3,8 @@
 Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
 (through `agentapp.actions`), the session `web_session`.
 """
+
+import contextlib
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -18,8 +20,7 @@ from flask import (
     url_for,
 )
 
-from dansmarue import city
-from dansmarue import web_session
+from dansmarue import city, web_session
 from dansmarue.agentapp import actions, mapsvg, report_page, tour
 from dansmarue.agentapp import queue as work_queue
 from dansmarue.dashboard import fmt
@@ -55,8 +56,12 @@ def agent_fmt():
 
 @bp.context_processor
 def _helpers():
-    return {"csrf_token": web_session.csrf_token, "user": web_session.current_user(),
-            "fmt": fmt, "today": datetime.now(city.tz()).date().isoformat()}
+    return {
+        "csrf_token": web_session.csrf_token,
+        "user": web_session.current_user(),
+        "fmt": fmt,
+        "today": datetime.now(city.tz()).date().isoformat(),
+    }
 
 
 @bp.after_request
@@ -70,7 +75,8 @@ def _security_headers(response):
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'self'; style-src 'self'; "
         f"img-src 'self' data: blob:{tile_origin}; object-src 'none'; base-uri 'self'; "
-        "form-action 'self'; frame-ancestors 'none'")
+        "form-action 'self'; frame-ancestors 'none'"
+    )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
 
@@ -78,8 +84,7 @@ def _security_headers(response):
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
-    return web_session.login_page("agent/login.html", check_role, "/agent",
-                                  url_for("agentapp.queue"))
+    return web_session.login_page("agent/login.html", check_role, "/agent", url_for("agentapp.queue"))
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -97,16 +102,30 @@ def queue():
     user = web_session.current_user()
     filters = work_queue.parse(request.args)
     page = work_queue.build(user, filters)
-    points = [mapsvg.Point(i["reference"], *mapsvg.project(i["longitude"], i["latitude"]),
-                           i["overdue"], f'{i["reference"]} · {i["category"]["label"]}',
-                           url_for("agentapp.report", reference=i["reference"]))
-              for i in page["items"]]
-    svg = mapsvg.render(points, sector_ids=work_queue.sector_ids(user),
-                        title="Carte des signalements de la page",
-                        tile_url=current_app.config.get("AGENT_TILE_URL"))
-    return render_template("agent/queue.html", page=page, f=filters, svg=svg,
-                           choices=work_queue.choices(user), mass_actions=[
-                               (code, TRANSITIONS[code].label) for code in MASS_ACTIONS])
+    points = [
+        mapsvg.Point(
+            i["reference"],
+            *mapsvg.project(i["longitude"], i["latitude"]),
+            i["overdue"],
+            f'{i["reference"]} · {i["category"]["label"]}',
+            url_for("agentapp.report", reference=i["reference"]),
+        )
+        for i in page["items"]
+    ]
+    svg = mapsvg.render(
+        points,
+        sector_ids=work_queue.sector_ids(user),
+        title="Carte des signalements de la page",
+        tile_url=current_app.config.get("AGENT_TILE_URL"),
+    )
+    return render_template(
+        "agent/queue.html",
+        page=page,
+        f=filters,
+        svg=svg,
+        choices=work_queue.choices(user),
+        mass_actions=[(code, TRANSITIONS[code].label) for code in MASS_ACTIONS],
+    )
 
 
 @bp.get("/r/<reference>")
@@ -119,11 +138,19 @@ def report(reference):
 
 
 def _report_map(row, view, pin: bool = False):
-    point = mapsvg.Point(view["reference"], *mapsvg.project(view["longitude"], view["latitude"]),
-                         view["overdue"], f'Position de {view["reference"]}', "#position")
-    return mapsvg.render([] if pin else [point], title="Position du signalement",
-                         tile_url=current_app.config.get("AGENT_TILE_URL"),
-                         pin=(view["longitude"], view["latitude"]) if pin else None)
+    point = mapsvg.Point(
+        view["reference"],
+        *mapsvg.project(view["longitude"], view["latitude"]),
+        view["overdue"],
+        f'Position de {view["reference"]}',
+        "#position",
+    )
+    return mapsvg.render(
+        [] if pin else [point],
+        title="Position du signalement",
+        tile_url=current_app.config.get("AGENT_TILE_URL"),
+        pin=(view["longitude"], view["latitude"]) if pin else None,
+    )
 
 
 @bp.get("/r/<reference>/<action>")
@@ -132,17 +159,26 @@ def action_form(reference, action):
     return _render_form(reference, action, values=request.args, status=200)
 
 
-def _render_form(reference, action, *, values, status, error=None, changes=None,
-                 allowed=None, template="agent/action.html"):
+def _render_form(
+    reference, action, *, values, status, error=None, changes=None, allowed=None, template="agent/action.html"
+):
     user = web_session.current_user()
     if action not in TRANSITIONS:
         raise Unprocessable(f"Action inconnue : {action}.")
     row, view = report_page.detail(user, reference)
     context = report_page.form_context(user, row, action, values.get("q"))
-    return render_template(template, r=view, action=action, values=values, error=error,
-                           changes=changes or [], allowed=allowed, key=actions.new_key(),
-                           svg=_report_map(row, view, pin="latitude" in context["params"]),
-                           **context), status
+    return render_template(
+        template,
+        r=view,
+        action=action,
+        values=values,
+        error=error,
+        changes=changes or [],
+        allowed=allowed,
+        key=actions.new_key(),
+        svg=_report_map(row, view, pin="latitude" in context["params"]),
+        **context,
+    ), status
 
 
 @bp.post("/r/<reference>/<action>")
@@ -185,18 +221,29 @@ def _refused(reference, action, error: DomainError, seen):
     if isinstance(error, PreconditionFailed):
         user = web_session.current_user()
         changes = actions.changes_since(agent_queue.find_in_scope(user, reference), seen)
-        return _render_form(reference, action, values=request.form, status=412, error=error,
-                            changes=changes, template="agent/conflict.html")
-    if isinstance(error, (Conflict, Forbidden)) and "allowed" in error.extra:
+        return _render_form(
+            reference,
+            action,
+            values=request.form,
+            status=412,
+            error=error,
+            changes=changes,
+            template="agent/conflict.html",
+        )
+    if isinstance(error, Conflict | Forbidden) and "allowed" in error.extra:
         allowed = [(c, TRANSITIONS[c].label) for c in error.extra["allowed"]]
-    return _render_form(reference, action, values=request.form, status=error.status,
-                        error=error, allowed=allowed)
+    return _render_form(
+        reference, action, values=request.form, status=error.status, error=error, allowed=allowed
+    )
 
 
 def _event_text(event) -> dict:
-    return {"action": TRANSITIONS[event.action].label if event.action in TRANSITIONS
-            else event.action, "actor": event.actor_label, "to_state": event.to_state,
-            "at": fmt.local_datetime(event.created_at)}
+    return {
+        "action": TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
+        "actor": event.actor_label,
+        "to_state": event.to_state,
+        "at": fmt.local_datetime(event.created_at),
+    }
 
 
 @bp.post("/mass")
@@ -212,9 +259,12 @@ def mass():
         raise Unprocessable("Cochez au moins un signalement.")
     params = actions.params_from_form(action, request.form, request.files)
     results = actions.mass(user, action, references[:500], params)
-    return render_template("agent/mass.html", results=results,
-                           label=TRANSITIONS[action].label,
-                           back=request.form.get("back") or url_for("agentapp.queue"))
+    return render_template(
+        "agent/mass.html",
+        results=results,
+        label=TRANSITIONS[action].label,
+        back=request.form.get("back") or url_for("agentapp.queue"),
+    )
 
 
 @bp.get("/tournee")
@@ -223,18 +273,26 @@ def route_sheet():
     user = web_session.current_user()
     day = _day(request.args.get("date"))
     start = None
-    try:
+    with contextlib.suppress(KeyError, ValueError):
         start = (float(request.args["lon"]), float(request.args["lat"]))
-    except (KeyError, ValueError):
-        pass
     data = tour.sheet(user, day, start)
-    points = [mapsvg.Point(s["reference"], *mapsvg.project(s["longitude"], s["latitude"]),
-                           s["overdue"], f'Arrêt {n} : {s["reference"]}',
-                           url_for("agentapp.report", reference=s["reference"]))
-              for n, s in enumerate(data["stops"], 1)]
+    points = [
+        mapsvg.Point(
+            s["reference"],
+            *mapsvg.project(s["longitude"], s["latitude"]),
+            s["overdue"],
+            f'Arrêt {n} : {s["reference"]}',
+            url_for("agentapp.report", reference=s["reference"]),
+        )
+        for n, s in enumerate(data["stops"], 1)
+    ]
     origin = mapsvg.Point("départ", *mapsvg.project(*data["start"]), False, "Départ", "#")
-    svg = mapsvg.render(points, title="Tournée du jour", route=[origin, *points],
-                        tile_url=current_app.config.get("AGENT_TILE_URL"))
+    svg = mapsvg.render(
+        points,
+        title="Tournée du jour",
+        route=[origin, *points],
+        tile_url=current_app.config.get("AGENT_TILE_URL"),
+    )
     return render_template("agent/route.html", data=data, day=day, svg=svg)
 
 
@@ -248,8 +306,9 @@ def _day(raw: str | None) -> date:
 @bp.get("/sw.js")
 def service_worker():
     """Served from /agent so that it may control every /agent page."""
-    response = send_from_directory(current_app.static_folder, "agent-sw.js",
-                                   mimetype="text/javascript", max_age=0)
+    response = send_from_directory(
+        current_app.static_folder, "agent-sw.js", mimetype="text/javascript", max_age=0
+    )
     response.headers["Service-Worker-Allowed"] = "/agent"
     return response
 

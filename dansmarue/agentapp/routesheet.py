@@ -4,6 +4,7 @@ Pure functions of (longitude, latitude) pairs: no database, easy to test.
 Distances are great-circle metres (haversine), exact enough for a tour of
 a few kilometres.
 """
+
 import math
 
 EARTH_RADIUS_M = 6371008.8
@@ -11,8 +12,7 @@ EARTH_RADIUS_M = 6371008.8
 
 def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
@@ -33,8 +33,7 @@ def nearest_neighbour(start: tuple[float, float], stops: list[tuple[float, float
     return order
 
 
-def two_opt(start: tuple[float, float], stops: list[tuple[float, float]],
-            order: list[int]) -> list[int]:
+def two_opt(start: tuple[float, float], stops: list[tuple[float, float]], order: list[int]) -> list[int]:
     """Reverse segments while that shortens the open path from `start`."""
     order = list(order)
     improved = True
@@ -49,7 +48,7 @@ def two_opt(start: tuple[float, float], stops: list[tuple[float, float]],
                 before = distance_m(a, b) + (distance_m(c, d) if d else 0.0)
                 after = distance_m(a, c) + (distance_m(b, d) if d else 0.0)
                 if after < before - 1e-6:
-                    order[i:j + 1] = reversed(order[i:j + 1])
+                    order[i : j + 1] = reversed(order[i : j + 1])
                     improved = True
                     b = stops[order[i]]
     return order

@@ -1,9 +1,26 @@
 """One package per API resource; each exposes `blp`."""
+
 import importlib
 
 from dansmarue.api.body_formats import refuse_unread_body  # noqa: F401 (the app factory's hook)
 
-MODULES = ("health", "auth", "open311", "reports", "tracking", "follows", "categories", "me", "media", "contractors", "mobile", "agent", "resolution", "admin", "stats")
+MODULES = (
+    "health",
+    "auth",
+    "open311",
+    "reports",
+    "tracking",
+    "follows",
+    "categories",
+    "me",
+    "media",
+    "contractors",
+    "mobile",
+    "agent",
+    "resolution",
+    "admin",
+    "stats",
+)
 
 
 def register_blueprints(api) -> None:

@@ -6,6 +6,7 @@ Views under /api/v1 read JSON unless they declare more with `accepts`;
 Open311 and the mobile RPC declare their own formats through their schemas
 and are left to them.
 """
+
 from flask import current_app, request
 from werkzeug.exceptions import UnsupportedMediaType
 
@@ -17,15 +18,16 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 def accepts(*mimetypes: str):
     """Declare the body formats a view reads (put it just above the function)."""
+
     def mark(view):
         view.accepted_bodies = mimetypes
         return view
+
     return mark
 
 
 def _has_body() -> bool:
-    return bool(request.content_length) or "chunked" in request.headers.get(
-        "Transfer-Encoding", "").lower()
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
 
 
 def refuse_unread_body() -> None:
@@ -43,4 +45,5 @@ def refuse_unread_body() -> None:
         return
     raise UnsupportedMediaType(
         f"Cette adresse ne lit pas un corps « {mimetype or 'sans type'} » : "
-        f"envoyez {' ou '.join(accepted)}.")
+        f"envoyez {' ou '.join(accepted)}."
+    )

@@ -1,4 +1,5 @@
 """Optimistic concurrency over HTTP: ETag = the report's version, If-Match required."""
+
 from flask import request
 
 from dansmarue.errors import PreconditionFailed, PreconditionRequired
@@ -17,8 +18,8 @@ def required_version() -> int | None:
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired(
-            "Indiquez la version connue du signalement dans l'en-tête If-Match "
-            "(valeur de son ETag).")
+            "Indiquez la version connue du signalement dans l'en-tête If-Match " "(valeur de son ETag)."
+        )
     value = header.strip()
     if value == "*":
         return None

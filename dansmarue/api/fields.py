@@ -1,4 +1,5 @@
 """Marshmallow fields shared by the API packages."""
+
 import math
 
 from marshmallow import ValidationError, fields
@@ -16,8 +17,7 @@ class CleanString(fields.String):
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = clean_text(super()._deserialize(value, attr, data, **kwargs),
-                          multiline=self.multiline)
+        text = clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=self.multiline)
         if len(text) > self.max_length:
             raise ValidationError(f"{self.max_length} caractères au maximum.")
         return text

@@ -6,6 +6,7 @@ everyone else; signed-in staff, health probes and metrics are exempt. Follows,
 congratulations and photo uploads also have a budget per report
 (RATELIMIT_PER_REPORT), whoever sends them, so no report is flooded.
 """
+
 from flask import current_app, request
 
 UNLIMITED_BLUEPRINTS = {"health", "metrics", "devtools"}
@@ -39,5 +40,4 @@ def signed_in() -> bool:
 
 
 def exempt_from_default() -> bool:
-    return (request.blueprint in UNLIMITED_BLUEPRINTS or request.endpoint in UNLIMITED_ENDPOINTS
-            or signed_in())
+    return request.blueprint in UNLIMITED_BLUEPRINTS or request.endpoint in UNLIMITED_ENDPOINTS or signed_in()

@@ -4,6 +4,7 @@ Put the decorator closest to the view function (below `@blp.route`,
 `@blp.arguments`, `@blp.response`). It also documents the operation as
 needing the `bearerAuth` scheme in the OpenAPI.
 """
+
 from copy import deepcopy
 from functools import wraps
 
@@ -14,8 +15,7 @@ from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User
 
 SCHEME_NAME = "bearerAuth"
-SCHEME = {"type": "http", "scheme": "bearer",
-          "description": "Jeton obtenu par POST /api/v1/auth/login."}
+SCHEME = {"type": "http", "scheme": "bearer", "description": "Jeton obtenu par POST /api/v1/auth/login."}
 
 
 def bearer_token() -> str | None:

@@ -4,6 +4,7 @@ Callers commit. `seed_defaults` is idempotent (`flask catalogues seed`):
 migration 0004 already inserts the reasons and generic messages; the
 per-category messages need the category tree, loaded after migrations.
 """
+
 from sqlalchemy import or_, select, update
 
 from dansmarue import city
@@ -20,8 +21,10 @@ from dansmarue.platform.savepoint import save_fields
 from dansmarue.workflow.effects import category_lineage
 
 MODELS = {"reason": RejectionReason, "message": ServiceDoneMessage}
-ORDER = {"reason": (RejectionReason.sort_order, RejectionReason.id),
-         "message": (ServiceDoneMessage.sort_order, ServiceDoneMessage.id)}
+ORDER = {
+    "reason": (RejectionReason.sort_order, RejectionReason.id),
+    "message": (ServiceDoneMessage.sort_order, ServiceDoneMessage.id),
+}
 
 
 def list_items(kind: str, *, active_only: bool = False, category_id: int | None = None):
@@ -30,9 +33,12 @@ def list_items(kind: str, *, active_only: bool = False, category_id: int | None 
     if active_only:
         query = query.where(model.active.is_(True))
     if category_id is not None and kind == "message":
-        query = query.where(or_(ServiceDoneMessage.category_id.is_(None),
-                                ServiceDoneMessage.category_id.in_(
-                                    category_lineage(category_id))))
+        query = query.where(
+            or_(
+                ServiceDoneMessage.category_id.is_(None),
+                ServiceDoneMessage.category_id.in_(category_lineage(category_id)),
+            )
+        )
     return list(db.session.scalars(query))
 
 
@@ -64,24 +70,31 @@ def seed_defaults() -> dict:
     reasons = rejection_reasons(city.current().authority)
     if reasons[0] not in known and REJECTION_REASONS[0] in known:
         # Migration 0004 seeded Paris's wording: another city's names its own authority.
-        db.session.execute(update(RejectionReason).where(
-            RejectionReason.label == REJECTION_REASONS[0]).values(label=reasons[0]))
+        db.session.execute(
+            update(RejectionReason)
+            .where(RejectionReason.label == REJECTION_REASONS[0])
+            .values(label=reasons[0])
+        )
         known.add(reasons[0])
     for order, label in enumerate(reasons):
         if label not in known:
             db.session.add(RejectionReason(label=label, sort_order=order, active=True))
             added["reasons"] += 1
-    existing = set(db.session.execute(
-        select(ServiceDoneMessage.category_id, ServiceDoneMessage.title)).all())
+    existing = set(db.session.execute(select(ServiceDoneMessage.category_id, ServiceDoneMessage.title)).all())
     wanted = [(None, title, text) for title, text in GENERIC_DONE_MESSAGES]
-    tops = dict(db.session.execute(select(Category.label, Category.id)
-                                   .where(Category.parent_id.is_(None))).all())
-    wanted += [(tops[label], title, text)
-               for label, (title, text) in CATEGORY_DONE_MESSAGES.items() if label in tops]
+    tops = dict(
+        db.session.execute(select(Category.label, Category.id).where(Category.parent_id.is_(None))).all()
+    )
+    wanted += [
+        (tops[label], title, text) for label, (title, text) in CATEGORY_DONE_MESSAGES.items() if label in tops
+    ]
     for order, (category_id, title, text) in enumerate(wanted):
         if (category_id, title) not in existing:
-            db.session.add(ServiceDoneMessage(category_id=category_id, title=title,
-                                              message=text, sort_order=order, active=True))
+            db.session.add(
+                ServiceDoneMessage(
+                    category_id=category_id, title=title, message=text, sort_order=order, active=True
+                )
+            )
             added["messages"] += 1
     db.session.flush()
     return added

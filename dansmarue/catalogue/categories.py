@@ -1,4 +1,5 @@
 """The category catalogue: the tree residents choose from, and intake checks."""
+
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
@@ -11,12 +12,14 @@ UNKNOWN = "Cette catégorie n'existe pas ou n'est plus proposée."
 NOT_LEAF = "Choisissez une sous-catégorie précise : celle-ci en regroupe plusieurs."
 AGENT_ONLY = "Cette catégorie est réservée aux agents de la Ville."
 
-CATEGORY_COLUMNS = ("id, unit_id, active, is_leaf, agent_only, out_of_scope, "
-                    "out_of_scope_message, default_priority")
+CATEGORY_COLUMNS = (
+    "id, unit_id, active, is_leaf, agent_only, out_of_scope, " "out_of_scope_message, default_priority"
+)
 CATEGORY_SQL = text(f"SELECT {CATEGORY_COLUMNS} FROM category WHERE id = :id")
 # The same test in SQL, so intake can allocate numbers only for valid ones.
-REPORTABLE_SQL = ("active AND is_leaf AND NOT out_of_scope AND unit_id IS NOT NULL "
-                  "AND (NOT agent_only OR :as_agent)")
+REPORTABLE_SQL = (
+    "active AND is_leaf AND NOT out_of_scope AND unit_id IS NOT NULL " "AND (NOT agent_only OR :as_agent)"
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,7 @@ def _refuse(message: str) -> Unprocessable:
 
 def reportable(category_id: int, *, as_agent: bool = False) -> Reportable:
     """The category if a report may be filed under it, else a 422."""
-    return check(db.session.execute(CATEGORY_SQL, {"id": category_id}).first(),
-                 as_agent=as_agent)
+    return check(db.session.execute(CATEGORY_SQL, {"id": category_id}).first(), as_agent=as_agent)
 
 
 def check(row, *, as_agent: bool = False) -> Reportable:
@@ -57,8 +59,9 @@ def version() -> int:
 
 
 def _stamp() -> tuple:
-    return db.session.execute(select(CatalogueVersion.version, CatalogueVersion.updated_at)
-                              .where(CatalogueVersion.id == 1)).one()
+    return db.session.execute(
+        select(CatalogueVersion.version, CatalogueVersion.updated_at).where(CatalogueVersion.id == 1)
+    ).one()
 
 
 _tree_cache: dict[tuple, dict] = {}
@@ -71,8 +74,7 @@ def tree(*, include_agent: bool = False) -> dict:
     cache_key = (db.engine.url.render_as_string(), current, updated_at, include_agent)
     if cache_key not in _tree_cache:
         _tree_cache.clear()
-        _tree_cache[cache_key] = {"version": current,
-                                  "categories": _build(include_agent)}
+        _tree_cache[cache_key] = {"version": current, "categories": _build(include_agent)}
     return _tree_cache[cache_key]
 
 
@@ -90,11 +92,15 @@ def _build(include_agent: bool) -> list[dict]:
         kids = [n for n in (node(c) for c in children.get(category.id, ())) if n]
         if not category.is_leaf and not kids:
             return None  # a branch whose leaves are all hidden
-        item = {"id": category.id, "label": category.label, "alias": category.alias,
-                "reportable": category.is_leaf and not category.out_of_scope,
-                "out_of_scope": category.out_of_scope,
-                "out_of_scope_message": category.out_of_scope_message,
-                "default_priority": category.default_priority}
+        item = {
+            "id": category.id,
+            "label": category.label,
+            "alias": category.alias,
+            "reportable": category.is_leaf and not category.out_of_scope,
+            "out_of_scope": category.out_of_scope,
+            "out_of_scope_message": category.out_of_scope_message,
+            "default_priority": category.default_priority,
+        }
         if include_agent:
             item["agent_only"] = category.agent_only
         if kids:

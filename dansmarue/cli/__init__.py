@@ -1,4 +1,5 @@
 """Flask CLI groups: `flask data ...` (and the groups other modules add)."""
+
 import importlib
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """`flask catalogues seed`: default rejection reasons and service-done messages."""
+
 import click
 from flask.cli import AppGroup
 

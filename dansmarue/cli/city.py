@@ -1,4 +1,5 @@
 """`flask city check|import FOLDER`: bring a city's own files (docs/city.md)."""
+
 from pathlib import Path
 
 import click
@@ -27,8 +28,10 @@ def _read(folder: str) -> city_pack.CityPack:
 def check(folder: str) -> None:
     """Check a city pack without writing anything."""
     pack = _read(folder)
-    click.echo(f"{pack.profile.name}: {len(pack.districts)} districts, {len(pack.units)} units, "
-               f"{len(pack.categories)} categories: ready to import")
+    click.echo(
+        f"{pack.profile.name}: {len(pack.districts)} districts, {len(pack.units)} units, "
+        f"{len(pack.categories)} categories: ready to import"
+    )
 
 
 @cli.command("import")

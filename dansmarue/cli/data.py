@@ -1,6 +1,7 @@
 """`flask data load`: the reference data, idempotently, with a progress bar.
 
 Skipped when nothing it reads changed since the last load (`--force` reloads)."""
+
 import click
 from flask.cli import AppGroup
 
@@ -21,8 +22,9 @@ def load(force: bool) -> None:
     """Load or refresh districts, quartiers, conseils, units, sectors, categories."""
     current = fingerprint.compute()
     if not force and fingerprint.stored(db.session) == current:
-        click.echo(f"reference data unchanged (fingerprint {current[:12]}): load skipped "
-                   "(--force to reload)")
+        click.echo(
+            f"reference data unchanged (fingerprint {current[:12]}): load skipped " "(--force to reload)"
+        )
         return
     counts = loader.load_all(progress=_progress)
     fingerprint.store(db.session, current)

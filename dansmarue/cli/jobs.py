@@ -1,4 +1,5 @@
 """`flask jobs ...`: queue depths, dead letters, replay, manual relay."""
+
 import click
 from flask.cli import AppGroup
 
@@ -15,14 +16,19 @@ def status() -> None:
     for name in ("pending", "enqueued", "failed", "dead", "done"):
         click.echo(f"  {name:>9}: {report['outbox'].get(name, 0)}")
     if report["oldest_pending"]:
-        click.echo(f"  oldest pending row: {report['oldest_pending']:%Y-%m-%d %H:%M:%S %Z}"
-                   f" ({report['oldest_pending_age']:.1f} s ago)")
-    click.echo(f"{'queue':<16}{'queued':>8}{'started':>9}{'scheduled':>11}{'failed':>8}"
-               f"{'oldest (s)':>12}")
+        click.echo(
+            f"  oldest pending row: {report['oldest_pending']:%Y-%m-%d %H:%M:%S %Z}"
+            f" ({report['oldest_pending_age']:.1f} s ago)"
+        )
+    click.echo(
+        f"{'queue':<16}{'queued':>8}{'started':>9}{'scheduled':>11}{'failed':>8}" f"{'oldest (s)':>12}"
+    )
     for name, counts in report["queues"].items():
         oldest = "-" if counts["oldest_age"] is None else f"{counts['oldest_age']:.1f}"
-        click.echo(f"{name:<16}{counts['queued']:>8}{counts['started']:>9}"
-                   f"{counts['scheduled']:>11}{counts['failed']:>8}{oldest:>12}")
+        click.echo(
+            f"{name:<16}{counts['queued']:>8}{counts['started']:>9}"
+            f"{counts['scheduled']:>11}{counts['failed']:>8}{oldest:>12}"
+        )
 
 
 @cli.command("dead")
@@ -34,8 +40,10 @@ def dead(limit: int) -> None:
         click.echo("no dead job")
     for row in rows:
         error = (row.last_error or "").splitlines()[-1:] or [""]
-        click.echo(f"{row.id:>8}  {row.func}{tuple(row.args)}  attempts={row.attempts}  "
-                   f"{(row.finished_at or row.created_at):%Y-%m-%d %H:%M}  {error[0][:120]}")
+        click.echo(
+            f"{row.id:>8}  {row.func}{tuple(row.args)}  attempts={row.attempts}  "
+            f"{(row.finished_at or row.created_at):%Y-%m-%d %H:%M}  {error[0][:120]}"
+        )
 
 
 @cli.command("replay")

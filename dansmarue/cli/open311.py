@@ -1,4 +1,5 @@
 """`flask open311 create-key NAME`: an api_key for an Open311 client."""
+
 import click
 from flask.cli import AppGroup
 

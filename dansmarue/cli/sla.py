@@ -1,4 +1,5 @@
 """`flask sla ...`: run the sweep by hand, fold or rebuild the roll-ups, recompute due dates."""
+
 import click
 from sqlalchemy import select
 
@@ -34,8 +35,11 @@ def recompute_command(batch: int):
     count, last_id = 0, 0
     while True:
         reports = db.session.scalars(
-            select(Report).where(Report.state.not_in(CLOSED_STATES), Report.id > last_id)
-            .order_by(Report.id).limit(batch)).all()
+            select(Report)
+            .where(Report.state.not_in(CLOSED_STATES), Report.id > last_id)
+            .order_by(Report.id)
+            .limit(batch)
+        ).all()
         if not reports:
             break
         for report in reports:

@@ -1,4 +1,5 @@
 """`flask users create|list|disable`: staff accounts."""
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -20,8 +21,9 @@ cli = AppGroup("users", help="Staff accounts (agents, managers, admins).")
 def create(email, role, password, full_name, unit_codes, direction_code):
     """Create an account."""
     try:
-        user = auth.create_user(email, password, role, full_name=full_name,
-                                unit_codes=unit_codes, direction_code=direction_code)
+        user = auth.create_user(
+            email, password, role, full_name=full_name, unit_codes=unit_codes, direction_code=direction_code
+        )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.detail) from None
@@ -59,5 +61,7 @@ def first_run_hint():
     """What `make run` prints while no active administrator exists."""
     if db.session.scalar(select(User.id).where(User.role == "admin", User.active).limit(1)):
         return
-    click.echo("[run] No administrator yet. Create the first one (you choose the password):\n"
-               "[run]   FLASK_APP=wsgi .venv/bin/flask users create you@example.org --role admin")
+    click.echo(
+        "[run] No administrator yet. Create the first one (you choose the password):\n"
+        "[run]   FLASK_APP=wsgi .venv/bin/flask users create you@example.org --role admin"
+    )

@@ -5,9 +5,10 @@ Each function returns Markup for an inline `<svg role="img">` with a
 Every text is escaped. Colours are distinguishable without colour vision too:
 stacked segments are ordered and labelled, lines differ by dash and marker.
 """
+
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -27,11 +28,13 @@ class Series:
 
 
 def _svg(chart_id: str, height: int, title: str, desc: str, body: list[str]) -> Markup:
-    head = (f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
-            f'role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
-            f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
-            f'<title id="{escape(chart_id)}-t">{escape(title)}</title>'
-            f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>')
+    head = (
+        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
+        f'role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
+        f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
+        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>'
+    )
     return Markup(head + "".join(body) + "</svg>")
 
 
@@ -64,8 +67,13 @@ def _ticks(maximum: float, step: float) -> list[float]:
     return [i * step for i in range(int(round(maximum / step)) + 1)]
 
 
-def stacked_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, str, Sequence[int]]],
-                 segments: Sequence[tuple[str, str]]) -> Markup:
+def stacked_bars(
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: Sequence[tuple[str, str, Sequence[int]]],
+    segments: Sequence[tuple[str, str]],
+) -> Markup:
     """Horizontal stacked bars: rows are (short label, full label, values per segment);
     segments are (name, colour)."""
     left, top, bar_h, gap = 80, 34, 22, 10
@@ -75,23 +83,31 @@ def stacked_bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str,
     body = [_legend(segments, left, 16)]
     for value in _ticks(scale_max, step):
         x = left + plot_w * value / scale_max
-        body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>'
-                    f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{AXIS}" {FONT}>'
-                    f'{_fmt_int(value)}</text>')
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>'
+            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{AXIS}" {FONT}>'
+            f"{_fmt_int(value)}</text>"
+        )
     for i, (short, full, values) in enumerate(rows):
         y = top + i * (bar_h + gap)
-        body.append(f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="#1a1a1a" '
-                    f'{FONT}>{escape(short)}</text>')
+        body.append(
+            f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="#1a1a1a" '
+            f"{FONT}>{escape(short)}</text>"
+        )
         x = float(left)
-        for (name, colour), value in zip(segments, values):
+        for (name, colour), value in zip(segments, values, strict=False):
             w = plot_w * value / scale_max
             if value:
-                body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" '
-                            f'stroke="#ffffff" stroke-width="1"><title>{escape(full)} — {escape(name)} : '
-                            f'{_fmt_int(value)}</title></rect>')
+                body.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" '
+                    f'stroke="#ffffff" stroke-width="1"><title>{escape(full)} — {escape(name)} : '
+                    f"{_fmt_int(value)}</title></rect>"
+                )
             x += w
-        body.append(f'<text x="{min(x + 4, WIDTH - 4):.1f}" y="{y + bar_h * 0.7:.1f}" fill="#1a1a1a" '
-                    f'{FONT}>{_fmt_int(sum(values))}</text>')
+        body.append(
+            f'<text x="{min(x + 4, WIDTH - 4):.1f}" y="{y + bar_h * 0.7:.1f}" fill="#1a1a1a" '
+            f"{FONT}>{_fmt_int(sum(values))}</text>"
+        )
     return _svg(chart_id, height, title, desc, body)
 
 
@@ -105,16 +121,24 @@ def bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int]], 
     for i, (label, value) in enumerate(rows):
         y = top + i * step
         w = plot_w * value / scale_max
-        body.append(f'<text x="0" y="{y + 12}" fill="#1a1a1a" {FONT}>{escape(_short(label, 80))}</text>'
-                    f'<rect x="0" y="{y + 18}" width="{max(w, 1):.1f}" height="{bar_h}" fill="{colour}">'
-                    f'<title>{escape(label)} : {_fmt_int(value)}</title></rect>'
-                    f'<text x="{w + 6:.1f}" y="{y + 31}" fill="#1a1a1a" {FONT}>{_fmt_int(value)}</text>')
+        body.append(
+            f'<text x="0" y="{y + 12}" fill="#1a1a1a" {FONT}>{escape(_short(label, 80))}</text>'
+            f'<rect x="0" y="{y + 18}" width="{max(w, 1):.1f}" height="{bar_h}" fill="{colour}">'
+            f"<title>{escape(label)} : {_fmt_int(value)}</title></rect>"
+            f'<text x="{w + 6:.1f}" y="{y + 31}" fill="#1a1a1a" {FONT}>{_fmt_int(value)}</text>'
+        )
     return _svg(chart_id, height, title, desc, body)
 
 
-def lines(chart_id: str, title: str, desc: str, x_labels: Sequence[str], series: Sequence[Series],
-          y_axis: tuple[float, float] | None = None,
-          y_format: Callable[[float], str] = lambda v: f"{v:g}") -> Markup:
+def lines(
+    chart_id: str,
+    title: str,
+    desc: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    y_axis: tuple[float, float] | None = None,
+    y_format: Callable[[float], str] = lambda v: f"{v:g}",
+) -> Markup:
     """A line chart over categorical x values (weeks); None values break the line.
     `y_axis` is (maximum, step); by default a round axis over the data."""
     left, right, top, bottom = 56, 28, 30, 40
@@ -130,29 +154,36 @@ def lines(chart_id: str, title: str, desc: str, x_labels: Sequence[str], series:
     body = [_legend([(s.name, s.colour) for s in series], left, 16, [s.dash for s in series])]
     for value in _ticks(scale_max, step):
         _, y = xy(0, value)
-        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" stroke="{GRID}"/>'
-                    f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}" {FONT}>'
-                    f'{escape(y_format(value))}</text>')
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}" {FONT}>'
+            f"{escape(y_format(value))}</text>"
+        )
     every = max(1, len(x_labels) // 6)
     for i, label in enumerate(x_labels):
         if i % every == 0 or i == len(x_labels) - 1:
             x, _ = xy(i, 0)
-            body.append(f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                        f'fill="{AXIS}" {FONT}>{escape(label)}</text>')
+            body.append(
+                f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" '
+                f'fill="{AXIS}" {FONT}>{escape(label)}</text>'
+            )
     for s in series:
         for run in _runs(s.values):
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in run))
             dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
-            body.append(f'<polyline points="{points}" fill="none" stroke="{s.colour}" '
-                        f'stroke-width="2.5"{dash}/>')
+            body.append(
+                f'<polyline points="{points}" fill="none" stroke="{s.colour}" ' f'stroke-width="2.5"{dash}/>'
+            )
         for i, v in enumerate(s.values):
             if v is None:
                 continue
             x, y = xy(i, v)
             tip = f"<title>{escape(s.name)}, {escape(x_labels[i])} : {escape(y_format(v))}</title>"
             if s.marker == "square":
-                body.append(f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" '
-                            f'fill="{s.colour}">{tip}</rect>')
+                body.append(
+                    f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" '
+                    f'fill="{s.colour}">{tip}</rect>'
+                )
             else:
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}">{tip}</circle>')
     return _svg(chart_id, height, title, desc, body)
@@ -179,8 +210,10 @@ def _legend(items, x: int, y: int, dashes=None) -> str:
         dash = dashes[k] if dashes else None
         if dashes is not None:
             attr = f' stroke-dasharray="{dash}"' if dash else ""
-            out.append(f'<line x1="{cursor}" y1="{y - 4}" x2="{cursor + 22}" y2="{y - 4}" '
-                       f'stroke="{colour}" stroke-width="3"{attr}/>')
+            out.append(
+                f'<line x1="{cursor}" y1="{y - 4}" x2="{cursor + 22}" y2="{y - 4}" '
+                f'stroke="{colour}" stroke-width="3"{attr}/>'
+            )
             cursor += 28
         else:
             out.append(f'<rect x="{cursor}" y="{y - 11}" width="12" height="12" fill="{colour}"/>')

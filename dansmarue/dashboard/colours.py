@@ -4,6 +4,7 @@ Five classes of ColorBrewer's YlOrBr (sequential, colour-blind safe and
 printable), plus a neutral grey for districts with no open report. Every
 class has a text colour chosen for a WCAG contrast ratio of at least 4.5.
 """
+
 from dataclasses import dataclass
 
 NO_DATA_FILL = "#d9d9d9"
@@ -42,7 +43,7 @@ def classify(overdue: int, open_count: int) -> ColourClass:
 
 def _luminance(hex_colour: str) -> float:
     """WCAG relative luminance of a #rrggbb colour."""
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

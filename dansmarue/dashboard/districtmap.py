@@ -6,9 +6,10 @@ EPSG:2154, metres, conformal over France) and emitted by `ST_AsSVG` with relativ
 which keeps the whole map around 30 kB. Borders never change while the app
 runs, so the paths are computed once per process.
 """
+
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 from markupsafe import Markup, escape
 from sqlalchemy import text
@@ -71,8 +72,9 @@ def _load_shapes() -> DistrictShapes:
         xmin, ymin = map(float, lo.split())
         xmax, ymax = map(float, hi.split())
         pad = 150
-        view_box = (f"{xmin - pad:.0f} {-ymax - pad:.0f} "
-                    f"{xmax - xmin + 2 * pad:.0f} {ymax - ymin + 2 * pad:.0f}")
+        view_box = (
+            f"{xmin - pad:.0f} {-ymax - pad:.0f} " f"{xmax - xmin + 2 * pad:.0f} {ymax - ymin + 2 * pad:.0f}"
+        )
     return DistrictShapes(districts, view_box)
 
 
@@ -83,29 +85,41 @@ def district_summary(district: District, figures: DistrictFigures | None) -> str
     if figures.open == 0:
         return f"{number} arrondissement ({district.official_name}) : aucun signalement ouvert"
     share = round(100 * figures.overdue / figures.open)
-    return (f"{number} arrondissement ({district.official_name}) : {figures.overdue} en retard "
-            f"sur {figures.open} ouverts ({share} %)")
+    return (
+        f"{number} arrondissement ({district.official_name}) : {figures.overdue} en retard "
+        f"sur {figures.open} ouverts ({share} %)"
+    )
 
 
-def render(paris: DistrictShapes, figures: Mapping[int, DistrictFigures],
-           link_for: Callable[[int], str], selected: int | None = None) -> Markup:
+def render(
+    paris: DistrictShapes,
+    figures: Mapping[int, DistrictFigures],
+    link_for: Callable[[int], str],
+    selected: int | None = None,
+) -> Markup:
     """The map as inline SVG; each arrondissement is a focusable link."""
-    parts = [f'<svg class="paris-map" viewBox="{paris.view_box}" role="group" '
-             f'aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg">'
-             f'<title id="map-title">Part des signalements ouverts en retard par arrondissement'
-             f'</title>']
+    parts = [
+        f'<svg class="paris-map" viewBox="{paris.view_box}" role="group" '
+        f'aria-labelledby="map-title" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="map-title">Part des signalements ouverts en retard par arrondissement'
+        f"</title>"
+    ]
     labels = []
     for d in paris.districts:
         figs = figures.get(d.id)
         colour = classify(figs.overdue, figs.open) if figs else NO_DATA
         summary = escape(district_summary(d, figs))
         current = ' aria-current="true"' if selected == d.id else ""
-        parts.append(f'<a href="{escape(link_for(d.id))}" class="district" aria-label="{summary}" '
-                     f'data-district="{d.id}" data-class="{colour.index}"{current}>'
-                     f'<path d="{d.path}" fill="{colour.fill}" data-fill="{colour.fill}">'
-                     f'<title>{summary}</title></path></a>')
-        labels.append(f'<text x="{d.label_x:.0f}" y="{d.label_y:.0f}" fill="{colour.text}" '
-                      f'text-anchor="middle" dominant-baseline="central">{d.id}</text>')
+        parts.append(
+            f'<a href="{escape(link_for(d.id))}" class="district" aria-label="{summary}" '
+            f'data-district="{d.id}" data-class="{colour.index}"{current}>'
+            f'<path d="{d.path}" fill="{colour.fill}" data-fill="{colour.fill}">'
+            f"<title>{summary}</title></path></a>"
+        )
+        labels.append(
+            f'<text x="{d.label_x:.0f}" y="{d.label_y:.0f}" fill="{colour.text}" '
+            f'text-anchor="middle" dominant-baseline="central">{d.id}</text>'
+        )
     # Numbers are drawn last and ignore the pointer, so they never hide a link.
     parts.append('<g class="district-labels" aria-hidden="true">' + "".join(labels) + "</g>")
     parts.append("</svg>")

@@ -4,6 +4,7 @@ Parsed with marshmallow like the API's query arguments; a bad value becomes
 a field-by-field 422 (shown as a French page by the blueprint). A manager is
 always held to their own direction, whatever the URL says.
 """
+
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -20,8 +21,12 @@ from marshmallow import (
 from dansmarue.errors import Forbidden, Unprocessable, field_errors
 from dansmarue.models import User
 
-PERIODS = {4: "4 dernières semaines", 12: "12 dernières semaines",
-           26: "6 derniers mois", 52: "12 derniers mois"}
+PERIODS = {
+    4: "4 dernières semaines",
+    12: "12 dernières semaines",
+    26: "6 derniers mois",
+    52: "12 derniers mois",
+}
 SORTS = {"late": "Retard", "due": "Échéance", "category": "Catégorie", "unit": "Unité"}
 ORDERS = {"asc": "croissant", "desc": "décroissant"}
 PAGE_SIZE = 25
@@ -35,18 +40,27 @@ class DashboardArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    period = fields.Integer(load_default=12, validate=validate.OneOf(list(PERIODS)),
-                            error_messages={"invalid": "Période invalide."})
+    period = fields.Integer(
+        load_default=12,
+        validate=validate.OneOf(list(PERIODS)),
+        error_messages={"invalid": "Période invalide."},
+    )
     direction = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     unit = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
     category = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    district = fields.Integer(load_default=None, allow_none=True,
-                              validate=lambda n: _known_district(n))
-    start = fields.Date(data_key="from", load_default=None,
-                        validate=validate.Range(EARLIEST, LATEST),
-                        error_messages={"invalid": "Date invalide (AAAA-MM-JJ)."})
-    end = fields.Date(data_key="to", load_default=None, validate=validate.Range(EARLIEST, LATEST),
-                      error_messages={"invalid": "Date invalide (AAAA-MM-JJ)."})
+    district = fields.Integer(load_default=None, allow_none=True, validate=lambda n: _known_district(n))
+    start = fields.Date(
+        data_key="from",
+        load_default=None,
+        validate=validate.Range(EARLIEST, LATEST),
+        error_messages={"invalid": "Date invalide (AAAA-MM-JJ)."},
+    )
+    end = fields.Date(
+        data_key="to",
+        load_default=None,
+        validate=validate.Range(EARLIEST, LATEST),
+        error_messages={"invalid": "Date invalide (AAAA-MM-JJ)."},
+    )
     sort = fields.String(load_default="late", validate=validate.OneOf(list(SORTS)))
     order = fields.String(load_default="desc", validate=validate.OneOf(list(ORDERS)))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
@@ -55,8 +69,9 @@ class DashboardArgsSchema(Schema):
     def _a_whole_range(self, data, **kwargs):
         start, end = data.get("start"), data.get("end")
         if (start is None) != (end is None):
-            raise ValidationError("Indiquez les deux dates de la période, ou aucune.",
-                                  "from" if start is None else "to")
+            raise ValidationError(
+                "Indiquez les deux dates de la période, ou aucune.", "from" if start is None else "to"
+            )
         if start is not None and start > end:
             raise ValidationError("La première date doit précéder la seconde.", "to")
         if start is not None and end - start > MAX_RANGE:
@@ -88,8 +103,11 @@ class Filters:
         """This state (with `changes`) as a query string, defaults left out."""
         state = replace(self, **changes)
         defaults = Filters()
-        pairs = [(QUERY_KEYS.get(k, k), v.isoformat() if isinstance(v, date) else v)
-                 for k, v in vars(state).items() if v is not None and v != getattr(defaults, k)]
+        pairs = [
+            (QUERY_KEYS.get(k, k), v.isoformat() if isinstance(v, date) else v)
+            for k, v in vars(state).items()
+            if v is not None and v != getattr(defaults, k)
+        ]
         return urlencode(pairs)
 
     def sort_link(self, column: str) -> str:
@@ -108,8 +126,9 @@ def parse(args, user: User) -> Filters:
     try:
         data = DashboardArgsSchema().load(raw)
     except ValidationError as error:
-        raise Unprocessable("Certains filtres sont invalides.",
-                            errors=field_errors(error.messages, "query")) from None
+        raise Unprocessable(
+            "Certains filtres sont invalides.", errors=field_errors(error.messages, "query")
+        ) from None
     filters = Filters(**data)
     if user.role == "manager":
         if filters.direction not in (None, user.direction_id):

@@ -1,5 +1,7 @@
 """French formatting of figures for people: counts, shares, durations, dates."""
+
 from datetime import datetime
+
 from dansmarue import city
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before %

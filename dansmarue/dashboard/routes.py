@@ -1,4 +1,5 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
+
 from itertools import chain
 
 from flask import (
@@ -36,8 +37,9 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     """The login form; on success, back to the page asked for."""
-    return web_session.login_page("dashboard/login.html", auth_session.check_role,
-                                  "/dashboard", url_for("dashboard.index"))
+    return web_session.login_page(
+        "dashboard/login.html", auth_session.check_role, "/dashboard", url_for("dashboard.index")
+    )
 
 
 @bp.route("/logout", methods=["GET", "POST"])
@@ -57,8 +59,9 @@ def index():
     user = auth_session.current_user()
     filters = filter_args.parse(request.args, user)
     page = dashboard_view.build(user, filters)
-    return render_template("dashboard/index.html", user=user, page=page, f=filters,
-                           direction_label=page.scope_label)
+    return render_template(
+        "dashboard/index.html", user=user, page=page, f=filters, direction_label=page.scope_label
+    )
 
 
 @bp.get("/")
@@ -76,8 +79,11 @@ def overdue_csv():
     first = next(rows)  # checks the filters before the answer starts
     body = stream_with_context(chain([first], rows))
     # content_type, not mimetype: Flask would append a second charset parameter.
-    return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="retards.csv"'})
+    return Response(
+        body,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="retards.csv"'},
+    )
 
 
 @bp.errorhandler(DomainError)
@@ -85,5 +91,10 @@ def _domain_error(error: DomainError):
     """Pages, not problem+json: a person reads these."""
     if isinstance(error, Unauthorized):
         return redirect(url_for("dashboard.login"))
-    return render_template("dashboard/error.html", title=error.title, detail=error.detail,
-                           errors=error.errors, user=auth_session.current_user()), error.status
+    return render_template(
+        "dashboard/error.html",
+        title=error.title,
+        detail=error.detail,
+        errors=error.errors,
+        user=auth_session.current_user(),
+    ), error.status

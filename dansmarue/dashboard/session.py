@@ -2,6 +2,7 @@
 
 Only managers (of a direction) and admins may look at the dashboard.
 """
+
 from flask import url_for
 
 from dansmarue import web_session

@@ -4,6 +4,7 @@ The routes stay thin: `build()` gathers figures (stats services, roll-ups,
 the indexed overdue list) and turns them into French labels and SVG.
 `overdue_csv()` exports every row of the filtered list.
 """
+
 import csv
 import io
 from dataclasses import dataclass
@@ -22,14 +23,19 @@ from dansmarue.stats import dashboard_figures as figures
 from dansmarue.stats import overdue as overdue_list_service
 from dansmarue.stats import rollups
 
-BUCKET_SEGMENTS = (("Moins de 48 h", "#9ecae1"), ("Moins de 10 jours", "#4292c6"),
-                   ("10 jours et plus", "#08306b"))
+BUCKET_SEGMENTS = (
+    ("Moins de 48 h", "#9ecae1"),
+    ("Moins de 10 jours", "#4292c6"),
+    ("10 jours et plus", "#08306b"),
+)
 RATE_COLOUR = "#0b5cad"
 MEDIAN_COLOUR = "#0b5cad"
 P90_COLOUR = "#b2182b"
 TOP_COLOUR = "#b35806"
-MAP_HINT = ("Survolez un arrondissement, ou atteignez-le avec la touche Tab, pour voir ses chiffres ; "
-            "choisissez-le pour afficher ses retards.")
+MAP_HINT = (
+    "Survolez un arrondissement, ou atteignez-le avec la touche Tab, pour voir ses chiffres ; "
+    "choisissez-le pour afficher ses retards."
+)
 CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard (jours)")
 
 
@@ -66,8 +72,12 @@ class Page:
     unit_rows: list
     period_label: str
     sort_label: str
-    sortable_columns: tuple = (("category", "Catégorie"), ("unit", "Unité"),
-                               ("due", "Échéance"), ("late", "Retard"))
+    sortable_columns: tuple = (
+        ("category", "Catégorie"),
+        ("unit", "Unité"),
+        ("due", "Échéance"),
+        ("late", "Retard"),
+    )
 
 
 def _scope(f: Filters) -> dict:
@@ -79,8 +89,9 @@ def _check_choices(f: Filters, directions, units, categories) -> None:
         raise Forbidden("Cette direction n'existe pas ou ne vous est pas accessible.")
     errors = []
     if f.unit is not None and f.unit not in {u.id for u in units}:
-        errors.append({"field": "unit", "message": "Unité inconnue pour cette direction.",
-                       "location": "query"})
+        errors.append(
+            {"field": "unit", "message": "Unité inconnue pour cette direction.", "location": "query"}
+        )
     if f.category is not None and f.category not in {o.id for _, opts in categories for o in opts}:
         errors.append({"field": "category", "message": "Catégorie inconnue.", "location": "query"})
     if errors:
@@ -88,19 +99,38 @@ def _check_choices(f: Filters, directions, units, categories) -> None:
 
 
 def overdue_list(user: User, f: Filters, now, late: dict | None = None) -> OverdueList:
-    rows, total = overdue_list_service.overdue_page(user, now, sort=f.sort, order=f.order, page=f.page,
-                                       page_size=PAGE_SIZE, late=late, district_id=f.district,
-                                       **_scope(f))
+    rows, total = overdue_list_service.overdue_page(
+        user,
+        now,
+        sort=f.sort,
+        order=f.order,
+        page=f.page,
+        page_size=PAGE_SIZE,
+        late=late,
+        district_id=f.district,
+        **_scope(f),
+    )
     pages = max(1, -(-total // PAGE_SIZE))
-    shown = [{"reference": r.reference, "category": r.category, "address": r.address or "–",
-              "unit": r.unit, "due": fmt.local_datetime(r.due_at), "late": fmt.lateness(r.late_seconds),
-              "link": url_for("agentapp.report", reference=r.reference)} for r in rows]
+    shown = [
+        {
+            "reference": r.reference,
+            "category": r.category,
+            "address": r.address or "–",
+            "unit": r.unit,
+            "due": fmt.local_datetime(r.due_at),
+            "late": fmt.lateness(r.late_seconds),
+            "link": url_for("agentapp.report", reference=r.reference),
+        }
+        for r in rows
+    ]
     if total == 0:
         summary = "Aucun signalement en retard."
     else:
         first = (f.page - 1) * PAGE_SIZE + 1
-        summary = (f"{fmt.count(total)} signalement{'s' if total > 1 else ''} en retard · "
-                   f"lignes {first} à {first + len(rows) - 1}")
+        summary = (
+            f"{fmt.count(total)} signalement{'s' if total > 1 else ''} en retard · "
+            f"lignes {first} à {first + len(rows) - 1}"
+        )
     return OverdueList(shown, total, pages, summary)
 
 
@@ -131,9 +161,20 @@ def period_label(f: Filters) -> str:
 def unit_rows(user: User, f: Filters, late: dict) -> list[dict]:
     """The breakdown by unit; each unit links to the dashboard filtered on it."""
     rows = figures.unit_figures(user, late, district_id=f.district, **_scope(f))
-    link = lambda u: url_for("dashboard.index") + "?" + f.query(unit=u, page=1)
-    return [{"label": r.label, "link": link(r.unit_id), "open": fmt.count(r.open),
-             "overdue": fmt.count(r.overdue), "share": _share(r)} for r in rows]
+
+    def link(u):
+        return url_for("dashboard.index") + "?" + f.query(unit=u, page=1)
+
+    return [
+        {
+            "label": r.label,
+            "link": link(r.unit_id),
+            "open": fmt.count(r.open),
+            "overdue": fmt.count(r.overdue),
+            "share": _share(r),
+        }
+        for r in rows
+    ]
 
 
 def build(user: User, f: Filters) -> Page:
@@ -148,51 +189,92 @@ def build(user: User, f: Filters) -> Page:
     late = overdue_list_service.late_counts(user, refresh=False, **scope)
     districts = figures.district_figures(user, late, now, **scope)
     shapes = districtmap.shapes()
-    link = lambda n: url_for("dashboard.index") + "?" + f.query(district=n, page=1) + "#retards"
+
+    def link(n):
+        return url_for("dashboard.index") + "?" + f.query(district=n, page=1) + "#retards"
+
     map_svg = districtmap.render(shapes, districts, link, selected=f.district)
     names = {d.id: d for d in shapes.districts}
-    district_rows = [{"name": f"{d.name} · {d.official_name}", "link": link(d.id),
-                      "open": fmt.count(districts.get(d.id, districtmap.DistrictFigures(0, 0)).open),
-                      "overdue": fmt.count(districts.get(d.id, districtmap.DistrictFigures(0, 0)).overdue),
-                      "share": _share(districts.get(d.id))} for d in shapes.districts]
+    district_rows = [
+        {
+            "name": f"{d.name} · {d.official_name}",
+            "link": link(d.id),
+            "open": fmt.count(districts.get(d.id, districtmap.DistrictFigures(0, 0)).open),
+            "overdue": fmt.count(districts.get(d.id, districtmap.DistrictFigures(0, 0)).overdue),
+            "share": _share(districts.get(d.id)),
+        }
+        for d in shapes.districts
+    ]
 
     backlog = figures.backlog_by_direction(user, now, district_id=f.district, **scope)
     labels = {d.id: d for d in directions}
-    backlog_rows = [{"code": labels[b.direction_id].code if b.direction_id in labels else str(b.direction_id),
-                     "label": labels[b.direction_id].label if b.direction_id in labels else "",
-                     "lt48h": fmt.count(b.lt48h), "lt10d": fmt.count(b.lt10d),
-                     "ge10d": fmt.count(b.ge10d), "total": fmt.count(b.total)} for b in backlog]
+    backlog_rows = [
+        {
+            "code": labels[b.direction_id].code if b.direction_id in labels else str(b.direction_id),
+            "label": labels[b.direction_id].label if b.direction_id in labels else "",
+            "lt48h": fmt.count(b.lt48h),
+            "lt10d": fmt.count(b.lt10d),
+            "ge10d": fmt.count(b.ge10d),
+            "total": fmt.count(b.total),
+        }
+        for b in backlog
+    ]
     backlog_svg = charts.stacked_bars(
-        "chart-backlog", "Stock de signalements ouverts par ancienneté et par direction",
+        "chart-backlog",
+        "Stock de signalements ouverts par ancienneté et par direction",
         "Barres empilées : moins de 48 heures, moins de 10 jours, 10 jours et plus. "
         "Les chiffres sont repris dans le tableau qui suit.",
-        [(r["code"], r["label"], [b.lt48h, b.lt10d, b.ge10d]) for r, b in zip(backlog_rows, backlog)],
-        BUCKET_SEGMENTS)
+        [
+            (r["code"], r["label"], [b.lt48h, b.lt10d, b.ge10d])
+            for r, b in zip(backlog_rows, backlog, strict=False)
+        ],
+        BUCKET_SEGMENTS,
+    )
 
     weeks = figures.weekly(user, *period_bounds(f, now), district_id=f.district, **scope)
     x_labels = [fmt.short_date(w.week_start) for w in weeks]
     rate_svg = charts.lines(
-        "chart-rate", "Part des signalements traités dans les délais, par semaine",
+        "chart-rate",
+        "Part des signalements traités dans les délais, par semaine",
         f"Une valeur par semaine, {period_label(f)} ; une semaine sans signalement traité "
-        "interrompt la courbe.", x_labels,
+        "interrompt la courbe.",
+        x_labels,
         [charts.Series("Dans les délais", [w.on_time_rate for w in weeks], RATE_COLOUR)],
-        y_axis=(1, 0.25), y_format=lambda v: fmt.percent(v))
+        y_axis=(1, 0.25),
+        y_format=lambda v: fmt.percent(v),
+    )
     time_svg = charts.lines(
-        "chart-time", "Délai de traitement par semaine : médiane et 9e décile",
+        "chart-time",
+        "Délai de traitement par semaine : médiane et 9e décile",
         "Trait plein : médiane ; tirets et carrés : 9e décile (90 % des signalements sont traités "
-        "plus vite). Valeurs en jours.", x_labels,
-        [charts.Series("Médiane", [_days(w.median_seconds) for w in weeks], MEDIAN_COLOUR),
-         charts.Series("9e décile", [_days(w.p90_seconds) for w in weeks], P90_COLOUR, "6 4", "square")],
-        y_format=lambda v: f"{v:g} j")
-    week_rows = [{"label": fmt.local_date(w.week_start), "resolved": fmt.count(w.resolved),
-                  "rate": fmt.percent(w.on_time_rate), "median": fmt.duration(w.median_seconds),
-                  "p90": fmt.duration(w.p90_seconds)} for w in weeks]
+        "plus vite). Valeurs en jours.",
+        x_labels,
+        [
+            charts.Series("Médiane", [_days(w.median_seconds) for w in weeks], MEDIAN_COLOUR),
+            charts.Series("9e décile", [_days(w.p90_seconds) for w in weeks], P90_COLOUR, "6 4", "square"),
+        ],
+        y_format=lambda v: f"{v:g} j",
+    )
+    week_rows = [
+        {
+            "label": fmt.local_date(w.week_start),
+            "resolved": fmt.count(w.resolved),
+            "rate": fmt.percent(w.on_time_rate),
+            "median": fmt.duration(w.median_seconds),
+            "p90": fmt.duration(w.p90_seconds),
+        }
+        for w in weeks
+    ]
 
     top = figures.top_late_categories(late, limit=10, district_id=f.district)
     top_rows = [{"label": t.label, "count": fmt.count(t.overdue)} for t in top]
-    top_svg = charts.bars("chart-top", "Les 10 catégories comptant le plus de signalements en retard",
-                          "Nombre de signalements ouverts dont l'échéance est dépassée, par catégorie.",
-                          [(t.label, t.overdue) for t in top], TOP_COLOUR)
+    top_svg = charts.bars(
+        "chart-top",
+        "Les 10 catégories comptant le plus de signalements en retard",
+        "Nombre de signalements ouverts dont l'échéance est dépassée, par catégorie.",
+        [(t.label, t.overdue) for t in top],
+        TOP_COLOUR,
+    )
 
     # Every figure follows every filter: a chosen district's own counts, else all of them.
     shown = [v for d, v in districts.items() if f.district in (None, d)]
@@ -204,23 +286,43 @@ def build(user: User, f: Filters) -> Page:
         {"name": "signalements ouverts", "value": fmt.count(open_total)},
         {"name": "en retard", "value": fmt.count(overdue_total)},
         {"name": "part en retard", "value": fmt.percent(overdue_total / open_total if open_total else None)},
-        {"name": f"traités dans les délais ({period_label(f)})",
-         "value": fmt.percent(on_time / resolved if resolved else None)},
+        {
+            "name": f"traités dans les délais ({period_label(f)})",
+            "value": fmt.percent(on_time / resolved if resolved else None),
+        },
     ]
     scope_label = labels[f.direction].label if f.direction in labels else None
     return Page(
-        as_of=fmt.local_datetime(now), scope_label=scope_label, periods=PERIODS,
-        directions=directions, units=units, categories=categories, kpis=kpis,
-        map_svg=map_svg, legend=districtmap.legend(), district_rows=district_rows,
-        district_name=(f"{names[f.district].name} · {names[f.district].official_name}"
-                       if f.district in names else None),
-        map_info=(districtmap.district_summary(names[f.district], districts.get(f.district))
-                  if f.district in names else MAP_HINT),
-        backlog_svg=backlog_svg, backlog_rows=backlog_rows, rate_svg=rate_svg, time_svg=time_svg,
-        week_rows=week_rows, top_svg=top_svg, top_rows=top_rows,
-        overdue=overdue_list(user, f, now, late), unit_rows=unit_rows(user, f, late),
+        as_of=fmt.local_datetime(now),
+        scope_label=scope_label,
+        periods=PERIODS,
+        directions=directions,
+        units=units,
+        categories=categories,
+        kpis=kpis,
+        map_svg=map_svg,
+        legend=districtmap.legend(),
+        district_rows=district_rows,
+        district_name=(
+            f"{names[f.district].name} · {names[f.district].official_name}" if f.district in names else None
+        ),
+        map_info=(
+            districtmap.district_summary(names[f.district], districts.get(f.district))
+            if f.district in names
+            else MAP_HINT
+        ),
+        backlog_svg=backlog_svg,
+        backlog_rows=backlog_rows,
+        rate_svg=rate_svg,
+        time_svg=time_svg,
+        week_rows=week_rows,
+        top_svg=top_svg,
+        top_rows=top_rows,
+        overdue=overdue_list(user, f, now, late),
+        unit_rows=unit_rows(user, f, late),
         period_label=period_label(f),
-        sort_label=SORTS[f.sort].lower())
+        sort_label=SORTS[f.sort].lower(),
+    )
 
 
 CSV_PAGE = 500  # rows read per query while streaming
@@ -249,12 +351,19 @@ def overdue_csv(user: User, f: Filters):
     page = 1
     while True:
         rows, total = overdue_list_service.overdue_page(
-            user, now, sort=f.sort, order=f.order, page=page, page_size=CSV_PAGE, late=late,
-            district_id=f.district, **scope)
+            user,
+            now,
+            sort=f.sort,
+            order=f.order,
+            page=page,
+            page_size=CSV_PAGE,
+            late=late,
+            district_id=f.district,
+            **scope,
+        )
         for r in rows:
             days = f"{r.late_seconds / 86400:.1f}".replace(".", ",")
-            yield line([r.reference, r.category, r.address or "", r.unit,
-                        fmt.local_datetime(r.due_at), days])
+            yield line([r.reference, r.category, r.address or "", r.unit, fmt.local_datetime(r.due_at), days])
         if len(rows) < CSV_PAGE or page * CSV_PAGE >= total:
             return
         page += 1

@@ -4,6 +4,7 @@ Maildir that /dev/mails shows, so a newcomer sees the e-mails without a relay.
 `make run` starts it when no SMTP_HOST is given:
     python -m dansmarue.devtools.mailsink --port 1025 --dir .run/mails
 """
+
 import argparse
 import mailbox
 import signal
@@ -25,8 +26,7 @@ class MaildirHandler:
         self.box = mailbox.Maildir(str(folder), create=True)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        message = message_from_bytes(envelope.original_content or envelope.content,
-                                     policy=policy.default)
+        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.box.add(message)
         _trim(self.box)
@@ -53,7 +53,7 @@ class CaughtMail:
 def caught(folder: str | Path) -> list[CaughtMail]:
     """The caught messages, newest first."""
     box = mailbox.Maildir(str(folder), create=True)
-    mails = [_read(key, box.get_bytes(key)) for key in box.keys()]
+    mails = [_read(key, box.get_bytes(key)) for key in box.keys()]  # noqa: SIM118 (a Maildir iterates over messages)
     return sorted(mails, key=lambda m: (m.sent_at is not None, m.sent_at, m.key), reverse=True)
 
 
@@ -75,11 +75,14 @@ def _read(key: str, raw: bytes) -> CaughtMail:
     except (TypeError, ValueError):
         sent_at = None
     return CaughtMail(
-        key=key, to=str(message.get("X-Envelope-To") or message.get("To") or ""),
-        subject=str(message.get("Subject") or ""), sent_at=sent_at,
-        text=text.get_content() if text else "", html=html.get_content() if html else "",
-        attachments=[part.get_filename() or part.get_content_type()
-                     for part in message.iter_attachments()])
+        key=key,
+        to=str(message.get("X-Envelope-To") or message.get("To") or ""),
+        subject=str(message.get("Subject") or ""),
+        sent_at=sent_at,
+        text=text.get_content() if text else "",
+        html=html.get_content() if html else "",
+        attachments=[part.get_filename() or part.get_content_type() for part in message.iter_attachments()],
+    )
 
 
 def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 1025):

@@ -4,6 +4,7 @@ Registered by the app factory only outside production and only when
 MAIL_SINK_DIR is set (`make run` sets it when it starts the sink); even then
 it answers loopback callers only, since the mails hold residents' addresses.
 """
+
 from flask import Blueprint, abort, current_app, render_template, request
 
 from dansmarue.devtools import mailsink
@@ -22,7 +23,8 @@ def _loopback_only():
 def _headers(response):
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -3,6 +3,7 @@
 Reports are created through `services.reports.create_report` like any other
 intake; this module only selects (catalogue, requests, updates) and checks keys.
 """
+
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,7 @@ class BadRequest(DomainError):
 
 # ---- api keys -------------------------------------------------------------
 
+
 def create_client(name: str) -> tuple[ApiClient, str]:
     """A new client and its key; only the key's hash is stored."""
     key = secrets.token_urlsafe(24)
@@ -47,9 +49,11 @@ def create_client(name: str) -> tuple[ApiClient, str]:
 
 
 def check_api_key(key: str | None) -> ApiClient:
-    client = db.session.scalar(
-        select(ApiClient).where(ApiClient.key_hash == digest(key or ""), ApiClient.active)
-    ) if key else None
+    client = (
+        db.session.scalar(select(ApiClient).where(ApiClient.key_hash == digest(key or ""), ApiClient.active))
+        if key
+        else None
+    )
     if client is None:
         raise Forbidden(BAD_KEY)
     client.last_used_at = utcnow()
@@ -63,6 +67,7 @@ def check_jurisdiction(jurisdiction_id: str | None) -> None:
 
 
 # ---- catalogue (the residents' catalogue, flattened) ------------------------
+
 
 def services() -> list[tuple[dict, dict]]:
     """(leaf, top-level type) for every active leaf residents may choose."""
@@ -98,6 +103,7 @@ def catalogue_changed_at():
 
 # ---- requests -------------------------------------------------------------
 
+
 @dataclass
 class RequestFilters:
     ids: list[str] | None = None
@@ -113,9 +119,10 @@ class RequestFilters:
 
 def updated_expr():
     """updated_datetime: the close time once closed (spec), else the last change."""
-    return case((Report.state.in_(CLOSED_STATES),
-                 func.coalesce(Report.closed_at, Report.updated_at)),
-                else_=Report.updated_at)
+    return case(
+        (Report.state.in_(CLOSED_STATES), func.coalesce(Report.closed_at, Report.updated_at)),
+        else_=Report.updated_at,
+    )
 
 
 def _id_clause(ids: list[str]):
@@ -126,9 +133,12 @@ def _id_clause(ids: list[str]):
 
 def find_requests(f: RequestFilters, now: datetime | None = None) -> list[Report]:
     """Reports matching the spec's filters; `service_request_id` overrides the rest."""
-    query = select(Report).options(selectinload(Report.photos), selectinload(Report.unit),
-                                   selectinload(Report.events),
-                                   selectinload(Report.district))
+    query = select(Report).options(
+        selectinload(Report.photos),
+        selectinload(Report.unit),
+        selectinload(Report.events),
+        selectinload(Report.district),
+    )
     if f.ids:
         query = query.where(_id_clause(f.ids)).order_by(Report.id)
         return list(db.session.scalars(query.limit(MAX_ROWS)))
@@ -140,8 +150,9 @@ def find_requests(f: RequestFilters, now: datetime | None = None) -> list[Report
         codes = [int(c) for c in f.service_codes if c.isdigit()]
         query = query.where(Report.category_id.in_(codes))
     if f.statuses:
-        states = (OPEN_STATES if "open" in f.statuses else ()) + \
-                 (CLOSED_STATES if "closed" in f.statuses else ())
+        states = (OPEN_STATES if "open" in f.statuses else ()) + (
+            CLOSED_STATES if "closed" in f.statuses else ()
+        )
         query = query.where(Report.state.in_(states))
     updated = updated_expr()
     if f.updated_after:
@@ -194,22 +205,28 @@ def by_token(token: str) -> Report:
 
 # ---- updates (FixMyStreet servicerequestupdates) --------------------------
 
-def find_updates(start: datetime | None, end: datetime | None,
-                 now: datetime | None = None) -> list[ReportEvent]:
+
+def find_updates(
+    start: datetime | None, end: datetime | None, now: datetime | None = None
+) -> list[ReportEvent]:
     """State changes and public messages in the window (default: the last 2 hours)."""
     now = now or utcnow()
     end = end or now
     start, end = window(start or end - UPDATES_DEFAULT_SPAN, end, now)
-    query = (select(ReportEvent)
-             .options(selectinload(ReportEvent.report))
-             .where(ReportEvent.created_at >= start, ReportEvent.created_at <= end,
-                    or_(ReportEvent.to_state.is_not(None), ReportEvent.is_public))
-             .order_by(ReportEvent.created_at, ReportEvent.id)
-             .limit(MAX_ROWS))
+    query = (
+        select(ReportEvent)
+        .options(selectinload(ReportEvent.report))
+        .where(
+            ReportEvent.created_at >= start,
+            ReportEvent.created_at <= end,
+            or_(ReportEvent.to_state.is_not(None), ReportEvent.is_public),
+        )
+        .order_by(ReportEvent.created_at, ReportEvent.id)
+        .limit(MAX_ROWS)
+    )
     return list(db.session.scalars(query))
 
 
 def public_history(report: Report) -> list[ReportEvent]:
     """Entries an outsider may see: state changes and public messages."""
     return [e for e in report.events if e.to_state is not None or e.is_public]
-

@@ -1,5 +1,7 @@
 """Operator view of the job pipeline: queue depths, failures, dead letters, replay."""
-from datetime import timezone
+
+import contextlib
+from datetime import UTC
 
 from rq.exceptions import NoSuchJobError
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
@@ -11,10 +13,10 @@ from dansmarue.models import OutboxJob, db, utcnow
 
 def status() -> dict:
     """Outbox rows by status, and per RQ queue: waiting, running, scheduled, failed."""
-    outbox = dict(db.session.execute(
-        select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).all())
+    outbox = dict(db.session.execute(select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).all())
     oldest_pending = db.session.scalar(
-        select(func.min(OutboxJob.created_at)).where(OutboxJob.status == "pending"))
+        select(func.min(OutboxJob.created_at)).where(OutboxJob.status == "pending")
+    )
     connection = redis_connection()
     queues = {}
     for queue in all_queues(connection):
@@ -25,8 +27,12 @@ def status() -> dict:
             "failed": FailedJobRegistry(queue=queue).count,
             "oldest_age": _oldest_job_age(queue),
         }
-    return {"outbox": outbox, "oldest_pending": oldest_pending,
-            "oldest_pending_age": _age(oldest_pending), "queues": queues}
+    return {
+        "outbox": outbox,
+        "oldest_pending": oldest_pending,
+        "oldest_pending_age": _age(oldest_pending),
+        "queues": queues,
+    }
 
 
 def _oldest_job_age(queue) -> float | None:
@@ -42,14 +48,14 @@ def _age(moment) -> float | None:
     if moment is None:
         return None
     if moment.tzinfo is None:  # RQ stores naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (utcnow() - moment).total_seconds())
 
 
 def dead_jobs(limit: int = 100) -> list[OutboxJob]:
     return db.session.scalars(
-        select(OutboxJob).where(OutboxJob.status == "dead")
-        .order_by(OutboxJob.id.desc()).limit(limit)).all()
+        select(OutboxJob).where(OutboxJob.status == "dead").order_by(OutboxJob.id.desc()).limit(limit)
+    ).all()
 
 
 def replay(ids: list[int] | None = None) -> int:
@@ -57,19 +63,18 @@ def replay(ids: list[int] | None = None) -> int:
 
     Attempts restart from zero; their old RQ jobs leave the failed registry.
     """
-    statement = (update(OutboxJob).where(OutboxJob.status == "dead")
-                 .values(status="pending", attempts=0, available_at=utcnow(),
-                         enqueued_at=None, finished_at=None)
-                 .returning(OutboxJob.id, OutboxJob.queue))
+    statement = (
+        update(OutboxJob)
+        .where(OutboxJob.status == "dead")
+        .values(status="pending", attempts=0, available_at=utcnow(), enqueued_at=None, finished_at=None)
+        .returning(OutboxJob.id, OutboxJob.queue)
+    )
     if ids is not None:
         statement = statement.where(OutboxJob.id.in_(ids))
     rows = db.session.execute(statement).all()
     db.session.commit()
     connection = redis_connection()
     for row_id, queue in rows:
-        try:
-            FailedJobRegistry(queue=get_queue(queue, connection)).remove(
-                rq_job_id(row_id), delete_job=True)
-        except NoSuchJobError:  # expired already
-            pass
+        with contextlib.suppress(NoSuchJobError):  # expired already
+            FailedJobRegistry(queue=get_queue(queue, connection)).remove(rq_job_id(row_id), delete_job=True)
     return len(rows)

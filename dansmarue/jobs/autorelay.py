@@ -17,6 +17,7 @@ one relay carries many requests' jobs and a request waits for at most one.
 Nothing is lost either way: rows stay `pending` until a relay (here or the
 scheduler's, every few seconds) takes them.
 """
+
 import logging
 import threading
 import time
@@ -40,8 +41,7 @@ _wanted = threading.Event()
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_outbox_insert(state) -> None:
-    if state.is_insert and state.bind_mapper is not None \
-            and state.bind_mapper.class_ is OutboxJob:
+    if state.is_insert and state.bind_mapper is not None and state.bind_mapper.class_ is OutboxJob:
         state.session.info[_FLAG] = True
 
 

@@ -1,4 +1,5 @@
 """The Flask app of a worker process, built once and reused by every job."""
+
 from flask import Flask, current_app, has_app_context
 
 _app: Flask | None = None

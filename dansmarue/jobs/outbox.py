@@ -3,6 +3,7 @@
 A relay (dansmarue.jobs.relay) moves pending rows to RQ after commit, so a job
 exists if and only if the change that caused it was committed.
 """
+
 from sqlalchemy.dialects.postgresql import insert
 
 from dansmarue.jobs.registry import Job
@@ -34,6 +35,9 @@ def dedup_key_sql(job: Job, **expressions: str) -> str:
     marker = {name: f"\x00{name}\x00" for name in expressions}
     parts = job.dedup.format(**marker).split("\x00")
     # Even positions are literal text, odd positions are field names.
-    sql = [f"'{part}'" if i % 2 == 0 else f"({expressions[part]})::text"
-           for i, part in enumerate(parts) if part or i % 2]
+    sql = [
+        f"'{part}'" if i % 2 == 0 else f"({expressions[part]})::text"
+        for i, part in enumerate(parts)
+        if part or i % 2
+    ]
     return " || ".join(sql)

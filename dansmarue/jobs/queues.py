@@ -1,11 +1,11 @@
 """Queue names, the Redis connection and the retry policy of outbox jobs."""
+
 from redis import Redis
 from rq import Queue, Retry
 
-from dansmarue.platform.redis_client import get_redis
 from dansmarue.jobs.context import setting
 from dansmarue.jobs.registry import QUEUES
-
+from dansmarue.platform.redis_client import get_redis
 
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_RETRY_INTERVALS = [30, 120, 600, 1800]  # seconds: 30 s, 2 min, 10 min, 30 min

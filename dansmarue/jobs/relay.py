@@ -7,6 +7,7 @@ down the transaction rolls back and the rows simply stay ``pending``.
 RQ job ids derive from the outbox id, and a job already waiting in Redis is
 not pushed again, so relaying a row twice is harmless.
 """
+
 import logging
 from collections import defaultdict
 from datetime import timedelta
@@ -44,13 +45,18 @@ _WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.
 # Core statements built once, plain rows back: the relay runs after every
 # intake commit, and the ORM paths cost more than the statements themselves.
 _OUTBOX = OutboxJob.__table__
-_CLAIM = (select(_OUTBOX.c.id, _OUTBOX.c.queue, _OUTBOX.c.func, _OUTBOX.c.args)
-          .where(_OUTBOX.c.status == "pending", _OUTBOX.c.available_at <= bindparam("now"))
-          .order_by(_OUTBOX.c.id).limit(bindparam("limit"))
-          .with_for_update(skip_locked=True))
-_MARK = (update(_OUTBOX)
-         .where(_OUTBOX.c.id == any_(bindparam("ids", type_=ARRAY(_OUTBOX.c.id.type))))
-         .values(status="enqueued", enqueued_at=bindparam("now")))
+_CLAIM = (
+    select(_OUTBOX.c.id, _OUTBOX.c.queue, _OUTBOX.c.func, _OUTBOX.c.args)
+    .where(_OUTBOX.c.status == "pending", _OUTBOX.c.available_at <= bindparam("now"))
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("limit"))
+    .with_for_update(skip_locked=True)
+)
+_MARK = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == any_(bindparam("ids", type_=ARRAY(_OUTBOX.c.id.type))))
+    .values(status="enqueued", enqueued_at=bindparam("now"))
+)
 
 
 def relay_outbox() -> int:
@@ -65,8 +71,13 @@ def relay_outbox() -> int:
     return total
 
 
-def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
-                  connection: Redis | None = None, swallow: bool = True) -> int:
+def relay_pending(
+    *,
+    limit: int = BATCH_SIZE,
+    session: Session | None = None,
+    connection: Redis | None = None,
+    swallow: bool = True,
+) -> int:
     """Enqueue up to `limit` due pending rows; returns how many were relayed.
 
     Redis errors are logged (raised if not `swallow`): the rows stay pending.
@@ -80,8 +91,12 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
     # No wait for the WAL flush at commit: if the commit were lost, the rows
     # would be relayed again, and jobs already waiting in RQ are not pushed
     # twice. Both settings in one round trip, for this transaction only.
-    session.execute(text("SELECT set_config('enable_bitmapscan', 'off', true), "
-                         "set_config('synchronous_commit', 'off', true)"))
+    session.execute(
+        text(
+            "SELECT set_config('enable_bitmapscan', 'off', true), "
+            "set_config('synchronous_commit', 'off', true)"
+        )
+    )
     rows = session.execute(_CLAIM, {"now": utcnow(), "limit": limit}).all()
     if not rows:
         session.rollback()
@@ -90,8 +105,7 @@ def relay_pending(*, limit: int = BATCH_SIZE, session: Session | None = None,
         _enqueue(rows, connection or redis_connection())
     except RedisError as exc:
         session.rollback()
-        log.warning("outbox relay: Redis unavailable, %d job(s) stay pending (%s)",
-                    len(rows), exc)
+        log.warning("outbox relay: Redis unavailable, %d job(s) stay pending (%s)", len(rows), exc)
         if not swallow:
             raise
         return 0
@@ -106,17 +120,24 @@ def _enqueue(rows, connection: Redis) -> None:
     existing = Job.fetch_many([rq_job_id(row.id) for row in rows], connection=connection)
     retry = retry_policy()
     by_queue: dict[str, list] = defaultdict(list)
-    for row, job in zip(rows, existing):
+    for row, job in zip(rows, existing, strict=False):
         if job is not None:
             if job.get_status(refresh=False) in _WAITING:
                 continue  # already on its way: a re-relay must not run it twice
             job.delete()  # a finished/failed leftover (replay): start afresh
         declared = JOBS.get(row.func)  # an undeclared path fails in the runner, visibly
-        by_queue[declared.queue if declared else row.queue].append(Queue.prepare_data(
-            RUN_OUTBOX_JOB, args=(row.id,), job_id=rq_job_id(row.id),
-            timeout=declared.timeout if declared else DEFAULT_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-            retry=retry, description=f"{row.func}{tuple(row.args or ())}",
-        ))
+        by_queue[declared.queue if declared else row.queue].append(
+            Queue.prepare_data(
+                RUN_OUTBOX_JOB,
+                args=(row.id,),
+                job_id=rq_job_id(row.id),
+                timeout=declared.timeout if declared else DEFAULT_TIMEOUT,
+                result_ttl=RESULT_TTL,
+                failure_ttl=FAILURE_TTL,
+                retry=retry,
+                description=f"{row.func}{tuple(row.args or ())}",
+            )
+        )
     if not by_queue:
         return
     with connection.pipeline() as pipe:
@@ -143,8 +164,7 @@ def recover_lost(*, session: Session | None = None, connection: Redis | None = N
             break
         after = last_id
     if lost or gave_up:
-        log.warning("outbox relay: %d job(s) lost by Redis re-relayed, %d marked dead",
-                    lost, gave_up)
+        log.warning("outbox relay: %d job(s) lost by Redis re-relayed, %d marked dead", lost, gave_up)
     return lost
 
 
@@ -152,10 +172,13 @@ def _recover_batch(session: Session, connection: Redis, after: int):
     """One batch of `recover_lost`: (lost, gave_up, last id seen, rows seen)."""
     rows = session.scalars(
         select(OutboxJob)
-        .where(OutboxJob.status.in_(("enqueued", "failed")),
-               OutboxJob.enqueued_at < utcnow() - LOST_AFTER,
-               OutboxJob.id > after)
-        .order_by(OutboxJob.id).limit(BATCH_SIZE)
+        .where(
+            OutboxJob.status.in_(("enqueued", "failed")),
+            OutboxJob.enqueued_at < utcnow() - LOST_AFTER,
+            OutboxJob.id > after,
+        )
+        .order_by(OutboxJob.id)
+        .limit(BATCH_SIZE)
         .with_for_update(skip_locked=True)
     ).all()
     if not rows:
@@ -167,7 +190,7 @@ def _recover_batch(session: Session, connection: Redis, after: int):
         session.rollback()
         return 0, 0, None, 0
     lost = gave_up = 0
-    for row, job in zip(rows, jobs):
+    for row, job in zip(rows, jobs, strict=False):
         if job is None:  # Redis lost it: relay it again
             row.status, row.available_at = "pending", utcnow()
             lost += 1

@@ -1,5 +1,7 @@
 """Declarative base, naming convention and the Flask-SQLAlchemy handle."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -18,7 +20,7 @@ SRID = 4326
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -27,3 +29,9 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+# db.Model is built at run time, so type checkers cannot see it as a class: they
+# are shown the declarative base it derives from (the same columns and mappers).
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -1,13 +1,14 @@
 """Editable catalogues used by agents: rejection reasons, service-done messages."""
+
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dansmarue.models.base import db, utcnow
+from dansmarue.models.base import Model, utcnow
 
 
-class RejectionReason(db.Model):
+class RejectionReason(Model):
     """Why a report cannot be handled; its label is shown to the resident."""
 
     __tablename__ = "rejection_reason"
@@ -16,12 +17,10 @@ class RejectionReason(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-class ServiceDoneMessage(db.Model):
+class ServiceDoneMessage(Model):
     """A message sent to the resident when service is done.
 
     `category_id` None: offered for every category; otherwise for that
@@ -31,15 +30,11 @@ class ServiceDoneMessage(db.Model):
     __tablename__ = "service_done_message"
     __table_args__ = (UniqueConstraint("category_id", "title", name="uq_done_message_title"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    category_id: Mapped[int | None] = mapped_column(
-        ForeignKey("category.id", ondelete="CASCADE"), index=True
-    )
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(120))
     message: Mapped[str] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     category = relationship("Category")

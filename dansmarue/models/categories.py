@@ -1,13 +1,14 @@
 """The category tree: top-level types and reportable leaf sub-types."""
+
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dansmarue.models.base import db, utcnow
+from dansmarue.models.base import Model, utcnow
 
 
-class Category(db.Model):
+class Category(Model):
     """A node of the type tree. Only leaves (no children) can be reported."""
 
     __tablename__ = "category"
@@ -43,7 +44,7 @@ class Category(db.Model):
         return node
 
 
-class CatalogueVersion(db.Model):
+class CatalogueVersion(Model):
     """One row; a database trigger bumps it on every change to `category`."""
 
     __tablename__ = "catalogue_version"

@@ -1,12 +1,13 @@
 """Districts (arrondissements), quartiers and conseils de quartier."""
+
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dansmarue.models.base import SRID, db
+from dansmarue.models.base import SRID, Model
 
 
-class District(db.Model):
+class District(Model):
     """An arrondissement; 1 to 4 share the "Paris Centre" group since 2020."""
 
     __tablename__ = "district"
@@ -19,7 +20,7 @@ class District(db.Model):
     geom: Mapped[WKBElement] = mapped_column(Geometry("MULTIPOLYGON", srid=SRID))
 
 
-class Quartier(db.Model):
+class Quartier(Model):
     """One of the 80 quartiers administratifs."""
 
     __tablename__ = "quartier"
@@ -30,7 +31,7 @@ class Quartier(db.Model):
     geom: Mapped[WKBElement] = mapped_column(Geometry("MULTIPOLYGON", srid=SRID))
 
 
-class ConseilQuartier(db.Model):
+class ConseilQuartier(Model):
     """A conseil de quartier as the DansMaRue back office knows it."""
 
     __tablename__ = "conseil_quartier"

@@ -1,13 +1,14 @@
 """Third-party clients of the interoperability APIs (Open311 api keys)."""
+
 from datetime import datetime
 
 from sqlalchemy import Boolean, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dansmarue.models.base import db, utcnow
+from dansmarue.models.base import Model, utcnow
 
 
-class ApiClient(db.Model):
+class ApiClient(Model):
     """An Open311 client allowed to POST requests; its key is stored hashed."""
 
     __tablename__ = "api_client"

@@ -1,23 +1,22 @@
 """The transactional outbox and intake idempotency keys."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, Index, Integer, SmallInteger, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dansmarue.models.base import db, utcnow
+from dansmarue.models.base import Model, utcnow
 
 
-class OutboxJob(db.Model):
+class OutboxJob(Model):
     """A job written in the same transaction as the change that causes it.
 
     The relay moves pending rows to RQ; nothing is lost if Redis is down.
     """
 
     __tablename__ = "outbox_job"
-    __table_args__ = (
-        Index("ix_outbox_pending", "available_at", postgresql_where="status = 'pending'"),
-    )
+    __table_args__ = (Index("ix_outbox_pending", "available_at", postgresql_where="status = 'pending'"),)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     func: Mapped[str] = mapped_column(String(120))  # dotted path of the job
     args: Mapped[list] = mapped_column(JSONB, default=list)
@@ -33,10 +32,11 @@ class OutboxJob(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     # Filled by the column default from the writing request's id (migration 0011o).
     request_id: Mapped[str | None] = mapped_column(
-        String(64), server_default=text("NULLIF(current_setting('dansmarue.request_id', true), '')"))
+        String(64), server_default=text("NULLIF(current_setting('dansmarue.request_id', true), '')")
+    )
 
 
-class IdempotencyKey(db.Model):
+class IdempotencyKey(Model):
     """The first answer to a keyed intake request, replayed on retries."""
 
     __tablename__ = "idempotency_key"

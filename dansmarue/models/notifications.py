@@ -1,13 +1,14 @@
 """Messages already sent: no recipient gets the same message twice."""
+
 from datetime import datetime
 
 from sqlalchemy import BigInteger, DateTime, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from dansmarue.models.base import db, utcnow
+from dansmarue.models.base import Model, utcnow
 
 
-class NotificationLog(db.Model):
+class NotificationLog(Model):
     """One row per (message, recipient), written before the message leaves.
 
     `dedup_key` names the message (e.g. ``state:<event id>``); the unique
@@ -15,9 +16,7 @@ class NotificationLog(db.Model):
     """
 
     __tablename__ = "notification_log"
-    __table_args__ = (
-        UniqueConstraint("dedup_key", "recipient", name="uq_notification_log_key_recipient"),
-    )
+    __table_args__ = (UniqueConstraint("dedup_key", "recipient", name="uq_notification_log_key_recipient"),)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     dedup_key: Mapped[str] = mapped_column(String(200))
     recipient: Mapped[str] = mapped_column(String(320))

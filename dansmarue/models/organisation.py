@@ -1,9 +1,10 @@
 """Directions, units (services, contractors, operators), sectors, perimeters."""
+
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dansmarue.models.base import SRID, db
+from dansmarue.models.base import SRID, Model, db
 
 UNIT_KINDS = ("direction", "service", "contractor", "operator")
 
@@ -15,7 +16,7 @@ unit_sector = Table(
 )
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A node of the organisation tree; roots (no parent) are directions."""
 
     __tablename__ = "unit"
@@ -34,9 +35,7 @@ class Unit(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id])
-    sectors: Mapped[list["Sector"]] = relationship(
-        secondary=unit_sector, back_populates="units"
-    )
+    sectors: Mapped[list["Sector"]] = relationship(secondary=unit_sector, back_populates="units")
 
     @property
     def direction_id(self) -> int:
@@ -46,7 +45,7 @@ class Unit(db.Model):
         return node.id
 
 
-class Sector(db.Model):
+class Sector(Model):
     """A territorial sector; a unit covers the sectors it is linked to."""
 
     __tablename__ = "sector"
@@ -54,12 +53,10 @@ class Sector(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     number: Mapped[str | None] = mapped_column(String(20), unique=True)
     geom: Mapped[WKBElement] = mapped_column(Geometry("MULTIPOLYGON", srid=SRID))
-    units: Mapped[list[Unit]] = relationship(
-        secondary=unit_sector, back_populates="sectors"
-    )
+    units: Mapped[list[Unit]] = relationship(secondary=unit_sector, back_populates="sectors")
 
 
-class SpecialPerimeter(db.Model):
+class SpecialPerimeter(Model):
     """Parks, woods, cemeteries: their unit overrides the category's unit."""
 
     __tablename__ = "special_perimeter"

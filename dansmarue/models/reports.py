@@ -1,15 +1,29 @@
 """Reports, their photos, history, followers and congratulations."""
+
 from datetime import date, datetime
+from typing import ClassVar
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index,
-    Integer, SmallInteger, String, Text, UniqueConstraint, func, text,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
-from dansmarue.models.base import SRID, db, utcnow
+from dansmarue.models.base import SRID, Model, utcnow
 from dansmarue.workflow.states import STATE_CODES
 
 PRIORITIES = {1: "Dangereux", 2: "Gênant", 3: "Peu gênant"}
@@ -23,7 +37,7 @@ def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-class Report(db.Model):
+class Report(Model):
     """A resident's report of an anomaly at one point of public space."""
 
     __tablename__ = "report"
@@ -32,8 +46,11 @@ class Report(db.Model):
         CheckConstraint(f"state IN ({_in(STATE_CODES)})", name="state_known"),
         CheckConstraint(f"origin IN ({_in(ORIGINS)})", name="origin_known"),
         Index("ix_report_open_due", "due_at", postgresql_where="closed_at IS NULL"),
-        Index("ix_report_open_ack_due", "ack_due_at",
-              postgresql_where="acknowledged_at IS NULL AND closed_at IS NULL"),
+        Index(
+            "ix_report_open_ack_due",
+            "ack_due_at",
+            postgresql_where="acknowledged_at IS NULL AND closed_at IS NULL",
+        ),
         Index("ix_report_category_created", "category_id", "created_at"),
         Index("ix_report_unit_state", "unit_id", "state"),
     )
@@ -62,16 +79,10 @@ class Report(db.Model):
     direction_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("sector.id"))
-    special_perimeter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("special_perimeter.id")
-    )
+    special_perimeter_id: Mapped[int | None] = mapped_column(ForeignKey("special_perimeter.id"))
 
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     scheduled_for: Mapped[date | None] = mapped_column(Date)
     scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -97,18 +108,16 @@ class Report(db.Model):
     direction = relationship("Unit", foreign_keys=[direction_id])
     unit = relationship("Unit", foreign_keys=[unit_id])
     photos: Mapped[list["Photo"]] = relationship(back_populates="report")
-    events: Mapped[list["ReportEvent"]] = relationship(
-        back_populates="report", order_by="ReportEvent.id"
-    )
+    events: Mapped[list["ReportEvent"]] = relationship(back_populates="report", order_by="ReportEvent.id")
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     @property
     def is_anonymous(self) -> bool:
         return not (self.reporter_email or self.reporter_guid)
 
 
-class Photo(db.Model):
+class Photo(Model):
     """A photo of a report; one per view (close, far, extra, done)."""
 
     __tablename__ = "photo"
@@ -117,9 +126,7 @@ class Photo(db.Model):
         CheckConstraint(f"view IN ({_in(PHOTO_VIEWS)})", name="view_known"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     view: Mapped[str] = mapped_column(String(8))
     # Random, unguessable: part of every URL that serves the photo.
     access_key: Mapped[str] = mapped_column(String(43), unique=True)
@@ -139,14 +146,12 @@ class Photo(db.Model):
     report: Mapped[Report] = relationship(back_populates="photos")
 
 
-class ReportEvent(db.Model):
+class ReportEvent(Model):
     """One entry of a report's history: who did what, from which state to which."""
 
     __tablename__ = "report_event"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     action: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[str | None] = mapped_column(String(24))
     to_state: Mapped[str | None] = mapped_column(String(24))
@@ -161,21 +166,25 @@ class ReportEvent(db.Model):
     report: Mapped[Report] = relationship(back_populates="events")
 
 
-class Follower(db.Model):
+class Follower(Model):
     """A person following a report, by account guid and/or e-mail."""
 
     __tablename__ = "follower"
     __table_args__ = (
-        Index("uq_follower_guid", "report_id", "account_guid", unique=True,
-              postgresql_where="account_guid IS NOT NULL"),
-        Index("uq_follower_email", "report_id", "email", unique=True,
-              postgresql_where="account_guid IS NULL"),
+        Index(
+            "uq_follower_guid",
+            "report_id",
+            "account_guid",
+            unique=True,
+            postgresql_where="account_guid IS NOT NULL",
+        ),
+        Index(
+            "uq_follower_email", "report_id", "email", unique=True, postgresql_where="account_guid IS NULL"
+        ),
         Index("uq_follower_token", "token", unique=True),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("report.id", ondelete="CASCADE"), index=True
-    )
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
     account_guid: Mapped[str | None] = mapped_column(String(64), index=True)
     email: Mapped[str | None] = mapped_column(String(254), index=True)
     udid: Mapped[str | None] = mapped_column(String(128))
@@ -183,13 +192,17 @@ class Follower(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The follower's own capability (migration 0012f): their link reads the
     # public view and unsubscribes, never acts as the reporter.
-    token: Mapped[str] = mapped_column(String(64), server_default=text(
-        "replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')"))
+    token: Mapped[str] = mapped_column(
+        String(64),
+        server_default=text(
+            "replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')"
+        ),
+    )
     # E-mail follows are mailed only once confirmed by the link sent to the address.
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Congratulation(db.Model):
+class Congratulation(Model):
     """One per person per report (the real system did not deduplicate)."""
 
     __tablename__ = "congratulation"

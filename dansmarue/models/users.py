@@ -1,13 +1,21 @@
 """Staff and resident accounts, their unit scopes and API tokens."""
+
 from datetime import datetime
 
 from sqlalchemy import (
-    BigInteger, Boolean, CheckConstraint, Column, DateTime, ForeignKey, Integer,
-    String, Table,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dansmarue.models.base import db, utcnow
+from dansmarue.models.base import Model, db, utcnow
 
 ROLES = ("resident", "agent", "manager", "admin")
 
@@ -19,7 +27,7 @@ user_unit = Table(
 )
 
 
-class User(db.Model):
+class User(Model):
     """An account. Agents are scoped to units, managers to a direction."""
 
     __tablename__ = "app_user"
@@ -40,7 +48,7 @@ class User(db.Model):
     units = relationship("Unit", secondary=user_unit)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token, stored hashed; expires and can be revoked."""
 
     __tablename__ = "api_token"

@@ -1,4 +1,5 @@
 """Channels behind one interface: e-mail over SMTP, push over a web hook."""
+
 import smtplib
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -28,8 +29,9 @@ class Channel(Protocol):
 class EmailChannel:
     name = "email"
 
-    def __init__(self, host: str, port: int, sender: str, timeout: float = 10,
-                 message_id_domain: str = "localhost"):
+    def __init__(
+        self, host: str, port: int, sender: str, timeout: float = 10, message_id_domain: str = "localhost"
+    ):
         self.host, self.port, self.sender, self.timeout = host, port, sender, timeout
         self.message_id_domain = message_id_domain
 
@@ -60,8 +62,14 @@ class WebhookChannel:
         self.url, self.timeout = url, timeout
 
     def send(self, message: Message) -> None:
-        response = requests.post(self.url, json={
-            "to": message.recipient, "title": message.subject, "body": message.text,
-            "data": message.data,
-        }, timeout=self.timeout)
+        response = requests.post(
+            self.url,
+            json={
+                "to": message.recipient,
+                "title": message.subject,
+                "body": message.text,
+                "data": message.data,
+            },
+            timeout=self.timeout,
+        )
         response.raise_for_status()

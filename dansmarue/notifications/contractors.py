@@ -1,5 +1,6 @@
 """Tell a contractor that a report it holds changed without it (e.g. the
 resident declared it resolved): its web hook if it has one, else its mailbox."""
+
 import json
 
 from flask import render_template
@@ -14,10 +15,17 @@ from dansmarue.workflow.states import public_label
 def status_message(event: ReportEvent) -> dict:
     """The web hook body: the report, its new state and who changed it."""
     report = event.report
-    return {"request": "changeStatus", "reference": report.reference, "id": report.id,
-            "etat": event.to_state, "libelle_etat": public_label(event.to_state),
-            "auteur": event.actor_label, "message": event.public_message,
-            "commentaire": event.comment, "date": event.created_at.isoformat()}
+    return {
+        "request": "changeStatus",
+        "reference": report.reference,
+        "id": report.id,
+        "etat": event.to_state,
+        "libelle_etat": public_label(event.to_state),
+        "auteur": event.actor_label,
+        "message": event.public_message,
+        "commentaire": event.comment,
+        "date": event.created_at.isoformat(),
+    }
 
 
 def notify_contractor(event_id: int) -> str:
@@ -27,10 +35,12 @@ def notify_contractor(event_id: int) -> str:
         return "no event"
     report, unit = event.report, event.report.unit
     if unit is not None and unit.webhook_url:
-        body = json.dumps(status_message(event), ensure_ascii=False,
-                          separators=(",", ":")).encode()
-        ok, outcome = dispatch.post(dispatch.Delivery(
-            unit.webhook_url, unit.webhook_secret, body, f"{report.reference}-event-{event.id}"))
+        body = json.dumps(status_message(event), ensure_ascii=False, separators=(",", ":")).encode()
+        ok, outcome = dispatch.post(
+            dispatch.Delivery(
+                unit.webhook_url, unit.webhook_secret, body, f"{report.reference}-event-{event.id}"
+            )
+        )
         if not ok:
             raise RuntimeError(f"contractor web hook: {outcome}")
         return f"posted ({outcome})"
@@ -38,11 +48,10 @@ def notify_contractor(event_id: int) -> str:
     if mailbox is None:
         return "no web hook, no mailbox"
     subject = f"DansMaRue : signalement {report.reference} {public_label(event.to_state).lower()}"
-    text = render_template("mail/contractor_status.txt", report=report, event=event,
-                           state_label=public_label(event.to_state))
-    sent = deliver(email_channel(), Message(mailbox.email, subject, text),
-                   f"contractor:{event.id}", report.id)
+    text = render_template(
+        "mail/contractor_status.txt", report=report, event=event, state_label=public_label(event.to_state)
+    )
+    sent = deliver(
+        email_channel(), Message(mailbox.email, subject, text), f"contractor:{event.id}", report.id
+    )
     return f"mailed {sent} to {mailbox.email}"
-
-
-

@@ -4,6 +4,7 @@ The (dedup_key, recipient) unique constraint means a retried job, or two
 workers racing, never send the same message to the same person twice; a
 failed send rolls the row back so a later attempt may try again.
 """
+
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -24,15 +25,22 @@ def mailbox_unit(unit: Unit | None) -> Unit | None:
 
 def email_channel() -> EmailChannel:
     config = current_app.config
-    return EmailChannel(config["SMTP_HOST"], int(config["SMTP_PORT"]), config["MAIL_SENDER"],
-                        timeout=setting("SMTP_TIMEOUT", 10),
-                        message_id_domain=message_id_domain(config))
+    return EmailChannel(
+        config["SMTP_HOST"],
+        int(config["SMTP_PORT"]),
+        config["MAIL_SENDER"],
+        timeout=setting("SMTP_TIMEOUT", 10),
+        message_id_domain=message_id_domain(config),
+    )
 
 
 def message_id_domain(config) -> str:
     """MAIL_MESSAGE_ID_DOMAIN if set, else the host of PUBLIC_BASE_URL."""
-    return (config.get("MAIL_MESSAGE_ID_DOMAIN")
-            or urlsplit(config.get("PUBLIC_BASE_URL") or "").hostname or "localhost")
+    return (
+        config.get("MAIL_MESSAGE_ID_DOMAIN")
+        or urlsplit(config.get("PUBLIC_BASE_URL") or "").hostname
+        or "localhost"
+    )
 
 
 def push_channel() -> WebhookChannel | None:
@@ -40,15 +48,18 @@ def push_channel() -> WebhookChannel | None:
     return WebhookChannel(url) if url else None
 
 
-def deliver(channel: Channel, message: Message, dedup_key: str,
-            report_id: int | None = None) -> bool:
+def deliver(channel: Channel, message: Message, dedup_key: str, report_id: int | None = None) -> bool:
     """Send unless already sent; commits per recipient. True if sent now."""
-    recipient = message.recipient.strip().lower() if channel.name == "email" \
-        else message.recipient
+    recipient = message.recipient.strip().lower() if channel.name == "email" else message.recipient
     claimed = db.session.execute(
         insert(NotificationLog)
-        .values(dedup_key=dedup_key, recipient=recipient, channel=channel.name,
-                report_id=report_id, subject=message.subject[:300])
+        .values(
+            dedup_key=dedup_key,
+            recipient=recipient,
+            channel=channel.name,
+            report_id=report_id,
+            subject=message.subject[:300],
+        )
         .on_conflict_do_nothing(constraint="uq_notification_log_key_recipient")
         .returning(NotificationLog.id)
     ).scalar()

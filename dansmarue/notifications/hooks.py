@@ -3,6 +3,7 @@
 Listed in `dansmarue.subscribers.MODULES`; the job is written to the outbox
 in the transaction of the change, once per event (dedup key).
 """
+
 from dansmarue import signals
 from dansmarue.jobs import outbox, registry
 

@@ -6,6 +6,7 @@ A cursor is opaque to clients: url-safe base64 of ``[kind, key, id]``, where
 null) and `id` its tie-breaker. A malformed cursor is a 422 on the
 parameter that carried it.
 """
+
 import base64
 import json
 import math
@@ -23,8 +24,9 @@ def encode(kind: str, key, ident: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(cursor: str, kind: str, key_type: type, *, nullable: bool = False,
-           parameter: str = "cursor") -> tuple:
+def decode(
+    cursor: str, kind: str, key_type: type, *, nullable: bool = False, parameter: str = "cursor"
+) -> tuple:
     """(key, id) of a cursor made by `encode(kind, ...)`; `key_type` is datetime or float."""
     try:
         tag, key, ident = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
@@ -41,5 +43,6 @@ def decode(cursor: str, kind: str, key_type: type, *, nullable: bool = False,
                 raise ValueError(key)
         return key, ident
     except (ValueError, TypeError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-        raise Unprocessable(MESSAGE, errors=[{"field": parameter, "message": MESSAGE,
-                                              "location": "query"}]) from None
+        raise Unprocessable(
+            MESSAGE, errors=[{"field": parameter, "message": MESSAGE, "location": "query"}]
+        ) from None

@@ -8,6 +8,7 @@ while connections sit in the pool); a dead one is replaced before use, as
 with `pool_pre_ping`. A connection already known closed is never handed out.
 `pool_recycle` (settings) retires old connections as well.
 """
+
 import time
 
 from sqlalchemy import event, exc

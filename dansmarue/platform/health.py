@@ -1,4 +1,5 @@
 """Versions of the components, or the name of the one that is down."""
+
 from sqlalchemy import text
 
 from dansmarue.extensions import db
@@ -8,13 +9,16 @@ from dansmarue.platform.redis_client import get_redis
 def check() -> dict:
     components: dict[str, dict] = {}
     try:
-        row = db.session.execute(text(
-            "SELECT current_setting('server_version'), "
-            "(SELECT extversion FROM pg_extension WHERE extname = 'postgis')"
-        )).one()
+        row = db.session.execute(
+            text(
+                "SELECT current_setting('server_version'), "
+                "(SELECT extversion FROM pg_extension WHERE extname = 'postgis')"
+            )
+        ).one()
         components["postgresql"] = {"status": "ok", "version": row[0]}
         components["postgis"] = (
-            {"status": "ok", "version": row[1]} if row[1]
+            {"status": "ok", "version": row[1]}
+            if row[1]
             else {"status": "down", "error": "extension postgis is not installed"}
         )
     except Exception as exc:  # any driver error means "down", never a 500
@@ -45,17 +49,27 @@ def ready(migrations_dir: str) -> dict:
         heads = set(script.get_heads())
         current = set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
         components["migrations"] = (
-            {"status": "ok", "heads": sorted(heads)} if current == heads
-            else {"status": "down", "error": "schema not at head",
-                  "current": sorted(current), "heads": sorted(heads)})
-        age = db.session.scalar(text(
-            "SELECT EXTRACT(EPOCH FROM now() - min(available_at)) FROM outbox_job "
-            "WHERE status = 'pending' AND available_at <= now()"))
+            {"status": "ok", "heads": sorted(heads)}
+            if current == heads
+            else {
+                "status": "down",
+                "error": "schema not at head",
+                "current": sorted(current),
+                "heads": sorted(heads),
+            }
+        )
+        age = db.session.scalar(
+            text(
+                "SELECT EXTRACT(EPOCH FROM now() - min(available_at)) FROM outbox_job "
+                "WHERE status = 'pending' AND available_at <= now()"
+            )
+        )
         age = float(age or 0)
         components["outbox"] = (
             {"status": "ok", "oldest_pending_seconds": round(age, 1)}
             if age < OUTBOX_STUCK_SECONDS
-            else {"status": "down", "error": "outbox stuck", "oldest_pending_seconds": round(age, 1)})
+            else {"status": "down", "error": "outbox stuck", "oldest_pending_seconds": round(age, 1)}
+        )
     except Exception as exc:
         db.session.rollback()
         components.setdefault("migrations", {"status": "down", "error": type(exc).__name__})

@@ -6,19 +6,20 @@ its intake to its last e-mail: `grep <request id>` over the web and worker logs.
 Access lines name the route's rule (`/api/v1/track/<token>`), never the path
 or the query, which may hold tokens or e-mail addresses.
 """
+
 import contextvars
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-_context: contextvars.ContextVar[dict] = contextvars.ContextVar("log_context", default={})
+_context: contextvars.ContextVar[dict] = contextvars.ContextVar("log_context")
 HANDLER_NAME = "dansmarue-json"
 
 
 def bind(**values) -> None:
     """Fields added to every log line of this request or job (e.g. request_id)."""
-    _context.set({**_context.get(), **values})
+    _context.set({**_context.get({}), **values})
 
 
 def clear() -> None:
@@ -26,16 +27,18 @@ def clear() -> None:
 
 
 def current(name: str):
-    return _context.get().get(name)
+    return _context.get({}).get(name)
 
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line = {"time": datetime.fromtimestamp(record.created, timezone.utc)
-                .isoformat(timespec="milliseconds"),
-                "level": record.levelname.lower(), "logger": record.name,
-                "message": record.getMessage(),
-                **{k: v for k, v in _context.get().items() if k != "tag_writes"}}
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            **{k: v for k, v in _context.get({}).items() if k != "tag_writes"},
+        }
         for key, value in getattr(record, "fields", {}).items():
             line[key] = value
         if record.exc_info:
@@ -51,8 +54,11 @@ def configure(level: str | int = "INFO", fmt: str = "json") -> None:
         return
     handler = logging.StreamHandler(sys.stderr)
     handler.set_name(HANDLER_NAME)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if fmt == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     root.addHandler(handler)
     root.setLevel(level)
     # `flask run`'s request lines print the path (photo keys, tracking tokens):

@@ -7,6 +7,7 @@ mode) and `/metrics` adds them up; without it, the process's own registry is
 served. Gauges of the service's state (outbox, queues, SLA) are read at scrape
 time by `api/metrics/collector.py`, not kept here.
 """
+
 import os
 import time
 
@@ -20,24 +21,36 @@ from prometheus_client import (
     multiprocess,
 )
 
-LATENCY_BUCKETS = (.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
-HTTP_REQUESTS = Counter("dansmarue_http_requests_total", "HTTP requests answered",
-                        ["endpoint", "method", "status"])
-HTTP_LATENCY = Histogram("dansmarue_http_request_duration_seconds",
-                         "Time to answer an HTTP request", ["endpoint", "method"],
-                         buckets=LATENCY_BUCKETS)
-REPORTS = Counter("dansmarue_reports_total",
-                  "Reports at intake: accepted, or the refusal's problem type",
-                  ["channel", "outcome"])
+HTTP_REQUESTS = Counter(
+    "dansmarue_http_requests_total", "HTTP requests answered", ["endpoint", "method", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "dansmarue_http_request_duration_seconds",
+    "Time to answer an HTTP request",
+    ["endpoint", "method"],
+    buckets=LATENCY_BUCKETS,
+)
+REPORTS = Counter(
+    "dansmarue_reports_total",
+    "Reports at intake: accepted, or the refusal's problem type",
+    ["channel", "outcome"],
+)
 JOBS = Counter("dansmarue_jobs_total", "Outbox jobs run, by outcome", ["job", "outcome"])
-JOB_DURATION = Histogram("dansmarue_job_duration_seconds", "Time to run one outbox job",
-                         ["job"], buckets=LATENCY_BUCKETS + (30, 60, 300))
-EMAILS = Counter("dansmarue_emails_total", "E-mails and pushes sent or failed",
-                 ["channel", "outcome"])
-PHOTO_SECONDS = Histogram("dansmarue_photo_processing_seconds",
-                          "Time to process one photo (decode, strip, derivatives)",
-                          ["outcome"], buckets=LATENCY_BUCKETS + (30,))
+JOB_DURATION = Histogram(
+    "dansmarue_job_duration_seconds",
+    "Time to run one outbox job",
+    ["job"],
+    buckets=(*LATENCY_BUCKETS, 30, 60, 300),
+)
+EMAILS = Counter("dansmarue_emails_total", "E-mails and pushes sent or failed", ["channel", "outcome"])
+PHOTO_SECONDS = Histogram(
+    "dansmarue_photo_processing_seconds",
+    "Time to process one photo (decode, strip, derivatives)",
+    ["outcome"],
+    buckets=(*LATENCY_BUCKETS, 30),
+)
 
 
 def job_name(path: str) -> str:

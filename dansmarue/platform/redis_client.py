@@ -1,4 +1,5 @@
 """The Redis connection, created lazily per app."""
+
 from flask import current_app
 from redis import Redis
 

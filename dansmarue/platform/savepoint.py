@@ -1,4 +1,5 @@
 """One guarded write for admin CRUD: set fields, flush in a savepoint, 409 on a duplicate."""
+
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 

@@ -5,6 +5,7 @@ some spreadsheets skip) is read as a formula by Excel and LibreOffice; an
 apostrophe in front makes it plain text (OWASP's advice). Numbers, dates and
 None are left as they are, so "-3" as a number stays a number.
 """
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

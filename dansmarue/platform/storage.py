@@ -5,10 +5,12 @@ Files are written to a temporary name then renamed (never half-written), and
 the files written during a transaction are deleted again if it does not
 commit, so a refused or failed request leaves no file behind.
 """
+
+import contextlib
 import os
 import secrets
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import event
@@ -29,7 +31,7 @@ def path_of(key: str) -> str:
 
 
 def new_key(prefix: str, ext: str) -> str:
-    month = datetime.now(timezone.utc).strftime("%Y/%m")
+    month = datetime.now(UTC).strftime("%Y/%m")
     return f"{prefix}/{month}/{secrets.token_urlsafe(24)}.{ext}"
 
 
@@ -63,10 +65,8 @@ def put_in_transaction(session: Session, prefix: str, ext: str, data: bytes) -> 
 
 
 def _unlink(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,4 +1,5 @@
 """Text received from residents and clients, made safe to store and show."""
+
 import re
 import unicodedata
 
@@ -10,8 +11,7 @@ def clean_text(value: str, *, multiline: bool) -> str:
     """Drop control characters (keeping newlines if `multiline`) and trim."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     keep = "\n" if multiline else ""
-    value = "".join(ch for ch in value
-                    if ch in keep or unicodedata.category(ch) not in ("Cc", "Cs"))
+    value = "".join(ch for ch in value if ch in keep or unicodedata.category(ch) not in ("Cc", "Cs"))
     value = _BIDI.sub("", value)
     if not multiline:
         value = " ".join(value.split())

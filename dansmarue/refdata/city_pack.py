@@ -13,6 +13,7 @@ A pack is a folder (formats in docs/city.md):
 Every problem is collected with its file and line (or feature number), so
 that one run lists them all; `CityPackError` carries the list.
 """
+
 import csv
 import json
 from dataclasses import dataclass, field
@@ -28,8 +29,16 @@ from geo import repair_polygonal
 
 TRUE, FALSE = {"1", "true", "oui", "yes"}, {"", "0", "false", "non", "no"}
 UNIT_COLUMNS = ("code", "label", "kind", "parent", "email")
-CATEGORY_COLUMNS = ("type", "label", "unit", "agent_only", "sensitive_photo",
-                    "default_priority", "public_max_age_days", "out_of_scope_message")
+CATEGORY_COLUMNS = (
+    "type",
+    "label",
+    "unit",
+    "agent_only",
+    "sensitive_photo",
+    "default_priority",
+    "public_max_age_days",
+    "out_of_scope_message",
+)
 
 
 class CityPackError(ValueError):
@@ -66,26 +75,47 @@ def read(folder: str | Path) -> CityPack:
         profile = city.load(str(folder / "city.toml"))
     except city.CityProfileError as error:
         raise CityPackError([str(error)]) from None
-    districts = _areas(folder / "districts.geojson", problems, required=True, integer=True,
-                       extra=("official_name", "postal_code", "insee_code"),
-                       table=District.__table__)
+    districts = _areas(
+        folder / "districts.geojson",
+        problems,
+        required=True,
+        integer=True,
+        extra=("official_name", "postal_code", "insee_code"),
+        table=District.__table__,
+    )
     numbers = {int(d.number) for d in districts}
     for group in profile.district_groups:
         for missing in sorted(set(group.districts) - numbers):
-            problems.append(f"city.toml: district group {group.name!r} names district "
-                            f"{missing}, absent from districts.geojson")
-    subdistricts = _areas(folder / "subdistricts.geojson", problems, required=False,
-                          integer=True, extra=("district", "insee_code"), table=Quartier.__table__)
+            problems.append(
+                f"city.toml: district group {group.name!r} names district "
+                f"{missing}, absent from districts.geojson"
+            )
+    subdistricts = _areas(
+        folder / "subdistricts.geojson",
+        problems,
+        required=False,
+        integer=True,
+        extra=("district", "insee_code"),
+        table=Quartier.__table__,
+    )
     for area in subdistricts:
         if _int(area.extra.get("district")) not in numbers:
-            problems.append(f"subdistricts.geojson: feature {area.number}: district "
-                            f"{area.extra.get('district')!r} is not in districts.geojson")
+            problems.append(
+                f"subdistricts.geojson: feature {area.number}: district "
+                f"{area.extra.get('district')!r} is not in districts.geojson"
+            )
     units = _units(folder / "units.csv", problems)
     codes = {u["code"] for u in units}
     sectors = None
     if (folder / "sectors.geojson").exists():
-        sectors = _areas(folder / "sectors.geojson", problems, required=True, integer=False,
-                         extra=("units",), table=Sector.__table__)
+        sectors = _areas(
+            folder / "sectors.geojson",
+            problems,
+            required=True,
+            integer=False,
+            extra=("units",),
+            table=Sector.__table__,
+        )
         for area in sectors:
             for code in str(area.extra.get("units") or "").split():
                 if code not in codes:
@@ -95,8 +125,7 @@ def read(folder: str | Path) -> CityPack:
     _check_sla(sla_path, categories, problems)
     if problems:
         raise CityPackError(problems)
-    return CityPack(folder, profile, districts, subdistricts, units, sectors, categories,
-                    sla_path)
+    return CityPack(folder, profile, districts, subdistricts, units, sectors, categories, sla_path)
 
 
 def _int(value) -> int | None:
@@ -117,8 +146,9 @@ def _too_long(table, values: dict) -> str | None:
     return None
 
 
-def _areas(path: Path, problems: list[str], *, required: bool, integer: bool,
-           extra: tuple[str, ...], table) -> list[Area]:
+def _areas(
+    path: Path, problems: list[str], *, required: bool, integer: bool, extra: tuple[str, ...], table
+) -> list[Area]:
     if not path.exists():
         if required:
             problems.append(f"{path.name}: missing")
@@ -137,8 +167,10 @@ def _areas(path: Path, problems: list[str], *, required: bool, integer: bool,
         props = (feature or {}).get("properties") or {}
         number = _int(props.get("number")) if integer else str(props.get("number") or "").strip()
         if not number or (not integer and len(number) > 20):
-            problems.append(f"{where}: number must be "
-                            + ("an integer from 1 to 32767" if integer else "a code of 1-20 characters"))
+            problems.append(
+                f"{where}: number must be "
+                + ("an integer from 1 to 32767" if integer else "a code of 1-20 characters")
+            )
             continue
         if number in seen:
             problems.append(f"{where}: number {number} repeats an earlier feature")
@@ -195,8 +227,9 @@ def _units(path: Path, problems: list[str]) -> list[dict]:
             problems.append(f"{where}: label is missing or too long")
         elif row["parent"] and row["parent"] not in codes:
             problems.append(f"{where}: parent {row['parent']!r} must be a unit of an earlier line")
-        elif row["email"] and ("@" not in row["email"] or len(row["email"]) > 254
-                               or any(c in row["email"] for c in " ,;\r\n")):
+        elif row["email"] and (
+            "@" not in row["email"] or len(row["email"]) > 254 or any(c in row["email"] for c in " ,;\r\n")
+        ):
             problems.append(f"{where}: email {row['email']!r} is not one address")
         else:
             codes.add(row["code"])
@@ -231,8 +264,7 @@ def _categories(path: Path, unit_codes: set[str], problems: list[str]) -> list[d
             problems.append(f"{where}: public_max_age_days must be a positive integer")
         else:
             seen.add((row["type"], row["label"]))
-            rows.append(row | flags | {"default_priority": priority,
-                                       "public_max_age_days": max_age})
+            rows.append(row | flags | {"default_priority": priority, "public_max_age_days": max_age})
     return rows
 
 
@@ -249,6 +281,6 @@ def _check_sla(path: Path, categories: list[dict], problems: list[str]) -> None:
         try:
             table.resolve((row["type"], row["label"]), None)
         except LookupError:
-            problems.append(f"{path.name}: no target for type {row['type']!r} "
-                            f"(categories.csv: {row['label']!r})")
-
+            problems.append(
+                f"{path.name}: no target for type {row['type']!r} " f"(categories.csv: {row['label']!r})"
+            )

@@ -4,6 +4,7 @@
 It covers the data files, the city profile and the loader's own code (a new
 loader may load the same files differently). Stored in `refdata_state`.
 """
+
 import hashlib
 from pathlib import Path
 
@@ -14,8 +15,7 @@ from dansmarue.models import utcnow
 from dansmarue.refdata import sources
 
 PACKAGE = Path(__file__).resolve().parent
-CODE = [*sorted(PACKAGE.glob("*.py")),
-        PACKAGE.parent / "catalogue" / "agent_text_seeds.py"]
+CODE = [*sorted(PACKAGE.glob("*.py")), PACKAGE.parent / "catalogue" / "agent_text_seeds.py"]
 
 
 def compute() -> str:
@@ -32,8 +32,10 @@ def stored(session) -> str | None:
 
 
 def store(session, fingerprint: str) -> None:
-    session.execute(text("""
+    session.execute(
+        text("""
         INSERT INTO refdata_state (id, fingerprint, loaded_at) VALUES (1, :f, :at)
         ON CONFLICT (id) DO UPDATE SET fingerprint = EXCLUDED.fingerprint,
                                        loaded_at = EXCLUDED.loaded_at"""),
-        {"f": fingerprint, "at": utcnow()})
+        {"f": fingerprint, "at": utcnow()},
+    )

@@ -1,4 +1,5 @@
 """Idempotent load of the reference data into PostGIS (upserts by natural key)."""
+
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import select, text
@@ -51,32 +52,52 @@ def _group_name(district: int) -> str | None:
 
 def load_districts(progress: Progress = _plain) -> int:
     """The arrondissements, each with its group from the city profile (Paris Centre)."""
-    rows = [{
-        "id": int(p["c_ar"]), "insee": str(p["c_arinsee"]), "name": p["l_ar"],
-        "official": p["l_aroff"], "postal": f"750{int(p['c_ar']):02d}",
-        "group": _group_name(int(p["c_ar"])),
-        "geom": geom,
-    } for p, geom in sources.features("paris_arrondissements.geojson")]
-    return _execute_many(f"""
+    rows = [
+        {
+            "id": int(p["c_ar"]),
+            "insee": str(p["c_arinsee"]),
+            "name": p["l_ar"],
+            "official": p["l_aroff"],
+            "postal": f"750{int(p['c_ar']):02d}",
+            "group": _group_name(int(p["c_ar"])),
+            "geom": geom,
+        }
+        for p, geom in sources.features("paris_arrondissements.geojson")
+    ]
+    return _execute_many(
+        f"""
         INSERT INTO district (id, insee_code, name, official_name, group_name, postal_code, geom)
         VALUES (:id, :insee, :name, :official, :group, :postal, {GEOM_SQL})
         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
           official_name = EXCLUDED.official_name, group_name = EXCLUDED.group_name,
           postal_code = EXCLUDED.postal_code, geom = EXCLUDED.geom""",
-        rows, progress, "Arrondissements")
+        rows,
+        progress,
+        "Arrondissements",
+    )
 
 
 def load_quartiers(progress: Progress = _plain) -> int:
-    rows = [{
-        "id": int(p["c_qu"]), "insee": str(p["c_quinsee"]), "name": p["l_qu"],
-        "district": int(p["c_ar"]), "geom": geom,
-    } for p, geom in sources.features("paris_quartiers_administratifs.geojson")]
-    return _execute_many(f"""
+    rows = [
+        {
+            "id": int(p["c_qu"]),
+            "insee": str(p["c_quinsee"]),
+            "name": p["l_qu"],
+            "district": int(p["c_ar"]),
+            "geom": geom,
+        }
+        for p, geom in sources.features("paris_quartiers_administratifs.geojson")
+    ]
+    return _execute_many(
+        f"""
         INSERT INTO quartier (id, insee_code, name, district_id, geom)
         VALUES (:id, :insee, :name, :district, {GEOM_SQL})
         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name,
           district_id = EXCLUDED.district_id, geom = EXCLUDED.geom""",
-        rows, progress, "Quartiers")
+        rows,
+        progress,
+        "Quartiers",
+    )
 
 
 def load_conseils(progress: Progress = _plain) -> int:
@@ -86,18 +107,35 @@ def load_conseils(progress: Progress = _plain) -> int:
     for p, geom in sources.features("dmr_conseils_quartier_2017.geojson"):
         if _group_name(int(p["numero_arrondissement"])) is not None:
             continue
-        rows.append({"id": p["id_consqrt"], "number": p["numero_consqrt"],
-                     "name": p["nom_consqrt_v5_0_19"] or p["nom_consqrt"],
-                     "district": int(p["numero_arrondissement"]), "geom": geom})
+        rows.append(
+            {
+                "id": p["id_consqrt"],
+                "number": p["numero_consqrt"],
+                "name": p["nom_consqrt_v5_0_19"] or p["nom_consqrt"],
+                "district": int(p["numero_arrondissement"]),
+                "geom": geom,
+            }
+        )
     for p, geom in sources.features("dmr_conseils_quartier_paris_centre_2020.geojson"):
-        rows.append({"id": p["id_consqrt"], "number": str(p.get("numero_consqrt") or p["id_consqrt"]),
-                     "name": p["nom_consqrt"], "district": 1, "geom": geom})
-    return _execute_many(f"""
+        rows.append(
+            {
+                "id": p["id_consqrt"],
+                "number": str(p.get("numero_consqrt") or p["id_consqrt"]),
+                "name": p["nom_consqrt"],
+                "district": 1,
+                "geom": geom,
+            }
+        )
+    return _execute_many(
+        f"""
         INSERT INTO conseil_quartier (id, number, name, district_id, active, geom)
         VALUES (:id, :number, :name, :district, true, {GEOM_SQL})
         ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number, name = EXCLUDED.name,
           district_id = EXCLUDED.district_id, geom = EXCLUDED.geom""",
-        rows, progress, "Conseils de quartier")
+        rows,
+        progress,
+        "Conseils de quartier",
+    )
 
 
 def load_units(progress: Progress = _plain) -> int:
@@ -130,10 +168,10 @@ def load_sectors(progress: Progress = _plain) -> int:
 def seed_sectors(groups, progress: Progress = _plain) -> int:
     """One sector per direction and territorial entity, linked to the direction's units."""
     names, numbers = [g.name for g in groups], [g.number for g in groups]
-    directions = db.session.scalars(
-        select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)).all()
+    directions = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)).all()
     for direction in progress(directions, "Secteurs"):
-        db.session.execute(text("""
+        db.session.execute(
+            text("""
             INSERT INTO sector (name, number, geom)
             SELECT :code || ' - ' || t.label, :code || '-' || t.num, t.geom
             FROM (
@@ -147,33 +185,43 @@ def seed_sectors(groups, progress: Progress = _plain) -> int:
               WHERE group_name IS NULL
             ) t
             ON CONFLICT (number) DO UPDATE SET name = EXCLUDED.name, geom = EXCLUDED.geom
-        """), {"code": direction.code, "names": names, "numbers": numbers})
-        db.session.execute(text("""
+        """),
+            {"code": direction.code, "names": names, "numbers": numbers},
+        )
+        db.session.execute(
+            text("""
             INSERT INTO unit_sector (unit_id, sector_id)
             SELECT u.id, s.id FROM unit u JOIN sector s ON s.number LIKE :prefix
             WHERE u.parent_id = :direction
             ON CONFLICT DO NOTHING
-        """), {"prefix": f"{direction.code}-%", "direction": direction.id})
+        """),
+            {"prefix": f"{direction.code}-%", "direction": direction.id},
+        )
     return db.session.execute(text("SELECT count(*) FROM sector")).scalar_one()
 
 
 def load_special_perimeters(progress: Progress = _plain) -> int:
-    rows = [{"name": p["name"], "kind": p["kind"], "unit": p["unit_code"], "geom": geom}
-            for p, geom in sources.features("special_perimeters.geojson")]
+    rows = [
+        {"name": p["name"], "kind": p["kind"], "unit": p["unit_code"], "geom": geom}
+        for p, geom in sources.features("special_perimeters.geojson")
+    ]
     # Clipped to the city so that a perimeter never claims a point outside it.
-    return _execute_many(f"""
+    return _execute_many(
+        f"""
         INSERT INTO special_perimeter (name, kind, unit_id, geom)
         SELECT :name, :kind, (SELECT id FROM unit WHERE code = :unit),
                ST_Multi(ST_CollectionExtract(ST_Intersection({GEOM_SQL},
                  (SELECT ST_Union(geom) FROM district)), 3))
         ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind,
           unit_id = EXCLUDED.unit_id, geom = EXCLUDED.geom""",
-        rows, progress, "Périmètres spéciaux")
+        rows,
+        progress,
+        "Périmètres spéciaux",
+    )
 
 
 def load_categories(progress: Progress = _plain) -> int:
-    units = {u.open_data_name: u for u in db.session.scalars(select(Unit))
-             if u.open_data_name}
+    units = {u.open_data_name: u for u in db.session.scalars(select(Unit)) if u.open_data_name}
     return upsert_categories(sources.category_seeds(), units, progress)
 
 
@@ -184,8 +232,12 @@ def upsert_categories(seeds, units: dict, progress: Progress = _plain) -> int:
     for seed in progress(seeds, "Catégories"):
         parent = existing.get(seed.type_label)
         if parent is None:
-            parent = Category(label=seed.type_label, open_data_label=seed.type_label,
-                              is_leaf=False, sort_order=len(type_order))
+            parent = Category(
+                label=seed.type_label,
+                open_data_label=seed.type_label,
+                is_leaf=False,
+                sort_order=len(type_order),
+            )
             existing[seed.type_label] = parent
             db.session.add(parent)
         type_order.setdefault(seed.type_label, len(type_order))

@@ -6,6 +6,7 @@ so the database holds one all-priorities row per leaf plus a row for each
 priority whose targets differ. Editing the CSV and re-running the load
 (`flask data load`) updates them; reports get new due dates when next touched.
 """
+
 import csv
 import os
 
@@ -42,13 +43,18 @@ def load_sla(progress=lambda items, label: items, path: str | None = None) -> in
             if (resolved.ack, resolved.resolve) != (default.ack, default.resolve):
                 rows.append((priority, resolved))
         for priority, resolved in rows:
-            db.session.add(SlaTarget(
-                category_id=leaf.id, priority=priority,
-                ack_amount=resolved.ack.amount, ack_unit=resolved.ack.unit,
-                resolve_amount=resolved.resolve.amount, resolve_unit=resolved.resolve.unit,
-                rationale=resolved.rule.rationale,
-                source=f"{source}:{resolved.rule.line}",
-            ))
+            db.session.add(
+                SlaTarget(
+                    category_id=leaf.id,
+                    priority=priority,
+                    ack_amount=resolved.ack.amount,
+                    ack_unit=resolved.ack.unit,
+                    resolve_amount=resolved.resolve.amount,
+                    resolve_unit=resolved.resolve.unit,
+                    rationale=resolved.rule.rationale,
+                    source=f"{source}:{resolved.rule.line}",
+                )
+            )
             count += 1
     load_clock_states()
     db.session.flush()

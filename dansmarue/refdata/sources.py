@@ -1,4 +1,5 @@
 """Readers of the files in `data/`: plain Python values, no database."""
+
 import csv
 import os
 import re
@@ -60,8 +61,13 @@ def is_agent_only_label(label: str) -> bool:
     return AGENT_ONLY_MARK.match(label) is not None
 
 
-DANGER_WORDS = ("dangereu", "carrefour éteint", "fils électriques apparents",
-                "écoulement d'eau permanent", "important débordement")
+DANGER_WORDS = (
+    "dangereu",
+    "carrefour éteint",
+    "fils électriques apparents",
+    "écoulement d'eau permanent",
+    "important débordement",
+)
 
 
 def category_seeds() -> list[CategorySeed]:
@@ -70,16 +76,18 @@ def category_seeds() -> list[CategorySeed]:
     for row in csv_rows("dmr_categories_2023_2024.csv") + csv_rows("categories_extra.csv"):
         label, type_label = row["soustype"], row["type"]
         lowered = label.lower()
-        seeds.append(CategorySeed(
-            type_label=type_label,
-            label=label,
-            unit_name=row["intervenant"],
-            agent_only=is_agent_only_label(label),
-            # Illegal parking photos show licence plates.
-            sensitive_photo="stationnement gênant" in lowered,
-            skip_qualification=type_label == BULKY_TYPE and row["intervenant"] == "Ramen",
-            default_priority=1 if any(w in lowered for w in DANGER_WORDS) else 2,
-            public_max_age_days=90 if type_label == GRAFFITI_TYPE else 30,
-            out_of_scope_message=row.get("out_of_scope_message") or None,
-        ))
+        seeds.append(
+            CategorySeed(
+                type_label=type_label,
+                label=label,
+                unit_name=row["intervenant"],
+                agent_only=is_agent_only_label(label),
+                # Illegal parking photos show licence plates.
+                sensitive_photo="stationnement gênant" in lowered,
+                skip_qualification=type_label == BULKY_TYPE and row["intervenant"] == "Ramen",
+                default_priority=1 if any(w in lowered for w in DANGER_WORDS) else 2,
+                public_max_age_days=90 if type_label == GRAFFITI_TYPE else 30,
+                out_of_scope_message=row.get("out_of_scope_message") or None,
+            )
+        )
     return seeds

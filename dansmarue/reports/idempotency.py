@@ -7,9 +7,12 @@ either sees the committed answer (replay) or, if the first one failed and
 rolled back, inserts the key itself and does the work. So ten identical
 requests arriving together create exactly one report.
 """
+
 import hashlib
 import json
+import logging
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
@@ -20,17 +23,17 @@ CLAIM_SQL = text(
     "INSERT INTO idempotency_key (key, request_hash, status_code, response, created_at) "
     "VALUES (:key, :hash, 0, '{}'::jsonb, now()) ON CONFLICT (key) DO NOTHING RETURNING key"
 )
-READ_SQL = text(
-    "SELECT request_hash, status_code, response FROM idempotency_key WHERE key = :key"
-)
+READ_SQL = text("SELECT request_hash, status_code, response FROM idempotency_key WHERE key = :key")
 STORE_SQL = text(
     "UPDATE idempotency_key SET status_code = :status, response = CAST(:body AS jsonb), "
     "report_id = :report_id WHERE key = :key"
 )
 CLAIM_ATTEMPTS = 3
+KEEP = timedelta(hours=48)
+PURGE_BATCH = 5000
+log = logging.getLogger(__name__)
 BUSY_MESSAGE = "Requête en cours de traitement : réessayez dans quelques secondes."
-REUSED_MESSAGE = ("Cette clé d'idempotence a déjà servi pour une autre requête : "
-                  "utilisez une nouvelle clé.")
+REUSED_MESSAGE = "Cette clé d'idempotence a déjà servi pour une autre requête : " "utilisez une nouvelle clé."
 
 
 def fingerprint(*parts) -> str:
@@ -39,8 +42,9 @@ def fingerprint(*parts) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def run_once(key: str | None, request_hash: str,
-             produce: Callable[[], tuple[int, dict, int | None]]) -> tuple[int, dict, bool]:
+def run_once(
+    key: str | None, request_hash: str, produce: Callable[[], tuple[int, dict, int | None]]
+) -> tuple[int, dict, bool]:
     """Run `produce` at most once per key; answer (status, body, replayed).
 
     `produce` returns (status, body, report_id) and runs in the caller's
@@ -69,6 +73,37 @@ def run_once(key: str | None, request_hash: str,
         # Release the key at once: a refused request leaves no row behind.
         db.session.rollback()
         raise
-    db.session.execute(STORE_SQL, {"key": key, "status": status, "report_id": report_id,
-                                   "body": json.dumps(body, default=str)})
+    db.session.execute(
+        STORE_SQL,
+        {"key": key, "status": status, "report_id": report_id, "body": json.dumps(body, default=str)},
+    )
     return status, body, False
+
+
+def purge_expired_keys(now: datetime | None = None) -> int:
+    """Intake idempotency keys older than 48 h go; running it again deletes nothing.
+
+    Clients retry a request within minutes, so after 48 h a key only takes
+    room. Batches of 5,000, each committed, keep locks short; SKIP LOCKED
+    leaves alone a key an intake transaction is using. A key is only ever
+    claimed with created_at = now(), so a live request's key is never old
+    (and the intake path claims again if its key vanished). The daily run
+    scans the small table (about two days of keyed requests): no index needed.
+    """
+    cutoff = (now or datetime.now(UTC)) - KEEP
+    purged = 0
+    while True:
+        deleted = db.session.execute(
+            text(
+                "DELETE FROM idempotency_key WHERE key IN (SELECT key FROM idempotency_key "
+                "WHERE created_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)"
+            ),
+            {"cutoff": cutoff, "batch": PURGE_BATCH},
+        ).rowcount
+        db.session.commit()
+        purged += deleted
+        if deleted < PURGE_BATCH:
+            break
+    if purged:
+        log.info("purged %d idempotency key(s)", purged)
+    return purged

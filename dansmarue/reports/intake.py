@@ -7,6 +7,7 @@ values go into it), then writes the report, its first history entry, its
 outbox jobs and its photos in the caller's transaction (two statements, see
 `intake_sql`). The caller commits once.
 """
+
 import hashlib
 
 from geoalchemy2 import WKTElement
@@ -51,12 +52,20 @@ def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
 
 # Every channel gets these bounds; the resident API also strips control
 # characters (dansmarue.platform.text.clean_text) before calling create_report.
-TEXT_LIMITS = {"description": 4000, "address": 300, "address_precision": 300,
-               "guid": 64, "udid": 128, "email": 254}
+TEXT_LIMITS = {
+    "description": 4000,
+    "address": 300,
+    "address_precision": 300,
+    "guid": 64,
+    "udid": 128,
+    "email": 254,
+}
 
 
-BAD_ADDRESS = ("Adresse e-mail invalide : une seule adresse, sans espace ni retour "
-               "à la ligne (exemple : nom@domaine.fr).")
+BAD_ADDRESS = (
+    "Adresse e-mail invalide : une seule adresse, sans espace ni retour "
+    "à la ligne (exemple : nom@domaine.fr)."
+)
 
 
 def _clean_texts(**values) -> dict:
@@ -77,43 +86,79 @@ def _clean_texts(**values) -> dict:
     return cleaned
 
 
-def create_report(*, category_id: int, latitude: float, longitude: float,
-                  priority: int | None = None, description: str | None = None,
-                  address: str | None = None, address_precision: str | None = None,
-                  reporter_email: str | None = None, reporter_guid: str | None = None,
-                  reporter_udid: str | None = None, origin: str = "S",
-                  client_uuid: str | None = None, photos=(),
-                  as_agent: bool = False, actor_label: str = "Usager",
-                  actor_user_id: int | None = None) -> Report:
+def create_report(
+    *,
+    category_id: int,
+    latitude: float,
+    longitude: float,
+    priority: int | None = None,
+    description: str | None = None,
+    address: str | None = None,
+    address_precision: str | None = None,
+    reporter_email: str | None = None,
+    reporter_guid: str | None = None,
+    reporter_udid: str | None = None,
+    origin: str = "S",
+    client_uuid: str | None = None,
+    photos=(),
+    as_agent: bool = False,
+    actor_label: str = "Usager",
+    actor_user_id: int | None = None,
+) -> Report:
     """Create a report in state "initial" (see the module docstring).
 
     `photos` is a sequence of (view, bytes). Raises Unprocessable (bad photo,
     category), OutOfScopeCategory, OutsideServiceArea. Does not commit.
     """
-    text = _clean_texts(description=description, address=address,
-                        address_precision=address_precision, guid=reporter_guid,
-                        udid=reporter_udid, email=reporter_email)
+    text = _clean_texts(
+        description=description,
+        address=address,
+        address_precision=address_precision,
+        guid=reporter_guid,
+        udid=reporter_udid,
+        email=reporter_email,
+    )
     checked = _checked_photos(photos)
     now = utcnow()
     local = now.astimezone(city.tz())
-    row = intake_sql.allocate(category_id, as_agent=as_agent, year=local.year,
-                              month=local.month, longitude=longitude, latitude=latitude)
+    row = intake_sql.allocate(
+        category_id,
+        as_agent=as_agent,
+        year=local.year,
+        month=local.month,
+        longitude=longitude,
+        latitude=latitude,
+    )
     category = categories.check(row, as_agent=as_agent)
     place = intake_sql.placement(row)  # routing.ROUTE_SQL, run by the same statement
     report = Report(
-        id=row.report_id, version=1,
+        id=row.report_id,
+        version=1,
         reference=references.format_reference(origin, local.year, local.month, row.number),
-        token=references.new_token(), client_uuid=client_uuid, state="initial",
-        category_id=category.id, priority=priority or category.default_priority,
-        description=text["description"], address=text["address"],
+        token=references.new_token(),
+        client_uuid=client_uuid,
+        state="initial",
+        category_id=category.id,
+        priority=priority or category.default_priority,
+        description=text["description"],
+        address=text["address"],
         address_precision=text["address_precision"],
-        geom=WKTElement(f"POINT({longitude!r} {latitude!r})", srid=4326), origin=origin,
-        reporter_email=text["email"], reporter_guid=text["guid"],
-        reporter_udid=text["udid"], reporter_user_id=None,
-        district_id=place.district_id, quartier_id=place.quartier_id,
-        conseil_id=place.conseil_id, direction_id=place.direction_id, unit_id=place.unit_id,
-        sector_id=place.sector_id, special_perimeter_id=place.special_perimeter_id,
-        created_at=now, updated_at=now, congratulations_count=0,
+        geom=WKTElement(f"POINT({longitude!r} {latitude!r})", srid=4326),
+        origin=origin,
+        reporter_email=text["email"],
+        reporter_guid=text["guid"],
+        reporter_udid=text["udid"],
+        reporter_user_id=None,
+        district_id=place.district_id,
+        quartier_id=place.quartier_id,
+        conseil_id=place.conseil_id,
+        direction_id=place.direction_id,
+        unit_id=place.unit_id,
+        sector_id=place.sector_id,
+        special_perimeter_id=place.special_perimeter_id,
+        created_at=now,
+        updated_at=now,
+        congratulations_count=0,
         followers_count=1 if text["guid"] else 0,  # the reporter follows (intake_sql)
     )
     # Subscribers (SLA due dates...) see the report with its id and reference
@@ -121,9 +166,15 @@ def create_report(*, category_id: int, latitude: float, longitude: float,
     # (an UPDATE right after would fire the report triggers twice).
     with db.session.no_autoflush:
         signals.report_created.send(report)
-    written = intake_sql.insert(report, longitude=longitude, latitude=latitude,
-                                actor_label=actor_label, actor_user_id=actor_user_id,
-                                message=CREATED_MESSAGE, with_ack=bool(text["email"]))
+    written = intake_sql.insert(
+        report,
+        longitude=longitude,
+        latitude=latitude,
+        actor_label=actor_label,
+        actor_user_id=actor_user_id,
+        message=CREATED_MESSAGE,
+        with_ack=bool(text["email"]),
+    )
     report.intake_facts = written  # names and duplicates, read by intake_answer
     if checked:
         photo_uploads.store_photos(report, checked)
@@ -137,8 +188,7 @@ def tracking_url(base_url: str, token: str) -> str:
 def follow_links(base_url: str, token: str) -> dict[str, str]:
     """A follower's own links (their token, never the reporter's)."""
     follow = f"{base_url.rstrip('/')}/api/v1/follows/{token}"
-    return {"follow": follow, "confirm": f"{follow}/confirm",
-            "unsubscribe": f"{follow}/unsubscribe"}
+    return {"follow": follow, "confirm": f"{follow}/confirm", "unsubscribe": f"{follow}/unsubscribe"}
 
 
 def intake_answer(report: Report, base_url: str) -> dict:
@@ -155,8 +205,9 @@ def intake_answer(report: Report, base_url: str) -> dict:
     }
 
 
-def submit_report(fields: dict, photos, *, idempotency_key: str | None,
-                  base_url: str) -> tuple[int, dict, bool]:
+def submit_report(
+    fields: dict, photos, *, idempotency_key: str | None, base_url: str
+) -> tuple[int, dict, bool]:
     """Idempotent intake for the resident API: (status, body, replayed).
 
     The key is the Idempotency-Key header, else the body's client_uuid.
@@ -165,7 +216,8 @@ def submit_report(fields: dict, photos, *, idempotency_key: str | None,
     key = idempotency_key and f"key:{idempotency_key}"
     key = key or (client_uuid and f"client_uuid:{client_uuid}")
     request_hash = key and idempotency.fingerprint(
-        fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos))
+        fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos)
+    )
 
     def produce():
         # A client_uuid already used (under another key) is a 409 (intake_sql).
@@ -188,4 +240,3 @@ def by_token(token: str) -> Report:
     if report is None:
         raise NotFound("Lien de suivi inconnu ou expiré.")
     return report
-

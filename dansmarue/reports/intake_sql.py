@@ -14,6 +14,7 @@ Both statements run on the session's own connection (same transaction)
 through the psycopg cursor: the ORM execution path costs more CPU than the
 statements themselves on this, the hottest endpoint.
 """
+
 from functools import lru_cache
 
 from psycopg.errors import UniqueViolation
@@ -32,12 +33,13 @@ from dansmarue.reports import routing
 from dansmarue.reports.search import DUPLICATE_RADIUS_M, DUPLICATES_JSON_SQL, box_degrees
 
 _REPORTABLE = REPORTABLE_SQL.replace(":as_agent", "%(as_agent)s")
-ROUTE_COLUMNS = ("r_district", "r_quartier", "r_conseil", "r_perimeter", "r_unit",
-                 "r_sector", "r_direction")
+ROUTE_COLUMNS = ("r_district", "r_quartier", "r_conseil", "r_perimeter", "r_unit", "r_sector", "r_direction")
 # routing.ROUTE_SQL itself, fed with the category's unit by a sub-select.
-_ROUTE = (routing.ROUTE_SQL.text
-          .replace(":unit_id", "(SELECT unit_id FROM category WHERE id = %(category_id)s)")
-          .replace(":lon", "%(lon)s").replace(":lat", "%(lat)s"))
+_ROUTE = (
+    routing.ROUTE_SQL.text.replace(":unit_id", "(SELECT unit_id FROM category WHERE id = %(category_id)s)")
+    .replace(":lon", "%(lon)s")
+    .replace(":lat", "%(lat)s")
+)
 _ALLOWED = f"{_REPORTABLE} AND r_district IS NOT NULL AND r_sector IS NOT NULL"
 ALLOCATE_SQL = f"""
 SELECT {CATEGORY_COLUMNS}, {", ".join(ROUTE_COLUMNS)},
@@ -86,17 +88,23 @@ def _cursor():
     """A cursor on the session's connection, inside the session's transaction."""
     from psycopg.rows import namedtuple_row
 
-    return db.session.connection().connection.driver_connection.cursor(
-        row_factory=namedtuple_row)
+    return db.session.connection().connection.driver_connection.cursor(row_factory=namedtuple_row)
 
 
-def allocate(category_id: int, *, as_agent: bool, year: int, month: int,
-             longitude: float, latitude: float):
+def allocate(category_id: int, *, as_agent: bool, year: int, month: int, longitude: float, latitude: float):
     """The category row with routing columns (r_*), report_id and number."""
     with _cursor() as cursor:
-        cursor.execute(ALLOCATE_SQL, {"category_id": category_id, "as_agent": as_agent,
-                                      "year": year, "month": month, "lon": longitude,
-                                      "lat": latitude})
+        cursor.execute(
+            ALLOCATE_SQL,
+            {
+                "category_id": category_id,
+                "as_agent": as_agent,
+                "year": year,
+                "month": month,
+                "lon": longitude,
+                "lat": latitude,
+            },
+        )
         return cursor.fetchone()
 
 
@@ -113,30 +121,44 @@ def _insert_sql(columns: tuple[str, ...]) -> tuple[str, frozenset]:
     statement = (
         "WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g),\n"
         f"r AS (INSERT INTO report ({names}, geom) VALUES ({values}, "
-        "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)) RETURNING id, unit_id)," + _TAIL)
+        "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)) RETURNING id, unit_id)," + _TAIL
+    )
     json_columns = frozenset(c for c in columns if isinstance(table.c[c].type, JSONB))
     return statement, json_columns
 
 
-def insert(report: Report, *, longitude: float, latitude: float, actor_label: str,
-           actor_user_id: int | None, message: str, with_ack: bool):
+def insert(
+    report: Report,
+    *,
+    longitude: float,
+    latitude: float,
+    actor_label: str,
+    actor_user_id: int | None,
+    message: str,
+    with_ack: bool,
+):
     """Write the report (with every attribute set on it), its event and jobs."""
     state = report.__dict__
-    columns = tuple(sorted(k for k in Report.__mapper__.columns.keys()
-                           if k in state and k not in _SKIP))
+    columns = tuple(sorted(k for k in Report.__mapper__.columns.keys() if k in state and k not in _SKIP))  # noqa: SIM118 (a ColumnCollection iterates over columns)
     statement, json_columns = _insert_sql(columns)
     params = {c: Jsonb(state[c]) if c in json_columns else state[c] for c in columns}
-    params.update(lon=longitude, lat=latitude, actor_label=actor_label,
-                  actor_user_id=actor_user_id, message=message, with_ack=with_ack,
-                  degrees=box_degrees(DUPLICATE_RADIUS_M, latitude))
+    params.update(
+        lon=longitude,
+        lat=latitude,
+        actor_label=actor_label,
+        actor_user_id=actor_user_id,
+        message=message,
+        with_ack=with_ack,
+        degrees=box_degrees(DUPLICATE_RADIUS_M, latitude),
+    )
     with _cursor() as cursor:
         try:
             cursor.execute(statement, params)
         except UniqueViolation as error:
             if error.diag.constraint_name == CLIENT_UUID_CONSTRAINT:
-                raise Conflict(UUID_TAKEN, errors=[{"field": "client_uuid",
-                                                    "message": UUID_TAKEN,
-                                                    "location": "json"}]) from None
+                raise Conflict(
+                    UUID_TAKEN, errors=[{"field": "client_uuid", "message": UUID_TAKEN, "location": "json"}]
+                ) from None
             raise
         row = cursor.fetchone()
     db.session.info[OUTBOX_WRITTEN_FLAG] = True  # raw SQL: autorelay cannot see it

@@ -4,6 +4,7 @@ Derivative keys derive from the photo's random access key (43 url-safe
 characters), so they are as unguessable as the key itself and a re-run of
 the photo job writes the very same files.
 """
+
 import io
 import os
 from functools import lru_cache
@@ -35,8 +36,7 @@ def variant_key(photo: Photo, variant: str) -> str | None:
 
 def remove_all(photo: Photo) -> None:
     """Delete the original and the derivatives (used by the purge)."""
-    for key in (photo.storage_key, photo.display_key, photo.thumb_key,
-                *derived_keys(photo.access_key)):
+    for key in (photo.storage_key, photo.display_key, photo.thumb_key, *derived_keys(photo.access_key)):
         if key:
             storage.delete(key)
 

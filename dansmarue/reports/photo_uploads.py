@@ -4,6 +4,7 @@ Validation is the shared one (`media.imaging.validate_upload`); storing a
 checked photo (`store_photos`) is shared with the intake. The rest is the
 ownership check and the "one photo per view, the new one replaces the old" rule.
 """
+
 import hashlib
 import secrets
 
@@ -20,30 +21,33 @@ UPLOAD_VIEWS = ("close", "far", "done")
 NOT_OWNER = "Seul l'auteur du signalement peut y ajouter des photos."
 
 
-def attach_photo(report_id: int, view: str, data: bytes, *, udid: str | None = None,
-                 guid: str | None = None) -> tuple[Photo, list[str]]:
+def attach_photo(
+    report_id: int, view: str, data: bytes, *, udid: str | None = None, guid: str | None = None
+) -> tuple[Photo, list[str]]:
     """Store `data` as the report's `view` photo: (photo, storage keys to delete
     once committed, i.e. the files of the photo it replaces). Does not commit."""
     report = db.session.get(Report, report_id)
     if report is None:
         raise NotFound("Signalement introuvable.")
-    owner = ((udid and udid == report.reporter_udid)
-             or (guid and guid == report.reporter_guid))
+    owner = (udid and udid == report.reporter_udid) or (guid and guid == report.reporter_guid)
     if not owner:
         raise Forbidden(NOT_OWNER)
     if view not in UPLOAD_VIEWS:
-        raise Unprocessable("Type de photo inconnu (close, far ou done).",
-                            errors=[{"field": "type", "message": "close, far ou done",
-                                     "location": "headers"}])
+        raise Unprocessable(
+            "Type de photo inconnu (close, far ou done).",
+            errors=[{"field": "type", "message": "close, far ou done", "location": "headers"}],
+        )
     try:
         info = validate_upload(data)
     except ImageRejected as rejected:
-        raise Unprocessable(rejected.reason, errors=[
-            {"field": "photo", "message": rejected.reason, "code": rejected.code,
-             "location": "body"}]) from None
+        raise Unprocessable(
+            rejected.reason,
+            errors=[
+                {"field": "photo", "message": rejected.reason, "code": rejected.code, "location": "body"}
+            ],
+        ) from None
     stale: list[str] = []
-    old = db.session.scalar(select(Photo).where(Photo.report_id == report.id,
-                                                Photo.view == view))
+    old = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == view))
     if old is not None:
         stale = [k for k in (old.storage_key, old.display_key, old.thumb_key) if k]
         db.session.delete(old)
@@ -58,11 +62,20 @@ def store_photos(report: Report, checked) -> list[Photo]:
     photos = []
     for view, data, info in checked:
         key = storage.put_in_transaction(db.session, "originals", info.ext, data)
-        photos.append(Photo(report_id=report.id, view=view,
-                            access_key=secrets.token_urlsafe(32), storage_key=key,
-                            mime_type=info.mime, size_bytes=len(data), width=info.width,
-                            height=info.height, sha256=hashlib.sha256(data).hexdigest(),
-                            status="pending"))
+        photos.append(
+            Photo(
+                report_id=report.id,
+                view=view,
+                access_key=secrets.token_urlsafe(32),
+                storage_key=key,
+                mime_type=info.mime,
+                size_bytes=len(data),
+                width=info.width,
+                height=info.height,
+                sha256=hashlib.sha256(data).hexdigest(),
+                status="pending",
+            )
+        )
     db.session.add_all(photos)
     db.session.flush()
     for photo in photos:

@@ -4,6 +4,7 @@ Reference = origin letter + year + month letter (A = January … L = December)
 + a counter that restarts every month (six digits in Paris: the city profile's
 ``references.counter_width``), e.g. ``G2024G079992``.
 """
+
 import secrets
 from datetime import datetime
 
@@ -23,9 +24,7 @@ def format_reference(origin: str, year: int, month: int, number: int) -> str:
 def allocate_reference(origin: str, when: datetime) -> str:
     """Next reference of the month (the city's local time); race-free via a sequence."""
     local = when.astimezone(city.tz())
-    number = db.session.execute(
-        select(func.next_report_number(local.year, local.month))
-    ).scalar_one()
+    number = db.session.execute(select(func.next_report_number(local.year, local.month))).scalar_one()
     return format_reference(origin, local.year, local.month, number)
 
 

@@ -7,12 +7,13 @@ with a @paris.fr account could close any report: not here, issue #21.3).
 Over REST an e-mail address alone proves nothing (anyone may know it): the
 tracking token, a signed-in account or the apps' account guid does.
 """
+
 import hmac
 
 from sqlalchemy import func, select
 
-from dansmarue.errors import Forbidden, NotFound
 from dansmarue.access import scopes
+from dansmarue.errors import Forbidden, NotFound
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Report, ReportEvent, User, db
 from dansmarue.reports import intake
@@ -26,9 +27,14 @@ NOT_REPORTER = "Seul l'auteur du signalement ou un agent peut le déclarer réso
 OUT_OF_SCOPE = "Ce signalement n'est pas dans votre périmètre."
 
 
-def declare_resolved(report_id: int, guid: str | None = None, email: str | None = None,
-                     actor: User | None = None, comment: str | None = None,
-                     message_id: int | None = None) -> Report:
+def declare_resolved(
+    report_id: int,
+    guid: str | None = None,
+    email: str | None = None,
+    actor: User | None = None,
+    comment: str | None = None,
+    message_id: int | None = None,
+) -> Report:
     """Declare `report_id` done as its reporter or as staff; does not commit.
 
     Raises NotFound, Forbidden (not the reporter), Conflict (already closed,
@@ -46,12 +52,22 @@ def declare_resolved(report_id: int, guid: str | None = None, email: str | None 
     label = (actor.full_name or actor.email) if actor is not None else "Usager"
     held_by_contractor = report.state in WITH_CONTRACTOR
     # A chosen service-done message (the apps' numero_message) replaces the default text.
-    report = workflow.perform(report_id, "done", actor, actor_kind="resident",
-                              actor_label=label, comment=comment, message_id=message_id,
-                              message=None if message_id else RESOLVED_MESSAGE)
+    report = workflow.perform(
+        report_id,
+        "done",
+        actor,
+        actor_kind="resident",
+        actor_label=label,
+        comment=comment,
+        message_id=message_id,
+        message=None if message_id else RESOLVED_MESSAGE,
+    )
     if held_by_contractor:
-        event_id = db.session.scalar(select(func.max(ReportEvent.id)).where(
-            ReportEvent.report_id == report.id, ReportEvent.to_state == "done"))
+        event_id = db.session.scalar(
+            select(func.max(ReportEvent.id)).where(
+                ReportEvent.report_id == report.id, ReportEvent.to_state == "done"
+            )
+        )
         outbox.add_job(registry.NOTIFY_CONTRACTOR, event_id, event_id=event_id)
     return report
 
@@ -67,14 +83,18 @@ def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
         return True
     if guid and report.reporter_guid and guid == report.reporter_guid:
         return True
-    return bool(email and report.reporter_email
-                and email.strip().lower() == report.reporter_email.lower())
+    return bool(email and report.reporter_email and email.strip().lower() == report.reporter_email.lower())
 
 
-def declare_resolved_by_reference(reference: str, *, guid: str | None = None,
-                                  email: str | None = None, token: str | None = None,
-                                  actor: User | None = None,
-                                  comment: str | None = None) -> Report:
+def declare_resolved_by_reference(
+    reference: str,
+    *,
+    guid: str | None = None,
+    email: str | None = None,
+    token: str | None = None,
+    actor: User | None = None,
+    comment: str | None = None,
+) -> Report:
     """The same, by reference; the secret tracking token proves authorship too."""
     report = intake.by_reference(reference)
     if token and hmac.compare_digest(token, report.token):

@@ -4,6 +4,7 @@ One SQL statement does it all in PostGIS (see `ROUTE_SQL`). Points on a
 shared border are covered by both polygons: the smallest id wins, so the
 answer is deterministic.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import text
@@ -12,8 +13,10 @@ from dansmarue import city
 from dansmarue.errors import OutsideServiceArea, Unprocessable, field
 from dansmarue.extensions import db
 
-NO_SECTOR_MESSAGE = ("Aucun service n'est configuré pour cette catégorie à cet endroit "
-                     "(problème de configuration des secteurs).")
+NO_SECTOR_MESSAGE = (
+    "Aucun service n'est configuré pour cette catégorie à cet endroit "
+    "(problème de configuration des secteurs)."
+)
 
 ROUTE_SQL = text("""
 WITH p AS (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS g),
@@ -57,9 +60,7 @@ class Placement:
 
 def locate(lon: float, lat: float, category_unit_id: int) -> Placement:
     """Route a point for a category's unit; raise when it cannot be served."""
-    row = db.session.execute(
-        ROUTE_SQL, {"lon": lon, "lat": lat, "unit_id": category_unit_id}
-    ).one()
+    row = db.session.execute(ROUTE_SQL, {"lon": lon, "lat": lat, "unit_id": category_unit_id}).one()
     return placement(tuple(row))
 
 

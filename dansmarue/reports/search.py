@@ -3,6 +3,7 @@
 Distances are in metres on the geography type; a bounding-box test on the
 geometry first keeps the GiST index in play.
 """
+
 import math
 from datetime import datetime
 
@@ -20,10 +21,17 @@ MAX_DUPLICATES = 5
 METRES_PER_DEGREE = 111_320.0
 
 _COLUMNS = (
-    Report.id, Report.reference, Report.state, Report.category_id,
-    Category.label.label("category_label"), Report.address,
-    func.ST_X(Report.geom).label("lon"), func.ST_Y(Report.geom).label("lat"),
-    Report.district_id, Report.created_at, Report.followers_count,
+    Report.id,
+    Report.reference,
+    Report.state,
+    Report.category_id,
+    Category.label.label("category_label"),
+    Report.address,
+    func.ST_X(Report.geom).label("lon"),
+    func.ST_Y(Report.geom).label("lat"),
+    Report.district_id,
+    Report.created_at,
+    Report.followers_count,
     Report.congratulations_count,
 )
 
@@ -40,8 +48,10 @@ def _within(lon: float, lat: float, radius_m: float):
     """Exact metres on geography, behind an index-friendly box in degrees."""
     degrees = box_degrees(radius_m, lat)
     point = _point(lon, lat)
-    return and_(Report.geom.op("&&")(func.ST_Expand(point, degrees)),
-                func.ST_DWithin(func.geography(Report.geom), func.geography(point), radius_m))
+    return and_(
+        Report.geom.op("&&")(func.ST_Expand(point, degrees)),
+        func.ST_DWithin(func.geography(Report.geom), func.geography(point), radius_m),
+    )
 
 
 def summary(row, distance: float | None = None) -> dict:
@@ -51,7 +61,8 @@ def summary(row, distance: float | None = None) -> dict:
         "category": {"id": row.category_id, "label": row.category_label},
         "state": public_label(row.state),
         "address": row.address,
-        "latitude": row.lat, "longitude": row.lon,
+        "latitude": row.lat,
+        "longitude": row.lon,
         "district": row.district_id,
         "created_at": row.created_at.isoformat(),
         "followers": row.followers_count,
@@ -69,7 +80,8 @@ def duplicate_summary(item: dict) -> dict:
         "category": {"id": item["category_id"], "label": item["category_label"]},
         "state": public_label(item["state"]),
         "address": item["address"],
-        "latitude": item["lat"], "longitude": item["lon"],
+        "latitude": item["lat"],
+        "longitude": item["lon"],
         "district": item["district_id"],
         "created_at": item["created_at"],
         "followers": item["followers_count"],
@@ -103,10 +115,16 @@ def box_degrees(radius_m: float, lat: float) -> float:
 
 def duplicates_near(category_id: int, lon: float, lat: float) -> list[dict]:
     """Open public reports of the category within 50 m, newest first (max 5)."""
-    sql = ("WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g) "
-           f"SELECT {DUPLICATES_JSON_SQL}")
-    params = {"lon": lon, "lat": lat, "category_id": category_id,
-              "degrees": box_degrees(DUPLICATE_RADIUS_M, lat)}
+    sql = (
+        "WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326) AS g) "
+        f"SELECT {DUPLICATES_JSON_SQL}"
+    )
+    params = {
+        "lon": lon,
+        "lat": lat,
+        "category_id": category_id,
+        "degrees": box_degrees(DUPLICATE_RADIUS_M, lat),
+    }
     found = db.session.connection().exec_driver_sql(sql, params).scalar_one()
     return [duplicate_summary(item) for item in found]
 
@@ -116,25 +134,34 @@ def decode_cursor(cursor: str, kind: str) -> tuple:
     return cursors.decode(cursor, kind, datetime if kind == "date" else float)
 
 
-def search(*, near: tuple[float, float] | None = None, radius: float = 100,
-           bbox: tuple[float, float, float, float] | None = None,
-           category_ids: list[int] | None = None, states: list[str] | None = None,
-           since: datetime | None = None, limit: int = 50,
-           cursor: str | None = None) -> dict:
+def search(
+    *,
+    near: tuple[float, float] | None = None,
+    radius: float = 100,
+    bbox: tuple[float, float, float, float] | None = None,
+    category_ids: list[int] | None = None,
+    states: list[str] | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> dict:
     """Public reports (public states, per-category age cut-off), paginated.
 
     `near` is (lat, lon): results are then sorted by distance; otherwise
     newest first. Answers {"items": [...], "next_cursor": str | None}.
     """
     wanted = [s for s in (states or PUBLIC_STATES) if s in PUBLIC_STATES]
-    query = (select(*_COLUMNS).join(Category, Category.id == Report.category_id)
-             .where(Report.state.in_(wanted),
-                    Report.created_at >= func.now() - func.make_interval(
-                        0, 0, 0, Category.public_max_age_days)))
+    query = (
+        select(*_COLUMNS)
+        .join(Category, Category.id == Report.category_id)
+        .where(
+            Report.state.in_(wanted),
+            Report.created_at >= func.now() - func.make_interval(0, 0, 0, Category.public_max_age_days),
+        )
+    )
     if category_ids:
         # A top-level id stands for its whole subtree.
-        query = query.where(or_(Report.category_id.in_(category_ids),
-                                Category.parent_id.in_(category_ids)))
+        query = query.where(or_(Report.category_id.in_(category_ids), Category.parent_id.in_(category_ids)))
     if since is not None:
         query = query.where(Report.created_at >= since)
     if bbox is not None:
@@ -167,8 +194,7 @@ def search(*, near: tuple[float, float] | None = None, radius: float = 100,
 def _person(query, guid_column, email_column, guid: str | None, email: str | None):
     if not guid and not email:
         message = "Indiquez un identifiant de compte (guid) ou une adresse e-mail."
-        raise Unprocessable(message, errors=[{"field": "guid", "message": message,
-                                              "location": "query"}])
+        raise Unprocessable(message, errors=[{"field": "guid", "message": message, "location": "query"}])
     clauses = []
     if guid:
         clauses.append(guid_column == guid)
@@ -177,8 +203,7 @@ def _person(query, guid_column, email_column, guid: str | None, email: str | Non
     return query.where(or_(*clauses))
 
 
-def my_reports(*, guid: str | None = None, email: str | None = None,
-               limit: int = 100) -> list[dict]:
+def my_reports(*, guid: str | None = None, email: str | None = None, limit: int = 100) -> list[dict]:
     """The reports a person filed, newest first (at most `limit`)."""
     query = select(*_COLUMNS).join(Category, Category.id == Report.category_id)
     query = _person(query, Report.reporter_guid, Report.reporter_email, guid, email)
@@ -186,11 +211,16 @@ def my_reports(*, guid: str | None = None, email: str | None = None,
     return [summary(row) for row in rows]
 
 
-def my_follows(*, guid: str | None = None, email: str | None = None,
-               limit: int = 100) -> list[dict]:
+def my_follows(*, guid: str | None = None, email: str | None = None, limit: int = 100) -> list[dict]:
     """The reports a person follows, newest first (at most `limit`)."""
-    query = (select(*_COLUMNS).join(Category, Category.id == Report.category_id)
-             .where(Report.id.in_(_person(select(Follower.report_id), Follower.account_guid,
-                                          Follower.email, guid, email))))
+    query = (
+        select(*_COLUMNS)
+        .join(Category, Category.id == Report.category_id)
+        .where(
+            Report.id.in_(
+                _person(select(Follower.report_id), Follower.account_guid, Follower.email, guid, email)
+            )
+        )
+    )
     rows = db.session.execute(query.order_by(Report.created_at.desc()).limit(limit))
     return [summary(row) for row in rows]

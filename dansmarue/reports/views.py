@@ -3,6 +3,7 @@
 The public view never carries the reporter's e-mail, account or device id;
 its history is the events marked public, with their public message only.
 """
+
 from sqlalchemy import select
 
 from dansmarue.extensions import db
@@ -14,23 +15,39 @@ from dansmarue.workflow.states import STATES, public_label
 
 def _history(report: Report) -> list[dict]:
     events = db.session.scalars(
-        select(ReportEvent).where(ReportEvent.report_id == report.id, ReportEvent.is_public)
+        select(ReportEvent)
+        .where(ReportEvent.report_id == report.id, ReportEvent.is_public)
         .order_by(ReportEvent.created_at, ReportEvent.id)
     )
-    return [{"date": e.created_at.isoformat(), "action": e.action,
-             "state": public_label(e.to_state) if e.to_state in STATES else None,
-             "message": e.public_message} for e in events]
+    return [
+        {
+            "date": e.created_at.isoformat(),
+            "action": e.action,
+            "state": public_label(e.to_state) if e.to_state in STATES else None,
+            "message": e.public_message,
+        }
+        for e in events
+    ]
 
 
 def _photos(report: Report) -> list[dict]:
     photos = db.session.scalars(
-        select(Photo).where(Photo.report_id == report.id, Photo.status != "purged")
-        .order_by(Photo.id))
-    return [{"view": p.view, "key": p.access_key, "status": p.status,
-             "width": p.width, "height": p.height,
-             # Only processed derivatives are served: a pending photo has no URL yet.
-             "urls": ({variant: photo_url(p, variant) for variant in VARIANTS}
-                      if p.status == "ready" else None)} for p in photos]
+        select(Photo).where(Photo.report_id == report.id, Photo.status != "purged").order_by(Photo.id)
+    )
+    return [
+        {
+            "view": p.view,
+            "key": p.access_key,
+            "status": p.status,
+            "width": p.width,
+            "height": p.height,
+            # Only processed derivatives are served: a pending photo has no URL yet.
+            "urls": (
+                {variant: photo_url(p, variant) for variant in VARIANTS} if p.status == "ready" else None
+            ),
+        }
+        for p in photos
+    ]
 
 
 def public_view(report: Report) -> dict:
@@ -39,15 +56,19 @@ def public_view(report: Report) -> dict:
     parent = category.parent
     return {
         "reference": report.reference,
-        "category": {"id": category.id, "label": category.label,
-                     "parent": parent and {"id": parent.id, "label": parent.label}},
+        "category": {
+            "id": category.id,
+            "label": category.label,
+            "parent": parent and {"id": parent.id, "label": parent.label},
+        },
         "state": public_label(report.state),
         "closed": STATES[report.state].closed,
         "priority": {"id": report.priority, "label": PRIORITIES.get(report.priority)},
         "description": report.description,
         "address": report.address,
         "address_precision": report.address_precision,
-        "latitude": report.latitude, "longitude": report.longitude,
+        "latitude": report.latitude,
+        "longitude": report.longitude,
         "district": {"id": district.id, "name": district.name, "group": district.group_name},
         "created_at": report.created_at.isoformat(),
         "scheduled_for": report.scheduled_for and report.scheduled_for.isoformat(),
@@ -71,10 +92,13 @@ def tracking_view(report: Report) -> dict:
 
 def geojson(items: list[dict], next_cursor: str | None = None) -> dict:
     """A FeatureCollection of list summaries (RFC 7946: lon, lat order)."""
-    features = [{"type": "Feature", "id": item["reference"],
-                 "geometry": {"type": "Point",
-                              "coordinates": [item["longitude"], item["latitude"]]},
-                 "properties": {k: v for k, v in item.items()
-                                if k not in ("latitude", "longitude")}}
-                for item in items]
+    features = [
+        {
+            "type": "Feature",
+            "id": item["reference"],
+            "geometry": {"type": "Point", "coordinates": [item["longitude"], item["latitude"]]},
+            "properties": {k: v for k, v in item.items() if k not in ("latitude", "longitude")},
+        }
+        for item in items
+    ]
     return {"type": "FeatureCollection", "features": features, "next_cursor": next_cursor}

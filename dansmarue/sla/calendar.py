@@ -18,21 +18,23 @@ Semantics (see data/SLA_TARGETS.md for the full write-up):
   DST change is 24 real hours (not the same wall-clock time).
 * Pauses stop the SLA clock: see :meth:`BusinessCalendar.due_at`.
 """
+
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable, Literal, Optional
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 import holidays
 
-UTC = timezone.utc
+UTC = UTC
 Unit = Literal["hours", "business_days"]
 UNITS: tuple[str, ...] = ("hours", "business_days")
-Pause = tuple[datetime, Optional[datetime]]
+Pause = tuple[datetime, datetime | None]
 
 # Open-report age buckets of the real DansMaRue dashboard (SignalementDAO.addQueryTranche).
 AGE_BUCKETS: tuple[str, ...] = ("lt_48h", "lt_10d", "ge_10d")
@@ -49,7 +51,7 @@ class Target:
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
             raise ValueError(f"unknown target unit {self.unit!r}; expected one of {UNITS}")
-        if isinstance(self.amount, bool) or not isinstance(self.amount, (int, float)):
+        if isinstance(self.amount, bool) or not isinstance(self.amount, int | float):
             raise ValueError(f"target amount must be a number, got {self.amount!r}")
         if not math.isfinite(self.amount) or self.amount <= 0:
             raise ValueError(f"target amount must be positive, got {self.amount!r}")
@@ -227,9 +229,7 @@ class BusinessCalendar:
                 remaining -= closes - lo
         raise AssertionError("unreachable: business windows are endless")
 
-    def due_at(
-        self, start: datetime, target: Target, pauses: Iterable[Pause] = ()
-    ) -> Optional[datetime]:
+    def due_at(self, start: datetime, target: Target, pauses: Iterable[Pause] = ()) -> datetime | None:
         """Due time of ``target`` for a clock started at ``start``, or None.
 
         Pauses stop the clock: each pause (after merging overlaps and clipping
@@ -283,7 +283,7 @@ def _merge_pauses(start: datetime, pauses: Iterable[Pause]) -> list[Pause]:
     return merged
 
 
-def age_bucket(created: datetime, now: Optional[datetime] = None) -> str:
+def age_bucket(created: datetime, now: datetime | None = None) -> str:
     """Dashboard age bucket of an open report: "lt_48h", "lt_10d" or "ge_10d".
 
     Age is real elapsed time (10 days = 240 h, even across a DST change). A

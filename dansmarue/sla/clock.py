@@ -18,9 +18,10 @@ Rules (targets and pause states are data: `sla_target`, `sla_clock_state`):
 `refresh()` may lower `sla_status` (a new, later deadline); only the sweep
 raises it, so each step up writes exactly one history event.
 """
+
 import functools
 import time as time_module
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, select
 
@@ -63,14 +64,24 @@ def _tables() -> tuple[dict, frozenset]:
     if cached is not None and cached[0] > time_module.monotonic():
         return cached[1], cached[2]
     targets = {
-        (row.category_id, row.priority): (Target(float(row.ack_amount), row.ack_unit),
-                                          Target(float(row.resolve_amount), row.resolve_unit))
-        for row in db.session.execute(select(
-            SlaTarget.category_id, SlaTarget.priority, SlaTarget.ack_amount,
-            SlaTarget.ack_unit, SlaTarget.resolve_amount, SlaTarget.resolve_unit))
+        (row.category_id, row.priority): (
+            Target(float(row.ack_amount), row.ack_unit),
+            Target(float(row.resolve_amount), row.resolve_unit),
+        )
+        for row in db.session.execute(
+            select(
+                SlaTarget.category_id,
+                SlaTarget.priority,
+                SlaTarget.ack_amount,
+                SlaTarget.ack_unit,
+                SlaTarget.resolve_amount,
+                SlaTarget.resolve_unit,
+            )
+        )
     }
-    paused = frozenset(db.session.scalars(
-        select(SlaClockState.state).where(SlaClockState.pauses_clock.is_(True))))
+    paused = frozenset(
+        db.session.scalars(select(SlaClockState.state).where(SlaClockState.pauses_clock.is_(True)))
+    )
     _cache[key] = (time_module.monotonic() + CACHE_SECONDS, targets, paused)
     return targets, paused
 
@@ -92,8 +103,7 @@ def pause_states() -> frozenset[str]:
 
 def pauses_of(report: Report) -> list[tuple[datetime, datetime | None]]:
     """Closed pauses plus the open one, as aware datetimes."""
-    pauses = [(datetime.fromisoformat(a), datetime.fromisoformat(b))
-              for a, b in (report.sla_pauses or [])]
+    pauses = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in (report.sla_pauses or [])]
     if report.paused_since is not None:
         pauses.append((report.paused_since, None))
     return pauses
@@ -107,12 +117,12 @@ def scheduled_deadline(report: Report) -> datetime | None:
     if report.scheduled_for is None:
         return None
     end = datetime.combine(report.scheduled_for + timedelta(days=1), time(0), tzinfo=city.tz())
-    return end.astimezone(timezone.utc)
+    return end.astimezone(UTC)
 
 
 def compute(report: Report) -> dict:
     """Due dates and thresholds of a report from its current data (no writes)."""
-    blank = dict(ack_due_at=None, due_at=None, due_soon_at=None, escalate_at=None)
+    blank = {"ack_due_at": None, "due_at": None, "due_soon_at": None, "escalate_at": None}
     targets = targets_for(report.category_id, report.priority)
     if targets is None or report.created_at is None:
         return blank
@@ -132,8 +142,7 @@ def compute(report: Report) -> dict:
 
 def level_at(values: dict, now: datetime) -> str:
     """The SLA status the thresholds give at `now`."""
-    for status, key in (("escalated", "escalate_at"), ("overdue", "due_at"),
-                        ("due_soon", "due_soon_at")):
+    for status, key in (("escalated", "escalate_at"), ("overdue", "due_at"), ("due_soon", "due_soon_at")):
         if values[key] is not None and values[key] <= now:
             return status
     return "none"
@@ -199,8 +208,7 @@ def calendar() -> BusinessCalendar:
 
 @functools.lru_cache(maxsize=4)
 def _calendar(profile: city.CityProfile) -> BusinessCalendar:
-    return BusinessCalendar(profile.time_zone, profile.holiday_country,
-                            profile.holiday_subdivision)
+    return BusinessCalendar(profile.time_zone, profile.holiday_country, profile.holiday_subdivision)
 
 
 def local_day(moment: datetime) -> date:

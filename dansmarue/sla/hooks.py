@@ -5,6 +5,7 @@ dates commit or roll back with the change that caused them. Intake sends
 `report_created` just before writing the row, so the due dates go into the
 INSERT itself.
 """
+
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 

@@ -14,6 +14,7 @@ records runs. Each step up writes one internal history event; reports newly
 overdue (or not acknowledged in time) are mailed to their unit in one job
 per unit, escalations to the direction's managers.
 """
+
 from datetime import datetime
 
 from sqlalchemy import text
@@ -89,17 +90,23 @@ def sweep(now: datetime | None = None, batch: int = BATCH) -> dict:
     # An index probe first: most runs have nothing to claim. ORDER BY and the
     # explicit IS NOT NULL keep even a cached generic plan on the partial
     # index (otherwise a generic plan may pick "seq scan until one row").
-    if db.session.execute(text(
+    if db.session.execute(
+        text(
             "SELECT 1 FROM report WHERE sla_next_at IS NOT NULL AND sla_next_at <= :now "
-            "ORDER BY sla_next_at LIMIT 1"), {"now": now}).first():
-        claimed, changes, jobs = db.session.execute(
-            text(SWEEP_SQL), {"now": now, "batch": batch}).one()
+            "ORDER BY sla_next_at LIMIT 1"
+        ),
+        {"now": now},
+    ).first():
+        claimed, changes, jobs = db.session.execute(text(SWEEP_SQL), {"now": now, "batch": batch}).one()
     if jobs:  # written in SQL: tell the after-commit relay (dansmarue.jobs.autorelay)
         db.session.info[WRITTEN_FLAG] = True
-    db.session.execute(text(
-        "UPDATE sla_sweep_state SET last_run_at = :now, last_claimed = :n, runs = runs + 1 "
-        "WHERE id = 1"), {"now": now, "n": claimed})
+    db.session.execute(
+        text(
+            "UPDATE sla_sweep_state SET last_run_at = :now, last_claimed = :n, runs = runs + 1 "
+            "WHERE id = 1"
+        ),
+        {"now": now, "n": claimed},
+    )
     folded = rollups.fold()
     db.session.commit()
     return {"claimed": claimed, "events": changes, "jobs": jobs, "folded": folded}
-

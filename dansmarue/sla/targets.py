@@ -18,24 +18,31 @@ Labels are compared after Unicode NFC, whitespace collapsing and casefolding,
 and ``:`` separates levels, so ``("Voirie…", "Feux tricolores", "Carrefour
 éteint")`` and ``("Voirie…", "Feux tricolores  : Carrefour éteint")`` match.
 """
+
 from __future__ import annotations
 
 import csv
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Union
 
 from .calendar import Target
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "sla_targets.csv"
 COLUMNS = (
-    "type", "soustype", "priority", "ack_amount", "ack_unit",
-    "resolve_amount", "resolve_unit", "rationale",
+    "type",
+    "soustype",
+    "priority",
+    "ack_amount",
+    "ack_unit",
+    "resolve_amount",
+    "resolve_unit",
+    "rationale",
 )
 PRIORITIES = (1, 2, 3)
 
-_Key = tuple[str, tuple[str, ...], Optional[int]]
+_Key = tuple[str, tuple[str, ...], int | None]
 
 
 class TargetsFileError(ValueError):
@@ -52,7 +59,7 @@ class TargetRule:
 
     type: str
     soustype: str
-    priority: Optional[int]
+    priority: int | None
     ack: Target
     resolve: Target
     rationale: str
@@ -107,9 +114,7 @@ class SlaTable:
         """Top-level types that have a default row, in file order."""
         return tuple(r.type for r in self.rules if not r.soustype and r.priority is None)
 
-    def resolve(
-        self, category: Union[str, Sequence[str]], priority: Optional[int] = None
-    ) -> ResolvedTargets:
+    def resolve(self, category: str | Sequence[str], priority: int | None = None) -> ResolvedTargets:
         """Targets for a category path ``(type, *sub-levels)`` and a priority.
 
         ``category`` may also be a bare type label. ``priority`` None (unknown)
@@ -125,7 +130,7 @@ class SlaTable:
         if priority is not None and priority not in PRIORITIES:
             raise ValueError(f"priority must be one of {PRIORITIES} or None, got {priority!r}")
         depths = range(len(levels), -1, -1)
-        candidates = ([(type_key, levels[:d], priority) for d in depths] if priority is not None else [])
+        candidates = [(type_key, levels[:d], priority) for d in depths] if priority is not None else []
         candidates += [(type_key, levels[:d], None) for d in depths]
         for key in candidates:
             rule = self._index.get(key)
@@ -171,7 +176,7 @@ def parse_targets(lines: Iterable[str], source: str = "<targets>") -> SlaTable:
     return SlaTable(rules)
 
 
-def load_targets(path: Union[str, Path] = DEFAULT_PATH) -> SlaTable:
+def load_targets(path: str | Path = DEFAULT_PATH) -> SlaTable:
     """Load and validate the targets CSV (UTF-8)."""
     with open(path, encoding="utf-8", newline="") as handle:
         return parse_targets(handle, str(path))

@@ -8,6 +8,7 @@ once (or a district breakdown under a filter) fall back to the report table
 through partial covering indexes (migration 0007). Overdue counts come from
 `overdue_list.late_counts`.
 """
+
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -42,22 +43,28 @@ def units(direction_id: int | None) -> list[Option]:
         tree = tree.where(Unit.id == direction_id)
     tree = tree.cte("unit_tree", recursive=True)
     tree = tree.union_all(select(Unit.id, Unit.parent_id).where(Unit.parent_id == tree.c.id))
-    query = (select(Unit).where(Unit.id.in_(select(tree.c.id)), Unit.parent_id.is_not(None),
-                                Unit.active.is_(True)).order_by(Unit.label))
+    query = (
+        select(Unit)
+        .where(Unit.id.in_(select(tree.c.id)), Unit.parent_id.is_not(None), Unit.active.is_(True))
+        .order_by(Unit.label)
+    )
     return [Option(u.id, u.label, u.code) for u in db.session.scalars(query)]
 
 
 def categories() -> list[tuple[str, list[Option]]]:
     """Leaf categories grouped under their top-level type, in catalogue order
     (the catalogue's cached tree; intermediate levels prefix the label)."""
+
     def leaves(node: dict, prefix: str) -> list[Option]:
         if "children" not in node:
             return [Option(node["id"], prefix + node["label"])]
-        return [o for child in node["children"]
-                for o in leaves(child, f"{prefix}{node['label']} › ")]
+        return [o for child in node["children"] for o in leaves(child, f"{prefix}{node['label']} › ")]
 
-    return [(top["label"], [o for child in top.get("children", ()) for o in leaves(child, "")])
-            for top in catalogue.tree(include_agent=True)["categories"] if "children" in top]
+    return [
+        (top["label"], [o for child in top.get("children", ()) for o in leaves(child, "")])
+        for top in catalogue.tree(include_agent=True)["categories"]
+        if "children" in top
+    ]
 
 
 # --- Aggregates -------------------------------------------------------------
@@ -101,40 +108,53 @@ class LateCategory:
     overdue: int
 
 
-def district_figures(user: User, late: dict, now: datetime, direction_id=None, unit_id=None,
-                     category_id=None) -> dict[int, DistrictFigures]:
+def district_figures(
+    user: User, late: dict, now: datetime, direction_id=None, unit_id=None, category_id=None
+) -> dict[int, DistrictFigures]:
     """Open (stats backlog by district) and overdue reports per arrondissement."""
     if unit_id is None and category_id is None:
         rows = stats.backlog("district", stats.directions_for(user, direction_id), now, refresh=False)
         open_counts = {r["key"]: r["open"] for r in rows}
     else:
-        query = (select(Report.district_id, func.count())
-                 .where(Report.closed_at.is_(None),
-                        *scope_filters(user, direction_id=direction_id, unit_id=unit_id,
-                                  category_id=category_id))
-                 .group_by(Report.district_id))
+        query = (
+            select(Report.district_id, func.count())
+            .where(
+                Report.closed_at.is_(None),
+                *scope_filters(user, direction_id=direction_id, unit_id=unit_id, category_id=category_id),
+            )
+            .group_by(Report.district_id)
+        )
         open_counts = dict(db.session.execute(query).all())
     overdue: dict[int, int] = {}
     for (district, _, _), n in late.items():
         overdue[district] = overdue.get(district, 0) + n
-    return {d: DistrictFigures(open_counts.get(d, 0), overdue.get(d, 0))
-            for d in set(open_counts) | set(overdue)}
+    return {
+        d: DistrictFigures(open_counts.get(d, 0), overdue.get(d, 0)) for d in set(open_counts) | set(overdue)
+    }
 
 
-def backlog_by_direction(user: User, now: datetime, direction_id=None, unit_id=None,
-                         category_id=None, district_id=None) -> list[Backlog]:
+def backlog_by_direction(
+    user: User, now: datetime, direction_id=None, unit_id=None, category_id=None, district_id=None
+) -> list[Backlog]:
     """Open reports by age bucket (< 48 h, < 10 days, >= 10 days) per direction."""
     scope = stats.directions_for(user, direction_id)
     if district_id is not None or (unit_id is not None and category_id is not None):
         return _backlog_raw(user, now, direction_id, unit_id, category_id, district_id)
     if unit_id is not None:
         owner = db.session.get(Unit, unit_id).direction_id
-        rows = [dict(r, key=owner) for r in stats.backlog("unit", scope, now, refresh=False)
-                if r["key"] == unit_id]
+        rows = [
+            dict(r, key=owner)
+            for r in stats.backlog("unit", scope, now, refresh=False)
+            if r["key"] == unit_id
+        ]
     elif category_id is not None:
         ids = scope if scope is not None else [o.id for o in directions(user)]
-        rows = [dict(r, key=d) for d in ids
-                for r in stats.backlog("category", [d], now, refresh=False) if r["key"] == category_id]
+        rows = [
+            dict(r, key=d)
+            for d in ids
+            for r in stats.backlog("category", [d], now, refresh=False)
+            if r["key"] == category_id
+        ]
     else:
         rows = stats.backlog("direction", scope, now, refresh=False)
     return [Backlog(r["key"], r["lt_48h"], r["lt_10d"], r["ge_10d"]) for r in rows]
@@ -143,27 +163,41 @@ def backlog_by_direction(user: User, now: datetime, direction_id=None, unit_id=N
 def _backlog_raw(user, now, direction_id, unit_id, category_id, district_id) -> list[Backlog]:
     t48, t10 = now - timedelta(hours=48), now - timedelta(days=10)
     district = [Report.district_id == district_id] if district_id is not None else []
-    query = (select(Report.direction_id,
-                    func.count().filter(Report.created_at > t48),
-                    func.count().filter(Report.created_at <= t48, Report.created_at > t10),
-                    func.count().filter(Report.created_at <= t10))
-             .where(Report.closed_at.is_(None), *district,
-                    *scope_filters(user, direction_id=direction_id, unit_id=unit_id,
-                              category_id=category_id))
-             .group_by(Report.direction_id).order_by(Report.direction_id))
+    query = (
+        select(
+            Report.direction_id,
+            func.count().filter(Report.created_at > t48),
+            func.count().filter(Report.created_at <= t48, Report.created_at > t10),
+            func.count().filter(Report.created_at <= t10),
+        )
+        .where(
+            Report.closed_at.is_(None),
+            *district,
+            *scope_filters(user, direction_id=direction_id, unit_id=unit_id, category_id=category_id),
+        )
+        .group_by(Report.direction_id)
+        .order_by(Report.direction_id)
+    )
     return [Backlog(*row) for row in db.session.execute(query)]
 
 
-def weekly(user: User, start: date, end: date, direction_id=None, unit_id=None,
-           category_id=None, district_id=None) -> list[Week]:
+def weekly(
+    user: User, start: date, end: date, direction_id=None, unit_id=None, category_id=None, district_id=None
+) -> list[Week]:
     """Resolved, on time, median and p90 time to resolve per week (Monday), every
     week of [start, end] present even when empty."""
     scope = stats.directions_for(user, direction_id)
     if unit_id is None and category_id is None and district_id is None:
-        rows = {date.fromisoformat(r["key"]): Week(
-                    date.fromisoformat(r["key"]), r["resolved"], r["resolved_on_time"],
-                    (r["resolve_median"] or {}).get("seconds"), (r["resolve_p90"] or {}).get("seconds"))
-                for r in stats.breakdown("week", start, end, scope, refresh=False)}
+        rows = {
+            date.fromisoformat(r["key"]): Week(
+                date.fromisoformat(r["key"]),
+                r["resolved"],
+                r["resolved_on_time"],
+                (r["resolve_median"] or {}).get("seconds"),
+                (r["resolve_p90"] or {}).get("seconds"),
+            )
+            for r in stats.breakdown("week", start, end, scope, refresh=False)
+        }
     else:
         rows = _weekly_filtered(scope, start, end, unit_id, category_id, district_id)
     monday = start - timedelta(days=start.weekday())
@@ -185,8 +219,11 @@ def _weekly_filtered(scope, start, end, unit_id, category_id, district_id=None) 
     if district_id is not None or (unit_id is not None and category_id is not None):
         # Same histogram buckets as the roll-ups, so estimates match the other paths.
         params.update(since=stats.day_bounds(start)[0], until=stats.day_bounds(end)[1])
-        for column, value in (("unit_id", unit_id), ("category_id", category_id),
-                              ("district_id", district_id)):
+        for column, value in (
+            ("unit_id", unit_id),
+            ("category_id", category_id),
+            ("district_id", district_id),
+        ):
             if value is not None:
                 where.append(f"{column} = :{column}")
                 params[column] = value
@@ -209,8 +246,10 @@ def _weekly_filtered(scope, start, end, unit_id, category_id, district_id=None) 
                      sum(resolved_on_time)::bigint, {hist}
               FROM report_stats WHERE dim = :dim AND key = :key AND grain = 'd'
                 AND period BETWEEN :start AND :end AND {' AND '.join(where)} GROUP BY 1"""
-    return {row[0]: _week(row[0], int(row[1]), int(row[2]), [int(v) for v in row[3:]])
-            for row in db.session.execute(text(sql), params)}
+    return {
+        row[0]: _week(row[0], int(row[1]), int(row[2]), [int(v) for v in row[3:]])
+        for row in db.session.execute(text(sql), params)
+    }
 
 
 def _week(start: date, resolved: int, on_time: int, histogram: list[int]) -> Week:
@@ -218,16 +257,18 @@ def _week(start: date, resolved: int, on_time: int, histogram: list[int]) -> Wee
     return Week(start, resolved, on_time, p50 and p50["seconds"], p90 and p90["seconds"])
 
 
-def top_late_categories(late: dict, limit: int = 10,
-                        district_id: int | None = None) -> list[LateCategory]:
+def top_late_categories(late: dict, limit: int = 10, district_id: int | None = None) -> list[LateCategory]:
     """The categories with the most overdue reports (optionally in one district)."""
     totals: dict[int, int] = {}
     for (district, category, _), n in late.items():
         if district_id is None or district == district_id:
             totals[category] = totals.get(category, 0) + n
     top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-    labels = dict(db.session.execute(select(Category.id, CATEGORY_LABEL)
-                                     .where(Category.id.in_([c for c, _ in top]))).all())
+    labels = dict(
+        db.session.execute(
+            select(Category.id, CATEGORY_LABEL).where(Category.id.in_([c for c, _ in top]))
+        ).all()
+    )
     return [LateCategory(c, labels.get(c, str(c)), n) for c, n in top]
 
 
@@ -239,17 +280,27 @@ class UnitFigures:
     overdue: int
 
 
-def unit_figures(user: User, late: dict, direction_id=None, unit_id=None, category_id=None,
-                 district_id=None) -> list[UnitFigures]:
+def unit_figures(
+    user: User, late: dict, direction_id=None, unit_id=None, category_id=None, district_id=None
+) -> list[UnitFigures]:
     """Open and overdue reports per unit under every filter, most overdue first.
 
     Open counts come from the report table (open reports only, a partial index);
     overdue counts from the same `late` roll-up as the map and the totals."""
-    query = (select(Report.unit_id, func.count())
-             .where(Report.closed_at.is_(None),
-                    *scope_filters(user, direction_id=direction_id, unit_id=unit_id,
-                                   category_id=category_id, district_id=district_id))
-             .group_by(Report.unit_id))
+    query = (
+        select(Report.unit_id, func.count())
+        .where(
+            Report.closed_at.is_(None),
+            *scope_filters(
+                user,
+                direction_id=direction_id,
+                unit_id=unit_id,
+                category_id=category_id,
+                district_id=district_id,
+            ),
+        )
+        .group_by(Report.unit_id)
+    )
     open_counts = dict(db.session.execute(query).all())
     overdue: dict[int, int] = {}
     for (district, _, unit), n in late.items():
@@ -257,6 +308,5 @@ def unit_figures(user: User, late: dict, direction_id=None, unit_id=None, catego
             overdue[unit] = overdue.get(unit, 0) + n
     ids = set(open_counts) | set(overdue)
     labels = dict(db.session.execute(select(Unit.id, Unit.label).where(Unit.id.in_(ids))).all())
-    rows = [UnitFigures(u, labels.get(u, str(u)), open_counts.get(u, 0), overdue.get(u, 0))
-            for u in ids]
+    rows = [UnitFigures(u, labels.get(u, str(u)), open_counts.get(u, 0), overdue.get(u, 0)) for u in ids]
     return sorted(rows, key=lambda r: (-r.overdue, -r.open, r.label))

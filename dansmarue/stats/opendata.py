@@ -3,10 +3,11 @@
 No personal data: no e-mail, account, device, description or photo; only the
 category, place, day, channel, unit and reference, as the city publishes them.
 """
+
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date
-from typing import Iterator
 
 from sqlalchemy import text
 
@@ -15,9 +16,19 @@ from dansmarue.models import db
 from dansmarue.platform.spreadsheet import safe_row
 from dansmarue.stats.queries import day_bounds
 
-COLUMNS = ("ID DECLARATION", "TYPE DECLARATION", "SOUS TYPE DECLARATION", "ADRESSE",
-           "CODE POSTAL", "ARRONDISSEMENT", "DATE DECLARATION", "OUTIL SOURCE",
-           "INTERVENANT", "ID_DMR", "Coordonnées Lat/Long")
+COLUMNS = (
+    "ID DECLARATION",
+    "TYPE DECLARATION",
+    "SOUS TYPE DECLARATION",
+    "ADRESSE",
+    "CODE POSTAL",
+    "ARRONDISSEMENT",
+    "DATE DECLARATION",
+    "OUTIL SOURCE",
+    "INTERVENANT",
+    "ID_DMR",
+    "Coordonnées Lat/Long",
+)
 CHANNELS = {"A": "iOS", "G": "Android", "B": "Back Office", "O": "Open311"}
 
 
@@ -30,7 +41,8 @@ def rows(start: date, end: date, directions: list[int] | None = None) -> Iterato
     """Export rows of reports declared in [start, end], in id order (streamed)."""
     low, high = day_bounds(start)[0], day_bounds(end)[1]
     scope = "" if directions is None else "AND r.direction_id = ANY(:dirs)"
-    result = db.session.execute(text(f"""
+    result = db.session.execute(
+        text(f"""
         SELECT r.id, t.label, c.label, r.address, d.postal_code, d.id,
                (r.created_at AT TIME ZONE :zone)::date, r.origin,
                coalesce(u.open_data_name, u.label), r.reference,
@@ -43,11 +55,22 @@ def rows(start: date, end: date, directions: list[int] | None = None) -> Iterato
         WHERE r.created_at >= :low AND r.created_at < :high {scope}
         ORDER BY r.created_at, r.id"""),
         {"low": low, "high": high, "dirs": directions, "zone": city.current().time_zone},
-        execution_options={"yield_per": 2000})
-    for (rid, type_label, sub, address, postal, district, day, origin, unit, ref,
-         lat, lon) in result:
-        yield (rid, type_label or sub, sub, address or "", postal, district, day.isoformat(),
-               _channel(origin), unit, ref, f"{lat}, {lon}")
+        execution_options={"yield_per": 2000},
+    )
+    for rid, type_label, sub, address, postal, district, day, origin, unit, ref, lat, lon in result:
+        yield (
+            rid,
+            type_label or sub,
+            sub,
+            address or "",
+            postal,
+            district,
+            day.isoformat(),
+            _channel(origin),
+            unit,
+            ref,
+            f"{lat}, {lon}",
+        )
 
 
 def csv_lines(header, records, delimiter: str = ";") -> Iterator[str]:

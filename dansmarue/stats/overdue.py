@@ -8,6 +8,7 @@ read group by group along (group, due_at, id), knowing each group's size,
 instead of sorting every late report. "Late" is the sweep's mark, as in
 `stats.overdue` (`sla_status` overdue or escalated).
 """
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,26 +43,35 @@ class OverdueRow:
     late_seconds: int
 
 
-
-
-def scope_filters(user: User, direction_id=None, unit_id=None, category_id=None,
-             district_id=None) -> list:
+def scope_filters(user: User, direction_id=None, unit_id=None, category_id=None, district_id=None) -> list:
     conditions = [report_scope(user)]
-    for column, value in ((Report.direction_id, direction_id), (Report.unit_id, unit_id),
-                          (Report.category_id, category_id), (Report.district_id, district_id)):
+    for column, value in (
+        (Report.direction_id, direction_id),
+        (Report.unit_id, unit_id),
+        (Report.category_id, category_id),
+        (Report.district_id, district_id),
+    ):
         if value is not None:
             conditions.append(column == value)
     return conditions
 
 
 def overdue_conditions(user: User, **filters) -> list:
-    """"Open and marked late by the sweep" (the partial index `ix_report_sla_late`)."""
+    """ "Open and marked late by the sweep" (the partial index `ix_report_sla_late`)."""
     return [overdue_clause(), *scope_filters(user, **filters)]
 
 
-def overdue_page(user: User, now: datetime, *, sort: str = "late", order: str = "desc",
-                 page: int = 1, page_size: int = 25, late: dict | None = None,
-                 **filters) -> tuple[list[OverdueRow], int]:
+def overdue_page(
+    user: User,
+    now: datetime,
+    *,
+    sort: str = "late",
+    order: str = "desc",
+    page: int = 1,
+    page_size: int = 25,
+    late: dict | None = None,
+    **filters,
+) -> tuple[list[OverdueRow], int]:
     """One page of overdue reports and the total count, sorted as asked.
 
     Ties are broken by id so pages never overlap or skip a row. `late` (from
@@ -88,17 +98,28 @@ def overdue_page(user: User, now: datetime, *, sort: str = "late", order: str = 
 
 
 def _rows_query(user: User, filters: dict):
-    return (select(Report.id, Report.reference, CATEGORY_LABEL.label("category"),
-                   Report.address, Unit.label.label("unit"), Report.due_at)
-            .join(Category, Category.id == Report.category_id)
-            .join(Unit, Unit.id == Report.unit_id)
-            .where(and_(*overdue_conditions(user, **filters))))
+    return (
+        select(
+            Report.id,
+            Report.reference,
+            CATEGORY_LABEL.label("category"),
+            Report.address,
+            Unit.label.label("unit"),
+            Report.due_at,
+        )
+        .join(Category, Category.id == Report.category_id)
+        .join(Unit, Unit.id == Report.unit_id)
+        .where(and_(*overdue_conditions(user, **filters)))
+    )
 
 
 def _rows(query, now: datetime) -> list[OverdueRow]:
-    return [OverdueRow(r.id, r.reference, r.category, r.address, r.unit, r.due_at,
-                       int((now - r.due_at).total_seconds()))
-            for r in db.session.execute(query)]
+    return [
+        OverdueRow(
+            r.id, r.reference, r.category, r.address, r.unit, r.due_at, int((now - r.due_at).total_seconds())
+        )
+        for r in db.session.execute(query)
+    ]
 
 
 def _grouped_page(user, now, sort, descending, offset, limit, late, filters) -> list[OverdueRow]:
@@ -109,8 +130,11 @@ def _grouped_page(user, now, sort, descending, offset, limit, late, filters) -> 
     for key, n in late.items():
         if district in (None, key[0]):
             counts[key[position]] = counts.get(key[position], 0) + n
-    model, label, column = ((Category, CATEGORY_LABEL, Report.category_id) if sort == "category"
-                            else (Unit, Unit.label, Report.unit_id))
+    model, label, column = (
+        (Category, CATEGORY_LABEL, Report.category_id)
+        if sort == "category"
+        else (Unit, Unit.label, Report.unit_id)
+    )
     labels = dict(db.session.execute(select(model.id, label).where(model.id.in_(counts))).all())
     # Python's str order is code point order, like the database's C collation.
     groups = sorted(counts, key=lambda g: (labels.get(g, ""), g), reverse=descending)
@@ -120,8 +144,13 @@ def _grouped_page(user, now, sort, descending, offset, limit, late, filters) -> 
             offset -= counts[group]
             continue
         keys = (Report.due_at.desc(), Report.id.desc()) if descending else (Report.due_at, Report.id)
-        query = (_rows_query(user, filters).where(column == group).order_by(*keys)
-                 .limit(limit - len(rows)).offset(offset))
+        query = (
+            _rows_query(user, filters)
+            .where(column == group)
+            .order_by(*keys)
+            .limit(limit - len(rows))
+            .offset(offset)
+        )
         rows += _rows(query, now)
         offset = 0
         if len(rows) >= limit:
@@ -156,11 +185,13 @@ def rebuild_late() -> None:
     """Recount `late_stats` from the report table (after a bulk load without triggers)."""
     db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FOLD_LOCK})
     db.session.execute(text("TRUNCATE late_stats, late_stats_delta"))
-    db.session.execute(text(f"""
+    db.session.execute(
+        text(f"""
         INSERT INTO late_stats (direction_id, district_id, category_id, unit_id, n)
         SELECT direction_id, district_id, category_id, unit_id, count(*) FROM report
         WHERE closed_at IS NULL AND sla_status IN {OVERDUE_STATUSES!r}
-        GROUP BY direction_id, district_id, category_id, unit_id"""))
+        GROUP BY direction_id, district_id, category_id, unit_id""")
+    )
 
 
 def rebuild_all() -> None:
@@ -170,8 +201,9 @@ def rebuild_all() -> None:
     rebuild_late()
 
 
-def late_counts(user: User, direction_id=None, unit_id=None, category_id=None,
-                refresh: bool = True) -> dict[tuple[int, int, int], int]:
+def late_counts(
+    user: User, direction_id=None, unit_id=None, category_id=None, refresh: bool = True
+) -> dict[tuple[int, int, int], int]:
     """Overdue reports per (district, category, unit) in the user's scope, from the
     roll-up; the map, the top list, the totals and the list's groups derive from it."""
     if refresh:
@@ -185,7 +217,11 @@ def late_counts(user: User, direction_id=None, unit_id=None, category_id=None,
         if value is not None:
             where.append(f"{column} = :{column}")
             params[column] = value
-    rows = db.session.execute(text(
-        "SELECT district_id, category_id, unit_id, sum(n)::int FROM late_stats "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 HAVING sum(n) <> 0"), params)
+    rows = db.session.execute(
+        text(
+            "SELECT district_id, category_id, unit_id, sum(n)::int FROM late_stats "
+            f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3 HAVING sum(n) <> 0"
+        ),
+        params,
+    )
     return {(d, c, u): n for d, c, u, n in rows}

@@ -3,8 +3,9 @@
 Every function takes `directions`: None for everything (admins) or a list of
 direction ids (a manager's scope). Periods are inclusive Paris local dates.
 """
+
 import math
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import text
 
@@ -44,7 +45,7 @@ def segments(start: date, end: date) -> list[tuple[str, date, date]]:
     m_to = stop.replace(day=1)
     if m_from >= m_to:
         return _weeks(start, stop)
-    return _weeks(start, m_from) + [("m", m_from, m_to)] + _weeks(m_to, stop)
+    return [*_weeks(start, m_from), ("m", m_from, m_to), *_weeks(m_to, stop)]
 
 
 def _period_filter(start: date, end: date, params: dict) -> str:
@@ -66,8 +67,12 @@ def percentile(hist: list[int], fraction: float) -> dict | None:
         if count and seen + count >= rank:
             lower, upper = bucket_bounds(index)
             estimate = lower if upper is None else lower + (upper - lower) * (rank - seen) / count
-            return {"bucket": index, "seconds": round(estimate), "lower": round(lower),
-                    "upper": None if upper is None else round(upper)}
+            return {
+                "bucket": index,
+                "seconds": round(estimate),
+                "lower": round(lower),
+                "upper": None if upper is None else round(upper),
+            }
         seen += count
     return None
 
@@ -93,36 +98,51 @@ def _figures(row: dict) -> dict:
     }
 
 
-def breakdown(by: str, start: date, end: date, directions: list[int] | None = None,
-              refresh: bool = True) -> list[dict]:
+def breakdown(
+    by: str, start: date, end: date, directions: list[int] | None = None, refresh: bool = True
+) -> list[dict]:
     """Figures over [start, end] grouped by a dimension or by ISO week, plus labels."""
     if refresh:
         rollups.fold()
     scope, params = _scope(directions)
     params.update(start=start, end=end)
     if by == "week":
-        sql = (f"SELECT date_trunc('week', period)::date AS key, {_SUMS} FROM report_stats "
-               f"WHERE dim = 0 AND grain = 'd' AND period BETWEEN :start AND :end AND {scope} "
-               "GROUP BY 1 ORDER BY 1")
+        sql = (
+            f"SELECT date_trunc('week', period)::date AS key, {_SUMS} FROM report_stats "
+            f"WHERE dim = 0 AND grain = 'd' AND period BETWEEN :start AND :end AND {scope} "
+            "GROUP BY 1 ORDER BY 1"
+        )
     else:
         params["dim"] = DIMS[by]
-        sql = (f"SELECT key, {_SUMS} FROM report_stats WHERE dim = :dim AND "
-               f"{_period_filter(start, end, params)} AND {scope} GROUP BY key ORDER BY key")
+        sql = (
+            f"SELECT key, {_SUMS} FROM report_stats WHERE dim = :dim AND "
+            f"{_period_filter(start, end, params)} AND {scope} GROUP BY key ORDER BY key"
+        )
     rows = db.session.execute(text(sql), params).mappings().all()
     labels = _labels(by, [r["key"] for r in rows])
-    return [{"key": _key(r["key"]), "label": labels.get(r["key"]), **_figures(r)} for r in rows
-            if r["created"] or r["acknowledged"] or r["resolved"]]
+    return [
+        {"key": _key(r["key"]), "label": labels.get(r["key"]), **_figures(r)}
+        for r in rows
+        if r["created"] or r["acknowledged"] or r["resolved"]
+    ]
 
 
-def totals(start: date, end: date, directions: list[int] | None = None,
-           refresh: bool = True) -> dict:
+def totals(start: date, end: date, directions: list[int] | None = None, refresh: bool = True) -> dict:
     """Figures over [start, end] for the whole scope."""
     if refresh:
         rollups.fold()
     scope, params = _scope(directions)
-    row = db.session.execute(text(
-        f"SELECT {_SUMS} FROM report_stats WHERE dim = 0 AND "
-        f"{_period_filter(start, end, params)} AND {scope}"), params).mappings().one()
+    row = (
+        db.session.execute(
+            text(
+                f"SELECT {_SUMS} FROM report_stats WHERE dim = 0 AND "
+                f"{_period_filter(start, end, params)} AND {scope}"
+            ),
+            params,
+        )
+        .mappings()
+        .one()
+    )
     return _figures({k: (v or 0) for k, v in row.items()})
 
 
@@ -139,6 +159,7 @@ def _labels(by: str, keys: list) -> dict:
         sql = "SELECT id, open_data_label FROM category WHERE id = ANY(:ids)"
     elif by == "priority":
         from dansmarue.models import PRIORITIES
+
         return dict(PRIORITIES)
     else:
         return {k: f"{k.isocalendar()[0]}-W{k.isocalendar()[1]:02d}" for k in keys}
@@ -147,13 +168,14 @@ def _labels(by: str, keys: list) -> dict:
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """[start, end) of one Paris calendar day, in UTC."""
-    start = datetime.combine(day, time(0), tzinfo=city.tz()).astimezone(timezone.utc)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=city.tz()).astimezone(timezone.utc)
+    start = datetime.combine(day, time(0), tzinfo=city.tz()).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=city.tz()).astimezone(UTC)
     return start, end
 
 
-def backlog(by: str, directions: list[int] | None = None, now: datetime | None = None,
-            refresh: bool = True) -> list[dict]:
+def backlog(
+    by: str, directions: list[int] | None = None, now: datetime | None = None, refresh: bool = True
+) -> list[dict]:
     """Open reports per key by age: < 48 h, < 10 days, >= 10 days (exact).
 
     Whole local days come from `open_backlog_day`, the two days that straddle
@@ -168,45 +190,70 @@ def backlog(by: str, directions: list[int] | None = None, now: datetime | None =
     d48, d10 = local_day(t48), local_day(t10)
     scope, params = _scope(directions)
     params.update(dim=dim, d48=d48, d10=d10, t48=t48, t10=t10)
-    (params["a_from"], params["a_to"]), (params["b_from"], params["b_to"]) = \
-        day_bounds(d48), day_bounds(d10)
+    (params["a_from"], params["a_to"]), (params["b_from"], params["b_to"]) = day_bounds(d48), day_bounds(d10)
     figures: dict = {}
 
     def add(rows, *names):
         for row in rows:
             entry = figures.setdefault(row[0], {"total": 0, "lt_48h": 0, "lt_10d": 0})
-            for name, value in zip(names, row[1:]):
+            for name, value in zip(names, row[1:], strict=False):
                 entry[name] += int(value or 0)
 
-    add(db.session.execute(text(
-        f"SELECT key, sum(n) FROM open_backlog_total WHERE dim = :dim AND {scope} GROUP BY key"
-    ), params).all(), "total")
-    add(db.session.execute(text(
-        "SELECT key, sum(n) FILTER (WHERE day > :d48), "
-        "sum(n) FILTER (WHERE day < :d48) FROM open_backlog_day "
-        f"WHERE dim = :dim AND day > :d10 AND day <> :d48 AND {scope} GROUP BY key"
-    ), params).all(), "lt_48h", "lt_10d")
+    add(
+        db.session.execute(
+            text(f"SELECT key, sum(n) FROM open_backlog_total WHERE dim = :dim AND {scope} GROUP BY key"),
+            params,
+        ).all(),
+        "total",
+    )
+    add(
+        db.session.execute(
+            text(
+                "SELECT key, sum(n) FILTER (WHERE day > :d48), "
+                "sum(n) FILTER (WHERE day < :d48) FROM open_backlog_day "
+                f"WHERE dim = :dim AND day > :d10 AND day <> :d48 AND {scope} GROUP BY key"
+            ),
+            params,
+        ).all(),
+        "lt_48h",
+        "lt_10d",
+    )
     column = DIM_COLUMNS[dim]
-    add(db.session.execute(text(
-        f"SELECT {column}, count(*) FILTER (WHERE created_at > :t48), "
-        "count(*) FILTER (WHERE created_at <= :t48 AND created_at > :t10) FROM report "
-        "WHERE closed_at IS NULL AND ((created_at >= :a_from AND created_at < :a_to) "
-        f"OR (created_at >= :b_from AND created_at < :b_to)) AND {scope} GROUP BY 1"
-    ), params).all(), "lt_48h", "lt_10d")
+    add(
+        db.session.execute(
+            text(
+                f"SELECT {column}, count(*) FILTER (WHERE created_at > :t48), "
+                "count(*) FILTER (WHERE created_at <= :t48 AND created_at > :t10) FROM report "
+                "WHERE closed_at IS NULL AND ((created_at >= :a_from AND created_at < :a_to) "
+                f"OR (created_at >= :b_from AND created_at < :b_to)) AND {scope} GROUP BY 1"
+            ),
+            params,
+        ).all(),
+        "lt_48h",
+        "lt_10d",
+    )
     labels = _labels(by, list(figures))
     result = []
     for key in sorted(figures):
         entry = figures[key]
         if not entry["total"]:
             continue
-        result.append({"key": key, "label": labels.get(key), "open": entry["total"],
-                       "lt_48h": entry["lt_48h"], "lt_10d": entry["lt_10d"],
-                       "ge_10d": entry["total"] - entry["lt_48h"] - entry["lt_10d"]})
+        result.append(
+            {
+                "key": key,
+                "label": labels.get(key),
+                "open": entry["total"],
+                "lt_48h": entry["lt_48h"],
+                "lt_10d": entry["lt_10d"],
+                "ge_10d": entry["total"] - entry["lt_48h"] - entry["lt_10d"],
+            }
+        )
     return result
 
 
-def overdue(directions: list[int] | None = None, limit: int = 50,
-            after: tuple[datetime, int] | None = None) -> list[dict]:
+def overdue(
+    directions: list[int] | None = None, limit: int = 50, after: tuple[datetime, int] | None = None
+) -> list[dict]:
     """Open late reports, most overdue first (keyset pagination on due_at, id)."""
     scope, params = _scope(directions, "r.direction_id")
     params["limit"] = limit
@@ -214,7 +261,9 @@ def overdue(directions: list[int] | None = None, limit: int = 50,
     if after is not None:
         cursor = "AND (r.due_at, r.id) > (:after_due, :after_id)"
         params.update(after_due=after[0], after_id=after[1])
-    rows = db.session.execute(text(f"""
+    rows = (
+        db.session.execute(
+            text(f"""
         SELECT r.id, r.reference, r.state, r.priority, r.sla_status, r.created_at,
                r.ack_due_at, r.due_at, r.overdue_at, r.escalated_at,
                r.direction_id, r.unit_id, u.label AS unit_label, r.district_id,
@@ -222,9 +271,13 @@ def overdue(directions: list[int] | None = None, limit: int = 50,
         FROM report r JOIN unit u ON u.id = r.unit_id JOIN category c ON c.id = r.category_id
         WHERE r.sla_status IN {OVERDUE_STATUSES!r} AND r.closed_at IS NULL
           AND {scope} {cursor}
-        ORDER BY r.due_at, r.id LIMIT :limit"""), params).mappings().all()
-    return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()}
-            for row in rows]
+        ORDER BY r.due_at, r.id LIMIT :limit"""),
+            params,
+        )
+        .mappings()
+        .all()
+    )
+    return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()} for row in rows]
 
 
 def directions_for(user, direction_id: int | None = None) -> list[int] | None:
@@ -244,8 +297,9 @@ def flat(row: dict) -> dict:
     """A breakdown row with percentiles as plain seconds (for CSV)."""
     out = {}
     for name, value in row.items():
-        out[name if not isinstance(value, dict) else f"{name}_seconds"] = \
+        out[name if not isinstance(value, dict) else f"{name}_seconds"] = (
             value["seconds"] if isinstance(value, dict) else value
+        )
     for name in ("ack_median", "ack_p90", "resolve_median", "resolve_p90"):
         if name in row and row[name] is None:
             out[f"{name}_seconds"] = None

@@ -23,12 +23,14 @@ Design
   The sweep folds every minute and every dashboard read folds first, so the
   figures are live; a fold of a few hundred deltas takes a millisecond.
 * Read: a period [from, to] is covered by whole months, then whole weeks,
-  then at most 12 days (`stats.segments`): ~30 rows per key for a year, so a query reads O(keys × (months + 60)) roll-up rows
+  then at most 12 days (`stats.segments`): ~30 rows per key for a year, so a query
+  reads O(keys × (months + 60)) roll-up rows
   whatever the number of reports. Medians and p90 come from the summed
   histograms (bucket found exactly, value interpolated inside it).
 * Rebuild: `rebuild()` recomputes everything from `report` in one pass (bulk
   loads disable the trigger, then rebuild).
 """
+
 from sqlalchemy import text
 
 from dansmarue.models import db
@@ -38,15 +40,23 @@ RATIO = 1.35
 DIMS = {"direction": 0, "unit": 1, "district": 2, "category": 3, "priority": 4}
 DIM_COLUMNS = {0: "direction_id", 1: "unit_id", 2: "district_id", 3: "category_id", 4: "priority"}
 HIST = [f"ah{i:02d}" for i in range(BUCKETS)] + [f"rh{i:02d}" for i in range(BUCKETS)]
-MEASURES = ["created", "acknowledged", "ack_on_time", "ack_seconds",
-            "resolved", "resolved_on_time", "resolve_seconds", *HIST]
+MEASURES = [
+    "created",
+    "acknowledged",
+    "ack_on_time",
+    "ack_seconds",
+    "resolved",
+    "resolved_on_time",
+    "resolve_seconds",
+    *HIST,
+]
 FOLD_LOCK = 734_005  # advisory lock key: one fold at a time
 
 
 def bucket_bounds(index: int) -> tuple[float, float | None]:
     """[lower, upper) seconds of a histogram bucket (upper None: open-ended)."""
     lower = 0.0 if index == 0 else 60.0 * RATIO ** (index - 1)
-    upper = None if index == BUCKETS - 1 else 60.0 * RATIO ** index
+    upper = None if index == BUCKETS - 1 else 60.0 * RATIO**index
     return lower, upper
 
 
@@ -67,8 +77,10 @@ def _measure_exprs(src: str = "f") -> str:
 
 
 # The period a local day falls in, for each grain (ISO weeks start on Monday).
-PERIOD = ("CASE g.grain WHEN 'd' THEN {day} WHEN 'w' THEN date_trunc('week', {day})::date "
-          "ELSE date_trunc('month', {day})::date END")
+PERIOD = (
+    "CASE g.grain WHEN 'd' THEN {day} WHEN 'w' THEN date_trunc('week', {day})::date "
+    "ELSE date_trunc('month', {day})::date END"
+)
 
 
 def _weighted(facts: str) -> str:
@@ -171,17 +183,21 @@ def rebuild() -> None:
     with parallel workers.
     """
     db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FOLD_LOCK})
-    db.session.execute(text(
-        "TRUNCATE report_stats, open_backlog_day, open_backlog_total, report_stats_delta"))
+    db.session.execute(
+        text("TRUNCATE report_stats, open_backlog_day, open_backlog_total, report_stats_delta")
+    )
     db.session.execute(text("DROP TABLE IF EXISTS rollup_fine_scratch, rollup_narrow_scratch"))
-    db.session.execute(text(f"""
+    db.session.execute(
+        text(f"""
         CREATE UNLOGGED TABLE rollup_fine_scratch AS
         SELECT kind, day, direction_id, unit_id, district_id, category_id, priority, on_time,
                sla_bucket(seconds) AS b, count(*)::bigint AS n, sum(seconds)::bigint AS secs
         FROM {ALL_FACTS} a
         GROUP BY kind, day, direction_id, unit_id, district_id, category_id, priority,
-                 on_time, sla_bucket(seconds)"""))
-    db.session.execute(text("""
+                 on_time, sla_bucket(seconds)""")
+    )
+    db.session.execute(
+        text("""
         CREATE UNLOGGED TABLE rollup_narrow_scratch AS
         SELECT v.dim, x.day, x.direction_id, v.key, x.kind, x.on_time, x.b,
                sum(x.n)::bigint AS n, sum(x.secs)::bigint AS secs
@@ -189,20 +205,29 @@ def rebuild() -> None:
         CROSS JOIN LATERAL (VALUES (0, x.direction_id), (1, x.unit_id), (2, x.district_id),
                                    (3, x.category_id), (4, x.priority::int)) AS v(dim, key)
         WHERE x.kind IN (1, 2, 3)
-        GROUP BY 1, 2, 3, 4, 5, 6, 7"""))
-    db.session.execute(text(_upsert_stats(f"""
+        GROUP BY 1, 2, 3, 4, 5, 6, 7""")
+    )
+    db.session.execute(
+        text(
+            _upsert_stats(f"""
         SELECT dim, 'd' AS grain, day AS period, direction_id, key, kind, n, secs, on_time, b
         FROM rollup_narrow_scratch
         UNION ALL
         SELECT dim, g.grain, {PERIOD.format(day="day")}, direction_id, key, kind,
                sum(n), sum(secs), on_time, b
         FROM rollup_narrow_scratch CROSS JOIN (VALUES ('w'), ('m')) AS g(grain)
-        GROUP BY 1, 2, 3, 4, 5, 6, 9, 10""")))
-    db.session.execute(text(f"""
+        GROUP BY 1, 2, 3, 4, 5, 6, 9, 10""")
+        )
+    )
+    db.session.execute(
+        text(f"""
         INSERT INTO open_backlog_day (dim, day, direction_id, key, n)
-        SELECT dim, day, direction_id, key, n FROM ({_open_rows("rollup_fine_scratch")}) o"""))
-    db.session.execute(text("""
+        SELECT dim, day, direction_id, key, n FROM ({_open_rows("rollup_fine_scratch")}) o""")
+    )
+    db.session.execute(
+        text("""
         INSERT INTO open_backlog_total (dim, direction_id, key, n)
         SELECT dim, direction_id, key, sum(n) FROM open_backlog_day
-        GROUP BY dim, direction_id, key"""))
+        GROUP BY dim, direction_id, key""")
+    )
     db.session.execute(text("DROP TABLE rollup_fine_scratch, rollup_narrow_scratch"))

@@ -15,6 +15,7 @@ the work is due by the end of that day):
   late_gt_10d  passed more than 10 days ago
   undated      no scheduled day (legacy rows), so the columns add up to `total`
 """
+
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
@@ -30,8 +31,7 @@ COLUMNS = ("key", "label", "total", *TRANCHES)
 _KEY = {"direction": "direction_id", "unit": "unit_id", "district": "district_id"}
 
 
-def tranches(by: str, directions: list[int] | None = None,
-             now: datetime | None = None) -> list[dict]:
+def tranches(by: str, directions: list[int] | None = None, now: datetime | None = None) -> list[dict]:
     """Scheduled reports per direction, unit or district, by tranche (exact, live)."""
     today = local_day(now or utcnow())
     scope, params = queries._scope(directions)
@@ -39,9 +39,12 @@ def tranches(by: str, directions: list[int] | None = None,
     def day(offset: int):
         return today + timedelta(days=offset)
 
-    params.update(states=list(STATES), today=today, d1=day(1), d2=day(2), d7=day(7),
-                  d8=day(8), m1=day(-1), m10=day(-10))
-    rows = db.session.execute(text(f"""
+    params.update(
+        states=list(STATES), today=today, d1=day(1), d2=day(2), d7=day(7), d8=day(8), m1=day(-1), m10=day(-10)
+    )
+    rows = (
+        db.session.execute(
+            text(f"""
         SELECT {_KEY[by]} AS key, count(*) AS total,
                count(*) FILTER (WHERE scheduled_for BETWEEN :today AND :d1) AS due_48h,
                count(*) FILTER (WHERE scheduled_for BETWEEN :d2 AND :d7) AS due_8d,
@@ -50,7 +53,18 @@ def tranches(by: str, directions: list[int] | None = None,
                count(*) FILTER (WHERE scheduled_for < :m10) AS late_gt_10d,
                count(*) FILTER (WHERE scheduled_for IS NULL) AS undated
         FROM report WHERE state = ANY(:states) AND {scope}
-        GROUP BY 1 ORDER BY 1"""), params).mappings().all()
+        GROUP BY 1 ORDER BY 1"""),
+            params,
+        )
+        .mappings()
+        .all()
+    )
     labels = queries._labels(by, [r["key"] for r in rows if r["key"] is not None])
-    return [{"key": r["key"], "label": labels.get(r["key"]),
-             **{name: int(r[name]) for name in ("total", *TRANCHES)}} for r in rows]
+    return [
+        {
+            "key": r["key"],
+            "label": labels.get(r["key"]),
+            **{name: int(r[name]) for name in ("total", *TRANCHES)},
+        }
+        for r in rows
+    ]

@@ -1,4 +1,5 @@
 """The agents' work queue and their full view of a report, within their scope."""
+
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
@@ -6,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from dansmarue.access import scopes
 from dansmarue.errors import NotFound
-from dansmarue.models import Report, ReportEvent, User, db, utcnow
+from dansmarue.models import Report, ReportEvent, User, db
 from dansmarue.models.reports import PRIORITIES
 from dansmarue.platform import cursors
 from dansmarue.reports import views
@@ -18,8 +19,7 @@ NOT_FOUND = "Signalement introuvable dans votre périmètre."
 
 
 def find_in_scope(user: User, reference: str) -> Report:
-    report = db.session.scalar(select(Report).where(
-        Report.reference == reference, scopes.report_scope(user)))
+    report = db.session.scalar(select(Report).where(Report.reference == reference, scopes.report_scope(user)))
     if report is None:
         raise NotFound(NOT_FOUND)
     return report
@@ -27,8 +27,13 @@ def find_in_scope(user: User, reference: str) -> Report:
 
 def ids_in_scope(user: User, references: list[str]) -> dict[str, int | None]:
     """reference -> id for those in scope, None for the others (input order kept)."""
-    found = dict(db.session.execute(select(Report.reference, Report.id).where(
-        Report.reference.in_(references), scopes.report_scope(user))).all())
+    found = dict(
+        db.session.execute(
+            select(Report.reference, Report.id).where(
+                Report.reference.in_(references), scopes.report_scope(user)
+            )
+        ).all()
+    )
     return {ref: found.get(ref) for ref in dict.fromkeys(references)}
 
 
@@ -44,15 +49,29 @@ def work_queue(user: User, *, limit=50, **filters):
     return [summary(r, user) for r in page], next_cursor
 
 
-def queue_query(user: User, *, state=None, category_id=None, unit_id=None, district=None,
-                overdue=None, due_before=None, q=None, cursor=None, limit=50):
+def queue_query(
+    user: User,
+    *,
+    state=None,
+    category_id=None,
+    unit_id=None,
+    district=None,
+    overdue=None,
+    due_before=None,
+    q=None,
+    cursor=None,
+    limit=50,
+):
     """The queue's SELECT (one row more than `limit`, to tell if a page follows).
 
     Its order (due_at NULLS LAST, id) is that of index ix_report_unit_due
     within a unit, so a unit's page is one index range, without a sort.
     """
-    query = (select(Report).where(scopes.queue_scope(user))
-             .options(joinedload(Report.category), joinedload(Report.unit)))
+    query = (
+        select(Report)
+        .where(scopes.queue_scope(user))
+        .options(joinedload(Report.category), joinedload(Report.unit))
+    )
     query = query.where(Report.state.in_(state or OPEN_STATES))
     if category_id:
         query = query.where(Report.category_id.in_(category_id))
@@ -66,9 +85,13 @@ def queue_query(user: User, *, state=None, category_id=None, unit_id=None, distr
         query = query.where(Report.due_at < due_before)
     if q:
         pattern = f"%{_escape_like(q.strip())}%"
-        query = query.where(or_(Report.reference == q.strip().upper(),
-                                Report.description.ilike(pattern),
-                                Report.address.ilike(pattern)))
+        query = query.where(
+            or_(
+                Report.reference == q.strip().upper(),
+                Report.description.ilike(pattern),
+                Report.address.ilike(pattern),
+            )
+        )
     if cursor:
         query = query.where(_after(*_decode(cursor)))
     return query.order_by(Report.due_at.asc().nulls_last(), Report.id).limit(limit + 1)
@@ -77,8 +100,7 @@ def queue_query(user: User, *, state=None, category_id=None, unit_id=None, distr
 def _after(due: datetime | None, ident: int):
     if due is None:
         return and_(Report.due_at.is_(None), Report.id > ident)
-    return or_(Report.due_at > due, and_(Report.due_at == due, Report.id > ident),
-               Report.due_at.is_(None))
+    return or_(Report.due_at > due, and_(Report.due_at == due, Report.id > ident), Report.due_at.is_(None))
 
 
 def _encode(report: Report) -> str:
@@ -90,7 +112,6 @@ def _decode(cursor: str) -> tuple[datetime | None, int]:
 
 
 def summary(report: Report, user: User) -> dict:
-    now = utcnow()
     return {
         "reference": report.reference,
         "state": report.state,
@@ -117,24 +138,37 @@ def agent_view(report: Report, user: User) -> dict:
     view.update(
         priority_label=PRIORITIES.get(report.priority),
         public_state=STATES[report.state].public_label,
-        direction_id=report.direction_id, sector_id=report.sector_id,
+        direction_id=report.direction_id,
+        sector_id=report.sector_id,
         special_perimeter_id=report.special_perimeter_id,
         reporter={"email": report.reporter_email, "guid": report.reporter_guid},
-        acknowledged_at=report.acknowledged_at, ack_due_at=report.ack_due_at,
+        acknowledged_at=report.acknowledged_at,
+        ack_due_at=report.ack_due_at,
         closed_at=report.closed_at,
-        duplicate_of=report.duplicate_of_id and db.session.scalar(
-            select(Report.reference).where(Report.id == report.duplicate_of_id)),
+        duplicate_of=report.duplicate_of_id
+        and db.session.scalar(select(Report.reference).where(Report.id == report.duplicate_of_id)),
         allowed_actions=perform.allowed_actions(report, user),
-        events=[_event(e) for e in db.session.scalars(
-            select(ReportEvent).where(ReportEvent.report_id == report.id)
-            .order_by(ReportEvent.id))],
+        events=[
+            _event(e)
+            for e in db.session.scalars(
+                select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id)
+            )
+        ],
     )
     return view
 
 
 def _event(event: ReportEvent) -> dict:
-    return {"id": event.id, "action": event.action, "from_state": event.from_state,
-            "to_state": event.to_state, "actor": event.actor_label,
-            "actor_user_id": event.actor_user_id, "comment": event.comment,
-            "public": event.is_public, "public_message": event.public_message,
-            "data": event.data, "created_at": event.created_at.isoformat()}
+    return {
+        "id": event.id,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "actor": event.actor_label,
+        "actor_user_id": event.actor_user_id,
+        "comment": event.comment,
+        "public": event.is_public,
+        "public_message": event.public_message,
+        "data": event.data,
+        "created_at": event.created_at.isoformat(),
+    }

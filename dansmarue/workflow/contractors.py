@@ -8,6 +8,7 @@ checked in constant time; the state change itself goes
 through `workflow.perform` as the "contractor" actor, so the transition
 table decides what is possible from the current state (else 409).
 """
+
 import base64
 import binascii
 import hashlib
@@ -34,8 +35,7 @@ CONTRACTOR = "Prestataire"
 
 
 def _error(field: str, message: str) -> Unprocessable:
-    return Unprocessable(message, errors=[{"field": field, "message": message,
-                                           "location": "body"}])
+    return Unprocessable(message, errors=[{"field": field, "message": message, "location": "body"}])
 
 
 def normalise_status(value: str) -> str:
@@ -57,9 +57,16 @@ def secret_for(report: Report) -> str:
     return callback_secret(report.id, report.unit_id, report.token)
 
 
-def apply_callback(reference: str, *, token: str, status: str,
-                   programming_date: date | None = None, rejection_reason: str | None = None,
-                   comment: str | None = None, photo: str | None = None) -> Report:
+def apply_callback(
+    reference: str,
+    *,
+    token: str,
+    status: str,
+    programming_date: date | None = None,
+    rejection_reason: str | None = None,
+    comment: str | None = None,
+    photo: str | None = None,
+) -> Report:
     """Apply a contractor's status change; does not commit."""
     report_id, unit_id, report_token = db.session.execute(
         select(Report.id, Report.unit_id, Report.token).where(Report.reference == reference)
@@ -73,8 +80,9 @@ def apply_callback(reference: str, *, token: str, status: str,
         raise Forbidden("Jeton du prestataire invalide pour ce signalement.")
     action = STATUS_ACTIONS.get(normalise_status(status or ""))
     if action is None:
-        raise _error("status", "Statut inconnu : service fait, rejeter, programmer, "
-                               "requalifier ou a requalifier.")
+        raise _error(
+            "status", "Statut inconnu : service fait, rejeter, programmer, " "requalifier ou a requalifier."
+        )
     params: dict = {"comment": comment or None}
     if action == "contractor_schedule":
         if programming_date is None:
@@ -89,8 +97,9 @@ def apply_callback(reference: str, *, token: str, status: str,
             raise _error("photo", "Une photo n'est acceptée qu'avec « service fait ».")
         params["photo"] = _decode_photo(photo)
     try:
-        return workflow.perform(report_id, action, None, actor_kind="contractor",
-                                actor_label=CONTRACTOR, **params)
+        return workflow.perform(
+            report_id, action, None, actor_kind="contractor", actor_label=CONTRACTOR, **params
+        )
     except Unprocessable as error:  # name the callback's own fields
         renamed = {"date": "programming_date", "reason": "rejection_reason"}
         for item in error.errors or ():

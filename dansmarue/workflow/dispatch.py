@@ -14,6 +14,7 @@ Every step goes through `history.change_state` with the action codes of
 `data["real_action_id"]` as `workflow.perform` writes it. Not `perform`
 itself: its "create" effect would enqueue this very dispatch job again.
 """
+
 import hashlib
 import hmac
 import json
@@ -54,13 +55,11 @@ def _change(report: Report, to_state: str, action: str, **fields):
         # A programming error, not bad input: kept under `python -O` too.
         raise RuntimeError(f"{action}: {report.state} -> {to_state} is not in the table")
     data = {"real_action_id": transition.real_id(report.state), **fields.pop("data", {})}
-    return history.change_state(report, to_state, action, actor_label=SYSTEM, data=data,
-                                **fields)
+    return history.change_state(report, to_state, action, actor_label=SYSTEM, data=data, **fields)
 
 
 def _locked(report_id: int) -> Report | None:
-    return db.session.scalar(
-        select(Report).where(Report.id == report_id).with_for_update(of=Report))
+    return db.session.scalar(select(Report).where(Report.id == report_id).with_for_update(of=Report))
 
 
 def start(report_id: int) -> Delivery | None:
@@ -101,8 +100,7 @@ def post(delivery: Delivery) -> tuple[bool, str]:
         headers[SIGNATURE_HEADER] = f"sha256={digest}"
     timeout = current_app.config["WEBHOOK_TIMEOUT"]
     try:
-        response = requests.post(delivery.url, data=delivery.body, headers=headers,
-                                 timeout=timeout)
+        response = requests.post(delivery.url, data=delivery.body, headers=headers, timeout=timeout)
     except requests.RequestException as exc:
         return False, f"{type(exc).__name__}: {exc}"[:500]
     if 200 <= response.status_code < 300:
@@ -143,8 +141,7 @@ def _record_outcome(report_id: int, waiting: str, ok: bool, outcome: str) -> str
     if ok:
         _change(report, "transferred", "send_to_contractor", data={"result": outcome})
     elif waiting == "verification":
-        _change(report, "send_failed", "send_failed", comment=outcome,
-                data={"result": outcome})
+        _change(report, "send_failed", "send_failed", comment=outcome, data={"result": outcome})
     else:
         report.updated_at = utcnow()
     db.session.commit()
@@ -177,8 +174,7 @@ def payload(report: Report) -> dict:
             # The contractor's own secret for this dispatch, not the resident's token.
             "token": contractors.secret_for(report),
             "callback_url": callback_url(report),
-            "photos": [{"id_photo": p.id, "vue_photo": p.view, "lien_photo": photo_url(p)}
-                       for p in photos],
+            "photos": [{"id_photo": p.id, "vue_photo": p.view, "lien_photo": photo_url(p)} for p in photos],
         },
     }
 

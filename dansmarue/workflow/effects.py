@@ -4,14 +4,14 @@
 `before` changes the report's own columns; `after` runs once the history
 entry exists (outbox jobs, signals, followers moved to the original).
 """
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from geoalchemy2 import WKTElement
 from sqlalchemy import select
 
-from dansmarue import city
-from dansmarue import signals
+from dansmarue import city, signals
 from dansmarue.catalogue import categories
 from dansmarue.errors import Unprocessable
 from dansmarue.jobs import outbox, registry
@@ -36,8 +36,9 @@ class Values:
 
 
 def _bad(name: str, message: str) -> Unprocessable:
-    return Unprocessable("Paramètres de l'action invalides.",
-                         errors=[{"field": name, "message": message, "location": "json"}])
+    return Unprocessable(
+        "Paramètres de l'action invalides.", errors=[{"field": name, "message": message, "location": "json"}]
+    )
 
 
 def _text(name: str, value, limit: int = TEXT_MAX) -> str:
@@ -67,17 +68,21 @@ def validate(transition: Transition, report: Report, params: dict) -> Values:
     given = {k: v for k, v in params.items() if v is not None}
     unknown = sorted(set(given) - set(transition.params))
     if unknown:
-        raise Unprocessable("Paramètres de l'action invalides.", errors=[
-            {"field": name, "message": "Paramètre inconnu pour cette action.",
-             "location": "json"} for name in unknown])
+        raise Unprocessable(
+            "Paramètres de l'action invalides.",
+            errors=[
+                {"field": name, "message": "Paramètre inconnu pour cette action.", "location": "json"}
+                for name in unknown
+            ],
+        )
     missing = [name for name in transition.required if name not in given]
     if missing:
-        raise Unprocessable("Paramètres de l'action invalides.", errors=[
-            {"field": name, "message": "Paramètre requis.", "location": "json"}
-            for name in missing])
+        raise Unprocessable(
+            "Paramètres de l'action invalides.",
+            errors=[{"field": name, "message": "Paramètre requis.", "location": "json"} for name in missing],
+        )
     if transition.one_of and not set(transition.one_of) & set(given):
-        raise _bad(transition.one_of[0], "Indiquez au moins l'un de : "
-                   + ", ".join(transition.one_of) + ".")
+        raise _bad(transition.one_of[0], "Indiquez au moins l'un de : " + ", ".join(transition.one_of) + ".")
     values = Values(params=given)
     if "comment" in given:
         values.comment = _text("comment", given["comment"])
@@ -107,28 +112,28 @@ def _check_done(report, given, values):
         values.public_message = _text("message", given["message"])
     if "photo" in given:
         data = given["photo"]
-        if not isinstance(data, (bytes, bytearray)):
+        if not isinstance(data, bytes | bytearray):
             raise _bad("photo", "Photo attendue.")
         try:
             values.params["photo_info"] = validate_upload(bytes(data))
         except ImageRejected as rejected:
             raise _bad("photo", rejected.reason) from None
-        if db.session.scalar(select(Photo.id).where(Photo.report_id == report.id,
-                                                    Photo.view == "done")):
+        if db.session.scalar(select(Photo.id).where(Photo.report_id == report.id, Photo.view == "done")):
             raise _bad("photo", "Ce signalement a déjà une photo « service fait ».")
 
 
 def _applies(message: ServiceDoneMessage, report: Report) -> bool:
-    return message.category_id is None or message.category_id in category_lineage(
-        report.category_id)
+    return message.category_id is None or message.category_id in category_lineage(report.category_id)
 
 
 def category_lineage(category_id: int) -> list[int]:
     """The category and its ancestors, nearest first."""
-    tree = (select(Category.id, Category.parent_id)
-            .where(Category.id == category_id).cte("lineage", recursive=True))
-    tree = tree.union_all(select(Category.id, Category.parent_id)
-                          .where(Category.id == tree.c.parent_id))
+    tree = (
+        select(Category.id, Category.parent_id)
+        .where(Category.id == category_id)
+        .cte("lineage", recursive=True)
+    )
+    tree = tree.union_all(select(Category.id, Category.parent_id).where(Category.id == tree.c.parent_id))
     return list(db.session.scalars(select(tree.c.id)))
 
 
@@ -150,7 +155,8 @@ def _check_reject(report, given, values):
 def _check_duplicate(report, given, values):
     ref = given["duplicate_of"]
     query = select(Report).where(
-        Report.id == ref if isinstance(ref, int) else Report.reference == str(ref).strip())
+        Report.id == ref if isinstance(ref, int) else Report.reference == str(ref).strip()
+    )
     original = db.session.scalar(query)
     # Follow an existing chain so followers end on the report still open.
     seen = set()
@@ -169,8 +175,7 @@ def _check_duplicate(report, given, values):
 def _check_requalify(report, given, values):
     has_lat, has_lon = "latitude" in given, "longitude" in given
     if has_lat != has_lon:
-        raise _bad("longitude" if has_lat else "latitude",
-                   "Latitude et longitude vont ensemble.")
+        raise _bad("longitude" if has_lat else "latitude", "Latitude et longitude vont ensemble.")
     category_id = given.get("category_id", report.category_id)
     if has_lat:
         try:
@@ -180,8 +185,9 @@ def _check_requalify(report, given, values):
     else:
         lat, lon = report.latitude, report.longitude
     category = categories.reportable(category_id, as_agent=True)
-    values.params.update(category=category, lat=lat, lon=lon,
-                         placement=routing.locate(lon, lat, category.unit_id))
+    values.params.update(
+        category=category, lat=lat, lon=lon, placement=routing.locate(lon, lat, category.unit_id)
+    )
     if "address" in given:
         values.params["address"] = _text("address", given["address"], 300)
 
@@ -193,12 +199,24 @@ def _check_transfer(report, given, values):
 
 
 CHECKS = {
-    "done": _check_done, "reject": _check_reject, "mark_duplicate": _check_duplicate,
-    "requalify": _check_requalify, "transfer": _check_transfer,
+    "done": _check_done,
+    "reject": _check_reject,
+    "mark_duplicate": _check_duplicate,
+    "requalify": _check_requalify,
+    "transfer": _check_transfer,
 }
 
-REQUALIFY_FIELDS = ("category_id", "district_id", "quartier_id", "conseil_id", "direction_id",
-                    "unit_id", "sector_id", "special_perimeter_id", "address")
+REQUALIFY_FIELDS = (
+    "category_id",
+    "district_id",
+    "quartier_id",
+    "conseil_id",
+    "direction_id",
+    "unit_id",
+    "sector_id",
+    "special_perimeter_id",
+    "address",
+)
 
 
 def before(code: str, report: Report, values: Values, now: datetime) -> None:
@@ -222,12 +240,22 @@ def before(code: str, report: Report, values: Values, now: datetime) -> None:
 def _requalify(report: Report, values: Values) -> None:
     p = values.params
     previous = {name: getattr(report, name) for name in REQUALIFY_FIELDS}
-    previous.update(latitude=report.latitude, longitude=report.longitude,
-                    scheduled_for=report.scheduled_for and report.scheduled_for.isoformat())
+    previous.update(
+        latitude=report.latitude,
+        longitude=report.longitude,
+        scheduled_for=report.scheduled_for and report.scheduled_for.isoformat(),
+    )
     place = p["placement"]
     report.category_id = p["category"].id
-    for name in ("district_id", "quartier_id", "conseil_id", "direction_id", "unit_id",
-                 "sector_id", "special_perimeter_id"):
+    for name in (
+        "district_id",
+        "quartier_id",
+        "conseil_id",
+        "direction_id",
+        "unit_id",
+        "sector_id",
+        "special_perimeter_id",
+    ):
         setattr(report, name, getattr(place, name))
     if (p["lon"], p["lat"]) != (report.longitude, report.latitude):
         report.geom = WKTElement(f"POINT({p['lon']!r} {p['lat']!r})", srid=4326)
@@ -235,8 +263,12 @@ def _requalify(report: Report, values: Values) -> None:
         report.address = p["address"]
     report.scheduled_for = None  # the real requalification clears the programmed date
     values.data["previous"] = previous
-    values.data["new"] = {"category_id": report.category_id, "unit_id": report.unit_id,
-                          "latitude": p["lat"], "longitude": p["lon"]}
+    values.data["new"] = {
+        "category_id": report.category_id,
+        "unit_id": report.unit_id,
+        "latitude": p["lat"],
+        "longitude": p["lon"],
+    }
 
 
 def after(code: str, report: Report, event: ReportEvent, values: Values) -> None:
@@ -248,5 +280,4 @@ def after(code: str, report: Report, event: ReportEvent, values: Values) -> None
     if code == "mark_duplicate":
         duplicates.move_followers(report, values.params["original"])
     if "photo_info" in values.params:
-        photo_uploads.store_photos(
-            report, [("done", values.params["photo"], values.params["photo_info"])])
+        photo_uploads.store_photos(report, [("done", values.params["photo"], values.params["photo_info"])])

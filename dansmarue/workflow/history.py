@@ -1,17 +1,32 @@
 """Every change to a report leaves a ReportEvent (who, what, from, to)."""
+
 from dansmarue import signals
 from dansmarue.models import Report, ReportEvent, db
 
 
-def record(report: Report, action: str, *, from_state: str | None = None,
-           to_state: str | None = None, actor_label: str = "Système",
-           actor_user_id: int | None = None, comment: str | None = None,
-           public_message: str | None = None, is_public: bool = False,
-           data: dict | None = None) -> ReportEvent:
+def record(
+    report: Report,
+    action: str,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    actor_label: str = "Système",
+    actor_user_id: int | None = None,
+    comment: str | None = None,
+    public_message: str | None = None,
+    is_public: bool = False,
+    data: dict | None = None,
+) -> ReportEvent:
     event = ReportEvent(
-        report=report, action=action, from_state=from_state, to_state=to_state,
-        actor_label=actor_label, actor_user_id=actor_user_id, comment=comment,
-        public_message=public_message, is_public=is_public or bool(public_message),
+        report=report,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        actor_label=actor_label,
+        actor_user_id=actor_user_id,
+        comment=comment,
+        public_message=public_message,
+        is_public=is_public or bool(public_message),
         data=data,
     )
     db.session.add(event)

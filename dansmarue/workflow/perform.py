@@ -7,6 +7,7 @@ action and writes its history entry with `history.change_state`, inside a
 SAVEPOINT: a refused or conflicting action leaves nothing behind and the
 caller's session stays usable. The caller commits.
 """
+
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,8 +23,15 @@ SYSTEM_LABEL = "Système"
 COMMIT_EVERY = 50  # mass actions: reports per commit
 
 
-def perform(report_id: int, action: str, actor: User | None, *, actor_label: str | None = None,
-            expected_version: int | None = None, **params) -> Report:
+def perform(
+    report_id: int,
+    action: str,
+    actor: User | None,
+    *,
+    actor_label: str | None = None,
+    expected_version: int | None = None,
+    **params,
+) -> Report:
     """Run `action` on a report and return it (flushed, not committed).
 
     actor=None means a trusted internal caller; `actor_kind` ("system",
@@ -37,8 +45,7 @@ def perform(report_id: int, action: str, actor: User | None, *, actor_label: str
     kind_override = params.pop("actor_kind", None)
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise NotFound(f"Action inconnue : {action}.",
-                       allowed=_allowed_to(report_id, actor, kind_override))
+        raise NotFound(f"Action inconnue : {action}.", allowed=_allowed_to(report_id, actor, kind_override))
     try:
         with db.session.begin_nested():
             report = db.session.get(Report, report_id, populate_existing=True)
@@ -48,14 +55,17 @@ def perform(report_id: int, action: str, actor: User | None, *, actor_label: str
             if expected_version is not None and report.version != expected_version:
                 raise PreconditionFailed(STALE, current_version=report.version)
             if kind not in transition.roles:
-                raise Forbidden(f"L'action « {transition.label} » n'est pas permise "
-                                f"à ce profil ({kind}).",
-                                allowed=allowed_from(report.state, kind))
+                raise Forbidden(
+                    f"L'action « {transition.label} » n'est pas permise " f"à ce profil ({kind}).",
+                    allowed=allowed_from(report.state, kind),
+                )
             if report.state not in transition.sources:
                 raise Conflict(
                     f"L'action « {transition.label} » n'est pas possible dans l'état "
                     f"« {state_label_for(report.state, kind)} ».",
-                    state=report.state, allowed=allowed_from(report.state, kind))
+                    state=report.state,
+                    allowed=allowed_from(report.state, kind),
+                )
             values = effects.validate(transition, report, params)
             label = actor_label or _label(actor, kind)
             _apply(report, transition, actor, label, values)
@@ -99,10 +109,11 @@ def _actor_kind(actor: User | None, report: Report, override: str | None) -> str
 
 def is_reporter(user: User, report: Report) -> bool:
     """Whether this account filed `report` (its user, account guid or e-mail)."""
-    return (report.reporter_user_id == user.id
-            or bool(user.account_guid and user.account_guid == report.reporter_guid)
-            or bool(report.reporter_email
-                    and user.email.lower() == report.reporter_email.lower()))
+    return (
+        report.reporter_user_id == user.id
+        or bool(user.account_guid and user.account_guid == report.reporter_guid)
+        or bool(report.reporter_email and user.email.lower() == report.reporter_email.lower())
+    )
 
 
 def _label(actor: User | None, kind: str) -> str:
@@ -111,24 +122,29 @@ def _label(actor: User | None, kind: str) -> str:
     return {"contractor": "Prestataire", "resident": "Usager"}.get(kind, SYSTEM_LABEL)
 
 
-def _apply(report: Report, transition: Transition, actor: User | None, label: str,
-           values: effects.Values) -> None:
+def _apply(
+    report: Report, transition: Transition, actor: User | None, label: str, values: effects.Values
+) -> None:
     now = utcnow()
     from_state = report.state
     effects.before(transition.code, report, values, now)
     # Touch the row so every action bumps the version, even without a state change.
     report.updated_at = now
     data = {"real_action_id": transition.real_id(from_state), **values.data}
-    fields = dict(actor_label=label, actor_user_id=actor.id if actor else None,
-                  comment=values.comment, data=data)
+    fields = {
+        "actor_label": label,
+        "actor_user_id": actor.id if actor else None,
+        "comment": values.comment,
+        "data": data,
+    }
     # A chosen text (catalogue or typed) is used as is; only the table's templates are formatted.
     public_message = values.public_message or (
-        transition.public_message and transition.public_message.format(**values.format_args))
+        transition.public_message and transition.public_message.format(**values.format_args)
+    )
     if transition.public and public_message:
         fields.update(public_message=public_message, is_public=True)
     if transition.to_state is None:
-        event = history.record(report, transition.code, from_state=from_state,
-                               to_state=from_state, **fields)
+        event = history.record(report, transition.code, from_state=from_state, to_state=from_state, **fields)
         db.session.flush()
     else:
         event = history.change_state(report, transition.to_state, transition.code, **fields)
@@ -145,8 +161,7 @@ def allowed_actions(report: Report, user: User | None) -> list[str]:
     return allowed_from(report.state, user.role)
 
 
-def perform_many(report_ids: dict[str, int | None], action: str, actor: User,
-                 **params) -> list[dict]:
+def perform_many(report_ids: dict[str, int | None], action: str, actor: User, **params) -> list[dict]:
     """One action on many reports, each atomic in its own SAVEPOINT.
 
     `report_ids` maps each reference to its id (None: not found or out of
@@ -158,16 +173,24 @@ def perform_many(report_ids: dict[str, int | None], action: str, actor: User,
     pending: list[dict] = []
     for reference, report_id in report_ids.items():
         if report_id is None:
-            results.append({"reference": reference, "status": 404, "ok": False,
-                            "detail": "Signalement introuvable."})
+            results.append(
+                {"reference": reference, "status": 404, "ok": False, "detail": "Signalement introuvable."}
+            )
             continue
         try:
             report = perform(report_id, action, actor, **params)
         except DomainError as error:
             results.append(_failure(reference, error))
             continue
-        pending.append({"reference": reference, "status": 200, "ok": True,
-                        "state": report.state, "version": report.version})
+        pending.append(
+            {
+                "reference": reference,
+                "status": 200,
+                "ok": True,
+                "state": report.state,
+                "version": report.version,
+            }
+        )
         results.append(pending[-1])
         if len(pending) >= COMMIT_EVERY:
             _commit(pending)
@@ -176,8 +199,7 @@ def perform_many(report_ids: dict[str, int | None], action: str, actor: User,
 
 
 def _failure(reference: str, error: DomainError) -> dict:
-    result = {"reference": reference, "status": error.status, "ok": False,
-              "detail": error.detail}
+    result = {"reference": reference, "status": error.status, "ok": False, "detail": error.detail}
     if "allowed" in error.extra:
         result["allowed"] = error.extra["allowed"]
     if error.errors:

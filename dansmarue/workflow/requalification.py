@@ -9,6 +9,7 @@ point, as the real task does; a rule whose target unit has no sector there
 cannot serve the report and is passed over (no fallback unit, as in §3).
 Callers commit.
 """
+
 from sqlalchemy import select, text
 
 from dansmarue import signals
@@ -67,48 +68,63 @@ def apply(report: Report) -> RequalificationRule | None:
     Returns the rule applied (its `target_state`, if any, is then the
     report's state: the caller skips the usual dispatch), or None.
     """
-    row = db.session.execute(MATCH_SQL, {
-        "unit_id": report.unit_id, "category_id": report.category_id,
-        "lon": report.longitude, "lat": report.latitude}).first()
+    row = db.session.execute(
+        MATCH_SQL,
+        {
+            "unit_id": report.unit_id,
+            "category_id": report.category_id,
+            "lon": report.longitude,
+            "lat": report.latitude,
+        },
+    ).first()
     if row is None:
         return None
     rule = db.session.get(RequalificationRule, row.id)
     target = db.session.get(Unit, row.target_unit_id)
-    previous = {"unit_id": report.unit_id, "sector_id": report.sector_id,
-                "direction_id": report.direction_id}
+    previous = {"unit_id": report.unit_id, "sector_id": report.sector_id, "direction_id": report.direction_id}
     old_label = report.unit.label if report.unit else None
     report.unit = target
     report.unit_id, report.sector_id = target.id, row.sector_id
     report.direction_id = target.direction_id
-    new = {"unit_id": target.id, "sector_id": row.sector_id,
-           "direction_id": report.direction_id}
-    fields = dict(actor_label=SYSTEM, comment=f"Requalification automatique : {old_label} → "
-                                              f"{target.label}.",
-                  data={"rule_id": rule.id, "previous": previous, "new": new})
+    new = {"unit_id": target.id, "sector_id": row.sector_id, "direction_id": report.direction_id}
+    fields = {
+        "actor_label": SYSTEM,
+        "comment": f"Requalification automatique : {old_label} → " f"{target.label}.",
+        "data": {"rule_id": rule.id, "previous": previous, "new": new},
+    }
     if rule.target_state:
         event = history.change_state(report, rule.target_state, ACTION, **fields)
     else:
-        event = history.record(report, ACTION, from_state=report.state,
-                               to_state=report.state, **fields)
+        event = history.record(report, ACTION, from_state=report.state, to_state=report.state, **fields)
         db.session.flush()
     signals.report_requalified.send(report, event=event, previous=previous)
     # The target unit's mailbox hears of it too (the mail is deduplicated per unit).
-    outbox.add_job(registry.NOTIFY_UNIT_NEW_REPORT, report.id,
-                   report_id=report.id, unit_id=target.id)
+    outbox.add_job(registry.NOTIFY_UNIT_NEW_REPORT, report.id, report_id=report.id, unit_id=target.id)
     return rule
 
 
 def nearby_units(report: Report, radius_m: float = NEAR_UNITS_RADIUS_M) -> list[dict]:
     """Units whose sectors lie within `radius_m` of the report, nearest first."""
     degrees = radius_m / 111_320 * 3  # longitude degrees shrink at Paris: be generous
-    rows = db.session.execute(NEAR_SQL, {"lon": report.longitude, "lat": report.latitude,
-                                         "radius": radius_m, "degrees": degrees})
-    return [{"id": r.id, "code": r.code, "label": r.label, "kind": r.kind,
-             "distance_m": float(r.distance_m), "sector_ids": list(r.sector_ids),
-             "current": r.id == report.unit_id} for r in rows]
+    rows = db.session.execute(
+        NEAR_SQL, {"lon": report.longitude, "lat": report.latitude, "radius": radius_m, "degrees": degrees}
+    )
+    return [
+        {
+            "id": r.id,
+            "code": r.code,
+            "label": r.label,
+            "kind": r.kind,
+            "distance_m": float(r.distance_m),
+            "sector_ids": list(r.sector_ids),
+            "current": r.id == report.unit_id,
+        }
+        for r in rows
+    ]
 
 
 # --- admin CRUD -----------------------------------------------------------
+
 
 def list_rules(*, source_unit_id: int | None = None) -> list[RequalificationRule]:
     query = select(RequalificationRule).order_by(RequalificationRule.id)
@@ -125,8 +141,9 @@ def get(rule_id: int) -> RequalificationRule:
 
 
 def _bad(name: str, message: str) -> Unprocessable:
-    return Unprocessable("Règle de requalification invalide.",
-                         errors=[{"field": name, "message": message, "location": "json"}])
+    return Unprocessable(
+        "Règle de requalification invalide.", errors=[{"field": name, "message": message, "location": "json"}]
+    )
 
 
 def save(values: dict, rule_id: int | None = None) -> RequalificationRule:
@@ -142,8 +159,7 @@ def save(values: dict, rule_id: int | None = None) -> RequalificationRule:
     source = values.get("source_unit_id", rule.source_unit_id)
     if source is not None and source == values.get("target_unit_id", rule.target_unit_id):
         raise _bad("target_unit_id", "Le service cible doit différer du service source.")
-    return save_fields(rule, values,
-                       "Une règle existe déjà pour ce service source et cette catégorie.")
+    return save_fields(rule, values, "Une règle existe déjà pour ce service source et cette catégorie.")
 
 
 def delete(rule_id: int) -> None:

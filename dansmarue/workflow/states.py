@@ -2,6 +2,7 @@
 
 Ids are the real system's, kept for the mobile API and exports.
 """
+
 from dataclasses import dataclass
 
 RECEIVED = "Reçu"
@@ -38,7 +39,16 @@ STATES: dict[str, State] = {
         State("scheduled", 9, "Service programmé", IN_PROGRESS, "U", True, False, "ACTION_SCHEDULED"),
         State("under_watch", 22, "Sous surveillance", IN_PROGRESS, "R", False, False, "INVESTIGATING"),
         State("transferred", 18, "Transféré à un tiers", OPEN, "O", True, False, "INTERNAL_REFERRAL"),
-        State("contractor_scheduled", 21, "Service programmé tiers", IN_PROGRESS, "U", True, False, "ACTION_SCHEDULED"),
+        State(
+            "contractor_scheduled",
+            21,
+            "Service programmé tiers",
+            IN_PROGRESS,
+            "U",
+            True,
+            False,
+            "ACTION_SCHEDULED",
+        ),
         State("send_failed", 20, "Échec d'envoi par WS", OPEN, "ONR", True, False, "IN_PROGRESS"),
         State("done", 10, "Service fait", CLOSED, "R", False, True, "FIXED"),
         State("rejected", 11, "Rejeté", IMPOSSIBLE, "R", False, True, "NO_FURTHER_ACTION"),

@@ -1,5 +1,6 @@
 """Fixtures of the agents' web app: committed reports dispatched by a real RQ
 worker, an agent of one unit with a password, a live server, axe-core."""
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -19,11 +20,26 @@ GRASS = 17  # "Herbes éparses" -> DPE-STPP-DT
 GRID = 24  # "Élément de grille d'arbre manquant" -> DVD-STV
 # Stops created in this order (the queue's order): they zigzag east-west,
 # so any sensible route is shorter than the queue's order.
-ZIGZAG = [(2.3700, 48.8570), (2.3400, 48.8560), (2.3690, 48.8590), (2.3410, 48.8580),
-          (2.3680, 48.8610), (2.3420, 48.8600)]
-OTHERS = [(2.3522, 48.8566), (2.3530, 48.8570), (2.3540, 48.8562), (2.3515, 48.8575),
-          (2.3550, 48.8568), (2.3560, 48.8572), (2.3525, 48.8580), (2.3535, 48.8555),
-          (2.3545, 48.8577), (2.3518, 48.8559)]
+ZIGZAG = [
+    (2.3700, 48.8570),
+    (2.3400, 48.8560),
+    (2.3690, 48.8590),
+    (2.3410, 48.8580),
+    (2.3680, 48.8610),
+    (2.3420, 48.8600),
+]
+OTHERS = [
+    (2.3522, 48.8566),
+    (2.3530, 48.8570),
+    (2.3540, 48.8562),
+    (2.3515, 48.8575),
+    (2.3550, 48.8568),
+    (2.3560, 48.8572),
+    (2.3525, 48.8580),
+    (2.3535, 48.8555),
+    (2.3545, 48.8577),
+    (2.3518, 48.8559),
+]
 
 
 def drain(app) -> None:
@@ -37,8 +53,7 @@ def drain(app) -> None:
             pass
         db.session.commit()
         connection = get_redis()
-        SimpleWorker(all_queues(connection), connection=connection).work(
-            burst=True, with_scheduler=False)
+        SimpleWorker(all_queues(connection), connection=connection).work(burst=True, with_scheduler=False)
         db.session.remove()
 
 
@@ -65,18 +80,31 @@ def seeded(app):
     with app.app_context():
         _purge()
         agent_texts.seed_defaults()
-        marks = (db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
-                 db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))))
-        auth.create_user(AGENT_EMAIL, PASSWORD, "agent", full_name="Agente Terrain",
-                         unit_codes=["DPE-STPP-DT"])
-        auth.create_user(OTHER_EMAIL, PASSWORD, "agent", full_name="Agent Voirie",
-                         unit_codes=["DVD-STV"])
-        created = [reports.create_report(category_id=GRASS, latitude=lat, longitude=lon,
-                                         description=f"Herbes hautes n°{n}",
-                                         address=f"{n} rue de test, Paris")
-                   for n, (lon, lat) in enumerate(ZIGZAG + OTHERS)]
-        other = reports.create_report(category_id=GRID, latitude=48.8566, longitude=2.3522,
-                                      description="Grille manquante", address="Hôtel de Ville")
+        marks = (
+            db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
+            db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))),
+        )
+        auth.create_user(
+            AGENT_EMAIL, PASSWORD, "agent", full_name="Agente Terrain", unit_codes=["DPE-STPP-DT"]
+        )
+        auth.create_user(OTHER_EMAIL, PASSWORD, "agent", full_name="Agent Voirie", unit_codes=["DVD-STV"])
+        created = [
+            reports.create_report(
+                category_id=GRASS,
+                latitude=lat,
+                longitude=lon,
+                description=f"Herbes hautes n°{n}",
+                address=f"{n} rue de test, Paris",
+            )
+            for n, (lon, lat) in enumerate(ZIGZAG + OTHERS)
+        ]
+        other = reports.create_report(
+            category_id=GRID,
+            latitude=48.8566,
+            longitude=2.3522,
+            description="Grille manquante",
+            address="Hôtel de Ville",
+        )
         db.session.commit()
         ids = [r.id for r in created]
         other_id = other.id
@@ -85,14 +113,16 @@ def seeded(app):
     with app.app_context():
         agent = db.session.scalar(select(User).where(User.email == AGENT_EMAIL))
         today = datetime.now(ZoneInfo("Europe/Paris")).date()
-        for report_id in ids[:len(ZIGZAG)]:
+        for report_id in ids[: len(ZIGZAG)]:
             workflow.perform(report_id, "schedule", agent, date=today)
         db.session.commit()
         rows = {r.id: r for r in db.session.scalars(select(Report).where(Report.id.in_(ids)))}
-        data = Seeded(refs=[rows[i].reference for i in ids],
-                      stops=[rows[i].reference for i in ids[:len(ZIGZAG)]],
-                      other_ref=db.session.get(Report, other_id).reference)
-        assert all(rows[i].state == "new" for i in ids[len(ZIGZAG):]), "dispatch did not run"
+        data = Seeded(
+            refs=[rows[i].reference for i in ids],
+            stops=[rows[i].reference for i in ids[: len(ZIGZAG)]],
+            other_ref=db.session.get(Report, other_id).reference,
+        )
+        assert all(rows[i].state == "new" for i in ids[len(ZIGZAG) :]), "dispatch did not run"
         db.session.remove()
     yield data
     with app.app_context():

@@ -4,6 +4,7 @@ Reports are created by the real intake and dispatched by a real RQ worker;
 actions go through the pages, and the database is read to check what the
 server really did. Screenshots go to tests/artifacts/.
 """
+
 import io
 import re
 
@@ -63,8 +64,11 @@ def axe(page, name: str) -> None:
 def _report(app, reference):
     with app.app_context():
         report = db.session.scalar(select(Report).where(Report.reference == reference))
-        events = list(db.session.scalars(select(ReportEvent).where(
-            ReportEvent.report_id == report.id).order_by(ReportEvent.id)))
+        events = list(
+            db.session.scalars(
+                select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id)
+            )
+        )
         db.session.expunge_all()
         db.session.remove()
         return report, events
@@ -76,8 +80,7 @@ def _act(page, live_server, reference, action):
 
 
 def test_queue_lists_scope_filters_and_is_accessible(agent, live_server, seeded):
-    listed = agent.locator("ul.queue li").evaluate_all(
-        "items => items.map(i => i.dataset.reference)")
+    listed = agent.locator("ul.queue li").evaluate_all("items => items.map(i => i.dataset.reference)")
     assert set(listed) == set(seeded.refs)  # the other unit's report is not there
     assert seeded.other_ref not in listed
     assert agent.locator("svg.agent-map .districts path").count() == 20
@@ -89,12 +92,14 @@ def test_queue_lists_scope_filters_and_is_accessible(agent, live_server, seeded)
     agent.get_by_label("Recherche (référence, adresse, description)").fill(seeded.refs[7])
     agent.get_by_role("button", name="Appliquer", exact=True).click()
     agent.wait_for_url(re.compile(r"q=" + seeded.refs[7]))
-    assert agent.locator("ul.queue li").evaluate_all(
-        "items => items.map(i => i.dataset.reference)") == [seeded.refs[7]]
+    assert agent.locator("ul.queue li").evaluate_all("items => items.map(i => i.dataset.reference)") == [
+        seeded.refs[7]
+    ]
     axe(agent, "queue-filtered")
     agent.goto(f"{live_server}/agent/?state=scheduled")
-    assert set(agent.locator("ul.queue li").evaluate_all(
-        "items => items.map(i => i.dataset.reference)")) == set(seeded.stops)
+    assert set(
+        agent.locator("ul.queue li").evaluate_all("items => items.map(i => i.dataset.reference)")
+    ) == set(seeded.stops)
     # Another unit's report cannot be opened by address either.
     response = agent.goto(f"{live_server}/agent/r/{seeded.other_ref}")
     assert response.status == 404
@@ -136,10 +141,8 @@ def test_take_charge_schedule_and_done_with_photo(agent, live_server, seeded, ap
     assert report.state == "done" and events[-1].public_message == "Herbes arrachées ce matin."
     drain(app)  # the photo job
     with app.app_context():
-        photo = db.session.scalar(select(Photo).where(Photo.report_id == report.id,
-                                                      Photo.view == "done"))
-        assert (photo.status, max(photo.width, photo.height)) == ("ready", 800) or \
-            photo.status == "ready"
+        photo = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
+        assert (photo.status, max(photo.width, photo.height)) == ("ready", 800) or photo.status == "ready"
         db.session.remove()
     agent.reload()
     shown = agent.locator('img[data-view="done"]')
@@ -204,8 +207,7 @@ def test_mass_action_shows_each_result(agent, live_server, seeded, app):
     assert {_report(app, r)[0].state for r in chosen[:2]} == {"to_process"}
 
 
-def test_two_agents_same_ticket_one_sees_the_conflict(browser, live_server, seeded, app,
-                                                      axe_source):
+def test_two_agents_same_ticket_one_sees_the_conflict(browser, live_server, seeded, app, axe_source):
     ref = seeded.refs[14]
     first = _login(browser, live_server, axe_source)
     second = _login(browser, live_server, axe_source)
@@ -265,8 +267,7 @@ def test_queue_and_report_readable_offline(agent, live_server, seeded):
 
 def test_route_sheet_is_shorter_than_queue_order(agent, live_server, seeded, app):
     agent.goto(f"{live_server}/agent/tournee")
-    order = agent.locator("table.route tbody tr").evaluate_all(
-        "rows => rows.map(r => r.dataset.reference)")
+    order = agent.locator("table.route tbody tr").evaluate_all("rows => rows.map(r => r.dataset.reference)")
     assert sorted(order) == sorted(seeded.stops) and order != seeded.stops
     total = agent.locator("#route-total").inner_text()
     route_km, queue_km = [float(x.replace(",", ".")) for x in re.findall(r"(\d+[.,]\d) km", total)]

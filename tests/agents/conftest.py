@@ -1,4 +1,5 @@
 """Fixtures for the agents area."""
+
 import pytest
 
 from dansmarue.models import db
@@ -31,15 +32,26 @@ def make_report(state: str = "new", category_id: int = GRASS, point=POINT, **fie
     place = routing.locate(point[0], point[1], category.unit_id)
     now = utcnow()
     report = Report(
-        reference=references.allocate_reference("S", now), token=references.new_token(),
-        state=state, category_id=category_id, priority=2, origin="S",
+        reference=references.allocate_reference("S", now),
+        token=references.new_token(),
+        state=state,
+        category_id=category_id,
+        priority=2,
+        origin="S",
         description=fields.pop("description", "Herbes hautes le long du trottoir"),
         address=fields.pop("address", "Place de l'Hôtel de Ville, 75004 Paris"),
         geom=WKTElement(f"POINT({point[0]} {point[1]})", srid=4326),
-        district_id=place.district_id, quartier_id=place.quartier_id,
-        conseil_id=place.conseil_id, direction_id=place.direction_id, unit_id=place.unit_id,
-        sector_id=place.sector_id, special_perimeter_id=place.special_perimeter_id,
-        created_at=now, updated_at=now, followers_count=0, congratulations_count=0,
+        district_id=place.district_id,
+        quartier_id=place.quartier_id,
+        conseil_id=place.conseil_id,
+        direction_id=place.direction_id,
+        unit_id=place.unit_id,
+        sector_id=place.sector_id,
+        special_perimeter_id=place.special_perimeter_id,
+        created_at=now,
+        updated_at=now,
+        followers_count=0,
+        congratulations_count=0,
         **fields,
     )
     db.session.add(report)
@@ -57,12 +69,15 @@ def people(session):
 
     users = {
         "resident": auth.create_user("habitant@example.org", None, "resident"),
-        "other_agent": auth.create_user("voirie@paris.fr", None, "agent",
-                                        full_name="Agent Voirie", unit_codes=["DVD-STV"]),
-        "agent": auth.create_user("proprete@paris.fr", None, "agent",
-                                  full_name="Agent Propreté", unit_codes=["DPE-STPP-DT"]),
-        "manager": auth.create_user("chef.dpe@paris.fr", None, "manager",
-                                    full_name="Cheffe DPE", direction_code="DPE"),
+        "other_agent": auth.create_user(
+            "voirie@paris.fr", None, "agent", full_name="Agent Voirie", unit_codes=["DVD-STV"]
+        ),
+        "agent": auth.create_user(
+            "proprete@paris.fr", None, "agent", full_name="Agent Propreté", unit_codes=["DPE-STPP-DT"]
+        ),
+        "manager": auth.create_user(
+            "chef.dpe@paris.fr", None, "manager", full_name="Cheffe DPE", direction_code="DPE"
+        ),
         "admin": auth.create_user("admin@paris.fr", None, "admin", full_name="Admin"),
     }
     tokens = {name: auth.issue_token(user) for name, user in users.items()}

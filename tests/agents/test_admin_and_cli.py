@@ -1,4 +1,5 @@
 """Catalogue administration, scopes and the `flask users` CLI."""
+
 from sqlalchemy import select
 
 from dansmarue.access import auth, scopes
@@ -8,35 +9,47 @@ from tests.agents.conftest import GRID, bearer, make_report
 
 def test_admin_crud_of_rejection_reasons(client, people, session):
     headers = bearer(people, "admin")
-    created = client.post("/api/v1/admin/rejection-reasons", headers=headers,
-                          json={"label": "Stationnement sur domaine privé", "sort_order": 3})
+    created = client.post(
+        "/api/v1/admin/rejection-reasons",
+        headers=headers,
+        json={"label": "Stationnement sur domaine privé", "sort_order": 3},
+    )
     assert created.status_code == 201
     item = created.json
-    duplicate = client.post("/api/v1/admin/rejection-reasons", headers=headers,
-                            json={"label": "Stationnement sur domaine privé"})
+    duplicate = client.post(
+        "/api/v1/admin/rejection-reasons", headers=headers, json={"label": "Stationnement sur domaine privé"}
+    )
     assert duplicate.status_code == 409
     short = client.post("/api/v1/admin/rejection-reasons", headers=headers, json={"label": ""})
     assert short.status_code == 422 and short.json["errors"][0]["field"] == "label"
-    patched = client.patch(f"/api/v1/admin/rejection-reasons/{item['id']}", headers=headers,
-                           json={"active": False})
+    patched = client.patch(
+        f"/api/v1/admin/rejection-reasons/{item['id']}", headers=headers, json={"active": False}
+    )
     assert patched.status_code == 200, patched.json
     assert patched.json["active"] is False
     agent_list = client.get("/api/v1/agent/rejection-reasons", headers=bearer(people, "agent"))
     assert item["id"] not in {r["id"] for r in agent_list.json}
-    assert client.delete(f"/api/v1/admin/rejection-reasons/{item['id']}",
-                         headers=headers).status_code == 204
-    assert client.get(f"/api/v1/admin/rejection-reasons/{item['id']}",
-                      headers=headers).status_code == 404
+    assert client.delete(f"/api/v1/admin/rejection-reasons/{item['id']}", headers=headers).status_code == 204
+    assert client.get(f"/api/v1/admin/rejection-reasons/{item['id']}", headers=headers).status_code == 404
 
 
 def test_done_messages_by_category(client, people, session):
     headers = bearer(people, "admin")
-    created = client.post("/api/v1/admin/done-messages", headers=headers,
-                          json={"category_id": GRID, "title": "Grille recalée",
-                                "message": "La grille d'arbre a été remise en place."})
+    created = client.post(
+        "/api/v1/admin/done-messages",
+        headers=headers,
+        json={
+            "category_id": GRID,
+            "title": "Grille recalée",
+            "message": "La grille d'arbre a été remise en place.",
+        },
+    )
     assert created.status_code == 201, created.json
-    unknown = client.post("/api/v1/admin/done-messages", headers=headers,
-                          json={"category_id": 999999, "title": "X", "message": "Y"})
+    unknown = client.post(
+        "/api/v1/admin/done-messages",
+        headers=headers,
+        json={"category_id": 999999, "title": "X", "message": "Y"},
+    )
     assert unknown.status_code == 422
     for_grid = client.get(f"/api/v1/admin/done-messages?category_id={GRID}", headers=headers)
     assert created.json["id"] in {m["id"] for m in for_grid.json}
@@ -53,8 +66,11 @@ def test_scopes(session):
     grass, grid = make_report(), make_report(category_id=GRID)
 
     def visible(user):
-        return set(session.scalars(select(Report.id).where(
-            Report.id.in_([grass.id, grid.id]), scopes.report_scope(user))))
+        return set(
+            session.scalars(
+                select(Report.id).where(Report.id.in_([grass.id, grid.id]), scopes.report_scope(user))
+            )
+        )
 
     assert visible(agent) == {grass.id}
     assert visible(manager) == {grid.id}
@@ -68,15 +84,26 @@ def test_scopes(session):
 
 def test_users_cli(app, session):
     runner = app.test_cli_runner()
-    created = runner.invoke(args=["users", "create", "cli.agent@paris.fr", "--role", "agent",
-                                  "--password", "motdepasse-long", "--unit", "DPE-STPP-DT",
-                                  "--full-name", "Agent CLI"])
+    created = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "cli.agent@paris.fr",
+            "--role",
+            "agent",
+            "--password",
+            "motdepasse-long",
+            "--unit",
+            "DPE-STPP-DT",
+            "--full-name",
+            "Agent CLI",
+        ]
+    )
     assert created.exit_code == 0, created.output
     user = session.scalar(select(User).where(User.email == "cli.agent@paris.fr"))
     assert [u.code for u in user.units] == ["DPE-STPP-DT"]
     assert auth.authenticate("cli.agent@paris.fr", "motdepasse-long").id == user.id
-    bad = runner.invoke(args=["users", "create", "x@paris.fr", "--password", "p",
-                              "--unit", "NOPE"])
+    bad = runner.invoke(args=["users", "create", "x@paris.fr", "--password", "p", "--unit", "NOPE"])
     assert bad.exit_code != 0 and "NOPE" in bad.output
     listed = runner.invoke(args=["users", "list", "--role", "agent"])
     assert "cli.agent@paris.fr" in listed.output and "DPE-STPP-DT" in listed.output

@@ -1,4 +1,5 @@
 """The agents' API: work queue, report view with ETag, actions with If-Match."""
+
 import uuid
 from datetime import timedelta
 
@@ -10,8 +11,9 @@ from tests.agents.conftest import GRID, bearer, make_report
 def _act(client, people, report, action, body=None, who="agent", version=None):
     headers = bearer(people, who)
     headers["If-Match"] = f'"{report.version if version is None else version}"'
-    return client.post(f"/api/v1/agent/reports/{report.reference}/actions/{action}",
-                       json=body or {}, headers=headers)
+    return client.post(
+        f"/api/v1/agent/reports/{report.reference}/actions/{action}", json=body or {}, headers=headers
+    )
 
 
 def test_queue_is_scoped_sorted_by_due_date_and_paginated(client, people, session):
@@ -32,12 +34,10 @@ def test_queue_is_scoped_sorted_by_due_date_and_paginated(client, people, sessio
     expected = [r.reference for r in sorted(mine, key=lambda r: r.due_at)] + [undated.reference]
     assert seen == expected
     assert other.reference not in seen
-    voirie = client.get(f"/api/v1/agent/reports?q={mark}",
-                        headers=bearer(people, "other_agent")).json
+    voirie = client.get(f"/api/v1/agent/reports?q={mark}", headers=bearer(people, "other_agent")).json
     assert [i["reference"] for i in voirie["items"]] == [other.reference]
-    admin = client.get(f"/api/v1/agent/reports?limit=200&q={mark}",
-                       headers=bearer(people, "admin")).json
-    assert {i["reference"] for i in admin["items"]} == {r.reference for r in mine + [undated, other]}
+    admin = client.get(f"/api/v1/agent/reports?limit=200&q={mark}", headers=bearer(people, "admin")).json
+    assert {i["reference"] for i in admin["items"]} == {r.reference for r in [*mine, undated, other]}
 
 
 def test_queue_filters(client, people, session):
@@ -59,13 +59,11 @@ def test_queue_filters(client, people, session):
     assert refs("state=to_process&state=scheduled") == [soon.reference, later.reference]
     before = (now + timedelta(days=2)).isoformat().replace("+00:00", "Z")
     assert refs(f"due_before={before}") == [late.reference, soon.reference]
-    assert refs("district=4&category_id=17") == [late.reference, soon.reference,
-                                                 later.reference]
+    assert refs("district=4&category_id=17") == [late.reference, soon.reference, later.reference]
     assert refs("district=12") == []
     by_text = client.get("/api/v1/agent/reports?q=feuilles", headers=headers).json
     assert late.reference in [i["reference"] for i in by_text["items"]]
-    by_ref = client.get(f"/api/v1/agent/reports?q={later.reference.lower()}",
-                        headers=headers).json
+    by_ref = client.get(f"/api/v1/agent/reports?q={later.reference.lower()}", headers=headers).json
     assert [i["reference"] for i in by_ref["items"]] == [later.reference]
     bad = client.get("/api/v1/agent/reports?state=bogus&cursor=zzz", headers=headers)
     assert bad.status_code == 422
@@ -74,8 +72,9 @@ def test_queue_filters(client, people, session):
 
 def test_geojson_for_the_map(client, people, session):
     report = make_report()
-    response = client.get("/api/v1/agent/reports",
-                          headers={**bearer(people, "agent"), "Accept": "application/geo+json"})
+    response = client.get(
+        "/api/v1/agent/reports", headers={**bearer(people, "agent"), "Accept": "application/geo+json"}
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     feature = next(f for f in response.json["features"] if f["id"] == report.reference)
@@ -84,8 +83,7 @@ def test_geojson_for_the_map(client, people, session):
 
 def test_report_view_has_etag_and_full_history(client, people, session):
     report = make_report(reporter_email="habitant@example.org")
-    response = client.get(f"/api/v1/agent/reports/{report.reference}",
-                          headers=bearer(people, "agent"))
+    response = client.get(f"/api/v1/agent/reports/{report.reference}", headers=bearer(people, "agent"))
     assert response.status_code == 200
     assert response.headers["ETag"] == f'"{report.version}"'
     body = response.json
@@ -97,12 +95,13 @@ def test_report_view_dates_are_iso_8601_like_every_other_date(client, people, se
     from datetime import datetime
 
     report = make_report()
-    perform_done = client.post(f"/api/v1/agent/reports/{report.reference}/actions/take_charge",
-                               json={}, headers={**bearer(people, "agent"),
-                                                 "If-Match": f'"{report.version}"'})
+    perform_done = client.post(
+        f"/api/v1/agent/reports/{report.reference}/actions/take_charge",
+        json={},
+        headers={**bearer(people, "agent"), "If-Match": f'"{report.version}"'},
+    )
     assert perform_done.status_code == 200, perform_done.json
-    body = client.get(f"/api/v1/agent/reports/{report.reference}",
-                      headers=bearer(people, "agent")).json
+    body = client.get(f"/api/v1/agent/reports/{report.reference}", headers=bearer(people, "agent")).json
     assert body["events"], body
     for event in body["events"]:
         assert datetime.fromisoformat(event["created_at"]).tzinfo is not None, event
@@ -110,8 +109,11 @@ def test_report_view_dates_are_iso_8601_like_every_other_date(client, people, se
 
 def test_action_flow_with_if_match(client, people, session):
     report = make_report()
-    missing = client.post(f"/api/v1/agent/reports/{report.reference}/actions/take_charge",
-                          json={}, headers=bearer(people, "agent"))
+    missing = client.post(
+        f"/api/v1/agent/reports/{report.reference}/actions/take_charge",
+        json={},
+        headers=bearer(people, "agent"),
+    )
     assert missing.status_code == 428
     taken = _act(client, people, report, "take_charge", {"comment": "vu sur place"})
     assert taken.status_code == 200, taken.json
@@ -119,22 +121,27 @@ def test_action_flow_with_if_match(client, people, session):
     assert taken.headers["ETag"] == f'"{taken.json["version"]}"'
     stale = _act(client, people, report, "to_field", version=taken.json["version"] - 1)
     assert stale.status_code == 412
-    wrong = _act(client, people, report, "reschedule", {"date": "2099-01-01"},
-                 version=taken.json["version"])
+    wrong = _act(client, people, report, "reschedule", {"date": "2099-01-01"}, version=taken.json["version"])
     assert wrong.status_code == 409
     assert "schedule" in wrong.json["allowed"] and wrong.json["state"] == "to_process"
-    past = _act(client, people, report, "schedule", {"date": "2020-01-01"},
-                version=taken.json["version"])
+    past = _act(client, people, report, "schedule", {"date": "2020-01-01"}, version=taken.json["version"])
     assert past.status_code == 422 and past.json["errors"][0]["field"] == "date"
-    extra = _act(client, people, report, "schedule", {"date": "2099-01-01", "reason": "x"},
-                 version=taken.json["version"])
+    extra = _act(
+        client,
+        people,
+        report,
+        "schedule",
+        {"date": "2099-01-01", "reason": "x"},
+        version=taken.json["version"],
+    )
     assert extra.status_code == 422 and extra.json["errors"][0]["field"] == "reason"
-    done = _act(client, people, report, "schedule", {"date": "2099-01-01"},
-                version=taken.json["version"])
+    done = _act(client, people, report, "schedule", {"date": "2099-01-01"}, version=taken.json["version"])
     assert done.status_code == 200 and done.json["scheduled_for"] == "2099-01-01"
     events = session.query(ReportEvent).filter_by(report_id=report.id).order_by(ReportEvent.id)
     assert [(e.action, e.actor_label, e.is_public) for e in events] == [
-        ("take_charge", "Agent Propreté", True), ("schedule", "Agent Propreté", True)]
+        ("take_charge", "Agent Propreté", True),
+        ("schedule", "Agent Propreté", True),
+    ]
     public = done.json["history"]
     assert public[-1]["message"] == "Une intervention est programmée le 01/01/2099."
 
@@ -152,13 +159,13 @@ def test_done_with_catalogue_message_and_photo(client, people, session):
     from tests.media.factories import encode, scene
 
     report = make_report()
-    messages = client.get(f"/api/v1/agent/reports/{report.reference}/done-messages",
-                          headers=bearer(people, "agent")).json
+    messages = client.get(
+        f"/api/v1/agent/reports/{report.reference}/done-messages", headers=bearer(people, "agent")
+    ).json
     assert messages and all(m["category_id"] in (None, 2, 17) for m in messages)
     chosen = messages[0]
     photo = base64.b64encode(encode(scene(1))).decode()
-    response = _act(client, people, report, "done",
-                    {"message_id": chosen["id"], "photo": photo})
+    response = _act(client, people, report, "done", {"message_id": chosen["id"], "photo": photo})
     assert response.status_code == 200, response.json
     assert response.json["history"][-1]["message"] == chosen["message"]
     assert [p["view"] for p in response.json["photos"]] == ["done"]
@@ -171,19 +178,25 @@ def test_multipart_done_keeps_the_photo_and_the_message(client, people, session)
     from tests.media.factories import encode, scene
 
     report = make_report()
-    chosen = client.get(f"/api/v1/agent/reports/{report.reference}/done-messages",
-                        headers=bearer(people, "agent")).json[0]
+    chosen = client.get(
+        f"/api/v1/agent/reports/{report.reference}/done-messages", headers=bearer(people, "agent")
+    ).json[0]
     headers = {**bearer(people, "agent"), "If-Match": f'"{report.version}"'}
     response = client.post(
-        f"/api/v1/agent/reports/{report.reference}/actions/done", headers=headers,
+        f"/api/v1/agent/reports/{report.reference}/actions/done",
+        headers=headers,
         data={"message_id": str(chosen["id"]), "photo": (io.BytesIO(encode(scene(2))), "fait.jpg")},
-        content_type="multipart/form-data")
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200, response.json
     assert response.json["history"][-1]["message"] == chosen["message"]
     assert [p["view"] for p in response.json["photos"]] == ["done"]
     stray = client.post(
-        f"/api/v1/agent/reports/{make_report().reference}/actions/done", headers=headers,
-        data={"image": (io.BytesIO(b"x"), "x.jpg")}, content_type="multipart/form-data")
+        f"/api/v1/agent/reports/{make_report().reference}/actions/done",
+        headers=headers,
+        data={"image": (io.BytesIO(b"x"), "x.jpg")},
+        content_type="multipart/form-data",
+    )
     assert stray.status_code == 422  # an unknown file part is refused, not dropped
 
 
@@ -213,12 +226,15 @@ def test_reject_with_reason_from_catalogue(client, people, session):
 def test_mark_duplicate_moves_followers(client, people, session):
     original = make_report(reporter_email="a@example.org")
     duplicate = make_report(reporter_email="b@example.org")
-    session.add_all([Follower(report_id=duplicate.id, email="c@example.org"),
-                     Follower(report_id=duplicate.id, email="a@example.org")])
+    session.add_all(
+        [
+            Follower(report_id=duplicate.id, email="c@example.org"),
+            Follower(report_id=duplicate.id, email="a@example.org"),
+        ]
+    )
     duplicate.followers_count = 2
     session.flush()
-    response = _act(client, people, duplicate, "mark_duplicate",
-                    {"duplicate_of": original.reference})
+    response = _act(client, people, duplicate, "mark_duplicate", {"duplicate_of": original.reference})
     assert response.status_code == 200, response.json
     assert response.json["duplicate_of"] == original.reference
     assert response.json["state"] == "done"
@@ -226,8 +242,7 @@ def test_mark_duplicate_moves_followers(client, people, session):
     assert emails == {"b@example.org", "c@example.org"}
     session.refresh(original)
     assert original.followers_count == 2
-    self_dup = _act(client, people, original, "mark_duplicate",
-                    {"duplicate_of": original.reference})
+    self_dup = _act(client, people, original, "mark_duplicate", {"duplicate_of": original.reference})
     assert self_dup.status_code == 422
 
 

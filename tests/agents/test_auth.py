@@ -1,4 +1,5 @@
 """Accounts, tokens and the bearer scheme, on the real database."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,8 +11,9 @@ from dansmarue.models import ApiToken, User, utcnow
 def test_password_is_argon2_and_login_gives_a_token(client, session):
     user = auth.create_user("Agent.X@paris.fr", "s3cret-pass", "agent", full_name="Agent X")
     assert user.password_hash.startswith("$argon2")
-    response = client.post("/api/v1/auth/login",
-                           json={"email": "agent.x@paris.fr", "password": "s3cret-pass"})
+    response = client.post(
+        "/api/v1/auth/login", json={"email": "agent.x@paris.fr", "password": "s3cret-pass"}
+    )
     assert response.status_code == 200, response.json
     body = response.json
     assert body["role"] == "agent" and body["expires_at"]
@@ -29,8 +31,7 @@ def test_bad_password_and_disabled_account_are_refused(client, session):
     unknown = client.post("/api/v1/auth/login", json={"email": "z@paris.fr", "password": "x"})
     assert unknown.status_code == 401
     auth.disable_user("a@paris.fr")
-    disabled = client.post("/api/v1/auth/login",
-                           json={"email": "a@paris.fr", "password": "right-pass"})
+    disabled = client.post("/api/v1/auth/login", json={"email": "a@paris.fr", "password": "right-pass"})
     assert disabled.status_code == 401
 
 
@@ -42,8 +43,9 @@ def test_logout_revokes_and_expired_tokens_are_dead(client, session):
     assert auth.resolve_token(token) is None
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
     old = auth.issue_token(user)
-    stored = session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                             .order_by(ApiToken.id.desc())).first()
+    stored = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    ).first()
     stored.expires_at = utcnow() - timedelta(minutes=1)
     session.flush()
     assert auth.resolve_token(old) is None
@@ -66,8 +68,9 @@ def test_openapi_declares_bearer_scheme(client, session):
     spec = client.get("/api/openapi.json").json
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     assert spec["paths"]["/api/v1/auth/logout"]["post"]["security"] == [{"bearerAuth": []}]
-    agent_paths = {p: ops for p, ops in spec["paths"].items()
-                   if p.startswith(("/api/v1/agent", "/api/v1/admin"))}
+    agent_paths = {
+        p: ops for p, ops in spec["paths"].items() if p.startswith(("/api/v1/agent", "/api/v1/admin"))
+    }
     assert len(agent_paths) >= 7
     for ops in agent_paths.values():
         for op in ops.values():

@@ -4,6 +4,7 @@ server on a free port: exactly one wins, the others get 412, nothing is lost.
 The data is committed (server threads have their own sessions) and deleted
 afterwards; this test does not use the rolled-back `session` fixture.
 """
+
 import socket
 import threading
 from datetime import date, timedelta
@@ -51,12 +52,18 @@ def committed(app):
     """Agents with tokens and one report, committed; all deleted afterwards."""
     with app.app_context():
         before = _max_ids()
-        agents = [auth.create_user(f"concurrent{i}@paris.fr", None, "agent",
-                                   unit_codes=["DPE-STPP-DT"]) for i in range(PARALLEL)]
+        agents = [
+            auth.create_user(f"concurrent{i}@paris.fr", None, "agent", unit_codes=["DPE-STPP-DT"])
+            for i in range(PARALLEL)
+        ]
         tokens = [auth.issue_token(a) for a in agents]
         report = make_report(state="to_process")
-        data = {"reference": report.reference, "id": report.id, "tokens": tokens,
-                "user_ids": [a.id for a in agents]}
+        data = {
+            "reference": report.reference,
+            "id": report.id,
+            "tokens": tokens,
+            "user_ids": [a.id for a in agents],
+        }
         db.session.commit()
         db.session.remove()
     try:
@@ -64,8 +71,7 @@ def committed(app):
     finally:
         with app.app_context():
             db.session.execute(Report.__table__.delete().where(Report.id == data["id"]))
-            db.session.execute(ApiToken.__table__.delete().where(
-                ApiToken.user_id.in_(data["user_ids"])))
+            db.session.execute(ApiToken.__table__.delete().where(ApiToken.user_id.in_(data["user_ids"])))
             db.session.execute(User.__table__.delete().where(User.id.in_(data["user_ids"])))
             for table, max_id in before.items():
                 db.session.execute(text(f"DELETE FROM {table} WHERE id > :m"), {"m": max_id})
@@ -75,8 +81,7 @@ def committed(app):
 
 def test_parallel_actions_one_wins_others_get_412(app, live_server, committed):
     url = f"{live_server}/api/v1/agent/reports/{committed['reference']}"
-    first = requests.get(url, headers={"Authorization": f"Bearer {committed['tokens'][0]}"},
-                         timeout=10)
+    first = requests.get(url, headers={"Authorization": f"Bearer {committed['tokens'][0]}"}, timeout=10)
     assert first.status_code == 200
     etag = first.headers["ETag"]
     barrier = threading.Barrier(PARALLEL)
@@ -86,8 +91,7 @@ def test_parallel_actions_one_wins_others_get_412(app, live_server, committed):
         day = (date.today() + timedelta(days=10 + i)).isoformat()
         headers = {"Authorization": f"Bearer {committed['tokens'][i]}", "If-Match": etag}
         barrier.wait()
-        response = requests.post(f"{url}/actions/schedule", json={"date": day},
-                                 headers=headers, timeout=30)
+        response = requests.post(f"{url}/actions/schedule", json={"date": day}, headers=headers, timeout=30)
         results[i] = (response.status_code, day)
 
     threads = [threading.Thread(target=act, args=(i,)) for i in range(PARALLEL)]
@@ -101,22 +105,27 @@ def test_parallel_actions_one_wins_others_get_412(app, live_server, committed):
     winner_day = next(day for status, day in results if status == 200)
     with app.app_context():
         report = db.session.get(Report, committed["id"])
-        events = db.session.scalars(select(ReportEvent).where(
-            ReportEvent.report_id == report.id)).all()
+        events = db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)).all()
         # No lost update: the stored date is the winner's, and one action was recorded.
         assert report.scheduled_for.isoformat() == winner_day
         assert report.state == "scheduled"
         assert [e.action for e in events] == ["schedule"]
-        assert db.session.scalar(select(func.count()).select_from(ReportEvent).where(
-            ReportEvent.report_id == report.id)) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(ReportEvent).where(ReportEvent.report_id == report.id)
+            )
+            == 1
+        )
         db.session.remove()
 
     # The losers retry with the fresh ETag and are told what is possible now.
-    latest = requests.get(url, headers={"Authorization": f"Bearer {committed['tokens'][1]}"},
-                          timeout=10)
-    retry = requests.post(f"{url}/actions/schedule", json={"date": winner_day},
-                          headers={"Authorization": f"Bearer {committed['tokens'][1]}",
-                                   "If-Match": latest.headers["ETag"]}, timeout=10)
+    latest = requests.get(url, headers={"Authorization": f"Bearer {committed['tokens'][1]}"}, timeout=10)
+    retry = requests.post(
+        f"{url}/actions/schedule",
+        json={"date": winner_day},
+        headers={"Authorization": f"Bearer {committed['tokens'][1]}", "If-Match": latest.headers["ETag"]},
+        timeout=10,
+    )
     assert retry.status_code == 409 and "reschedule" in retry.json()["allowed"]
 
 
@@ -149,8 +158,10 @@ def test_write_race_without_if_match_is_still_safe(app, committed):
 
         b = threading.Thread(target=run_b)
         b.start()
-        waiting_sql = text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                           "current_database() AND wait_event_type = 'Lock'")
+        waiting_sql = text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND wait_event_type = 'Lock'"
+        )
         with db.engine.connect() as probe:
             for _ in range(400):  # until B is blocked on A's row lock
                 if probe.execute(waiting_sql).scalar():
@@ -165,7 +176,8 @@ def test_write_race_without_if_match_is_still_safe(app, committed):
     with app.app_context():
         report = db.session.get(Report, committed["id"])
         assert report.state == "field_todo"
-        actions = db.session.scalars(select(ReportEvent.action).where(
-            ReportEvent.report_id == report.id)).all()
+        actions = db.session.scalars(
+            select(ReportEvent.action).where(ReportEvent.report_id == report.id)
+        ).all()
         assert actions == ["to_field"]
         db.session.remove()

@@ -1,4 +1,5 @@
 """Edge cases of the HTTP layer: empty bodies, If-Match forms, forged parameters."""
+
 from tests.agents.conftest import bearer, make_report
 
 
@@ -8,25 +9,29 @@ def _url(report, action="take_charge"):
 
 def test_action_without_body_and_weak_or_star_if_match(client, people, session):
     report = make_report()
-    response = client.post(_url(report), headers={**bearer(people, "agent"),
-                                                  "If-Match": f'W/"{report.version}"'})
+    response = client.post(
+        _url(report), headers={**bearer(people, "agent"), "If-Match": f'W/"{report.version}"'}
+    )
     assert response.status_code == 200, response.json
-    star = client.post(_url(report, "to_field"),
-                       headers={**bearer(people, "agent"), "If-Match": "*"})
+    star = client.post(_url(report, "to_field"), headers={**bearer(people, "agent"), "If-Match": "*"})
     assert star.status_code == 200, star.json
 
 
 def test_garbage_if_match_is_412(client, people, session):
     report = make_report()
-    response = client.post(_url(report), json={},
-                           headers={**bearer(people, "agent"), "If-Match": "not-a-version"})
+    response = client.post(
+        _url(report), json={}, headers={**bearer(people, "agent"), "If-Match": "not-a-version"}
+    )
     assert response.status_code == 412
 
 
 def test_actor_kind_cannot_be_forged_from_json(client, people, session):
     report = make_report(state="done")
-    response = client.post(_url(report, "archive"), json={"actor_kind": "system"},
-                           headers={**bearer(people, "agent"), "If-Match": '"1"'})
+    response = client.post(
+        _url(report, "archive"),
+        json={"actor_kind": "system"},
+        headers={**bearer(people, "agent"), "If-Match": '"1"'},
+    )
     assert response.status_code == 422
     assert response.json["errors"][0]["field"] == "actor_kind"
     assert report.state == "done"
@@ -39,9 +44,16 @@ def test_refused_action_leaves_no_row(client, people, session):
 
     report = make_report()
     jobs = session.scalar(select(func.count()).select_from(OutboxJob))
-    response = client.post(_url(report, "requalify"), json={"category_id": 999999},
-                           headers={**bearer(people, "agent"), "If-Match": '"1"'})
+    response = client.post(
+        _url(report, "requalify"),
+        json={"category_id": 999999},
+        headers={**bearer(people, "agent"), "If-Match": '"1"'},
+    )
     assert response.status_code == 422
-    assert session.scalar(select(func.count()).select_from(ReportEvent).where(
-        ReportEvent.report_id == report.id)) == 0
+    assert (
+        session.scalar(
+            select(func.count()).select_from(ReportEvent).where(ReportEvent.report_id == report.id)
+        )
+        == 0
+    )
     assert session.scalar(select(func.count()).select_from(OutboxJob)) == jobs

@@ -3,6 +3,7 @@
 The report belongs to the agent's unit (DPE-STPP-DT, direction DPE); the
 resident is its reporter; "other_agent" works for DVD-STV.
 """
+
 import pytest
 
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
@@ -24,37 +25,53 @@ MATRIX = [
     ("GET", "/api/v1/agent/reports", None, STAFF_ANY),
     ("GET", R, None, STAFF_SCOPED),
     ("POST", R + "/actions/take_charge", {}, STAFF_SCOPED),
-    ("POST", "/api/v1/agent/reports/mass-actions",
-     {"action": "take_charge", "references": ["{ref}"]}, STAFF_ANY),
+    (
+        "POST",
+        "/api/v1/agent/reports/mass-actions",
+        {"action": "take_charge", "references": ["{ref}"]},
+        STAFF_ANY,
+    ),
     ("GET", R + "/done-messages", None, STAFF_SCOPED),
     ("GET", "/api/v1/agent/rejection-reasons", None, STAFF_ANY),
     ("POST", "/api/v1/reports/{ref}/resolve", {}, (403, 200, 403, 200, 200, 200)),  # #21.3
     ("GET", "/api/v1/admin/rejection-reasons", None, ADMIN),
-    ("POST", "/api/v1/admin/rejection-reasons", {"label": "Motif ajouté par la matrice"},
-     (401, 403, 403, 403, 403, 201)),
+    (
+        "POST",
+        "/api/v1/admin/rejection-reasons",
+        {"label": "Motif ajouté par la matrice"},
+        (401, 403, 403, 403, 403, 201),
+    ),
     ("GET", "/api/v1/admin/rejection-reasons/{reason}", None, ADMIN),
     ("PATCH", "/api/v1/admin/rejection-reasons/{reason}", {"active": False}, ADMIN),
-    ("DELETE", "/api/v1/admin/rejection-reasons/{reason}", None,
-     (401, 403, 403, 403, 403, 204)),
+    ("DELETE", "/api/v1/admin/rejection-reasons/{reason}", None, (401, 403, 403, 403, 403, 204)),
     ("GET", "/api/v1/admin/done-messages", None, ADMIN),
-    ("POST", "/api/v1/admin/done-messages",
-     {"title": "Test", "message": "Message de la matrice"}, (401, 403, 403, 403, 403, 201)),
+    (
+        "POST",
+        "/api/v1/admin/done-messages",
+        {"title": "Test", "message": "Message de la matrice"},
+        (401, 403, 403, 403, 403, 201),
+    ),
     ("GET", "/api/v1/admin/done-messages/{message}", None, ADMIN),
     ("PATCH", "/api/v1/admin/done-messages/{message}", {"sort_order": 9}, ADMIN),
-    ("DELETE", "/api/v1/admin/done-messages/{message}", None,
-     (401, 403, 403, 403, 403, 204)),
+    ("DELETE", "/api/v1/admin/done-messages/{message}", None, (401, 403, 403, 403, 403, 204)),
     ("GET", R + "/nearby-units", None, STAFF_SCOPED),
     ("GET", "/api/v1/admin/requalification-rules", None, ADMIN),
-    ("POST", "/api/v1/admin/requalification-rules",
-     {"source_unit_id": 13, "target_unit_id": 23}, (401, 403, 403, 403, 403, 201)),
+    (
+        "POST",
+        "/api/v1/admin/requalification-rules",
+        {"source_unit_id": 13, "target_unit_id": 23},
+        (401, 403, 403, 403, 403, 201),
+    ),
     ("GET", "/api/v1/admin/requalification-rules/{rule}", None, ADMIN),
     ("PATCH", "/api/v1/admin/requalification-rules/{rule}", {"active": False}, ADMIN),
-    ("DELETE", "/api/v1/admin/requalification-rules/{rule}", None,
-     (401, 403, 403, 403, 403, 204)),
+    ("DELETE", "/api/v1/admin/requalification-rules/{rule}", None, (401, 403, 403, 403, 403, 204)),
 ]
 
-CASES = [pytest.param(method, path, body, who, expected[i], id=f"{method} {path} as {who}")
-         for method, path, body, expected in MATRIX for i, who in enumerate(ROLES_CASES)]
+CASES = [
+    pytest.param(method, path, body, who, expected[i], id=f"{method} {path} as {who}")
+    for method, path, body, expected in MATRIX
+    for i, who in enumerate(ROLES_CASES)
+]
 
 
 def _fill(value, names):
@@ -75,11 +92,9 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
     rule = RequalificationRule(source_unit_id=14, target_unit_id=23)
     session.add_all([reason, message, rule])
     session.flush()
-    names = {"ref": report.reference, "reason": reason.id, "message": message.id,
-             "rule": rule.id}
+    names = {"ref": report.reference, "reason": reason.id, "message": message.id, "rule": rule.id}
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
-    response = client.open(_fill(path, names), method=method, json=_fill(body, names),
-                            headers=headers)
+    response = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=headers)
     assert response.status_code == expected, response.get_json()
     if expected >= 400:
         assert response.mimetype == "application/problem+json"

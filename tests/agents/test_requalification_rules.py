@@ -1,6 +1,7 @@
 """Automatic requalification rules (real signalement_workflow_rac_unit), their
 admin endpoints, the units offered for a manual requalification, and the
 work-queue index."""
+
 from sqlalchemy import func, select, text
 
 from dansmarue.access import auth
@@ -26,8 +27,11 @@ def _rule(**fields) -> RequalificationRule:
 
 
 def _events(report, action="auto_requalify"):
-    return list(db.session.scalars(select(ReportEvent).where(
-        ReportEvent.report_id == report.id, ReportEvent.action == action)))
+    return list(
+        db.session.scalars(
+            select(ReportEvent).where(ReportEvent.report_id == report.id, ReportEvent.action == action)
+        )
+    )
 
 
 def _dispatched(report) -> Report:
@@ -47,22 +51,27 @@ def test_rule_on_an_ancestor_unit_moves_a_new_report_and_repicks_the_sector(sess
     assert event.is_public is False and event.public_message is None
     assert (event.from_state, event.to_state) == ("verification", "verification")
     assert event.data["rule_id"] == rule.id
-    assert event.data["previous"] == {"unit_id": DPE_STPP_DT, "sector_id": previous_sector,
-                                      "direction_id": DPE}
+    assert event.data["previous"] == {
+        "unit_id": DPE_STPP_DT,
+        "sector_id": previous_sector,
+        "direction_id": DPE,
+    }
     assert event.data["new"]["unit_id"] == DVD_STV
     # The target unit's mailbox is told as well.
-    assert session.scalar(select(OutboxJob).where(
-        OutboxJob.dedup_key == f"report:{report.id}:unit-new:{DVD_STV}")) is not None
+    assert (
+        session.scalar(
+            select(OutboxJob).where(OutboxJob.dedup_key == f"report:{report.id}:unit-new:{DVD_STV}")
+        )
+        is not None
+    )
     # The agents' view shows it, with the previous unit.
     admin = auth.create_user("admin.rac@paris.fr", None, "admin")
-    [seen] = [e for e in agent_queue.agent_view(report, admin)["events"]
-              if e["action"] == "auto_requalify"]
+    [seen] = [e for e in agent_queue.agent_view(report, admin)["events"] if e["action"] == "auto_requalify"]
     assert seen["public"] is False and seen["data"]["previous"]["unit_id"] == DPE_STPP_DT
 
 
 def test_rule_with_a_target_state_settles_the_report_there(session):
-    _rule(source_unit_id=DPE_STPP_DT, category_id=None, target_unit_id=DVD_STV,
-          target_state="to_process")
+    _rule(source_unit_id=DPE_STPP_DT, category_id=None, target_unit_id=DVD_STV, target_state="to_process")
     report = _dispatched(make_report(state="initial"))
     assert (report.unit_id, report.state) == (DVD_STV, "to_process")
     [event] = _events(report)
@@ -93,8 +102,7 @@ def test_rules_that_do_not_match_leave_the_report_alone(session):
 
 
 def test_a_target_unit_without_a_sector_at_the_point_is_passed_over(session):
-    nowhere = Unit(code="TEST-SANS-SECTEUR", label="Service sans secteur", kind="service",
-                   parent_id=DVD)
+    nowhere = Unit(code="TEST-SANS-SECTEUR", label="Service sans secteur", kind="service", parent_id=DVD)
     session.add(nowhere)
     session.flush()
     _rule(source_unit_id=DPE_STPP_DT, category_id=GRASS, target_unit_id=nowhere.id)
@@ -114,12 +122,12 @@ def test_rules_apply_at_creation_only(session):
 
 def test_rule_applies_to_reports_filed_through_the_api(client, session):
     _rule(source_unit_id=DPE_STPP_DT, category_id=None, target_unit_id=DVD_STV)
-    created = client.post("/api/v1/reports", json={
-        "category_id": GRASS, "latitude": 48.8566, "longitude": 2.3522,
-        "description": "Herbes hautes"})
+    created = client.post(
+        "/api/v1/reports",
+        json={"category_id": GRASS, "latitude": 48.8566, "longitude": 2.3522, "description": "Herbes hautes"},
+    )
     assert created.status_code == 201, created.json
-    report = session.scalar(select(Report).where(
-        Report.reference == created.json["reference"]))
+    report = session.scalar(select(Report).where(Report.reference == created.json["reference"]))
     assert report.unit_id == DPE_STPP_DT and report.state == "initial"
     report = _dispatched(report)
     assert (report.unit_id, report.state) == (DVD_STV, "new")
@@ -127,16 +135,24 @@ def test_rule_applies_to_reports_filed_through_the_api(client, session):
 
 def test_admin_crud_of_rules(client, people, session):
     headers = bearer(people, "admin")
-    created = client.post(RULES, headers=headers, json={
-        "source_unit_id": DPE, "category_id": GRASS, "target_unit_id": DVD_STV,
-        "target_state": "to_process"})
+    created = client.post(
+        RULES,
+        headers=headers,
+        json={
+            "source_unit_id": DPE,
+            "category_id": GRASS,
+            "target_unit_id": DVD_STV,
+            "target_state": "to_process",
+        },
+    )
     assert created.status_code == 201, created.json
     rule = created.json
     assert rule["active"] is True and rule["target_state"] == "to_process"
     listed = client.get(RULES, headers=headers, query_string={"source_unit_id": DPE})
     assert [r["id"] for r in listed.json] == [rule["id"]]
-    patched = client.patch(f"{RULES}/{rule['id']}", headers=headers,
-                           json={"target_state": None, "active": False})
+    patched = client.patch(
+        f"{RULES}/{rule['id']}", headers=headers, json={"target_state": None, "active": False}
+    )
     assert patched.status_code == 200, patched.json
     assert patched.json["target_state"] is None and patched.json["active"] is False
     assert client.get(f"{RULES}/{rule['id']}", headers=headers).json["active"] is False
@@ -151,10 +167,8 @@ def test_bad_rules_are_refused_field_by_field_and_leave_no_row(client, people, s
         ({"source_unit_id": 999999, "target_unit_id": DVD_STV}, 422, "source_unit_id"),
         ({"source_unit_id": DPE, "target_unit_id": 999999}, 422, "target_unit_id"),
         ({"source_unit_id": DPE, "target_unit_id": DPE}, 422, "target_unit_id"),
-        ({"source_unit_id": DPE, "target_unit_id": DVD_STV, "category_id": 999999}, 422,
-         "category_id"),
-        ({"source_unit_id": DPE, "target_unit_id": DVD_STV, "target_state": "done"}, 422,
-         "target_state"),
+        ({"source_unit_id": DPE, "target_unit_id": DVD_STV, "category_id": 999999}, 422, "category_id"),
+        ({"source_unit_id": DPE, "target_unit_id": DVD_STV, "target_state": "done"}, 422, "target_state"),
         ({"target_unit_id": DVD_STV}, 422, "source_unit_id"),
     ]
     for body, status, field in cases:
@@ -164,19 +178,16 @@ def test_bad_rules_are_refused_field_by_field_and_leave_no_row(client, people, s
         assert field in [e["field"] for e in response.json["errors"]], response.json
     assert session.scalar(select(func.count()).select_from(RequalificationRule)) == before
     # One rule per (source unit, category); "all categories" counts as one value.
-    first = client.post(RULES, headers=headers, json={"source_unit_id": DPE,
-                                                      "target_unit_id": DVD_STV})
+    first = client.post(RULES, headers=headers, json={"source_unit_id": DPE, "target_unit_id": DVD_STV})
     assert first.status_code == 201
-    again = client.post(RULES, headers=headers, json={"source_unit_id": DPE,
-                                                      "target_unit_id": DVD_3M})
+    again = client.post(RULES, headers=headers, json={"source_unit_id": DPE, "target_unit_id": DVD_3M})
     assert again.status_code == 409 and again.mimetype == "application/problem+json"
-    other = client.post(RULES, headers=headers, json={"source_unit_id": DPE_STPP_DT,
-                                                      "target_unit_id": DVD_3M})
-    clash = client.patch(f"{RULES}/{other.json['id']}", headers=headers,
-                         json={"source_unit_id": DPE})
+    other = client.post(
+        RULES, headers=headers, json={"source_unit_id": DPE_STPP_DT, "target_unit_id": DVD_3M}
+    )
+    clash = client.patch(f"{RULES}/{other.json['id']}", headers=headers, json={"source_unit_id": DPE})
     assert clash.status_code == 409
-    assert client.get(f"{RULES}/{other.json['id']}",
-                      headers=headers).json["source_unit_id"] == DPE_STPP_DT
+    assert client.get(f"{RULES}/{other.json['id']}", headers=headers).json["source_unit_id"] == DPE_STPP_DT
 
 
 def _unit_on(sector_id: int, code: str) -> Unit:
@@ -189,14 +200,19 @@ def _unit_on(sector_id: int, code: str) -> Unit:
 
 def test_nearby_units_within_50_metres(client, people, session):
     over_border = _unit_on(SECTOR_8E, "TEST-8E")
-    far = session.scalar(text("SELECT id FROM sector WHERE NOT ST_DWithin(geom::geography, "
-                              "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, 1000) "
-                              "ORDER BY id LIMIT 1"), {"lon": NEAR_BORDER[0],
-                                                       "lat": NEAR_BORDER[1]})
+    far = session.scalar(
+        text(
+            "SELECT id FROM sector WHERE NOT ST_DWithin(geom::geography, "
+            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography, 1000) "
+            "ORDER BY id LIMIT 1"
+        ),
+        {"lon": NEAR_BORDER[0], "lat": NEAR_BORDER[1]},
+    )
     far_unit = _unit_on(far, "TEST-LOIN")
     report = make_report(point=NEAR_BORDER)
-    response = client.get(f"/api/v1/agent/reports/{report.reference}/nearby-units",
-                          headers=bearer(people, "agent"))
+    response = client.get(
+        f"/api/v1/agent/reports/{report.reference}/nearby-units", headers=bearer(people, "agent")
+    )
     assert response.status_code == 200, response.json
     units = {u["code"]: u for u in response.json}
     assert units["DPE-STPP-DT"]["current"] is True
@@ -209,9 +225,12 @@ def test_nearby_units_within_50_metres(client, people, session):
     assert distances == sorted(distances)
     # 200 m inside Paris Centre, the 8e-only unit is out of reach.
     inside = make_report(point=(NEAR_BORDER[0] + 0.0030, NEAR_BORDER[1]))
-    codes = {u["code"] for u in client.get(
-        f"/api/v1/agent/reports/{inside.reference}/nearby-units",
-        headers=bearer(people, "agent")).json}
+    codes = {
+        u["code"]
+        for u in client.get(
+            f"/api/v1/agent/reports/{inside.reference}/nearby-units", headers=bearer(people, "agent")
+        ).json
+    }
     assert over_border.code not in codes and "DPE-STPP-DT" in codes
 
 
@@ -225,8 +244,9 @@ def forced_index_plan(session, sql: str) -> str:
 
 
 def test_work_queue_index_exists_and_serves_a_units_queue(session):
-    definition = session.scalar(text(
-        "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_report_unit_due'"))
+    definition = session.scalar(
+        text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_report_unit_due'")
+    )
     assert definition is not None and "(unit_id, due_at, id)" in definition
     # A tiny test table would be read sequentially: ask what the planner does
     # when it has to use an index, for the queue's own query (unit filter).

@@ -1,5 +1,6 @@
 """Every transition of the table, allowed from each of its source states and
 refused (409 with the allowed list) from every other state; roles refused."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +16,8 @@ from tests.agents.conftest import GRID, make_report
 
 FUTURE = (date.today() + timedelta(days=30)).isoformat()
 PARAMS = {
-    "schedule": {"date": FUTURE}, "reschedule": {"date": FUTURE},
+    "schedule": {"date": FUTURE},
+    "reschedule": {"date": FUTURE},
     "contractor_schedule": {"date": FUTURE},
     "reject": {"reason": "Hors du domaine public"},
     "requalify": {"category_id": GRID},
@@ -32,8 +34,7 @@ def _actor(code, session):
     roles = TRANSITIONS[code].roles
     for role, units in (("agent", ["DPE-STPP-DT"]), ("admin", [])):
         if role in roles:
-            return auth.create_user(f"{role}.{code}@paris.fr", None, role,
-                                    unit_codes=units), {}
+            return auth.create_user(f"{role}.{code}@paris.fr", None, role, unit_codes=units), {}
     return None, {"actor_kind": roles[0]}
 
 
@@ -49,15 +50,15 @@ def test_allowed(session, code, state):
     report = make_report(state=state)
     actor, extra = _actor(code, session)
     version = report.version
-    workflow.perform(report.id, code, actor, expected_version=version,
-                     **_params(code, report), **extra)
+    workflow.perform(report.id, code, actor, expected_version=version, **_params(code, report), **extra)
     expected = transition.to_state or state
     if transition.then:
         expected = TRANSITIONS[transition.then].to_state
     assert report.state == expected
     assert report.version > version  # subscribers (SLA clock) may update it again
-    events = session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)
-                             .order_by(ReportEvent.id)).all()
+    events = session.scalars(
+        select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id)
+    ).all()
     assert events[0].action == code and events[0].from_state == state
     assert events[0].data["real_action_id"] == transition.real_id(state)
     assert events[0].actor_user_id == (actor.id if actor else None)
@@ -86,9 +87,13 @@ def test_roles_not_listed_are_forbidden(session, code):
     for role in ("agent", "manager", "admin"):
         if role in transition.roles:
             continue
-        user = auth.create_user(f"{role}.{code}.x@paris.fr", None, role,
-                                unit_codes=["DPE-STPP-DT"], direction_code="DPE"
-                                if role == "manager" else None)
+        user = auth.create_user(
+            f"{role}.{code}.x@paris.fr",
+            None,
+            role,
+            unit_codes=["DPE-STPP-DT"],
+            direction_code="DPE" if role == "manager" else None,
+        )
         report = make_report(state=state)
         with pytest.raises(Forbidden):
             workflow.perform(report.id, code, user, **_params(code, report))
@@ -97,8 +102,7 @@ def test_roles_not_listed_are_forbidden(session, code):
         if kind not in transition.roles:
             report = make_report(state=state)
             with pytest.raises(Forbidden):
-                workflow.perform(report.id, code, None, actor_kind=kind,
-                                 **_params(code, report))
+                workflow.perform(report.id, code, None, actor_kind=kind, **_params(code, report))
 
 
 def test_requalify_reroutes_keeps_previous_values_and_redispatches(session):
@@ -110,8 +114,7 @@ def test_requalify_reroutes_keeps_previous_values_and_redispatches(session):
     handler = lambda sender, **kw: received.append((sender, kw))  # noqa: E731
     signals.report_requalified.connect(handler)
     try:
-        workflow.perform(report.id, "requalify", agent, category_id=GRID,
-                         latitude=48.8530, longitude=2.3499)
+        workflow.perform(report.id, "requalify", agent, category_id=GRID, latitude=48.8530, longitude=2.3499)
     finally:
         signals.report_requalified.disconnect(handler)
     assert report.state == "verification" and report.category_id == GRID
@@ -121,8 +124,9 @@ def test_requalify_reroutes_keeps_previous_values_and_redispatches(session):
     assert event.data["previous"]["unit_id"] != report.unit_id
     assert event.data["previous"]["latitude"] == 48.8566
     assert received and received[0][1]["previous"]["category_id"] == 17
-    job = session.scalars(select(OutboxJob).where(
-        OutboxJob.dedup_key == f"report:{report.id}:dispatch:{event.id}")).one()
+    job = session.scalars(
+        select(OutboxJob).where(OutboxJob.dedup_key == f"report:{report.id}:dispatch:{event.id}")
+    ).one()
     assert job.func == "workers.jobs.dispatch.dispatch_report" and job.args == [report.id]
 
 
@@ -174,10 +178,12 @@ def test_system_transitions_outside_the_table_raise_under_python_O(session):
     import subprocess
     import sys
 
-    code = ("from types import SimpleNamespace as N\n"
-            "from dansmarue.workflow import dispatch\n"
-            "try:\n"
-            "    dispatch._change(N(state='done'), 'transferred', 'send_to_contractor')\n"
-            "except RuntimeError: print('refused')\n")
+    code = (
+        "from types import SimpleNamespace as N\n"
+        "from dansmarue.workflow import dispatch\n"
+        "try:\n"
+        "    dispatch._change(N(state='done'), 'transferred', 'send_to_contractor')\n"
+        "except RuntimeError: print('refused')\n"
+    )
     out = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "refused", out.stderr

@@ -1,5 +1,6 @@
 """A second city from its own files: `flask city import data/cities/lyon` into a
 fresh database, then reports routed there with Lyon's profile."""
+
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -25,8 +26,10 @@ TOUR_EIFFEL = {"latitude": 48.8584, "longitude": 2.2945}
 
 
 def _admin(url):
-    return psycopg.connect(make_url(url).set(database="postgres", drivername="postgresql")
-                           .render_as_string(hide_password=False), autocommit=True)
+    return psycopg.connect(
+        make_url(url).set(database="postgres", drivername="postgresql").render_as_string(hide_password=False),
+        autocommit=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +40,17 @@ def lyon_app(tmp_path_factory):
     with _admin(TEST_DATABASE_URL) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(url.set(database=name, drivername="postgresql")
-                         .render_as_string(hide_password=False), autocommit=True) as conn:
+    with psycopg.connect(
+        url.set(database=name, drivername="postgresql").render_as_string(hide_password=False), autocommit=True
+    ) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
-    app = create_app(base_config(tmp_path_factory) | {
-        "SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
-        "CITY_PROFILE": str(LYON / "city.toml")})
+    app = create_app(
+        base_config(tmp_path_factory)
+        | {
+            "SQLALCHEMY_DATABASE_URI": url.set(database=name).render_as_string(hide_password=False),
+            "CITY_PROFILE": str(LYON / "city.toml"),
+        }
+    )
     with app.app_context():
         upgrade(revision="heads")
         db.session.remove()
@@ -59,8 +67,10 @@ def lyon_app(tmp_path_factory):
 
 def counts(app) -> dict:
     with app.app_context():
-        out = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-               for model in (District, Unit, Sector, Category, SlaTarget)}
+        out = {
+            model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (District, Unit, Sector, Category, SlaTarget)
+        }
         db.session.remove()
         return out
 
@@ -73,8 +83,11 @@ def category(app, label: str) -> int:
 def test_the_import_loads_lyon_and_a_second_run_changes_nothing(lyon_app):
     assert "districts: 9" in lyon_app.first_import
     before = counts(lyon_app)
-    assert before == {"District": 9, "Unit": 8, "Sector": 9 * 4, "Category": 4 + 11,
-                      "SlaTarget": before["SlaTarget"]} and before["SlaTarget"] >= 11
+    assert (
+        before
+        == {"District": 9, "Unit": 8, "Sector": 9 * 4, "Category": 4 + 11, "SlaTarget": before["SlaTarget"]}
+        and before["SlaTarget"] >= 11
+    )
     again = lyon_app.test_cli_runner().invoke(args=["city", "import", str(LYON)])
     assert again.exit_code == 0, again.output
     assert counts(lyon_app) == before
@@ -83,20 +96,23 @@ def test_the_import_loads_lyon_and_a_second_run_changes_nothing(lyon_app):
 def test_a_report_in_lyon_is_routed_to_its_arrondissement_and_unit(lyon_app):
     client = lyon_app.test_client()
     pothole = category(lyon_app, "Nid de poule sur la chaussée")
-    created = client.post("/api/v1/reports", json={"category_id": pothole, **BELLECOUR,
-                                                   "description": "Trou profond"})
+    created = client.post(
+        "/api/v1/reports", json={"category_id": pothole, **BELLECOUR, "description": "Trou profond"}
+    )
     assert created.status_code == 201, created.get_json()
-    tree = client.post("/api/v1/reports", json={
-        "category_id": category(lyon_app, "Arbre dangereux"), **FOURVIERE})
+    tree = client.post(
+        "/api/v1/reports", json={"category_id": category(lyon_app, "Arbre dangereux"), **FOURVIERE}
+    )
     assert tree.status_code == 201, tree.get_json()
     with lyon_app.app_context():
-        first = db.session.scalar(select(Report).where(
-            Report.reference == created.get_json()["reference"]))
-        second = db.session.scalar(select(Report).where(
-            Report.reference == tree.get_json()["reference"]))
+        first = db.session.scalar(select(Report).where(Report.reference == created.get_json()["reference"]))
+        second = db.session.scalar(select(Report).where(Report.reference == tree.get_json()["reference"]))
         units = {u.id: u.code for u in db.session.scalars(select(Unit))}
         assert (first.district_id, units[first.unit_id], units[first.direction_id]) == (
-            2, "MET-VOI-ENT", "MET-VOI")
+            2,
+            "MET-VOI-ENT",
+            "MET-VOI",
+        )
         assert (second.district_id, units[second.unit_id]) == (5, "VDL-EV-ARB")
         db.session.remove()
 
@@ -106,8 +122,9 @@ def test_the_due_date_follows_lyons_calendar(lyon_app):
     2026 at 10:00 (Lyon time), Christmas is a public holiday: due Monday 28th."""
     local = ZoneInfo("Europe/Paris")
     with time_machine.travel(datetime(2026, 12, 24, 10, tzinfo=local), tick=False):
-        created = lyon_app.test_client().post("/api/v1/reports", json={
-            "category_id": category(lyon_app, "Trottoir dégradé"), **BELLECOUR})
+        created = lyon_app.test_client().post(
+            "/api/v1/reports", json={"category_id": category(lyon_app, "Trottoir dégradé"), **BELLECOUR}
+        )
     assert created.status_code == 201, created.get_json()
     reference = created.get_json()["reference"]
     assert reference.startswith("S2026L") and len(reference) == len("S2026L000001")
@@ -118,8 +135,9 @@ def test_the_due_date_follows_lyons_calendar(lyon_app):
 
 
 def test_lyon_refuses_a_point_in_paris_with_its_own_message(lyon_app):
-    answer = lyon_app.test_client().post("/api/v1/reports", json={
-        "category_id": category(lyon_app, "Lampadaire éteint"), **TOUR_EIFFEL})
+    answer = lyon_app.test_client().post(
+        "/api/v1/reports", json={"category_id": category(lyon_app, "Lampadaire éteint"), **TOUR_EIFFEL}
+    )
     assert answer.status_code == 422
     assert answer.get_json()["detail"] == "Ce signalement n'est pas situé à Lyon."
 
@@ -141,8 +159,9 @@ def test_a_broken_pack_is_refused_line_by_line_and_loads_nothing(lyon_app, tmp_p
     with (broken / "categories.csv").open("a", encoding="utf-8") as handle:
         handle.write("Voirie,Pavé descellé,UNITE-INCONNUE,false,false,2,30,\n")  # line 13
     districts = (broken / "districts.geojson").read_text(encoding="utf-8")
-    (broken / "districts.geojson").write_text(districts.replace('"number":3,', '"number":"x",', 1),
-                                              encoding="utf-8")
+    (broken / "districts.geojson").write_text(
+        districts.replace('"number":3,', '"number":"x",', 1), encoding="utf-8"
+    )
     before = counts(lyon_app)
     result = lyon_app.test_cli_runner().invoke(args=["city", "import", str(broken)])
     assert result.exit_code == 1

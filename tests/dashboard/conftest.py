@@ -4,6 +4,7 @@
   must see them), deleted again afterwards, roll-ups folded both times.
 * `live_server`: the app served by werkzeug in a thread on a free port.
 """
+
 from dataclasses import dataclass, field
 
 import pytest
@@ -47,15 +48,29 @@ def seeded(app):
         now = utcnow()
         data = seed.seed_reports(now)
         password = "mot-de-passe-tableau-42"
-        manager = auth.create_user(seed.MANAGER_EMAIL, password, "manager", full_name="Camille Responsable",
-                                   direction_code=seed.DIRECTION)
+        manager = auth.create_user(
+            seed.MANAGER_EMAIL,
+            password,
+            "manager",
+            full_name="Camille Responsable",
+            direction_code=seed.DIRECTION,
+        )
         admin = auth.create_user(seed.ADMIN_EMAIL, password, "admin", full_name="Alex Admin")
         token = auth.issue_token(manager)
         db.session.commit()
         seed.fold()
-        result = Seeded(manager.email, admin.email, password, data["direction_id"],
-                        data["other_direction_id"], data["report_ids"], data["expected"], token,
-                        data["categories"], data["category_units"])
+        result = Seeded(
+            manager.email,
+            admin.email,
+            password,
+            data["direction_id"],
+            data["other_direction_id"],
+            data["report_ids"],
+            data["expected"],
+            token,
+            data["categories"],
+            data["category_units"],
+        )
         db.session.remove()
     yield result
     with app.app_context():

@@ -4,6 +4,7 @@ For the manager's direction (DPE), arrondissements 1-5 get one colour class
 each; another direction's reports sit in the 6th (the manager must not see
 them). Closed reports over the past weeks feed the weekly charts.
 """
+
 from datetime import timedelta
 
 from sqlalchemy import select, text
@@ -23,28 +24,54 @@ AGES = (timedelta(hours=5), timedelta(days=4), timedelta(days=15), timedelta(hou
 
 
 def _leaf_categories(direction_code: str, n: int) -> list[Category]:
-    tree = (select(Unit.id).where(Unit.code == direction_code).cte("tree", recursive=True))
+    tree = select(Unit.id).where(Unit.code == direction_code).cte("tree", recursive=True)
     tree = tree.union_all(select(Unit.id).where(Unit.parent_id == tree.c.id))
-    return list(db.session.scalars(
-        select(Category).where(Category.is_leaf.is_(True), Category.unit_id.in_(select(tree.c.id)))
-        .order_by(Category.id).limit(n)))
+    return list(
+        db.session.scalars(
+            select(Category)
+            .where(Category.is_leaf.is_(True), Category.unit_id.in_(select(tree.c.id)))
+            .order_by(Category.id)
+            .limit(n)
+        )
+    )
 
 
 def _point(district_id: int):
-    return db.session.scalar(text("SELECT ST_PointOnSurface(geom) FROM district WHERE id = :d"),
-                             {"d": district_id})
+    return db.session.scalar(
+        text("SELECT ST_PointOnSurface(geom) FROM district WHERE id = :d"), {"d": district_id}
+    )
 
 
-def _report(n: int, category: Category, direction_id: int, district: int, created, due,
-            closed=None, state="to_process") -> Report:
+def _report(
+    n: int,
+    category: Category,
+    direction_id: int,
+    district: int,
+    created,
+    due,
+    closed=None,
+    state="to_process",
+) -> Report:
     return Report(
-        reference=f"{REF_PREFIX}A{n:06d}", token=f"{n:032x}", state=state,
-        category_id=category.id, priority=2, description="Signalement de test du tableau de bord",
-        address=f"{n} rue de l'Essai, 750{district:02d} Paris", geom=_point(district), origin="B",
-        district_id=district, direction_id=direction_id, unit_id=category.unit_id,
-        created_at=created, acknowledged_at=created + timedelta(minutes=30),
-        ack_due_at=created + timedelta(hours=4), due_at=due, closed_at=closed,
-        resolved_at=closed, sla_status="none",
+        reference=f"{REF_PREFIX}A{n:06d}",
+        token=f"{n:032x}",
+        state=state,
+        category_id=category.id,
+        priority=2,
+        description="Signalement de test du tableau de bord",
+        address=f"{n} rue de l'Essai, 750{district:02d} Paris",
+        geom=_point(district),
+        origin="B",
+        district_id=district,
+        direction_id=direction_id,
+        unit_id=category.unit_id,
+        created_at=created,
+        acknowledged_at=created + timedelta(minutes=30),
+        ack_due_at=created + timedelta(hours=4),
+        due_at=due,
+        closed_at=closed,
+        resolved_at=closed,
+        sla_status="none",
     )
 
 
@@ -77,11 +104,14 @@ def seed_reports(now) -> dict:
             reports.append(_report(n, cats[k], direction_id, 1 + week, created, due, closed, "done"))
     db.session.add_all(reports)
     db.session.flush()
-    return {"direction_id": direction_id, "other_direction_id": other_id,
-            "report_ids": [r.id for r in reports],
-            "expected": {d: v for d, v in PLAN.items()},
-            "categories": [c.id for c in cats],
-            "category_units": {c.id: c.unit_id for c in cats}}
+    return {
+        "direction_id": direction_id,
+        "other_direction_id": other_id,
+        "report_ids": [r.id for r in reports],
+        "expected": dict(PLAN.items()),
+        "categories": [c.id for c in cats],
+        "category_units": {c.id: c.unit_id for c in cats},
+    }
 
 
 def fold() -> None:
@@ -92,4 +122,3 @@ def fold() -> None:
     rollups.fold()
     overdue_list.fold_late()
     db.session.commit()
-

@@ -4,6 +4,7 @@ The app is served by a real werkzeug server thread; data is committed by
 the `seeded` fixture and deleted afterwards. A screenshot is saved under
 tests/artifacts/ for a person to look at.
 """
+
 import csv
 import io
 import re
@@ -24,8 +25,9 @@ browser = browser_fixture()
 
 @pytest.fixture
 def page(browser, live_server, seeded):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR",
-                                  accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="fr-FR", accept_downloads=True
+    )
     axe.serve(context, axe.source())
     page = context.new_page()
     page.goto(f"{live_server}/dashboard")
@@ -51,15 +53,18 @@ def _listed(page) -> list[str]:
 def test_manager_sees_the_map_clicks_filters_and_exports(page, live_server, seeded):
     shapes = page.locator("svg.paris-map a.district path")
     assert shapes.count() == 20
-    fills = {int(a.get_attribute("data-district")): a.locator("path").get_attribute("fill")
-             for a in page.locator("svg.paris-map a.district").all()}
+    fills = {
+        int(a.get_attribute("data-district")): a.locator("path").get_attribute("fill")
+        for a in page.locator("svg.paris-map a.district").all()
+    }
     for district in range(1, 21):
         open_count, overdue = seeded.expected.get(district, (0, 0))
         assert fills[district] == classify(overdue, open_count).fill, district
     assert fills[6] == NO_DATA.fill  # another direction's late reports are not shown
     # The browser really painted the class colour (CSS must not override it).
     painted = page.locator('svg.paris-map a[data-district="5"] path').evaluate(
-        "el => getComputedStyle(el).fill")
+        "el => getComputedStyle(el).fill"
+    )
     assert painted == "rgb(153, 52, 4)"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
@@ -124,13 +129,17 @@ def test_manager_sees_the_map_clicks_filters_and_exports(page, live_server, seed
         assert shown == (api_open.get(district, 0), api_late.get(district, 0)), label
 
     # The backlog table is the API's backlog by direction.
-    by_direction = api.get(f"{live_server}/api/v1/stats/backlog", params={"by": "direction"},
-                           timeout=10).json()["items"]
+    by_direction = api.get(
+        f"{live_server}/api/v1/stats/backlog", params={"by": "direction"}, timeout=10
+    ).json()["items"]
     page.get_by_text("Tableau du stock par direction").click()
     cells = page.locator("section[aria-labelledby=backlog-h] tbody tr").first.locator("td")
     assert [int(c.replace("\u202f", "")) for c in cells.all_inner_texts()] == [
-        by_direction[0]["lt_48h"], by_direction[0]["lt_10d"], by_direction[0]["ge_10d"],
-        by_direction[0]["open"]]
+        by_direction[0]["lt_48h"],
+        by_direction[0]["lt_10d"],
+        by_direction[0]["ge_10d"],
+        by_direction[0]["open"],
+    ]
 
 
 def _items(body):

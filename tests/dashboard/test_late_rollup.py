@@ -1,5 +1,6 @@
 """The `late_stats` roll-up stays equal to a brute-force count of late reports
 through inserts, the sweep's marks, closures, requalifications and deletions."""
+
 from datetime import timedelta
 
 from sqlalchemy import select, text
@@ -26,25 +27,30 @@ def test_late_rollup_follows_every_change(session):
     reports = []
     for n in range(8):
         late = n % 2 == 0
-        r = seed._report(990_000 + n, cats[n % 2], direction_id, 1 + n % 3,
-                         now - timedelta(days=5), now - timedelta(hours=2) if late
-                         else now + timedelta(days=2))
+        r = seed._report(
+            990_000 + n,
+            cats[n % 2],
+            direction_id,
+            1 + n % 3,
+            now - timedelta(days=5),
+            now - timedelta(hours=2) if late else now + timedelta(days=2),
+        )
         r.sla_status = "overdue" if late else "none"
         reports.append(r)
     session.add_all(reports)
     session.flush()
     assert overdue_list.late_counts(admin) == _brute() and sum(_brute().values()) == 4
 
-    reports[1].sla_status = "overdue"          # the sweep marks one more
-    reports[2].sla_status = "escalated"        # still late: no change in counts
-    reports[0].closed_at = now                 # closed: no longer late
+    reports[1].sla_status = "overdue"  # the sweep marks one more
+    reports[2].sla_status = "escalated"  # still late: no change in counts
+    reports[0].closed_at = now  # closed: no longer late
     reports[0].state = "done"
-    reports[4].category_id = cats[1].id        # requalified: moves between keys
+    reports[4].category_id = cats[1].id  # requalified: moves between keys
     reports[4].unit_id = cats[1].unit_id
-    reports[6].district_id = 20                # moved to another arrondissement
+    reports[6].district_id = 20  # moved to another arrondissement
     session.flush()
-    session.delete(reports[3])                 # never late: nothing to remove
-    session.delete(reports[2])                 # late: removed
+    session.delete(reports[3])  # never late: nothing to remove
+    session.delete(reports[2])  # late: removed
     session.flush()
     counts = overdue_list.late_counts(admin)
     assert counts == _brute()
@@ -61,8 +67,10 @@ def test_rebuild_rollups_command_recounts_the_late_counts_too(app, session):
     now = utcnow()
     direction_id = session.scalar(select(Unit.id).where(Unit.code == seed.DIRECTION))
     cat = seed._leaf_categories(seed.DIRECTION, 1)[0]
-    late = [seed._report(991_000 + n, cat, direction_id, 3, now - timedelta(days=5),
-                         now - timedelta(hours=3)) for n in range(3)]
+    late = [
+        seed._report(991_000 + n, cat, direction_id, 3, now - timedelta(days=5), now - timedelta(hours=3))
+        for n in range(3)
+    ]
     for r in late:
         r.sla_status = "overdue"
     session.add_all(late)

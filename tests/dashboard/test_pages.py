@@ -1,4 +1,5 @@
 """The dashboard's pages through the Flask test client, on committed seed data."""
+
 import csv
 import io
 import re
@@ -15,9 +16,15 @@ def _csrf(html: str) -> str:
 
 def _login(client, email, password):
     page = client.get("/dashboard/login")
-    return client.post("/dashboard/login", data={
-        "email": email, "password": password, "csrf_token": _csrf(page.get_data(as_text=True)),
-        "next": "/dashboard?period=4"})
+    return client.post(
+        "/dashboard/login",
+        data={
+            "email": email,
+            "password": password,
+            "csrf_token": _csrf(page.get_data(as_text=True)),
+            "next": "/dashboard?period=4",
+        },
+    )
 
 
 @pytest.fixture
@@ -37,12 +44,19 @@ def test_anonymous_visitor_is_sent_to_login(app):
 def test_login_needs_the_csrf_token_and_good_credentials(app, seeded):
     client = app.test_client()
     client.get("/dashboard/login")
-    refused = client.post("/dashboard/login", data={"email": seeded.manager_email,
-                                                    "password": seeded.password})
+    refused = client.post(
+        "/dashboard/login", data={"email": seeded.manager_email, "password": seeded.password}
+    )
     assert refused.status_code == 403
     page = client.get("/dashboard/login")
-    bad = client.post("/dashboard/login", data={"email": seeded.manager_email, "password": "non",
-                                                "csrf_token": _csrf(page.get_data(as_text=True))})
+    bad = client.post(
+        "/dashboard/login",
+        data={
+            "email": seeded.manager_email,
+            "password": "non",
+            "csrf_token": _csrf(page.get_data(as_text=True)),
+        },
+    )
     assert bad.status_code == 401
     assert "Adresse e-mail ou mot de passe incorrect." in bad.get_data(as_text=True)
 
@@ -57,16 +71,25 @@ def test_session_cookie_is_httponly_and_samesite(app, seeded):
 def test_open_redirect_is_refused(app, seeded):
     client = app.test_client()
     page = client.get("/dashboard/login")
-    response = client.post("/dashboard/login", data={
-        "email": seeded.manager_email, "password": seeded.password,
-        "csrf_token": _csrf(page.get_data(as_text=True)), "next": "https://evil.example/dashboard"})
+    response = client.post(
+        "/dashboard/login",
+        data={
+            "email": seeded.manager_email,
+            "password": seeded.password,
+            "csrf_token": _csrf(page.get_data(as_text=True)),
+            "next": "https://evil.example/dashboard",
+        },
+    )
     assert response.headers["Location"] == "/dashboard"
 
 
 def test_map_colours_follow_the_seeded_shares(web, seeded):
     html = web.get("/dashboard").get_data(as_text=True)
-    fills = dict(re.findall(r'data-district="(\d+)" data-class="-?\d+"[^>]*><path d="[^"]*" '
-                            r'fill="(#[0-9a-f]{6})"', html))
+    fills = dict(
+        re.findall(
+            r'data-district="(\d+)" data-class="-?\d+"[^>]*><path d="[^"]*" ' r'fill="(#[0-9a-f]{6})"', html
+        )
+    )
     assert len(fills) == 20
     for district in range(1, 21):
         open_count, overdue = seeded.expected.get(district, (0, 0))
@@ -96,7 +119,7 @@ def test_csv_is_every_row_of_the_filtered_list(web, seeded, monkeypatch):
 
     monkeypatch.setattr(filters, "PAGE_SIZE", 2)  # several pages of list
     monkeypatch.setattr(view, "PAGE_SIZE", 2)
-    monkeypatch.setattr(view, "CSV_PAGE", 3)      # several reads while streaming
+    monkeypatch.setattr(view, "CSV_PAGE", 3)  # several reads while streaming
     query = "sort=late&order=desc"
     shown = []
     for page in range(1, 20):
@@ -108,8 +131,7 @@ def test_csv_is_every_row_of_the_filtered_list(web, seeded, monkeypatch):
     response = web.get(f"/dashboard/overdue.csv?{query}&page=2")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.is_streamed
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
-                           delimiter=";"))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard (jours)"]
     assert [r[0] for r in rows[1:]] == shown
     assert len(shown) == sum(overdue for _, overdue in seed.PLAN.values())
@@ -121,7 +143,10 @@ def test_csv_is_every_row_of_the_filtered_list(web, seeded, monkeypatch):
 def test_overdue_list_sorts_and_pages(web):
     most_late = web.get("/dashboard?sort=late&order=desc").get_data(as_text=True)
     least_late = web.get("/dashboard?sort=late&order=asc").get_data(as_text=True)
-    refs = lambda html: re.findall(r'href="/agent/r/([A-Z0-9]+)"', html)
+
+    def refs(html):
+        return re.findall('href="/agent/r/([A-Z0-9]+)"', html)
+
     assert refs(most_late) == list(reversed(refs(least_late)))
     assert 'aria-sort="descending"' in most_late
 
@@ -209,23 +234,36 @@ def test_every_page_matches_one_brute_force_sort(app, seeded, sort, order):
     from dansmarue.models import User, db, utcnow
     from dansmarue.stats import overdue as overdue_list
 
-    label = {"category": ["coalesce(c.open_data_label, c.label)", "c.id"],
-             "unit": ["u.label", "u.id"], "late": [], "due": []}[sort]
+    label = {
+        "category": ["coalesce(c.open_data_label, c.label)", "c.id"],
+        "unit": ["u.label", "u.id"],
+        "late": [],
+        "due": [],
+    }[sort]
     descending = (order == "desc") != (sort == "late")
     way = "DESC" if descending else "ASC"
     keys = ", ".join(f"{k} {way}" for k in [*label, "r.due_at", "r.id"])
     with app.app_context():
         manager = db.session.scalar(select(User).where(User.email == seed.MANAGER_EMAIL))
-        expected = db.session.scalars(text(f"""
+        expected = db.session.scalars(
+            text(f"""
             SELECT r.reference FROM report r JOIN category c ON c.id = r.category_id
             JOIN unit u ON u.id = r.unit_id
             WHERE r.closed_at IS NULL AND r.sla_status IN ('overdue', 'escalated')
-              AND r.direction_id = :d ORDER BY {keys}"""), {"d": manager.direction_id}).all()
+              AND r.direction_id = :d ORDER BY {keys}"""),
+            {"d": manager.direction_id},
+        ).all()
         got = []
         for page in range(1, 6):
-            rows, total = overdue_list.overdue_page(manager, utcnow(), sort=sort, order=order,
-                                                 page=page, page_size=4,
-                                                 direction_id=manager.direction_id)
+            rows, total = overdue_list.overdue_page(
+                manager,
+                utcnow(),
+                sort=sort,
+                order=order,
+                page=page,
+                page_size=4,
+                direction_id=manager.direction_id,
+            )
             got += [r.reference for r in rows]
         db.session.remove()
     assert total == len(expected) == sum(late for _, late in seed.PLAN.values())
@@ -238,19 +276,23 @@ def test_every_figure_follows_the_district_filter(web, seeded):
     html = web.get("/dashboard?district=5").get_data(as_text=True)
     kpis = re.findall(r'<span class="value">([^<]+)</span>', html)
     assert kpis[:2] == [str(open_count), str(overdue)]
-    backlog = re.search(r'<tbody>(.*?)</tbody>', html[html.index("chart-backlog"):], re.S).group(1)
+    backlog = re.search(r"<tbody>(.*?)</tbody>", html[html.index("chart-backlog") :], re.S).group(1)
     totals = re.findall(r'<td class="num">(\d+)</td></tr>', backlog)
     assert sum(int(t) for t in totals) == open_count
-    whole = re.findall(r'<span class="value">([^<]+)</span>',
-                       web.get("/dashboard").get_data(as_text=True))
+    whole = re.findall(r'<span class="value">([^<]+)</span>', web.get("/dashboard").get_data(as_text=True))
     assert whole[0] == str(sum(o for o, _ in seeded.expected.values()))
 
 
 def unit_table(html: str) -> list[tuple[str, int, int]]:
     section = html.split('id="units-h"', 1)[1].split("</table>", 1)[0]
-    return [(label, int(opened), int(late)) for label, opened, late in re.findall(
-        r'<th scope="row"><a href="[^"]*unit=\d+[^"]*">([^<]+)</a></th>'
-        r'<td class="num">(\d+)</td><td class="num">(\d+)</td>', section)]
+    return [
+        (label, int(opened), int(late))
+        for label, opened, late in re.findall(
+            r'<th scope="row"><a href="[^"]*unit=\d+[^"]*">([^<]+)</a></th>'
+            r'<td class="num">(\d+)</td><td class="num">(\d+)</td>',
+            section,
+        )
+    ]
 
 
 def test_the_unit_breakdown_follows_the_filters_and_links_to_each_unit(web):
@@ -266,18 +308,21 @@ def test_the_unit_breakdown_follows_the_filters_and_links_to_each_unit(web):
 def test_a_chosen_date_range_replaces_the_preset_period(web):
     html = web.get("/dashboard?from=2026-09-07&to=2026-11-29").get_data(as_text=True)
     assert "Tendances par semaine · du 07/09/2026 au 29/11/2026" in html
-    weeks = html.split('Semaine du', 1)[1].split("</tbody>", 1)[0].count('<th scope="row">')
+    weeks = html.split("Semaine du", 1)[1].split("</tbody>", 1)[0].count('<th scope="row">')
     assert weeks == 12
     assert 'value="2026-09-07"' in html and 'value="2026-11-29"' in html
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("from=2026-09-07", "Indiquez les deux dates"),
-    ("from=2026-11-29&to=2026-09-07", "doit précéder"),
-    ("from=0001-01-01&to=2026-09-07", "from"),
-    ("from=2020-01-01&to=2026-01-01", "104 semaines"),
-    ("from=2026-13-01&to=2026-12-01", "Date invalide"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("from=2026-09-07", "Indiquez les deux dates"),
+        ("from=2026-11-29&to=2026-09-07", "doit précéder"),
+        ("from=0001-01-01&to=2026-09-07", "from"),
+        ("from=2020-01-01&to=2026-01-01", "104 semaines"),
+        ("from=2026-13-01&to=2026-12-01", "Date invalide"),
+    ],
+)
 def test_a_bad_date_range_is_refused_field_by_field(web, query, message):
     response = web.get(f"/dashboard?{query}")
     assert response.status_code == 422

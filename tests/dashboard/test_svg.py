@@ -1,6 +1,8 @@
 """Fast tests of the pure parts: colour classes, SVG charts, map rendering, French formats."""
+
+import itertools
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -11,10 +13,21 @@ from dansmarue.dashboard.districtmap import District, DistrictFigures, DistrictS
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.mark.parametrize("overdue, open_count, expected", [
-    (0, 10, 0), (0.99, 10, 0), (1, 10, 1), (2, 10, 1), (25, 100, 2), (39, 100, 2),
-    (40, 100, 3), (59, 100, 3), (60, 100, 4), (10, 10, 4),
-])
+@pytest.mark.parametrize(
+    "overdue, open_count, expected",
+    [
+        (0, 10, 0),
+        (0.99, 10, 0),
+        (1, 10, 1),
+        (2, 10, 1),
+        (25, 100, 2),
+        (39, 100, 2),
+        (40, 100, 3),
+        (59, 100, 3),
+        (60, 100, 4),
+        (10, 10, 4),
+    ],
+)
 def test_classify_boundaries(overdue, open_count, expected):
     assert classify(overdue, open_count).index == expected
 
@@ -29,7 +42,7 @@ def test_palette_is_sequential_and_readable():
     for c in (*CLASSES, NO_DATA):
         assert contrast_ratio(c.fill, c.text) >= 4.5, c
     # Neighbouring classes stay apart for people with low colour vision too.
-    for a, b in zip(CLASSES, CLASSES[1:]):
+    for a, b in itertools.pairwise(CLASSES):
         assert contrast_ratio(a.fill, b.fill) > 1.3
 
 
@@ -38,9 +51,15 @@ def _parse(markup) -> ET.Element:
 
 
 def test_stacked_bars_escape_labels_and_sum():
-    svg = _parse(charts.stacked_bars(
-        "c1", "Stock <titre>", "desc & co", [("DPE", "Direction <b>", [3, 2, 1])],
-        [("< 48 h", "#9ecae1"), ("< 10 j", "#4292c6"), ("≥ 10 j", "#08519c")]))
+    svg = _parse(
+        charts.stacked_bars(
+            "c1",
+            "Stock <titre>",
+            "desc & co",
+            [("DPE", "Direction <b>", [3, 2, 1])],
+            [("< 48 h", "#9ecae1"), ("< 10 j", "#4292c6"), ("≥ 10 j", "#08519c")],
+        )
+    )
     assert svg.find(f"{SVG}title").text == "Stock <titre>"
     assert svg.get("role") == "img"
     rects = [r for r in svg.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
@@ -51,8 +70,9 @@ def test_stacked_bars_escape_labels_and_sum():
 
 
 def test_lines_break_on_missing_weeks():
-    svg = _parse(charts.lines("c2", "t", "d", ["a", "b", "c", "d"],
-                              [charts.Series("s", [1, None, 2, 3], "#000")]))
+    svg = _parse(
+        charts.lines("c2", "t", "d", ["a", "b", "c", "d"], [charts.Series("s", [1, None, 2, 3], "#000")])
+    )
     polylines = list(svg.iter(f"{SVG}polyline"))
     assert [len(p.get("points").split()) for p in polylines] == [1, 2]
     assert len(list(svg.iter(f"{SVG}circle"))) == 3
@@ -67,11 +87,16 @@ def test_bars_scale_to_a_round_maximum():
 
 
 def test_map_links_titles_and_colours():
-    paris = DistrictShapes((District(1, "1er Ardt", "Louvre", "M 0 0 l 10 0 0 10 z", 5, -5),
-                         District(2, "2ème Ardt", "Bourse", "M 20 0 l 10 0 0 10 z", 25, -5)),
-                        "0 -20 40 20")
-    svg = _parse(render(paris, {1: DistrictFigures(open=10, overdue=7)},
-                        lambda n: f"?district={n}&a=<b>", selected=1))
+    paris = DistrictShapes(
+        (
+            District(1, "1er Ardt", "Louvre", "M 0 0 l 10 0 0 10 z", 5, -5),
+            District(2, "2ème Ardt", "Bourse", "M 20 0 l 10 0 0 10 z", 25, -5),
+        ),
+        "0 -20 40 20",
+    )
+    svg = _parse(
+        render(paris, {1: DistrictFigures(open=10, overdue=7)}, lambda n: f"?district={n}&a=<b>", selected=1)
+    )
     links = list(svg.iter(f"{SVG}a"))
     assert [a.get("href") for a in links] == ["?district=1&a=<b>", "?district=2&a=<b>"]
     assert links[0].get("aria-current") == "true"
@@ -88,6 +113,6 @@ def test_french_formats():
     assert fmt.lateness(125) == "en retard de 2 min"
     assert fmt.duration(36 * 3600) == "1 j 12 h" and fmt.duration(None) == "–"
     assert fmt.percent(0.873) == "87\u202f%" and fmt.count(12345) == "12\u202f345"
-    summer = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
     assert fmt.local_datetime(summer) == "01/07/2026 14:00"
     assert fmt.local_datetime(summer + timedelta(days=180)) == "28/12/2026 13:00"

@@ -1,4 +1,5 @@
 """Helpers for the delay tests: real reports created through the intake service."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,20 +20,26 @@ def paris(*args) -> datetime:
 
 
 def leaf(open_data_label: str) -> Category:
-    return db.session.scalars(
-        select(Category).where(Category.open_data_label == open_data_label)).one()
-
+    return db.session.scalars(select(Category).where(Category.open_data_label == open_data_label)).one()
 
 
 @pytest.fixture
 def make_report(session):
-    def make(category: Category, *, priority: int | None = None, lon: float = LON,
-             lat: float = LAT) -> Report:
+    def make(
+        category: Category, *, priority: int | None = None, lon: float = LON, lat: float = LAT
+    ) -> Report:
         report = report_service.create_report(
-            category_id=category.id, latitude=lat, longitude=lon, priority=priority,
-            address="1 rue de Test, 75011 Paris", as_agent=True, actor_label="Test")
+            category_id=category.id,
+            latitude=lat,
+            longitude=lon,
+            priority=priority,
+            address="1 rue de Test, 75011 Paris",
+            as_agent=True,
+            actor_label="Test",
+        )
         db.session.flush()
         return report
+
     return make
 
 
@@ -42,10 +49,14 @@ def move(report: Report, state: str, action: str = "test") -> None:
 
 
 def target_of(category_id: int, priority: int | None = None):
-    return db.session.execute(text(
-        "SELECT ack_amount, ack_unit, resolve_amount, resolve_unit FROM sla_target "
-        "WHERE category_id = :c AND (priority = :p OR priority IS NULL) "
-        "ORDER BY priority IS NULL LIMIT 1"), {"c": category_id, "p": priority}).one()
+    return db.session.execute(
+        text(
+            "SELECT ack_amount, ack_unit, resolve_amount, resolve_unit FROM sla_target "
+            "WHERE category_id = :c AND (priority = :p OR priority IS NULL) "
+            "ORDER BY priority IS NULL LIMIT 1"
+        ),
+        {"c": category_id, "p": priority},
+    ).one()
 
 
 class Mailbox:
@@ -57,8 +68,9 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
-        self.messages.append((tuple(envelope.rcpt_tos),
-                              message_from_bytes(envelope.content, policy=policy.default)))
+        self.messages.append(
+            (tuple(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default))
+        )
         return "250 OK"
 
 
@@ -82,17 +94,23 @@ def smtp(app, monkeypatch):
 
 
 def sla_events(report_id: int) -> list[str]:
-    return list(db.session.scalars(text(
-        "SELECT action FROM report_event WHERE report_id = :r AND action LIKE 'sla_%' "
-        "ORDER BY id"), {"r": report_id}))
+    return list(
+        db.session.scalars(
+            text(
+                "SELECT action FROM report_event WHERE report_id = :r AND action LIKE 'sla_%' " "ORDER BY id"
+            ),
+            {"r": report_id},
+        )
+    )
 
 
 def sla_jobs(only=None) -> list[tuple[str, list]]:
     """SLA outbox jobs, restricted to the given report ids (other committed rows
     may share the database: the sweep claims every late report)."""
     jobs = []
-    for func, args in db.session.execute(text(
-            "SELECT func, args FROM outbox_job WHERE func LIKE 'workers.jobs.sla.%' ORDER BY id")):
+    for func, args in db.session.execute(
+        text("SELECT func, args FROM outbox_job WHERE func LIKE 'workers.jobs.sla.%' ORDER BY id")
+    ):
         ids = [i for i in args[0] if only is None or i in only]
         if ids:
             jobs.append((func, [ids]))

@@ -1,4 +1,5 @@
 """/api/v1/stats: who may read what, the figures served, CSV and open-data exports."""
+
 import csv
 import io
 from datetime import date
@@ -9,24 +10,35 @@ from sqlalchemy import select
 
 from dansmarue.access import auth
 from dansmarue.models import Unit, db
-from dansmarue.stats import queries as stats
 from dansmarue.sla.sweep import sweep
+from dansmarue.stats import queries as stats
 
 from .conftest import leaf, paris
 
 LITTER = "Propreté:Déchets et/ou salissures divers"
-ENDPOINTS = ["/summary", "/backlog", "/backlog.csv", "/scheduled", "/scheduled.csv", "/delays",
-             "/delays.csv", "/trends", "/overdue", "/overdue.csv", "/open-data.csv"]
+ENDPOINTS = [
+    "/summary",
+    "/backlog",
+    "/backlog.csv",
+    "/scheduled",
+    "/scheduled.csv",
+    "/delays",
+    "/delays.csv",
+    "/trends",
+    "/overdue",
+    "/overdue.csv",
+    "/open-data.csv",
+]
 PERIOD = {"from": "2026-05-01", "to": "2026-06-30"}
 
 
 @pytest.fixture
 def people(session):
-    directions = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None))
-                                    .order_by(Unit.id)).all()
+    directions = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id)).all()
 
     def token(email, role, **kw):
-        return {"Authorization": f"Bearer {auth.issue_token(auth.create_user(email, 'motdepasse-long-1', role, **kw))}"}
+        user = auth.create_user(email, "motdepasse-long-1", role, **kw)
+        return {"Authorization": f"Bearer {auth.issue_token(user)}"}
 
     agent_unit = db.session.scalars(select(Unit).where(Unit.parent_id.is_not(None))).first()
     return {
@@ -34,8 +46,9 @@ def people(session):
         "agent": token("agent-sla@paris.example", "agent", unit_codes=[agent_unit.code]),
         "resident": token("resident-sla@paris.example", "resident"),
         "directions": directions,
-        "manager_of": lambda d: token(f"chef-{d.code.lower()}@paris.example", "manager",
-                                      direction_code=d.code),
+        "manager_of": lambda d: token(
+            f"chef-{d.code.lower()}@paris.example", "manager", direction_code=d.code
+        ),
     }
 
 
@@ -69,12 +82,11 @@ def test_manager_sees_only_their_direction(client, people, reports):
     mine = db.session.get(Unit, reports[0].direction_id)
     other = next(d for d in people["directions"] if d.id != mine.id)
     headers = people["manager_of"](mine)
-    body = client.get("/api/v1/stats/delays", query_string={**PERIOD, "by": "category"},
-                      headers=headers).get_json()
-    assert body["items"] == stats.breakdown("category", date(2026, 5, 1), date(2026, 6, 30),
-                                            [mine.id])
-    refused = client.get("/api/v1/stats/delays", headers=headers,
-                         query_string={"direction_id": other.id})
+    body = client.get(
+        "/api/v1/stats/delays", query_string={**PERIOD, "by": "category"}, headers=headers
+    ).get_json()
+    assert body["items"] == stats.breakdown("category", date(2026, 5, 1), date(2026, 6, 30), [mine.id])
+    refused = client.get("/api/v1/stats/delays", headers=headers, query_string={"direction_id": other.id})
     assert refused.status_code == 403
     assert refused.content_type.startswith("application/problem+json")
     other_manager = client.get("/api/v1/stats/overdue", headers=people["manager_of"](other))
@@ -82,21 +94,25 @@ def test_manager_sees_only_their_direction(client, people, reports):
 
 
 def test_admin_figures_and_direction_filter(client, people, reports):
-    body = client.get("/api/v1/stats/summary", query_string=PERIOD,
-                      headers=people["admin"]).get_json()
+    body = client.get("/api/v1/stats/summary", query_string=PERIOD, headers=people["admin"]).get_json()
     assert body["figures"]["created"] >= 3
-    overdue = client.get("/api/v1/stats/overdue", query_string={"limit": 2},
-                         headers=people["admin"]).get_json()
+    overdue = client.get(
+        "/api/v1/stats/overdue", query_string={"limit": 2}, headers=people["admin"]
+    ).get_json()
     assert len(overdue["items"]) == 2 and overdue["next"]
-    rest = client.get("/api/v1/stats/overdue", query_string={"after": overdue["next"]},
-                      headers=people["admin"]).get_json()
+    rest = client.get(
+        "/api/v1/stats/overdue", query_string={"after": overdue["next"]}, headers=people["admin"]
+    ).get_json()
     ids = [r["id"] for r in overdue["items"] + rest["items"]]
     assert {r.id for r in reports} <= set(ids) and len(ids) == len(set(ids))
 
 
 def test_bad_queries_are_422_field_by_field(client, people):
-    for query, field in (({"from": "2026-06-30", "to": "2026-06-01"}, "from"),
-                         ({"by": "colour"}, "by"), ({"after": "nonsense"}, "after")):
+    for query, field in (
+        ({"from": "2026-06-30", "to": "2026-06-01"}, "from"),
+        ({"by": "colour"}, "by"),
+        ({"after": "nonsense"}, "after"),
+    ):
         path = "/api/v1/stats/overdue" if "after" in query else "/api/v1/stats/delays"
         response = client.get(path, query_string=query, headers=people["admin"])
         assert response.status_code == 422
@@ -104,22 +120,32 @@ def test_bad_queries_are_422_field_by_field(client, people):
 
 
 def test_csv_exports(client, people, reports):
-    response = client.get("/api/v1/stats/delays.csv", query_string={**PERIOD, "by": "district"},
-                          headers=people["admin"])
+    response = client.get(
+        "/api/v1/stats/delays.csv", query_string={**PERIOD, "by": "district"}, headers=people["admin"]
+    )
     assert response.content_type.startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True)), delimiter=";"))
     assert rows and "on_time_rate" in rows[0] and "resolve_median_seconds" in rows[0]
 
 
 def test_open_data_export_has_the_real_columns_and_no_personal_data(client, people, reports):
-    response = client.get("/api/v1/stats/open-data.csv", query_string=PERIOD,
-                          headers=people["admin"])
+    response = client.get("/api/v1/stats/open-data.csv", query_string=PERIOD, headers=people["admin"])
     text_body = response.get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text_body), delimiter=";"))
-    assert rows[0] == ["ID DECLARATION", "TYPE DECLARATION", "SOUS TYPE DECLARATION", "ADRESSE",
-                       "CODE POSTAL", "ARRONDISSEMENT", "DATE DECLARATION", "OUTIL SOURCE",
-                       "INTERVENANT", "ID_DMR", "Coordonnées Lat/Long"]
-    mine = [r for r in rows[1:] if r[9] == reports[0].reference][0]
+    assert rows[0] == [
+        "ID DECLARATION",
+        "TYPE DECLARATION",
+        "SOUS TYPE DECLARATION",
+        "ADRESSE",
+        "CODE POSTAL",
+        "ARRONDISSEMENT",
+        "DATE DECLARATION",
+        "OUTIL SOURCE",
+        "INTERVENANT",
+        "ID_DMR",
+        "Coordonnées Lat/Long",
+    ]
+    mine = next(r for r in rows[1:] if r[9] == reports[0].reference)
     assert mine[1] == "Propreté" and mine[2] == "Déchets et/ou salissures divers"
     assert mine[4] == "75011" and mine[5] == "11" and mine[6] == "2026-06-01"
     assert mine[7] == "Page DMR Paris.fr"

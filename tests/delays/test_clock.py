@@ -3,6 +3,7 @@
 Expected instants are written out by hand (not recomputed with the calendar)
 so that a regression in either the calendar or the wiring shows up.
 """
+
 from datetime import timedelta
 
 import time_machine
@@ -12,7 +13,10 @@ from dansmarue.models import db
 
 from .conftest import leaf, move, paris
 
-GRAFFITI = "Graffitis, tags, affiches et autocollants:Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
+GRAFFITI = (
+    "Graffitis, tags, affiches et autocollants:"
+    "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
+)
 LITTER = "Propreté:Déchets et/ou salissures divers"
 
 
@@ -20,8 +24,8 @@ def test_business_days_skip_weekend_and_easter_monday(make_report):
     # Friday 3 April 2026, 17:00; Monday 6 April is Easter Monday.
     with time_machine.travel(paris(2026, 4, 3, 17, 0), tick=False):
         report = make_report(leaf(GRAFFITI))
-    assert report.ack_due_at == paris(2026, 4, 7, 17, 0)            # 1 business day
-    assert report.due_at == paris(2026, 4, 20, 17, 0)               # 10 business days
+    assert report.ack_due_at == paris(2026, 4, 7, 17, 0)  # 1 business day
+    assert report.due_at == paris(2026, 4, 20, 17, 0)  # 10 business days
     assert report.due_soon_at < report.due_at < report.escalate_at
     assert report.sla_status == "none"
 
@@ -37,8 +41,8 @@ def test_calendar_hours_across_spring_dst(make_report):
     # Saturday 28 March 2026 12:00; clocks go forward on Sunday 29 at 02:00.
     with time_machine.travel(paris(2026, 3, 28, 12, 0), tick=False):
         report = make_report(leaf(LITTER))
-    assert report.ack_due_at == paris(2026, 3, 28, 16, 0)           # 4 h
-    assert report.due_at == paris(2026, 3, 30, 13, 0)               # 48 real hours
+    assert report.ack_due_at == paris(2026, 3, 28, 16, 0)  # 4 h
+    assert report.due_at == paris(2026, 3, 30, 13, 0)  # 48 real hours
 
 
 def test_calendar_hours_across_autumn_dst(make_report):
@@ -50,8 +54,8 @@ def test_calendar_hours_across_autumn_dst(make_report):
 def test_priority_override(make_report):
     with time_machine.travel(paris(2026, 4, 3, 17, 0), tick=False):
         report = make_report(leaf(GRAFFITI), priority=1)
-    assert report.ack_due_at == paris(2026, 4, 3, 21, 0)            # 4 h
-    assert report.due_at == paris(2026, 4, 4, 17, 0)                # 24 h
+    assert report.ack_due_at == paris(2026, 4, 3, 21, 0)  # 4 h
+    assert report.due_at == paris(2026, 4, 4, 17, 0)  # 24 h
 
 
 def test_pause_stops_and_resume_moves_the_due_date(make_report):
@@ -64,8 +68,8 @@ def test_pause_stops_and_resume_moves_the_due_date(make_report):
         traveller.move_to(paris(2026, 6, 1, 12, 0))
         move(report, "under_watch")
         assert report.paused_since == paris(2026, 6, 1, 12, 0)
-        assert report.due_at is None                                # no due date while paused
-        traveller.move_to(paris(2026, 6, 2, 2, 0))                  # 14 hours later
+        assert report.due_at is None  # no due date while paused
+        traveller.move_to(paris(2026, 6, 2, 2, 0))  # 14 hours later
         move(report, "to_process")
     assert report.paused_since is None
     assert report.paused_seconds == 14 * 3600
@@ -92,7 +96,7 @@ def test_scheduled_date_later_than_target_becomes_due_date(make_report):
         traveller.move_to(paris(2026, 6, 1, 11, 0))
         report.scheduled_for = paris(2026, 6, 10, 0, 0).date()
         move(report, "scheduled")
-    assert report.due_at == paris(2026, 6, 11, 0, 0)               # end of the scheduled day
+    assert report.due_at == paris(2026, 6, 11, 0, 0)  # end of the scheduled day
 
 
 def test_scheduled_date_earlier_than_target_keeps_target(make_report):
@@ -106,7 +110,7 @@ def test_scheduled_date_earlier_than_target_keeps_target(make_report):
 def test_requalification_recomputes_and_lowers_status(make_report):
     with time_machine.travel(paris(2026, 6, 1, 9, 0), tick=False) as traveller:
         report = make_report(leaf(LITTER))
-        report.sla_status = "overdue"                               # as the sweep would
+        report.sla_status = "overdue"  # as the sweep would
         traveller.move_to(paris(2026, 6, 4, 9, 0))
         previous = {"category_id": report.category_id}
         report.category_id = leaf(GRAFFITI).id
@@ -145,7 +149,6 @@ def test_rescheduling_without_state_change_moves_the_due_date(make_report):
         move(report, "scheduled")
         assert report.due_at == paris(2026, 6, 11, 0, 0)
         traveller.move_to(paris(2026, 6, 2, 9, 0))
-        report.scheduled_for = paris(2026, 6, 20, 0, 0).date()     # "reschedule": same state
+        report.scheduled_for = paris(2026, 6, 20, 0, 0).date()  # "reschedule": same state
         db.session.flush()
     assert report.due_at == paris(2026, 6, 21, 0, 0)
-

@@ -1,11 +1,12 @@
 """The sweep's effects: status steps, internal events, outbox jobs, idempotence, mails."""
+
 import pytest
 import time_machine
 
 from dansmarue.access import auth
 from dansmarue.models import Report, Unit, db
-from workers.jobs import sla as sla_jobs_module
 from dansmarue.sla.sweep import sweep
+from workers.jobs import sla as sla_jobs_module
 
 from .conftest import leaf, move, paris, sla_events, sla_jobs
 
@@ -40,7 +41,7 @@ def test_thresholds_step_by_step(make_report):
     db.session.refresh(report)
     assert report.sla_status == "due_soon"
     assert sla_events(report.id) == ["sla_ack_late", "sla_due_soon"]
-    assert len(sla_jobs(MINE)) == 1                                       # due soon: no mail
+    assert len(sla_jobs(MINE)) == 1  # due soon: no mail
 
     sweep(now=paris(2026, 6, 3, 10, 0))
     db.session.refresh(report)
@@ -53,8 +54,7 @@ def test_thresholds_step_by_step(make_report):
     assert report.sla_status == "escalated"
     assert report.sla_next_at is None
     assert sla_jobs(MINE)[-1] == ("workers.jobs.sla.notify_escalation", [[report.id]])
-    assert sla_events(report.id) == ["sla_ack_late", "sla_due_soon", "sla_overdue",
-                                     "sla_escalated"]
+    assert sla_events(report.id) == ["sla_ack_late", "sla_due_soon", "sla_overdue", "sla_escalated"]
     assert sweep(now=paris(2026, 6, 9, 10, 0))["claimed"] == 0
 
 
@@ -63,11 +63,17 @@ def test_a_late_first_run_jumps_to_the_highest_step_once(make_report):
     MINE = {report.id}
     sweep(now=paris(2026, 6, 10, 0, 0))
     assert sla_events(report.id) == ["sla_escalated", "sla_ack_late"]
-    assert sorted(f for f, _ in sla_jobs(MINE)) == ["workers.jobs.sla.notify_escalation",
-                                               "workers.jobs.sla.notify_overdue"]
-    events = db.session.execute(db.text(
-        "SELECT is_public, data->>'from', data->>'to' FROM report_event "
-        "WHERE report_id = :r AND action = 'sla_escalated'"), {"r": report.id}).one()
+    assert sorted(f for f, _ in sla_jobs(MINE)) == [
+        "workers.jobs.sla.notify_escalation",
+        "workers.jobs.sla.notify_overdue",
+    ]
+    events = db.session.execute(
+        db.text(
+            "SELECT is_public, data->>'from', data->>'to' FROM report_event "
+            "WHERE report_id = :r AND action = 'sla_escalated'"
+        ),
+        {"r": report.id},
+    ).one()
     assert tuple(events) == (False, "none", "escalated")
 
 
@@ -96,9 +102,10 @@ def test_a_requalified_past_deadline_is_caught_without_a_window(make_report):
     # Priority raised afterwards: 8 h target, already past at the next run.
     report.priority = 1
     from dansmarue import signals
+
     signals.report_requalified.send(report, event=None, previous={"priority": 2})
     db.session.flush()
-    assert sweep(now=paris(2026, 6, 1, 12, 1))["claimed"] == 0      # 8 h not yet past
+    assert sweep(now=paris(2026, 6, 1, 12, 1))["claimed"] == 0  # 8 h not yet past
     sweep(now=paris(2026, 6, 1, 17, 30))
     assert sla_events(report.id) == ["sla_overdue"]
 
@@ -123,8 +130,9 @@ def test_escalation_mails_the_direction_managers(make_report, smtp):
     report = _litter_at_monday_9(make_report)
     MINE = {report.id}
     direction = db.session.get(Unit, report.direction_id)
-    manager = auth.create_user(f"chef-{report.id}@paris.example", "motdepasse-long-1",
-                               "manager", direction_code=direction.code)
+    manager = auth.create_user(
+        f"chef-{report.id}@paris.example", "motdepasse-long-1", "manager", direction_code=direction.code
+    )
     sweep(now=paris(2026, 6, 10, 0, 0))
     escalation = [args for func, args in sla_jobs(MINE) if func.endswith("notify_escalation")]
     assert sla_jobs_module.notify_escalation(escalation[0][0]).startswith("sent")
@@ -141,9 +149,12 @@ def committed_reports(app):
     with app.app_context():
         first_job = db.session.execute(db.text("SELECT coalesce(max(id), 0) FROM outbox_job")).scalar()
         with time_machine.travel(paris(2026, 6, 1, 9, 0), tick=False):
-            made = [report_service.create_report(
-                category_id=leaf(LITTER).id, latitude=48.8590, longitude=2.3795, as_agent=True)
-                for _ in range(6)]
+            made = [
+                report_service.create_report(
+                    category_id=leaf(LITTER).id, latitude=48.8590, longitude=2.3795, as_agent=True
+                )
+                for _ in range(6)
+            ]
         db.session.commit()
         ids = [r.id for r in made]
     yield ids
@@ -177,17 +188,24 @@ def test_two_schedulers_share_the_work_without_doubles(app, committed_reports):
         thread.join(60)
     assert sum(claimed) == len(committed_reports)
     with app.app_context():
-        events = db.session.execute(db.text(
-            "SELECT report_id, action, count(*) FROM report_event WHERE report_id = ANY(:ids) "
-            "AND action LIKE 'sla_%' GROUP BY 1, 2"), {"ids": committed_reports}).all()
-        jobs = db.session.execute(db.text(
-            "SELECT func, args FROM outbox_job WHERE func LIKE 'workers.jobs.sla.%'")).all()
+        events = db.session.execute(
+            db.text(
+                "SELECT report_id, action, count(*) FROM report_event WHERE report_id = ANY(:ids) "
+                "AND action LIKE 'sla_%' GROUP BY 1, 2"
+            ),
+            {"ids": committed_reports},
+        ).all()
+        jobs = db.session.execute(
+            db.text("SELECT func, args FROM outbox_job WHERE func LIKE 'workers.jobs.sla.%'")
+        ).all()
         db.session.remove()
     assert sorted((r, a) for r, a, _ in events) == sorted(
-        (r, a) for r in committed_reports for a in ("sla_ack_late", "sla_escalated"))
+        (r, a) for r in committed_reports for a in ("sla_ack_late", "sla_escalated")
+    )
     assert all(n == 1 for _, _, n in events)
-    mailed = sorted(i for func, (ids,) in jobs if func.endswith("notify_overdue") for i in ids
-                    if i in committed_reports)
+    mailed = sorted(
+        i for func, (ids,) in jobs if func.endswith("notify_overdue") for i in ids if i in committed_reports
+    )
     assert mailed == sorted(committed_reports)
 
 

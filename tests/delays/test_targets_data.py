@@ -1,4 +1,5 @@
 """Targets and pause states loaded as data from data/sla_targets.csv and sla_clock_states.csv."""
+
 from sqlalchemy import text
 
 from dansmarue.models import db
@@ -7,21 +8,24 @@ from dansmarue.sla import clock
 
 
 def test_every_real_leaf_has_one_default_target(session):
-    missing = db.session.execute(text("""
+    missing = db.session.execute(
+        text("""
         SELECT c.open_data_label FROM category c
         WHERE c.is_leaf AND NOT c.out_of_scope AND NOT EXISTS (
-          SELECT 1 FROM sla_target t WHERE t.category_id = c.id AND t.priority IS NULL)""")).all()
+          SELECT 1 FROM sla_target t WHERE t.category_id = c.id AND t.priority IS NULL)""")
+    ).all()
     assert missing == []
-    assert db.session.execute(text(
-        "SELECT count(*) FROM sla_target WHERE priority IS NULL")).scalar() >= 237
+    assert db.session.execute(text("SELECT count(*) FROM sla_target WHERE priority IS NULL")).scalar() >= 237
 
 
 def test_priority_rows_only_where_they_differ(session):
-    same = db.session.execute(text("""
+    same = db.session.execute(
+        text("""
         SELECT count(*) FROM sla_target p JOIN sla_target d
           ON d.category_id = p.category_id AND d.priority IS NULL
         WHERE p.priority IS NOT NULL AND (p.ack_amount, p.ack_unit, p.resolve_amount, p.resolve_unit)
-          = (d.ack_amount, d.ack_unit, d.resolve_amount, d.resolve_unit)""")).scalar()
+          = (d.ack_amount, d.ack_unit, d.resolve_amount, d.resolve_unit)""")
+    ).scalar()
     assert same == 0
 
 

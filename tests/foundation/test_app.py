@@ -19,8 +19,9 @@ def test_importing_builds_and_connects_nothing():
         "print('ok')\n"
     )
     # wsgi builds the app (that is its job) but still connects to nothing.
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=__file__.rsplit("/tests/", 1)[0])
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=__file__.rsplit("/tests/", 1)[0]
+    )
     assert result.stdout.strip() == "ok", result.stderr
 
 
@@ -44,8 +45,9 @@ def test_health_names_redis_when_down(app, tmp_path):
 
 
 def test_health_names_database_when_down(app):
-    broken = create_app({**app.config,
-                         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/x"})
+    broken = create_app(
+        {**app.config, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/x"}
+    )
     response = broken.test_client().get("/health")
     assert response.status_code == 503
     assert "postgresql" in response.get_json()["down"]

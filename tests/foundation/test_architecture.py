@@ -3,6 +3,7 @@
 Each domain package of `dansmarue/` says in its `__init__` docstring what it
 owns and what it may import; `MAY_IMPORT` is that contract, enforced here.
 """
+
 import ast
 from pathlib import Path
 
@@ -45,8 +46,11 @@ def sources(*folders: str) -> list[Path]:
 
 
 def dansmarue_packages(path: Path) -> set[str]:
-    return {name.split(".")[1] for name in imported_names(path)
-            if name.startswith("dansmarue.") and name.count(".") >= 1}
+    return {
+        name.split(".")[1]
+        for name in imported_names(path)
+        if name.startswith("dansmarue.") and name.count(".") >= 1
+    }
 
 
 @pytest.mark.parametrize("path", sources("dansmarue"), ids=str)
@@ -73,8 +77,11 @@ def test_every_domain_package_says_what_it_owns(package):
     assert doc and "May import" in doc
 
 
-PURE = sources("geo", "dansmarue/media") + [ROOT / "dansmarue/sla/calendar.py",
-                                             ROOT / "dansmarue/sla/targets.py"]
+PURE = [
+    *sources("geo", "dansmarue/media"),
+    ROOT / "dansmarue/sla/calendar.py",
+    ROOT / "dansmarue/sla/targets.py",
+]
 
 
 @pytest.mark.parametrize("path", PURE, ids=str)

@@ -1,4 +1,5 @@
 """#19.17: a restart skips an unchanged reference-data load."""
+
 from pathlib import Path
 
 from dansmarue import create_app

@@ -1,4 +1,5 @@
 """The last-resort database handlers and the French texts of HTTP errors."""
+
 import logging
 
 import pytest

@@ -1,13 +1,21 @@
 from sqlalchemy import func, select
 
 from dansmarue.models import (
-    Category, ConseilQuartier, District, Quartier, Sector, SpecialPerimeter, Unit,
+    Category,
+    ConseilQuartier,
+    District,
+    Quartier,
+    Sector,
+    SpecialPerimeter,
+    Unit,
 )
 from dansmarue.refdata import loader
 
 
 def test_reference_counts(session):
-    count = lambda model: session.scalar(select(func.count()).select_from(model))
+    def count(model):
+        return session.scalar(select(func.count()).select_from(model))
+
     assert count(District) == 20
     assert count(Quartier) == 80
     # 2017 set minus the 14 conseils of arrondissements 1-4, plus the 7 of 2020.

@@ -2,7 +2,7 @@ import ast
 import csv
 import re
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -18,7 +18,9 @@ def leaf(session, label):
 
 
 def test_point_in_the_11th(session):
-    graffiti = leaf(session, "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale")
+    graffiti = leaf(
+        session, "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
+    )
     place = routing.locate(2.3801912, 48.8539252, graffiti.unit_id)
     assert place.district_id == 11
     assert place.quartier_id is not None and place.conseil_id is not None
@@ -41,36 +43,39 @@ def test_wood_overrides_category_unit(session):
 
 
 def test_operator_keeps_its_own_unit_in_a_wood(session):
-    enedis = session.scalar(select(Category).join(Unit, Category.unit_id == Unit.id)
-                            .where(Unit.code == "OP-ENEDIS"))
+    enedis = session.scalar(
+        select(Category).join(Unit, Category.unit_id == Unit.id).where(Unit.code == "OP-ENEDIS")
+    )
     place = routing.locate(2.2450, 48.8650, enedis.unit_id)
     assert session.get(Unit, place.unit_id).code == "OP-ENEDIS"
 
 
 def test_border_point_has_one_deterministic_answer(session):
     # A vertex shared by two arrondissements answers the smaller id, always.
-    vertex = session.execute(db.text("""
+    vertex = session.execute(
+        db.text("""
         SELECT ST_X(pt), ST_Y(pt) FROM (
           SELECT (ST_DumpPoints(a.geom)).geom AS pt FROM district a WHERE a.id = 11) v
         WHERE EXISTS (SELECT 1 FROM district b WHERE b.id = 12 AND ST_Intersects(b.geom, v.pt))
-        LIMIT 1""")).one()
+        LIMIT 1""")
+    ).one()
     unit_id = session.scalars(select(Category.unit_id).where(Category.is_leaf)).first()
     answers = {routing.locate(vertex[0], vertex[1], unit_id).district_id for _ in range(3)}
     assert answers == {11}
 
 
 def test_reference_format_and_monthly_counter(session):
-    when = datetime(2024, 7, 25, 10, tzinfo=timezone.utc)
+    when = datetime(2024, 7, 25, 10, tzinfo=UTC)
     first = references.allocate_reference("G", when)
     second = references.allocate_reference("G", when)
     assert re.fullmatch(r"G2024G\d{6}", first)
     assert int(second[-6:]) == int(first[-6:]) + 1
     # Paris time decides the month: 23:30 UTC on 31 Dec is already January.
-    assert references.allocate_reference("A", datetime(2024, 12, 31, 23, 30, tzinfo=timezone.utc)).startswith("A2025A")
+    assert references.allocate_reference("A", datetime(2024, 12, 31, 23, 30, tzinfo=UTC)).startswith("A2025A")
 
 
 def test_references_unique_under_concurrency(app):
-    when = datetime(2031, 3, 1, tzinfo=timezone.utc)
+    when = datetime(2031, 3, 1, tzinfo=UTC)
 
     def allocate(_):
         with app.app_context():
@@ -105,8 +110,9 @@ def test_real_reports_land_in_their_district_and_service(session):
         district_ok += place.district_id == int(row["arrondissement"])
         service_ok += names[place.unit_id] == row["intervenant"]
     district_rate, service_rate = district_ok / total, service_ok / total
-    print(f"\nreal reports: {total}, district match {district_rate:.2%}, "
-          f"service match {service_rate:.2%}")
+    print(
+        f"\nreal reports: {total}, district match {district_rate:.2%}, " f"service match {service_rate:.2%}"
+    )
     assert total == 10_000
     assert district_rate >= 0.995
     assert service_rate >= 0.99

@@ -1,4 +1,5 @@
 """One commit point per request: views never commit; a GET never writes."""
+
 import uuid
 
 import pytest
@@ -8,8 +9,10 @@ from dansmarue import create_app
 from dansmarue.extensions import db
 from tests.conftest import TEST_DATABASE_URL, test_config
 
-INSERT = text("INSERT INTO idempotency_key (key, request_hash, status_code, response, created_at)"
-              " VALUES (:key, 'h', 200, '{}'::jsonb, now())")
+INSERT = text(
+    "INSERT INTO idempotency_key (key, request_hash, status_code, response, created_at)"
+    " VALUES (:key, 'h', 200, '{}'::jsonb, now())"
+)
 
 
 @pytest.fixture
@@ -29,7 +32,8 @@ def uow_app(tmp_path_factory):
     def stored() -> int:  # seen from another connection: only committed rows count
         with engine.connect() as connection:
             return connection.execute(
-                text("SELECT count(*) FROM idempotency_key WHERE key = :k"), {"k": key}).scalar()
+                text("SELECT count(*) FROM idempotency_key WHERE key = :k"), {"k": key}
+            ).scalar()
 
     yield app, stored
     with engine.begin() as connection:

@@ -53,19 +53,37 @@ def test_polygon_is_coerced_and_other_types_rejected(tmp_path):
     with pytest.raises(TypeError):
         to_multipolygon(Point(0, 0))
     path = tmp_path / "pts.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"k": 1}, "geometry": {"type": "Point", "coordinates": [2, 48]}}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"k": 1},
+                        "geometry": {"type": "Point", "coordinates": [2, 48]},
+                    }
+                ],
+            }
+        )
+    )
     assert load_features(path)[0].geometry.geom_type == "Point"
     with pytest.raises(TypeError):
         load_polygons(path, "k")
 
 
-@pytest.mark.parametrize("doc", [
-    {"type": "Feature", "geometry": None, "properties": {}},
-    {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {}}]},
-    {"type": "FeatureCollection", "features": [],
-     "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}},
-])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"type": "Feature", "geometry": None, "properties": {}},
+        {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None, "properties": {}}]},
+        {
+            "type": "FeatureCollection",
+            "features": [],
+            "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}},
+        },
+    ],
+)
 def test_bad_collections_are_rejected(tmp_path, doc):
     path = tmp_path / "bad.geojson"
     path.write_text(json.dumps(doc))
@@ -78,15 +96,33 @@ def test_parse_point_all_known_encodings():
     assert parse_point("{'lon': 2.334404229526263, 'lat': 48.88124847353733}") == (lon, lat)
     assert parse_point(
         "{'type': 'Feature', 'geometry': {'coordinates': [2.334404229526263, 48.88124847353733],"
-        " 'type': 'Point'}, 'properties': {}}") == (lon, lat)
-    assert parse_point('{"type": "Point", "coordinates": [2.334404229526263, 48.88124847353733]}') == (lon, lat)
+        " 'type': 'Point'}, 'properties': {}}"
+    ) == (lon, lat)
+    assert parse_point('{"type": "Point", "coordinates": [2.334404229526263, 48.88124847353733]}') == (
+        lon,
+        lat,
+    )
     # Old 2017 schema and adresse_paris write "lat,lon".
     assert parse_point("48.88124847353733, 2.334404229526263") == (lon, lat)
     assert parse_point({"lon": "2.5", "lat": "48.5"}) == (2.5, 48.5)
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "1,2,3", "abc", "{'lon': 1}", "{'lon': 'x', 'lat': 2}",
-                                 "{" * 5000, "[1, 2]", "{'type': 'Point', 'coordinates': [1]}", None, 3.0])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "1,2,3",
+        "abc",
+        "{'lon': 1}",
+        "{'lon': 'x', 'lat': 2}",
+        "{" * 5000,
+        "[1, 2]",
+        "{'type': 'Point', 'coordinates': [1]}",
+        None,
+        3.0,
+    ],
+)
 def test_parse_point_rejects_garbage(bad):
     with pytest.raises(ValueError):
         parse_point(bad)

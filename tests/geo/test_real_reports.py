@@ -34,9 +34,9 @@ def test_sample_shape(reports):
     rows, lons, lats, declared = reports
     assert len(rows) == 10_000
     assert set(declared) == set(range(1, 21))
-    assert all(is_valid_lonlat(x, y) for x, y in zip(lons.tolist(), lats.tolist()))
+    assert all(is_valid_lonlat(x, y) for x, y in zip(lons.tolist(), lats.tolist(), strict=False))
     # geo_shape and geo_point_2d encode the same point.
-    assert all(parse_point(r["geo_shape"]) == (x, y) for r, x, y in zip(rows[:500], lons, lats))
+    assert all(parse_point(r["geo_shape"]) == (x, y) for r, x, y in zip(rows[:500], lons, lats, strict=False))
 
 
 def test_reports_land_in_declared_arrondissement(reports, arr_index):
@@ -46,7 +46,7 @@ def test_reports_land_in_declared_arrondissement(reports, arr_index):
     print(f"\narrondissement agreement: {rate:.2%} of {len(got)} real reports")
     assert rate >= 0.995
     assert not any(g is None for g in got)  # every report is inside Paris
-    scalar = [arr_index.lookup(x, y) for x, y in zip(lons.tolist(), lats.tolist())]
+    scalar = [arr_index.lookup(x, y) for x, y in zip(lons.tolist(), lats.tolist(), strict=False)]
     assert scalar == list(got)
 
 
@@ -58,13 +58,14 @@ def test_quartier_nests_in_arrondissement(reports, arr_index):
     q_got = q_idx.lookup_many(lons, lats)
     ar_got = arr_index.lookup_many(lons, lats)
     assert not any(q is None for q in q_got)
-    assert all(q_to_ar[q] == a for q, a in zip(q_got, ar_got))
+    assert all(q_to_ar[q] == a for q, a in zip(q_got, ar_got, strict=False))
 
 
 def test_paris_centre_covers_arrondissements_1_to_4(reports, arr_index):
     _, lons, lats, _ = reports
-    centre = PolygonIndex.from_geojson(DATA / "dmr_arrondissement_paris_centre_2020.geojson",
-                                       "numero_arrondissement")
+    centre = PolygonIndex.from_geojson(
+        DATA / "dmr_arrondissement_paris_centre_2020.geojson", "numero_arrondissement"
+    )
     in_centre = centre.lookup_many(lons, lats) == "Paris Centre"
     in_1_to_4 = np.isin(arr_index.lookup_many(lons, lats), [1, 2, 3, 4])
     assert in_1_to_4.sum() > 100

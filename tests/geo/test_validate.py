@@ -14,19 +14,41 @@ from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point
 from geo.validate import Bounds, InvalidCoordinates, is_valid_lonlat, repair_polygonal, validate_lonlat
 
 
-@pytest.mark.parametrize("lon,lat", [
-    (float("nan"), 48.8), (2.3, float("nan")), (float("inf"), 48.8), (2.3, float("-inf")),
-    (180.0001, 0.0), (-180.5, 0.0), (0.0, 90.000001), (0.0, -91.0),
-    (True, 48.8), (2.3, False), ("2.3", 48.8), (None, 48.8), (2.3, [48.8]),
-])
+@pytest.mark.parametrize(
+    "lon,lat",
+    [
+        (float("nan"), 48.8),
+        (2.3, float("nan")),
+        (float("inf"), 48.8),
+        (2.3, float("-inf")),
+        (180.0001, 0.0),
+        (-180.5, 0.0),
+        (0.0, 90.000001),
+        (0.0, -91.0),
+        (True, 48.8),
+        (2.3, False),
+        ("2.3", 48.8),
+        (None, 48.8),
+        (2.3, [48.8]),
+    ],
+)
 def test_invalid_coordinates_are_rejected(lon, lat):
     with pytest.raises(InvalidCoordinates):
         validate_lonlat(lon, lat)
     assert not is_valid_lonlat(lon, lat)
 
 
-@pytest.mark.parametrize("lon,lat", [(180.0, 90.0), (-180.0, -90.0), (0, 0), (2.35, 48.85),
-                                     (np.float64(2.35), np.float32(48.5)), (Decimal("2.5"), Fraction(1, 3))])
+@pytest.mark.parametrize(
+    "lon,lat",
+    [
+        (180.0, 90.0),
+        (-180.0, -90.0),
+        (0, 0),
+        (2.35, 48.85),
+        (np.float64(2.35), np.float32(48.5)),
+        (Decimal("2.5"), Fraction(1, 3)),
+    ],
+)
 def test_valid_coordinates_come_back_as_floats(lon, lat):
     got = validate_lonlat(lon, lat)
     assert got == (float(lon), float(lat))

@@ -1,16 +1,17 @@
 """Intake hot path: pooled connections without a ping per checkout, and the
 after-commit relay (one batch per commit, never from its own commit)."""
+
 import threading
 
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from dansmarue.jobs import autorelay
 from dansmarue.models import Category, OutboxJob, db
 from dansmarue.platform import db_pool
 
 ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
-
 
 
 def _terminate(pid: int) -> None:
@@ -25,8 +26,12 @@ def _terminate(pid: int) -> None:
 
 def _statuses(mark):
     db.session.expire_all()
-    return [s for (s,) in db.session.execute(
-        select(OutboxJob.status).where(OutboxJob.id > mark).order_by(OutboxJob.id))]
+    return [
+        s
+        for (s,) in db.session.execute(
+            select(OutboxJob.status).where(OutboxJob.id > mark).order_by(OutboxJob.id)
+        )
+    ]
 
 
 def test_pool_does_not_ping_on_every_checkout(app):
@@ -57,9 +62,8 @@ def test_recent_connection_is_not_pinged(app, monkeypatch):
         _terminate(victim)
         # In use a moment ago: handed out without a round trip, so the first
         # statement meets the dead socket (the pool then drops it).
-        with pytest.raises(Exception):
-            with db.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+        with pytest.raises(DBAPIError), db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
         with db.engine.connect() as conn:
             assert conn.scalar(text("SELECT 1")) == 1
         db.engine.dispose()
@@ -71,17 +75,22 @@ def test_a_commit_relays_one_batch_not_the_backlog(app, committed, monkeypatch, 
     _, job_mark = committed
     monkeypatch.setitem(app.config, "OUTBOX_AUTO_RELAY", True)
     monkeypatch.setattr(autorelay, "_paused_until", 0.0)
-    db.session.execute(text(
-        "INSERT INTO outbox_job (func, args, queue, status, attempts, available_at, created_at) "
-        "SELECT 'workers.jobs.notify.send_acknowledgement', jsonb_build_array(-n), 'mail', "
-        "'pending', 0, now(), now() FROM generate_series(1, 250) n"))
+    db.session.execute(
+        text(
+            "INSERT INTO outbox_job (func, args, queue, status, attempts, available_at, created_at) "
+            "SELECT 'workers.jobs.notify.send_acknowledgement', jsonb_build_array(-n), 'mail', "
+            "'pending', 0, now(), now() FROM generate_series(1, 250) n"
+        )
+    )
     db.session.commit()  # outside a request, raw SQL: no auto-relay
     assert _statuses(job_mark).count("pending") == 250
 
-    category_id = db.session.scalar(select(Category.id).where(
-        Category.is_leaf, ~Category.agent_only, ~Category.out_of_scope).order_by(Category.id))
-    response = app.test_client().post(
-        "/api/v1/reports", json={"category_id": category_id, **ROQUETTE})
+    category_id = db.session.scalar(
+        select(Category.id)
+        .where(Category.is_leaf, ~Category.agent_only, ~Category.out_of_scope)
+        .order_by(Category.id)
+    )
+    response = app.test_client().post("/api/v1/reports", json={"category_id": category_id, **ROQUETTE})
     assert response.status_code in (201, 422), response.json  # 422: no sector for it here
     statuses = _statuses(job_mark)
     assert statuses.count("enqueued") == 100  # one batch (limit 100), the oldest rows
@@ -107,8 +116,7 @@ def test_concurrent_commits_share_relays_and_lose_nothing(app, committed, monkey
     def commit_jobs(n):
         with app.app_context():
             for k in range(5):
-                outbox.add_job(registry.SEND_ACKNOWLEDGEMENT, -(n * 10 + k),
-                               report_id=-(n * 10 + k))
+                outbox.add_job(registry.SEND_ACKNOWLEDGEMENT, -(n * 10 + k), report_id=-(n * 10 + k))
                 db.session.commit()
             db.session.remove()
 

@@ -12,6 +12,7 @@ literal string "jsonStream=[{…}]", not url-encoded, built by interpolation.
 A Transport sends them either through Flask's test client or, when
 REPLAY_BASE_URL is set (e.g. http://127.0.0.1:8000 after `make run`), over HTTP.
 """
+
 import json
 import os
 
@@ -28,19 +29,21 @@ class Transport:
     def with_bearer(self, token: str) -> "Transport":
         return Transport(self.client, self.base_url, token)
 
-    def send(self, method: str, path: str, body: bytes | None = None,
-             headers: dict | None = None) -> tuple[int, str]:
+    def send(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> tuple[int, str]:
         headers = dict(headers or {})
         if self.bearer:
             headers["Authorization"] = f"Bearer {self.bearer}"
         if self.base_url:
             import requests
-            response = requests.request(method, self.base_url + path, data=body,
-                                        headers=headers, timeout=30)
+
+            response = requests.request(method, self.base_url + path, data=body, headers=headers, timeout=30)
             return response.status_code, response.content.decode("utf-8")
         content_type = headers.pop("Content-Type", None)
-        response = self.client.open(path, method=method, data=body, headers=headers,
-                                    content_type=content_type)
+        response = self.client.open(
+            path, method=method, data=body, headers=headers, content_type=content_type
+        )
         return response.status_code, response.get_data(as_text=True)
 
 
@@ -55,46 +58,82 @@ def gson(obj: dict) -> dict:
 
 # ---- Android ---------------------------------------------------------------
 
+
 def android_rpc(t: Transport, path: str, request: dict) -> tuple[int, str]:
     """@FormUrlEncoded @POST(path) with @Field("jsonStream") = "[" + Gson + "]"."""
     from urllib.parse import urlencode
+
     stream = "[" + json.dumps(gson(request), ensure_ascii=False, separators=(",", ":")) + "]"
-    return t.send("POST", "/rest/" + path, urlencode({"jsonStream": stream}).encode(),
-                  {**ANDROID_HEADERS, "Content-Type": FORM})
+    return t.send(
+        "POST",
+        "/rest/" + path,
+        urlencode({"jsonStream": stream}).encode(),
+        {**ANDROID_HEADERS, "Content-Type": FORM},
+    )
 
 
 def android_category_request(cur_version: str = "0", app_version: str = "4.3.2") -> dict:
     # CategoryRequest.java:23-26; SplashScreenPresenter.java:115 passes "0".
-    return {"curVersion": cur_version, "curVersionMobileProd": app_version,
-            "request": "getCategories"}
+    return {"curVersion": cur_version, "curVersionMobileProd": app_version, "request": "getCategories"}
 
 
-def android_incident(category_id: str, address: str, description: str,
-                     priority: int = 2) -> dict:
+def android_incident(category_id: str, address: str, description: str, priority: int = 2) -> dict:
     """mvp/models/Incident.java as a new report is serialised: its Java defaults
     (lines 37-87) plus what AddAnomalyPresenter sets."""
-    return {"address": address, "descriptive": description, "commentaireAgent": "",
-            "precisionsTerrain": "", "categoryId": category_id, "id": 0,
-            "pictures": {"genericPictureId": 0}, "invalidations": 0, "priorityId": priority,
-            "stateId": 0, "iconId": 0, "isIncidentFollowedByUser": False,
-            "isResolvable": False, "isValidAddressWithNumber": True,
-            "isIncidentAnonyme": False, "congratulations": 0, "followers": 0,
-            "origin": "G", "iconIncidentSignalement": 0, "idPhotoCur": 0}
+    return {
+        "address": address,
+        "descriptive": description,
+        "commentaireAgent": "",
+        "precisionsTerrain": "",
+        "categoryId": category_id,
+        "id": 0,
+        "pictures": {"genericPictureId": 0},
+        "invalidations": 0,
+        "priorityId": priority,
+        "stateId": 0,
+        "iconId": 0,
+        "isIncidentFollowedByUser": False,
+        "isResolvable": False,
+        "isValidAddressWithNumber": True,
+        "isIncidentAnonyme": False,
+        "congratulations": 0,
+        "followers": 0,
+        "origin": "G",
+        "iconIncidentSignalement": 0,
+        "idPhotoCur": 0,
+    }
 
 
-def android_save_incident(incident: dict, lat: float, lon: float, *, udid: str,
-                          email: str, guid: str | None, user_token: str | None) -> dict:
+def android_save_incident(
+    incident: dict, lat: float, lon: float, *, udid: str, email: str, guid: str | None, user_token: str | None
+) -> dict:
     # SaveIncidentRequest.java:18-25 (udid "0000" and email "" by default).
-    return {"udid": udid, "position": {"latitude": lat, "longitude": lon},
-            "incident": incident, "email": email, "guid": guid, "userToken": user_token,
-            "request": "saveIncident"}
+    return {
+        "udid": udid,
+        "position": {"latitude": lat, "longitude": lon},
+        "incident": incident,
+        "email": email,
+        "guid": guid,
+        "userToken": user_token,
+        "request": "saveIncident",
+    }
 
 
 def android_photo(t: Transport, incident_id: int, view: str, jpeg: bytes, udid: str):
     """AddAnomalyPresenter.java:279-287, @POST("signalement/api/photo")."""
-    return t.send("POST", "/rest/signalement/api/photo", jpeg, {
-        **ANDROID_HEADERS, "Content-Type": "image/jpeg", "udid": udid,
-        "incident-id": str(incident_id), "type": view, "INCIDENT-CREATION": "true"})
+    return t.send(
+        "POST",
+        "/rest/signalement/api/photo",
+        jpeg,
+        {
+            **ANDROID_HEADERS,
+            "Content-Type": "image/jpeg",
+            "udid": udid,
+            "incident-id": str(incident_id),
+            "type": view,
+            "INCIDENT-CREATION": "true",
+        },
+    )
 
 
 # ---- iOS -------------------------------------------------------------------
@@ -115,6 +154,15 @@ def swift_double(value: float) -> str:
 
 def ios_photo(t: Transport, base: str, incident_id: str, view: str, jpeg: bytes, udid: str):
     """uploadPhoto, RestApiManager.swift:554-568: route "\\(baseUrl)/photo/"."""
-    return t.send("POST", f"{base}/photo/", jpeg, {
-        "Content-Type": "image/jpeg", "type": view, "incident-id": incident_id,
-        "udid": udid, "img-comment": "no_comment"})
+    return t.send(
+        "POST",
+        f"{base}/photo/",
+        jpeg,
+        {
+            "Content-Type": "image/jpeg",
+            "type": view,
+            "incident-id": incident_id,
+            "udid": udid,
+            "img-comment": "no_comment",
+        },
+    )

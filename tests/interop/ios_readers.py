@@ -8,6 +8,7 @@ crashes the app: `unwrap` raises ForceUnwrapCrash there. Each reader returns
 what the app keeps, so a test can check that the app saw the data (not just
 that it did not crash).
 """
+
 import json
 
 
@@ -26,7 +27,7 @@ def parse(text: str):
 def string_value(v) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
-    if isinstance(v, (int, float)):
+    if isinstance(v, int | float):
         return str(v)
     return v if isinstance(v, str) else ""
 
@@ -34,7 +35,7 @@ def string_value(v) -> str:
 def int_value(v) -> int:
     if isinstance(v, bool):
         return int(v)
-    if isinstance(v, (int, float)):
+    if isinstance(v, int | float):
         return int(v)
     try:
         return int(float(v)) if isinstance(v, str) else 0
@@ -43,7 +44,7 @@ def int_value(v) -> int:
 
 
 def float_value(v) -> float:
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
+    if isinstance(v, int | float) and not isinstance(v, bool):
         return float(v)
     try:
         return float(v) if isinstance(v, str) else 0.0
@@ -54,7 +55,7 @@ def float_value(v) -> float:
 def bool_value(v) -> bool:
     if isinstance(v, bool):
         return v
-    if isinstance(v, (int, float)):
+    if isinstance(v, int | float):
         return v != 0
     return isinstance(v, str) and v.lower() in ("true", "y", "t", "yes", "1")
 
@@ -76,20 +77,28 @@ def unwrap(obj: dict | None, key: str, where: str):
 
 def _answers(body):
     """`if let jsonArray = json.array { for item … item.dictionary["answer"]?.dictionary`."""
-    return [a for item in (body if isinstance(body, list) else [])
-            if (d := dictionary(item)) is not None and (a := dictionary(d.get("answer")))]
+    return [
+        a
+        for item in (body if isinstance(body, list) else [])
+        if (d := dictionary(item)) is not None and (a := dictionary(d.get("answer")))
+    ]
 
 
 def _marker(m: dict) -> dict:
     """The list readers (lines 47-73, 840-872): no force-unwrap, stringValue etc."""
     pictures = dictionary(m.get("pictures")) or {}
-    return {"id": string_value(m.get("id")), "address": string_value(m.get("address")),
-            "lat": float_value(m.get("lat")), "lng": float_value(m.get("lng")),
-            "categoryId": string_value(m.get("categoryId")), "state": string_value(m.get("state")),
-            "number": string_value(m.get("numero")),
-            "close": [string_value(u) for u in array_value(pictures.get("close"))],
-            "followed": bool_value(m.get("isIncidentFollowedByUser")),
-            "source": string_value(m.get("source"))}
+    return {
+        "id": string_value(m.get("id")),
+        "address": string_value(m.get("address")),
+        "lat": float_value(m.get("lat")),
+        "lng": float_value(m.get("lng")),
+        "categoryId": string_value(m.get("categoryId")),
+        "state": string_value(m.get("state")),
+        "number": string_value(m.get("numero")),
+        "close": [string_value(u) for u in array_value(pictures.get("close"))],
+        "followed": bool_value(m.get("isIncidentFollowedByUser")),
+        "source": string_value(m.get("source")),
+    }
 
 
 def incidents_by_position(body) -> list[dict]:
@@ -113,24 +122,29 @@ def incident_by_id(body, equipment: bool = False) -> dict | None:
                 d = dictionary(m)
                 if d is None:
                     raise ForceUnwrapCrash(f"{key}: .dictionary! of a non-object")
-                messages.append((string_value(unwrap(d, "numero_message", key)),
-                                 string_value(unwrap(d, "message", key))))
+                messages.append(
+                    (string_value(unwrap(d, "numero_message", key)), string_value(unwrap(d, "message", key)))
+                )
         marker = dictionary(answer.get("incident"))
         if marker is None:
             continue
         w = "incident"
-        anomaly = {"id": string_value(marker.get("id")),
-                   "address": string_value(unwrap(marker, "address", w)),
-                   "lat": float_value(unwrap(marker, "lat", w)),
-                   "lng": float_value(unwrap(marker, "lng", w)),
-                   "source": "dmr" if equipment else string_value(unwrap(marker, "source", w)),
-                   "messages": messages}
+        anomaly = {
+            "id": string_value(marker.get("id")),
+            "address": string_value(unwrap(marker, "address", w)),
+            "lat": float_value(unwrap(marker, "lat", w)),
+            "lng": float_value(unwrap(marker, "lng", w)),
+            "source": "dmr" if equipment else string_value(unwrap(marker, "source", w)),
+            "messages": messages,
+        }
         if not equipment and anomaly["source"] == "ramen":
             return anomaly
-        anomaly.update(date=string_value(unwrap(marker, "date", w)),
-                       hour=string_value(unwrap(marker, "hour", w)),
-                       followers=int_value(marker.get("followers")),
-                       followed=bool_value(marker.get("isIncidentFollowedByUser")))
+        anomaly.update(
+            date=string_value(unwrap(marker, "date", w)),
+            hour=string_value(unwrap(marker, "hour", w)),
+            followers=int_value(marker.get("followers")),
+            followed=bool_value(marker.get("isIncidentFollowedByUser")),
+        )
         if equipment:
             anomaly["equipementId"] = string_value(unwrap(marker, "equipementId", w))
         resolved = unwrap(answer, "resolved_authorization", "answer")
@@ -207,8 +221,7 @@ def by_number(body) -> dict:
         found = array_value(answer["incident"])
         if not found:
             raise ForceUnwrapCrash("getAnomalieByNumber: incident[0] of an empty array")
-        return {"id": string_value(dictionary(found[0]).get("id") if dictionary(found[0])
-                                   else None)}
+        return {"id": string_value(dictionary(found[0]).get("id") if dictionary(found[0]) else None)}
     if "error_message" in d:
         return {"popup": string_value(d["error_message"])}
     return {}
@@ -220,8 +233,10 @@ def identity(body) -> dict:
     user = dictionary(answer.get("user"))
     if user is None:
         return {"status": int_value(answer.get("status")) == 0 and "status" in answer}
-    return {"status": "status" in answer and int_value(answer["status"]) == 0,
-            "lastName": string_value(user.get("name")),
-            "firstName": string_value(user.get("firstname")),
-            "email": string_value(user["mail"]) if "mail" in user else None,
-            "isAgent": bool_value(user.get("isAgent")) if "isAgent" in user else None}
+    return {
+        "status": "status" in answer and int_value(answer["status"]) == 0,
+        "lastName": string_value(user.get("name")),
+        "firstName": string_value(user.get("firstname")),
+        "email": string_value(user["mail"]) if "mail" in user else None,
+        "isAgent": bool_value(user.get("isAgent")) if "isAgent" in user else None,
+    }

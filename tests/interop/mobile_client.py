@@ -1,4 +1,5 @@
 """How the DansMaRue apps talk to the server: a form field `jsonStream`."""
+
 import json
 
 RPC = "/rest/signalement/api"
@@ -8,8 +9,7 @@ PHOTO = "/rest/signalement/api/photo"
 def rpc(client, request: dict | None = None, raw: str | None = None):
     """POST one request; return (http status, decoded body)."""
     stream = raw if raw is not None else json.dumps([request])
-    response = client.post(RPC, data={"jsonStream": stream},
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(RPC, data={"jsonStream": stream}, content_type="application/x-www-form-urlencoded")
     assert response.mimetype == "application/json"
     return response.status_code, json.loads(response.data)
 
@@ -33,8 +33,7 @@ def error_code(client, request: dict) -> int:
     return body[0]["error"]
 
 
-def upload(client, incident_id, view: str, data: bytes, udid: str | None = "udid-reporter",
-           **headers):
+def upload(client, incident_id, view: str, data: bytes, udid: str | None = "udid-reporter", **headers):
     sent = {"incident-id": str(incident_id), "type": view, **headers}
     if udid is not None:
         sent["udid"] = udid
@@ -44,11 +43,19 @@ def upload(client, incident_id, view: str, data: bytes, udid: str | None = "udid
 
 def save_incident(client, category_id, *, lat=48.856613, lon=2.352222, **overrides) -> dict:
     request = {
-        "request": "saveIncident", "udid": "udid-reporter", "email": "resident@example.org",
-        "guid": "guid-reporter", "userToken": "paris-account-token",
+        "request": "saveIncident",
+        "udid": "udid-reporter",
+        "email": "resident@example.org",
+        "guid": "guid-reporter",
+        "userToken": "paris-account-token",
         "position": {"latitude": lat, "longitude": lon},
-        "incident": {"categoryId": str(category_id), "address": "Place de l'Hôtel de Ville",
-                     "descriptive": "Graffiti sur le mur", "priorityId": 2, "origin": "G"},
+        "incident": {
+            "categoryId": str(category_id),
+            "address": "Place de l'Hôtel de Ville",
+            "descriptive": "Graffiti sur le mur",
+            "priorityId": 2,
+            "origin": "G",
+        },
     }
     for key, value in overrides.items():
         if key in ("categoryId", "address", "descriptive", "priorityId", "origin"):

@@ -2,6 +2,7 @@
 
 XML is parsed with defusedxml, as any careful client would.
 """
+
 import json
 from datetime import datetime
 

@@ -1,5 +1,6 @@
 """Shared steps of the replay suites: pick a category the way a resident does,
 and the apps' own version comparisons."""
+
 import pytest
 
 HOTEL_DE_VILLE = (48.856613, 2.352222)
@@ -10,12 +11,13 @@ DESCRIPTION = "Tag à l'entrée du métro, côté rue de Rivoli"
 def pick_leaf(categories: dict) -> str:
     """A reportable leaf of the answered tree: no children, not for agents, not
     out of scope (preferring graffiti, as tests/interop/conftest.py's `leaf`)."""
-    leaves = [(key, node) for key, node in categories.items()
-              if key != "0" and not node.get("children_id") and not node.get("isAgent")
-              and not node.get("horsDMR")]
+    leaves = [
+        (key, node)
+        for key, node in categories.items()
+        if key != "0" and not node.get("children_id") and not node.get("isAgent") and not node.get("horsDMR")
+    ]
     assert leaves, "getCategories offered no reportable leaf"
-    leaves.sort(key=lambda kv: ("graffiti" not in (kv[1].get("name") or "").lower(),
-                                int(kv[0])))
+    leaves.sort(key=lambda kv: ("graffiti" not in (kv[1].get("name") or "").lower(), int(kv[0])))
     return leaves[0][0]
 
 
@@ -33,8 +35,10 @@ def android_version_compare(a: str, b: str) -> int:
 
 def ios_update_required(current: str, mandatory: str) -> bool:
     """VersionsUtils.swift:59-61: current.versionToInt() lexicographically precedes."""
+
     def ints(v: str):
         return [int(p) for p in v.split(".") if p.isdigit()]
+
     return ints(current) < ints(mandatory)
 
 
@@ -42,8 +46,8 @@ def ios_update_required(current: str, mandatory: str) -> bool:
 def resident_account(session):
     """A Paris-account resident, known to identitystore by its guid."""
     from dansmarue.access import auth
-    user = auth.create_user("camille.martin@example.org", None, "resident",
-                            full_name="Camille Martin")
+
+    user = auth.create_user("camille.martin@example.org", None, "resident", full_name="Camille Martin")
     user.account_guid = "guid-camille"
     session.commit()
     return user
@@ -56,6 +60,7 @@ def dispatched(t, report_id: int) -> None:
     worker does it; wait (bounded) until getIncidentById leaves the intake states."""
     if not t.base_url:
         from workers.jobs.dispatch import dispatch_report
+
         dispatch_report(report_id)
         return
     import json
@@ -63,10 +68,12 @@ def dispatched(t, report_id: int) -> None:
 
     from dansmarue.workflow.states import STATES
     from tests.interop.app_calls import android_rpc
+
     intake = {STATES["initial"].real_id, STATES["verification"].real_id}
     for _ in range(120):
-        _, text = android_rpc(t, "signalement/api", {"id": report_id, "source": "DansMaRue",
-                                                     "request": "getIncidentById"})
+        _, text = android_rpc(
+            t, "signalement/api", {"id": report_id, "source": "DansMaRue", "request": "getIncidentById"}
+        )
         if json.loads(text)[0]["answer"]["incident"]["stateId"] not in intake:
             return
         time.sleep(0.5)

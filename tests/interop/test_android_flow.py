@@ -1,5 +1,6 @@
 """Replays the Android app's publishing sequence (AddAnomalyPresenter):
 saveIncident → photo close → photo far → processWorkflow → getIncidentById."""
+
 from sqlalchemy import select
 
 from dansmarue.models import Photo, Report
@@ -18,8 +19,7 @@ def test_android_publishing_sequence(client, session, leaf):
         assert status == 200 and body["answer"]["status"] == 0
 
     # 3. processWorkflow: status 0, and the reporter now follows the report.
-    assert answer(client, {"request": "processWorkflow", "id": str(incident_id)}) == {
-        "status": 0}
+    assert answer(client, {"request": "processWorkflow", "id": str(incident_id)}) == {"status": 0}
 
     # The photo worker runs (the real job function, as RQ would call it).
     session.expire_all()
@@ -27,8 +27,15 @@ def test_android_publishing_sequence(client, session, leaf):
     assert [process_photo(pid) for pid in photo_ids] == ["ready", "ready"]
 
     # 4. getIncidentById, as the app asks for it after publishing.
-    result = answer(client, {"request": "getIncidentById", "id": str(incident_id),
-                             "source": "DansMaRue", "guid": "guid-reporter"})
+    result = answer(
+        client,
+        {
+            "request": "getIncidentById",
+            "id": str(incident_id),
+            "source": "DansMaRue",
+            "guid": "guid-reporter",
+        },
+    )
     incident = result["incident"]
     report = session.get(Report, incident_id)
     assert incident["id"] == incident_id and incident["numero"] == report.reference

@@ -1,5 +1,6 @@
 """Rate limit of saveIncident and Open311 POST (the residents intake's limiter and
 RATELIMIT_INTAKE), answered in each protocol's error format; Open311 405."""
+
 import json
 
 import pytest
@@ -12,14 +13,12 @@ from tests.interop.open311_client import assert_errors_json, assert_errors_xml, 
 @pytest.fixture
 def limited(redis_conn, tmp_path_factory):
     """An app allowing 2 intakes a minute per address (counters start empty)."""
-    yield own_app(tmp_path_factory, RATELIMIT_INTAKE="2 per minute",
-                  RATELIMIT_ENABLED=True).test_client()
+    yield own_app(tmp_path_factory, RATELIMIT_INTAKE="2 per minute", RATELIMIT_ENABLED=True).test_client()
     own_app(tmp_path_factory)  # the limiter is one object: bind it back to the suite's config
 
 
 def _rpc(client, request, addr="127.0.0.1"):
-    return client.post(RPC, data={"jsonStream": json.dumps([request])},
-                       environ_base={"REMOTE_ADDR": addr})
+    return client.post(RPC, data={"jsonStream": json.dumps([request])}, environ_base={"REMOTE_ADDR": addr})
 
 
 def test_save_incident_is_limited_in_the_mobile_envelope(limited):
@@ -56,13 +55,16 @@ def test_open311_post_is_limited_with_its_errors_body(limited, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-@pytest.mark.parametrize("method,path,allowed", [
-    ("delete", "requests", "GET, POST"),
-    ("put", "requests", "GET, POST"),
-    ("post", "discovery", "GET"),
-    ("patch", "services", "GET"),
-    ("delete", "tokens/abc", "GET"),
-])
+@pytest.mark.parametrize(
+    "method,path,allowed",
+    [
+        ("delete", "requests", "GET, POST"),
+        ("put", "requests", "GET, POST"),
+        ("post", "discovery", "GET"),
+        ("patch", "services", "GET"),
+        ("delete", "tokens/abc", "GET"),
+    ],
+)
 def test_405_in_the_open311_error_format(client, fmt, method, path, allowed):
     response, body = call(client, method, path, fmt)
     assert response.status_code == 405

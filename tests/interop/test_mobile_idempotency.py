@@ -1,4 +1,5 @@
 """A saveIncident retried by the app files one report (shared idempotency service)."""
+
 import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -14,8 +15,7 @@ from tests.live_server import LiveServer
 
 
 def _count(session, description):
-    return session.scalar(select(func.count()).select_from(Report).where(
-        Report.description == description))
+    return session.scalar(select(func.count()).select_from(Report).where(Report.description == description))
 
 
 def test_five_replays_file_one_report(client, session, leaf):
@@ -31,10 +31,10 @@ def test_five_replays_file_one_report(client, session, leaf):
 def test_another_incident_or_device_is_another_report(client, session, leaf):
     text_ = "Autre " + uuid.uuid4().hex
     first = answer(client, save_incident(client, leaf.id, descriptive=text_))["incidentId"]
-    moved = answer(client, save_incident(client, leaf.id, descriptive=text_,
-                                         lat=48.8567))["incidentId"]
-    other_phone = answer(client, save_incident(client, leaf.id, descriptive=text_,
-                                               udid="udid-other"))["incidentId"]
+    moved = answer(client, save_incident(client, leaf.id, descriptive=text_, lat=48.8567))["incidentId"]
+    other_phone = answer(client, save_incident(client, leaf.id, descriptive=text_, udid="udid-other"))[
+        "incidentId"
+    ]
     assert len({first, moved, other_phone}) == 3
     assert _count(session, text_) == 3
 
@@ -53,9 +53,12 @@ def live_app(tmp_path_factory):
     yield app, marker
     with app.app_context():  # delete what the live server committed
         ids = select(Report.id).where(Report.description == marker)
-        db.session.execute(delete(OutboxJob).where(text(
-            "(args->>0)::bigint IN (SELECT id FROM report WHERE description = :d)")),
-            {"d": marker})
+        db.session.execute(
+            delete(OutboxJob).where(
+                text("(args->>0)::bigint IN (SELECT id FROM report WHERE description = :d)")
+            ),
+            {"d": marker},
+        )
         for model in (ReportEvent, Follower, Photo, IdempotencyKey):
             db.session.execute(delete(model).where(model.report_id.in_(ids)))
         db.session.execute(delete(Report).where(Report.description == marker))
@@ -66,12 +69,16 @@ def live_app(tmp_path_factory):
 def test_five_concurrent_identical_saves_file_one_report(live_app):
     live, marker = live_app
     with live.app_context():
-        category_id = db.session.scalar(text(
-            "SELECT id FROM category WHERE is_leaf AND active AND NOT agent_only "
-            "AND NOT out_of_scope AND unit_id IS NOT NULL ORDER BY id LIMIT 1"))
+        category_id = db.session.scalar(
+            text(
+                "SELECT id FROM category WHERE is_leaf AND active AND NOT agent_only "
+                "AND NOT out_of_scope AND unit_id IS NOT NULL ORDER BY id LIMIT 1"
+            )
+        )
         db.session.remove()
     stream = json.dumps([save_incident(None, category_id, descriptive=marker)])
     with LiveServer(live) as server:
+
         def send(_):
             return requests.post(server.url + RPC, data={"jsonStream": stream}, timeout=30)
 
@@ -82,6 +89,8 @@ def test_five_concurrent_identical_saves_file_one_report(live_app):
     assert all(b[0]["answer"]["status"] == 0 for b in bodies), bodies
     assert len({b[0]["answer"]["incidentId"] for b in bodies}) == 1
     with live.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Report).where(
-            Report.description == marker)) == 1
+        assert (
+            db.session.scalar(select(func.count()).select_from(Report).where(Report.description == marker))
+            == 1
+        )
         db.session.remove()

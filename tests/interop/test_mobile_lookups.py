@@ -1,5 +1,6 @@
 """Mobile requests getReports, checkVersion, getIncidentPhotos, searchByNumber,
 and the GET endpoints isDmrOnline and getAnomalieByNumber."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -15,8 +16,7 @@ GET = "/rest/signalement/api"
 
 def test_get_reports_lists_the_device_reports_newest_first(client, session, make_report):
     first = make_report(reporter_udid="udid-phone-1", reporter_guid=None)
-    second = make_report(reporter_udid="udid-phone-1", reporter_guid=None,
-                         description="Deuxième")
+    second = make_report(reporter_udid="udid-phone-1", reporter_guid=None, description="Deuxième")
     make_report(reporter_udid="udid-other")
     second.created_at = first.created_at + timedelta(seconds=5)
     session.flush()
@@ -31,11 +31,18 @@ def test_get_reports_lists_the_device_reports_newest_first(client, session, make
 def test_check_version_compares_with_the_catalogue(client, session):
     current = categories.version()
     result = answer(client, {"request": "checkVersion", "curVersion": current})
-    assert result == {"status": 0, "version": current, "upToDate": True,
-                      "androidVersionStore": None, "androidMajObligatoire": "false",
-                      "derniereVersionObligatoire": "0", "iosDerniereVersionObligatoire": "0"}
-    assert answer(client, {"request": "checkVersion", "curVersion": f"{current}.0"})[
-        "upToDate"] is True  # iOS keeps versions as doubles
+    assert result == {
+        "status": 0,
+        "version": current,
+        "upToDate": True,
+        "androidVersionStore": None,
+        "androidMajObligatoire": "false",
+        "derniereVersionObligatoire": "0",
+        "iosDerniereVersionObligatoire": "0",
+    }
+    assert (
+        answer(client, {"request": "checkVersion", "curVersion": f"{current}.0"})["upToDate"] is True
+    )  # iOS keeps versions as doubles
     stale = answer(client, {"request": "checkVersion", "curVersion": current - 1})
     assert stale["upToDate"] is False
     assert answer(client, {"request": "checkVersion"})["upToDate"] is False
@@ -56,8 +63,7 @@ def test_get_incident_photos(client, session, make_report):
 
 
 def _by_number(client, number, **extra):
-    result = answer(client, {"request": "getIncidentsByPosition", "searchByNumber": number,
-                             **extra})
+    result = answer(client, {"request": "getIncidentsByPosition", "searchByNumber": number, **extra})
     assert isinstance(result["closest_incidents"], list)  # as both apps parse it
     return result["closest_incidents"]
 
@@ -91,8 +97,8 @@ def test_is_dmr_online(client):
 
 def test_is_dmr_online_when_the_city_closes_the_apps(tmp_path_factory):
     from tests.interop.conftest import own_app
-    app = own_app(tmp_path_factory, MOBILE_ONLINE=False,
-                  MOBILE_MESSAGE_INFORMATION="Maintenance ce soir.")
+
+    app = own_app(tmp_path_factory, MOBILE_ONLINE=False, MOBILE_MESSAGE_INFORMATION="Maintenance ce soir.")
     response = app.test_client().get("/rest/signalement/isDmrOnline")
     assert response.status_code == 503
     assert "online" not in response.json  # iOS tests the key's presence
@@ -124,5 +130,4 @@ def test_anomaly_by_number_refused_after_90_days(client, session, make_report):
     assert response.json["error"] == 12 and "90 jours" in response.json["error_message"]
     unknown = client.get("/rest/signalement/getAnomalieByNumber/B2000A999999")
     assert unknown.status_code == 200 and unknown.json["error"] == 12
-    assert session.scalar(select(func.count()).select_from(Report).where(
-        Report.id == report.id)) == 1
+    assert session.scalar(select(func.count()).select_from(Report).where(Report.id == report.id)) == 1

@@ -1,4 +1,5 @@
 """POST /rest/signalement/api/photo: raw body, headers, ownership, size, replacement."""
+
 from sqlalchemy import select
 
 from dansmarue.models import OutboxJob, Photo
@@ -8,8 +9,7 @@ from tests.interop.mobile_client import upload
 
 def _photos(session, report):
     session.expire_all()
-    return session.scalars(select(Photo).where(Photo.report_id == report.id)
-                           .order_by(Photo.id)).all()
+    return session.scalars(select(Photo).where(Photo.report_id == report.id).order_by(Photo.id)).all()
 
 
 def test_owner_uploads_close_and_far(client, session, make_report):
@@ -20,8 +20,9 @@ def test_owner_uploads_close_and_far(client, session, make_report):
         assert body["answer"]["status"] == 0 and body["answer"]["type"] == view
     photos = _photos(session, report)
     assert [(p.view, p.status) for p in photos] == [("close", "pending"), ("far", "pending")]
-    jobs = session.scalars(select(OutboxJob.args).where(
-        OutboxJob.func == "workers.jobs.photos.process_photo")).all()
+    jobs = session.scalars(
+        select(OutboxJob.args).where(OutboxJob.func == "workers.jobs.photos.process_photo")
+    ).all()
     assert all([p.id] in jobs for p in photos)  # one processing job per photo
 
 

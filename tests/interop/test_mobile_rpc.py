@@ -1,4 +1,5 @@
 """The mobile RPC API: envelope, error codes, and each request the apps send."""
+
 import json
 
 import pytest
@@ -17,8 +18,11 @@ def _count(session):
 
 # ---- envelope --------------------------------------------------------------
 
-@pytest.mark.parametrize("raw", ["{not json", '[{"no": "request"}]', "[]", '"x"',
-                                 '[{"request": "getCategories"}, {"request": "x"}]'])
+
+@pytest.mark.parametrize(
+    "raw",
+    ["{not json", '[{"no": "request"}]', "[]", '"x"', '[{"request": "getCategories"}, {"request": "x"}]'],
+)
 def test_malformed_stream_is_error_2(client, raw):
     status, body = rpc(client, raw=raw)
     assert status == 200
@@ -32,6 +36,7 @@ def test_unknown_request_is_error_2(client):
 
 # ---- getCategories --------------------------------------------------------
 
+
 def test_get_categories_tree_and_version_cache(client, session, leaf):
     result = answer(client, {"request": "getCategories"})
     version, categories = result["version"], result["categories"]
@@ -39,8 +44,7 @@ def test_get_categories_tree_and_version_cache(client, session, leaf):
     roots = categories["0"]["children_id"]
     assert roots and all(str(r) in categories for r in roots)
     node = categories[str(leaf.id)]
-    assert set(node) == {"parent_id", "name", "isAgent", "alias", "horsDMR",
-                         "messageHorsDMR", "children_id"}
+    assert set(node) == {"parent_id", "name", "isAgent", "alias", "horsDMR", "messageHorsDMR", "children_id"}
     assert node["name"] == leaf.label and node["children_id"] == []
     assert node["parent_id"] == leaf.parent_id and node["isAgent"] is False
     assert leaf.id in categories[str(leaf.parent_id)]["children_id"]
@@ -51,8 +55,9 @@ def test_get_categories_tree_and_version_cache(client, session, leaf):
 
 
 def test_agent_types_only_for_the_agents_app(client, session, leaf):
-    agent_leaf = session.scalars(select(Category).where(
-        Category.is_leaf, Category.active, Category.id != leaf.id)).first()
+    agent_leaf = session.scalars(
+        select(Category).where(Category.is_leaf, Category.active, Category.id != leaf.id)
+    ).first()
     agent_leaf.agent_only = True
     session.flush()
     public = answer(client, {"request": "getCategories"})["categories"]
@@ -62,6 +67,7 @@ def test_agent_types_only_for_the_agents_app(client, session, leaf):
 
 
 # ---- saveIncident -----------------------------------------------------------
+
 
 def test_save_incident(client, session, leaf):
     result = answer(client, save_incident(client, leaf.id))
@@ -73,17 +79,20 @@ def test_save_incident(client, session, leaf):
     assert report.description == "Graffiti sur le mur" and report.priority == 2
 
 
-@pytest.mark.parametrize("overrides,code", [
-    ({"udid": ""}, 13),
-    ({"position": {}}, 6),
-    ({"position": {"latitude": "abc", "longitude": "2.35"}}, 7),
-    ({"position": {"latitude": 48.80, "longitude": 2.60}}, 7),  # outside Paris
-    ({"categoryId": ""}, 9),
-    ({"categoryId": "999999"}, 8),
-    ({"categoryId": "chien"}, 8),
-    ({"origin": "S"}, 34),
-    ({"origin": None}, 34),
-])
+@pytest.mark.parametrize(
+    "overrides,code",
+    [
+        ({"udid": ""}, 13),
+        ({"position": {}}, 6),
+        ({"position": {"latitude": "abc", "longitude": "2.35"}}, 7),
+        ({"position": {"latitude": 48.80, "longitude": 2.60}}, 7),  # outside Paris
+        ({"categoryId": ""}, 9),
+        ({"categoryId": "999999"}, 8),
+        ({"categoryId": "chien"}, 8),
+        ({"origin": "S"}, 34),
+        ({"origin": None}, 34),
+    ],
+)
 def test_save_incident_errors(client, session, leaf, overrides, code):
     before = _count(session)
     assert error_code(client, save_incident(client, leaf.id, **overrides)) == code
@@ -99,11 +108,11 @@ def test_save_incident_refuses_agent_types_and_parents_to_residents(client, sess
 
 # ---- processWorkflow --------------------------------------------------------
 
+
 def test_process_workflow_makes_the_reporter_a_follower_once(client, session, make_report):
     report = make_report()
     for _ in range(2):
-        assert answer(client, {"request": "processWorkflow", "id": str(report.id)}) == {
-            "status": 0}
+        assert answer(client, {"request": "processWorkflow", "id": str(report.id)}) == {"status": 0}
     followers = session.scalars(select(Follower).where(Follower.report_id == report.id)).all()
     assert [f.account_guid for f in followers] == ["guid-reporter"]
     session.refresh(report)
@@ -114,9 +123,9 @@ def test_process_workflow_makes_the_reporter_a_follower_once(client, session, ma
 
 # ---- getIncidentsByPosition -------------------------------------------------
 
+
 def _nearby(client, lat=48.856613, lon=2.352222, guid=None):
-    request = {"request": "getIncidentsByPosition",
-               "position": {"latitude": lat, "longitude": lon}}
+    request = {"request": "getIncidentsByPosition", "position": {"latitude": lat, "longitude": lon}}
     if guid:
         request["guid"] = guid
     result = answer(client, request)
@@ -133,8 +142,10 @@ def test_incidents_by_position_rules(client, session, make_report):
     closed = make_report()
     history.change_state(closed, "done", "service_done")
     too_old = make_report()
-    session.execute(text("UPDATE report SET created_at = now() - interval '400 days' "
-                         "WHERE id = :id"), {"id": too_old.id})
+    session.execute(
+        text("UPDATE report SET created_at = now() - interval '400 days' " "WHERE id = :id"),
+        {"id": too_old.id},
+    )
     session.expire_all()
     ids = [i["id"] for i in _nearby(client)]
     assert ids.index(here.id) < ids.index(close_by.id)  # sorted by distance
@@ -152,22 +163,24 @@ def test_incident_object_and_token_privacy(client, session, make_report):
     assert item["token"] is None  # never someone else's tracking token
     assert "resident@example.org" not in json.dumps(item)
     assert "reporterGuid" not in item and "guid-reporter" not in json.dumps(item)
-    mine = [i for i in _nearby(client, guid="guid-reporter") if i["id"] == report.id][0]
+    mine = next(i for i in _nearby(client, guid="guid-reporter") if i["id"] == report.id)
     assert mine["token"] == report.token
 
 
 # ---- getIncidentById ----------------------------------------------------------
 
+
 def test_incident_by_id(client, session, make_report, leaf):
     agent_texts.seed_defaults()
     report = make_report()
-    result = answer(client, {"request": "getIncidentById", "id": str(report.id),
-                             "source": "DansMaRue", "guid": "guid-reporter"})
+    result = answer(
+        client,
+        {"request": "getIncidentById", "id": str(report.id), "source": "DansMaRue", "guid": "guid-reporter"},
+    )
     assert result["incident"]["id"] == report.id
     assert result["incident"]["categoryId"] == str(leaf.top_level.id)
     assert result["resolved_authorization"] is True
-    offered = agent_texts.list_items("message", active_only=True,
-                                          category_id=report.category_id)
+    offered = agent_texts.list_items("message", active_only=True, category_id=report.category_id)
     generic = [m.title for m in offered if m.category_id is None]
     specific = [m.title for m in offered if m.category_id is not None]
     assert generic, "migration 0004 seeds generic service-done messages"
@@ -177,31 +190,39 @@ def test_incident_by_id(client, session, make_report, leaf):
     # Android reads an int numero_message (MessageServiceFait.java:10).
     for item in result["messages_sf_generic"] + result["messages_sf_typologie"]:
         assert isinstance(item["numero_message"], int) and isinstance(item["message"], str)
-    other = answer(client, {"request": "getIncidentById", "id": str(report.id),
-                            "source": "DansMaRue", "guid": "someone-else"})
+    other = answer(
+        client,
+        {"request": "getIncidentById", "id": str(report.id), "source": "DansMaRue", "guid": "someone-else"},
+    )
     assert other["resolved_authorization"] is False
-    assert error_code(client, {"request": "getIncidentById", "id": str(report.id),
-                               "source": "Ramen"}) == 35
-    assert error_code(client, {"request": "getIncidentById", "id": "987654321",
-                               "source": "DansMaRue"}) == 16
+    assert error_code(client, {"request": "getIncidentById", "id": str(report.id), "source": "Ramen"}) == 35
+    assert error_code(client, {"request": "getIncidentById", "id": "987654321", "source": "DansMaRue"}) == 16
 
 
 # ---- follow / unfollow / congratulate ----------------------------------------
 
+
 def test_follow_unfollow(client, session, make_report):
     report = make_report()
     before = report.followers_count  # the reporter follows their own report
-    request = {"request": "follow", "incidentId": str(report.id), "guid": "guid-fan",
-               "udid": "udid-fan", "email": "fan@example.org", "device": "Android",
-               "userToken": "t"}
+    request = {
+        "request": "follow",
+        "incidentId": str(report.id),
+        "guid": "guid-fan",
+        "udid": "udid-fan",
+        "email": "fan@example.org",
+        "device": "Android",
+        "userToken": "t",
+    }
     assert answer(client, request) == {"status": 0}
     assert error_code(client, request) == 41
     session.expire_all()
     assert session.get(Report, report.id).followers_count == before + 1
-    listed = [i for i in _nearby(client, guid="guid-fan") if i["id"] == report.id][0]
+    listed = next(i for i in _nearby(client, guid="guid-fan") if i["id"] == report.id)
     assert listed["isIncidentFollowedByUser"] is True
-    assert answer(client, {"request": "unfollow", "incidentId": str(report.id),
-                           "guid": "guid-fan"}) == {"status": 0}
+    assert answer(client, {"request": "unfollow", "incidentId": str(report.id), "guid": "guid-fan"}) == {
+        "status": 0
+    }
     session.expire_all()
     assert session.get(Report, report.id).followers_count == before
 
@@ -210,35 +231,37 @@ def test_follow_a_closed_report_is_error_42(client, session, make_report):
     report = make_report()
     history.change_state(report, "done", "service_done")
     session.flush()
-    assert error_code(client, {"request": "follow", "incidentId": str(report.id),
-                               "guid": "guid-fan"}) == 42
+    assert error_code(client, {"request": "follow", "incidentId": str(report.id), "guid": "guid-fan"}) == 42
 
 
 def test_congratulate_with_only_the_id(client, session, make_report):
     report = make_report()
     for _ in range(2):
-        assert answer(client, {"request": "congratulateAnomalie",
-                               "incidentId": str(report.id)}) == {"status": 0}
+        assert answer(client, {"request": "congratulateAnomalie", "incidentId": str(report.id)}) == {
+            "status": 0
+        }
     session.expire_all()
     assert session.get(Report, report.id).congratulations_count == 1  # once per address
-    answer(client, {"request": "congratulateAnomalie", "incidentId": str(report.id),
-                    "udid": "another-phone"})
+    answer(client, {"request": "congratulateAnomalie", "incidentId": str(report.id), "udid": "another-phone"})
     session.expire_all()
     assert session.get(Report, report.id).congratulations_count == 2
 
 
 # ---- getIncidentsByUser -------------------------------------------------------
 
+
 def test_incidents_by_user_lists_followed_reports_by_status(client, session, make_report):
-    open_one, closed_one, not_followed = make_report(), make_report(), make_report()
+    open_one, closed_one, _not_followed = make_report(), make_report(), make_report()
     for report in (open_one, closed_one):
         answer(client, {"request": "follow", "incidentId": str(report.id), "guid": "guid-fan"})
     history.change_state(closed_one, "done", "service_done")
     session.flush()
-    ongoing = answer(client, {"request": "getIncidentsByUser", "guid": "guid-fan",
-                              "filterIncidentStatus": "O"})["incidents"]
-    resolved = answer(client, {"request": "getIncidentsByUser", "guid": "guid-fan",
-                               "filterIncidentStatus": "R"})["incidents"]
+    ongoing = answer(
+        client, {"request": "getIncidentsByUser", "guid": "guid-fan", "filterIncidentStatus": "O"}
+    )["incidents"]
+    resolved = answer(
+        client, {"request": "getIncidentsByUser", "guid": "guid-fan", "filterIncidentStatus": "R"}
+    )["incidents"]
     assert [i["id"] for i in ongoing] == [open_one.id]
     assert [i["id"] for i in resolved] == [closed_one.id]
     assert resolved[0]["state"] == "R"
@@ -247,22 +270,38 @@ def test_incidents_by_user_lists_followed_reports_by_status(client, session, mak
 
 # ---- incidentResolved --------------------------------------------------------
 
-def test_incident_resolved_by_the_reporter_and_refused_to_others(client, session,
-                                                                 make_report):
+
+def test_incident_resolved_by_the_reporter_and_refused_to_others(client, session, make_report):
     report = make_report()
-    code = error_code(client, {"request": "incidentResolved", "incidentId": str(report.id),
-                               "guid": "intruder", "udid": "x", "email": "x@example.org"})
+    code = error_code(
+        client,
+        {
+            "request": "incidentResolved",
+            "incidentId": str(report.id),
+            "guid": "intruder",
+            "udid": "x",
+            "email": "x@example.org",
+        },
+    )
     assert code == 36
-    resolved = {"request": "incidentResolved", "incidentId": str(report.id),
-                "guid": "guid-reporter"}
+    resolved = {"request": "incidentResolved", "incidentId": str(report.id), "guid": "guid-reporter"}
     assert error_code(client, resolved) == 42  # still "initial": dispatch has not run
     workflow.perform(report.id, "create", None)
     workflow.perform(report.id, "route_to_unit", None)
     session.flush()
-    assert answer(client, {"request": "incidentResolved", "incidentId": str(report.id),
-                           "guid": "guid-reporter", "udid": "udid-reporter",
-                           "email": "resident@example.org", "comment": "C'est propre",
-                           "numeroMessage": 1, "isGeneric": True}) == {"status": 0}
+    assert answer(
+        client,
+        {
+            "request": "incidentResolved",
+            "incidentId": str(report.id),
+            "guid": "guid-reporter",
+            "udid": "udid-reporter",
+            "email": "resident@example.org",
+            "comment": "C'est propre",
+            "numeroMessage": 1,
+            "isGeneric": True,
+        },
+    ) == {"status": 0}
     session.expire_all()
     assert session.get(Report, report.id).state == "done"
     assert error_code(client, resolved) == 42  # already closed

@@ -1,4 +1,5 @@
 """Open311 discovery, service list and service definitions, in JSON and XML."""
+
 import pytest
 from sqlalchemy import select
 
@@ -10,8 +11,7 @@ from tests.interop.open311_client import (
     w3c,
 )
 
-SERVICE_KEYS = {"service_code", "service_name", "description", "metadata", "type",
-                "keywords", "group"}
+SERVICE_KEYS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 
 
 def test_discovery_json(client):
@@ -54,15 +54,17 @@ def test_services_json_lists_public_leaves_with_their_group(client, session, lea
     assert mine["service_name"] == leaf.label
     assert mine["group"] == leaf.top_level.label
     codes = {int(s["service_code"]) for s in body}
-    parents = set(session.scalars(select(Category.parent_id)
-                                  .where(Category.parent_id.is_not(None))))
+    parents = set(session.scalars(select(Category.parent_id).where(Category.parent_id.is_not(None))))
     assert not codes & parents  # leaves only
 
 
 def test_services_exclude_agent_only_and_inactive(client, session, leaf):
-    others = session.scalars(select(Category).where(
-        Category.is_leaf, Category.active, Category.id != leaf.id,
-        Category.agent_only.is_(False)).order_by(Category.id).limit(2)).all()
+    others = session.scalars(
+        select(Category)
+        .where(Category.is_leaf, Category.active, Category.id != leaf.id, Category.agent_only.is_(False))
+        .order_by(Category.id)
+        .limit(2)
+    ).all()
     others[0].agent_only = True
     others[1].active = False
     session.flush()
@@ -85,8 +87,7 @@ def test_services_xml(client, leaf):
     assert mine.findtext("group") == leaf.top_level.label
 
 
-@pytest.mark.parametrize("jurisdiction,status", [("paris.fr", 200), ("", 200),
-                                                 ("sfgov.org", 404)])
+@pytest.mark.parametrize("jurisdiction,status", [("paris.fr", 200), ("", 200), ("sfgov.org", 404)])
 def test_services_jurisdiction(client, jurisdiction, status):
     response, body = get(client, "services", "json", jurisdiction_id=jurisdiction)
     assert response.status_code == status
@@ -105,8 +106,14 @@ def test_service_definition_json(client, leaf):
         assert isinstance(attribute["variable"], bool)
         assert isinstance(attribute["required"], bool)
         assert isinstance(attribute["order"], int)
-        assert attribute["datatype"] in ("string", "number", "datetime", "text",
-                                         "singlevaluelist", "multivaluelist")
+        assert attribute["datatype"] in (
+            "string",
+            "number",
+            "datetime",
+            "text",
+            "singlevaluelist",
+            "multivaluelist",
+        )
     priority = next(a for a in attributes if a["code"] == "priority")
     assert priority["datatype"] == "singlevaluelist"
     assert [v["key"] for v in priority["values"]] == ["1", "2", "3"]
@@ -117,8 +124,7 @@ def test_service_definition_xml(client, leaf):
     assert response.status_code == 200
     assert root.tag == "service_definition"
     assert root.findtext("service_code") == str(leaf.id)
-    priority = next(a for a in root.findall("attributes/attribute")
-                    if a.findtext("code") == "priority")
+    priority = next(a for a in root.findall("attributes/attribute") if a.findtext("code") == "priority")
     assert priority.findtext("variable") == "true"
     assert [v.findtext("key") for v in priority.findall("values/value")] == ["1", "2", "3"]
     assert priority.findall("values/value")[0].findtext("name") == "Dangereux"

@@ -1,4 +1,5 @@
 """Open311 POST requests: api_key, location, attributes, media, errors."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -8,10 +9,19 @@ from tests.interop.open311_client import assert_errors_json, assert_errors_xml, 
 
 
 def _form(api_key, leaf, **extra):
-    data = {"api_key": api_key, "service_code": str(leaf.id), "lat": str(HOTEL_DE_VILLE[0]),
-            "long": str(HOTEL_DE_VILLE[1]), "description": "Dépôt sauvage devant le 3",
-            "email": "Someone@Example.org", "device_id": "device-1", "account_id": "acc-1",
-            "first_name": "Ada", "last_name": "Lovelace", "address_string": "3 rue de Rivoli"}
+    data = {
+        "api_key": api_key,
+        "service_code": str(leaf.id),
+        "lat": str(HOTEL_DE_VILLE[0]),
+        "long": str(HOTEL_DE_VILLE[1]),
+        "description": "Dépôt sauvage devant le 3",
+        "email": "Someone@Example.org",
+        "device_id": "device-1",
+        "account_id": "acc-1",
+        "first_name": "Ada",
+        "last_name": "Lovelace",
+        "address_string": "3 rue de Rivoli",
+    }
     data.update(extra)
     return data
 
@@ -41,8 +51,7 @@ def test_post_creates_a_request(client, session, api_key, leaf, fmt):
     assert report.address == "3 rue de Rivoli"
     assert report.reporter_guid == "acc-1" and report.reporter_udid == "device-1"
     assert report.state == "initial"
-    jobs = set(session.scalars(select(OutboxJob.func).where(
-        OutboxJob.args == [report.id])))
+    jobs = set(session.scalars(select(OutboxJob.func).where(OutboxJob.args == [report.id])))
     assert "workers.jobs.dispatch.dispatch_report" in jobs  # the shared intake ran
     _, listed = get(client, f"requests/{reference}", "json")
     assert listed[0]["service_code"] == str(leaf.id)
@@ -93,12 +102,10 @@ def test_missing_location_and_half_location_are_400(client, api_key, leaf):
 
 
 def test_unknown_service_code_is_404_and_jurisdiction_checked(client, api_key, leaf):
-    response, body = post(client, "requests", "json",
-                          data=_form(api_key, leaf, service_code="999999"))
+    response, body = post(client, "requests", "json", data=_form(api_key, leaf, service_code="999999"))
     assert response.status_code == 404
     assert_errors_json(body, 404)
-    response, _ = post(client, "requests", "json",
-                       data=_form(api_key, leaf, jurisdiction_id="london.gov.uk"))
+    response, _ = post(client, "requests", "json", data=_form(api_key, leaf, jurisdiction_id="london.gov.uk"))
     assert response.status_code == 404
     response, _ = post(client, "requests", "json", data=_form(api_key, leaf, service_code=""))
     assert response.status_code == 400
@@ -106,17 +113,23 @@ def test_unknown_service_code_is_404_and_jurisdiction_checked(client, api_key, l
 
 def test_outside_paris_is_400_and_leaves_nothing(client, session, api_key, leaf):
     before = _count(session)
-    response, body = post(client, "requests", "json",
-                          data=_form(api_key, leaf, lat="48.80", long="2.60"))
+    response, body = post(client, "requests", "json", data=_form(api_key, leaf, lat="48.80", long="2.60"))
     assert response.status_code == 400
     assert_errors_json(body, 400)
     assert "Paris" in body[0]["description"]
     assert _count(session) == before
 
 
-@pytest.mark.parametrize("extra", [{"attribute[priority]": "9"}, {"lat": "north"},
-                                   {"description": "x" * 4001}, {"email": "not-an-email"},
-                                   {"media_url": "ftp://example.org/a.jpg"}])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"attribute[priority]": "9"},
+        {"lat": "north"},
+        {"description": "x" * 4001},
+        {"email": "not-an-email"},
+        {"media_url": "ftp://example.org/a.jpg"},
+    ],
+)
 def test_invalid_fields_are_400(client, session, api_key, leaf, extra):
     before = _count(session)
     response, body = post(client, "requests", "json", data=_form(api_key, leaf, **extra))
@@ -128,13 +141,15 @@ def test_invalid_fields_are_400(client, session, api_key, leaf, extra):
 def test_multipart_media_becomes_a_photo(client, session, api_key, leaf):
     import io
 
-    data = _form(api_key, leaf, media=(io.BytesIO(jpeg_bytes(3)), "photo.jpg", "image/jpeg"),
-                 media_url="https://example.org/ignored.jpg")
-    response, body = post(client, "requests", "json", data=data,
-                          content_type="multipart/form-data")
+    data = _form(
+        api_key,
+        leaf,
+        media=(io.BytesIO(jpeg_bytes(3)), "photo.jpg", "image/jpeg"),
+        media_url="https://example.org/ignored.jpg",
+    )
+    response, body = post(client, "requests", "json", data=data, content_type="multipart/form-data")
     assert response.status_code == 200, response.data
-    report = session.scalar(select(Report).where(
-        Report.reference == body[0]["service_request_id"]))
+    report = session.scalar(select(Report).where(Report.reference == body[0]["service_request_id"]))
     photos = session.scalars(select(Photo).where(Photo.report_id == report.id)).all()
     assert [p.view for p in photos] == ["close"]
     assert photos[0].status == "pending"
@@ -146,8 +161,7 @@ def test_bad_media_is_400_and_leaves_nothing(client, session, api_key, leaf):
 
     before = _count(session)
     data = _form(api_key, leaf, media=(io.BytesIO(b"not an image at all"), "x.jpg"))
-    response, body = post(client, "requests", "json", data=data,
-                          content_type="multipart/form-data")
+    response, body = post(client, "requests", "json", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert_errors_json(body, 400)
     assert _count(session) == before
@@ -179,8 +193,7 @@ def test_cli_creates_a_working_key(app, client, session, leaf):
     assert response.status_code == 200
 
 
-def test_out_of_scope_service_is_listed_and_refused_with_its_message(client, session,
-                                                                     api_key, leaf):
+def test_out_of_scope_service_is_listed_and_refused_with_its_message(client, session, api_key, leaf):
     from dansmarue.models import Category
 
     oos = session.scalar(select(Category).where(Category.out_of_scope, Category.active))
@@ -188,8 +201,7 @@ def test_out_of_scope_service_is_listed_and_refused_with_its_message(client, ses
     listed = next(s for s in services if s["service_code"] == str(oos.id))
     assert listed["keywords"] == "out_of_scope"
     assert listed["description"] == oos.out_of_scope_message
-    response, body = post(client, "requests", "json",
-                          data=_form(api_key, leaf, service_code=str(oos.id)))
+    response, body = post(client, "requests", "json", data=_form(api_key, leaf, service_code=str(oos.id)))
     assert response.status_code == 400
     assert body[0]["description"] == oos.out_of_scope_message
 
@@ -198,10 +210,17 @@ def test_field_errors_name_open311_parameters_not_rest_ones(client, api_key, lea
     """The domain says `photo:close`; an Open311 client hears `media` (REST: photos.close)."""
     import io
 
-    refused = client.post("/open311/v2/requests.json", data={
-        "api_key": api_key, "service_code": str(leaf.id), "lat": "48.8566", "long": "2.3522",
-        "media": (io.BytesIO(b"not an image at all"), "x.jpg")},
-        content_type="multipart/form-data")
+    refused = client.post(
+        "/open311/v2/requests.json",
+        data={
+            "api_key": api_key,
+            "service_code": str(leaf.id),
+            "lat": "48.8566",
+            "long": "2.3522",
+            "media": (io.BytesIO(b"not an image at all"), "x.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
     assert refused.status_code == 400
     descriptions = " ".join(e["description"] for e in refused.json)
     assert "media : " in descriptions and "photos." not in descriptions, descriptions

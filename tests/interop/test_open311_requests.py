@@ -1,5 +1,6 @@
 """Open311 GET requests, requests/{id}, tokens and servicerequestupdates."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -7,10 +8,25 @@ from sqlalchemy import text
 from dansmarue.workflow import history
 from tests.interop.open311_client import assert_errors_json, assert_errors_xml, get, w3c
 
-REQUEST_KEYS = {"service_request_id", "status", "status_notes", "service_name",
-                "service_code", "description", "agency_responsible", "service_notice",
-                "requested_datetime", "updated_datetime", "expected_datetime", "address",
-                "address_id", "zipcode", "lat", "long", "media_url"}
+REQUEST_KEYS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
 
 
 def _by_id(body, reference):
@@ -19,7 +35,7 @@ def _by_id(body, reference):
 
 def _close(session, report, when=None):
     history.change_state(report, "done", "service_done", public_message="C'est réparé.")
-    report.closed_at = report.resolved_at = when or datetime.now(timezone.utc)
+    report.closed_at = report.resolved_at = when or datetime.now(UTC)
     session.flush()
 
 
@@ -47,8 +63,7 @@ def test_requests_xml(client, make_report):
     response, root = get(client, "requests", "xml")
     assert response.status_code == 200
     assert root.tag == "service_requests"
-    item = next(r for r in root.findall("request")
-                if r.findtext("service_request_id") == report.reference)
+    item = next(r for r in root.findall("request") if r.findtext("service_request_id") == report.reference)
     assert {child.tag for child in item} == REQUEST_KEYS
     assert item.findtext("status") == "open"
     assert float(item.findtext("lat")) == pytest.approx(48.856613)
@@ -57,7 +72,7 @@ def test_requests_xml(client, make_report):
 
 def test_closed_status_and_updated_datetime_is_the_close_time(client, session, make_report):
     report = make_report()
-    closed_at = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
+    closed_at = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
     _close(session, report, closed_at)
     _, body = get(client, f"requests/{report.reference}", "json")
     [item] = body
@@ -89,8 +104,14 @@ def test_bad_status_is_400(client):
 
 def test_service_request_id_list_overrides_other_filters(client, make_report):
     first, second, third = make_report(), make_report(), make_report()
-    _, body = get(client, "requests", "json", service_request_id=f"{first.reference},{second.id}",
-                  status="closed", service_code="1")
+    _, body = get(
+        client,
+        "requests",
+        "json",
+        service_request_id=f"{first.reference},{second.id}",
+        status="closed",
+        service_code="1",
+    )
     assert {i["service_request_id"] for i in body} == {first.reference, second.reference}
     assert third.reference not in {i["service_request_id"] for i in body}
 
@@ -106,7 +127,7 @@ def test_service_code_filter(client, make_report, leaf):
 
 def test_default_window_is_90_days_and_dates_filter_it(client, session, make_report):
     recent, old = make_report(), make_report()
-    old.created_at = datetime.now(timezone.utc) - timedelta(days=120)
+    old.created_at = datetime.now(UTC) - timedelta(days=120)
     session.flush()
     session.expire_all()
     _, default = get(client, "requests", "json")
@@ -117,16 +138,23 @@ def test_default_window_is_90_days_and_dates_filter_it(client, session, make_rep
     _, window = get(client, "requests", "json", start_date=start, end_date=end)
     assert [i["service_request_id"] for i in window] == [old.reference]
     # A date without zone is read as Paris time; Z is UTC.
-    _, zulu = get(client, "requests", "json",
-                  start_date=(old.created_at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    _, zulu = get(
+        client,
+        "requests",
+        "json",
+        start_date=(old.created_at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
     assert old.reference in {i["service_request_id"] for i in zulu}
 
 
-@pytest.mark.parametrize("params", [
-    {"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-06-01T00:00:00Z"},
-    {"start_date": "2024-06-01T00:00:00Z", "end_date": "2024-01-01T00:00:00Z"},
-    {"start_date": "hier"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-06-01T00:00:00Z"},
+        {"start_date": "2024-06-01T00:00:00Z", "end_date": "2024-01-01T00:00:00Z"},
+        {"start_date": "hier"},
+    ],
+)
 def test_bad_windows_are_400(client, params):
     for fmt in ("json", "xml"):
         response, body = get(client, "requests", fmt, **params)
@@ -136,8 +164,7 @@ def test_bad_windows_are_400(client, params):
 
 def test_empty_parameters_count_as_absent(client, make_report):
     report = make_report()
-    _, body = get(client, "requests", "json", start_date="", status="", service_code="",
-                  jurisdiction_id="")
+    _, body = get(client, "requests", "json", start_date="", status="", service_code="", jurisdiction_id="")
     assert report.reference in {i["service_request_id"] for i in body}
 
 
@@ -148,27 +175,33 @@ def test_page_and_page_size(client, make_report):
     assert len(first) == 2
     seen = [i["service_request_id"] for i in first + second]
     assert len(seen) == len(set(seen))
-    assert {r.reference for r in made} <= set(seen) | {i["service_request_id"] for i in
-                                                       get(client, "requests", "json")[1]}
+    assert {r.reference for r in made} <= set(seen) | {
+        i["service_request_id"] for i in get(client, "requests", "json")[1]
+    }
     response, _ = get(client, "requests", "json", page_size=1001)
     assert response.status_code == 400
 
 
 def test_updated_after_and_before(client, session, make_report):
     untouched, changed = make_report(), make_report()
-    long_ago = datetime.now(timezone.utc) - timedelta(days=200)
-    session.execute(text("UPDATE report SET created_at = :t, updated_at = :t "
-                         "WHERE id IN (:a, :b)"), {"t": long_ago, "a": untouched.id,
-                                                   "b": changed.id})
-    session.execute(text("UPDATE report SET updated_at = now() WHERE id = :b"),
-                    {"b": changed.id})
+    long_ago = datetime.now(UTC) - timedelta(days=200)
+    session.execute(
+        text("UPDATE report SET created_at = :t, updated_at = :t " "WHERE id IN (:a, :b)"),
+        {"t": long_ago, "a": untouched.id, "b": changed.id},
+    )
+    session.execute(text("UPDATE report SET updated_at = now() WHERE id = :b"), {"b": changed.id})
     session.expire_all()
-    since = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+    since = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
     _, body = get(client, "requests", "json", updated_after=since)
     ids = {i["service_request_id"] for i in body}
     assert changed.reference in ids and untouched.reference not in ids
-    _, before = get(client, "requests", "json", updated_before=since,
-                    updated_after=(long_ago - timedelta(days=1)).isoformat())
+    _, before = get(
+        client,
+        "requests",
+        "json",
+        updated_before=since,
+        updated_after=(long_ago - timedelta(days=1)).isoformat(),
+    )
     ids = {i["service_request_id"] for i in before}
     assert untouched.reference in ids and changed.reference not in ids
 
@@ -236,24 +269,40 @@ def test_servicerequestupdates_json_and_xml(client, session, make_report):
     mine = [u for u in body if u["service_request_id"] == report.reference]
     assert [u["status"] for u in mine] == ["OPEN", "FIXED"]
     update = mine[-1]
-    assert set(update) == {"update_id", "service_request_id", "status", "external_status_code",
-                           "updated_datetime", "description", "media_url"}
+    assert set(update) == {
+        "update_id",
+        "service_request_id",
+        "status",
+        "external_status_code",
+        "updated_datetime",
+        "description",
+        "media_url",
+    }
     assert isinstance(update["update_id"], str)
     assert update["description"] == "C'est réparé."
     w3c(update["updated_datetime"])
     response, root = get(client, "servicerequestupdates", "xml")
     assert root.tag == "service_request_updates"
-    assert any(u.findtext("service_request_id") == report.reference
-               for u in root.findall("request_update"))
+    assert any(u.findtext("service_request_id") == report.reference for u in root.findall("request_update"))
 
 
 def test_servicerequestupdates_window(client, session, make_report):
     report = make_report()
-    _, body = get(client, "servicerequestupdates", "json",
-                  start_date="2020-01-01T00:00:00Z", end_date="2020-02-01T00:00:00Z")
+    _, body = get(
+        client,
+        "servicerequestupdates",
+        "json",
+        start_date="2020-01-01T00:00:00Z",
+        end_date="2020-02-01T00:00:00Z",
+    )
     assert report.reference not in {u["service_request_id"] for u in body}
-    response, errors = get(client, "servicerequestupdates", "json",
-                           start_date="2020-01-01T00:00:00Z", end_date="2021-01-01T00:00:00Z")
+    response, errors = get(
+        client,
+        "servicerequestupdates",
+        "json",
+        start_date="2020-01-01T00:00:00Z",
+        end_date="2021-01-01T00:00:00Z",
+    )
     assert response.status_code == 400
     assert_errors_json(errors, 400)
 
@@ -268,14 +317,20 @@ def test_text_with_markup_and_control_characters_stays_valid_xml(client, make_re
 
 def test_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/openapi.json").json["paths"]
-    for path in ("discovery", "services", "services/{code}", "requests",
-                 "requests/{request_id}", "tokens/{token}", "servicerequestupdates"):
+    for path in (
+        "discovery",
+        "services",
+        "services/{code}",
+        "requests",
+        "requests/{request_id}",
+        "tokens/{token}",
+        "servicerequestupdates",
+    ):
         assert f"/open311/v2/{path}.{{fmt}}" in paths
     assert "/rest/signalement/api" in paths and "/rest/signalement/api/photo" in paths
 
 
-def test_every_state_names_its_open311_status_in_one_place(client, session, make_report,
-                                                            monkeypatch):
+def test_every_state_names_its_open311_status_in_one_place(client, session, make_report, monkeypatch):
     """The status comes from the State row: a state the serializer has never heard
     of cannot make Open311 answer 500 (a KeyError in a second map, once)."""
     from dataclasses import replace
@@ -285,8 +340,9 @@ def test_every_state_names_its_open311_status_in_one_place(client, session, make
     report = make_report()
     history.change_state(report, "to_process", "qualify")
     session.flush()
-    monkeypatch.setitem(states.STATES, "to_process",
-                        replace(states.STATES["to_process"], open311_status="INVESTIGATING"))
+    monkeypatch.setitem(
+        states.STATES, "to_process", replace(states.STATES["to_process"], open311_status="INVESTIGATING")
+    )
     response, body = get(client, f"requests/{report.reference}", "json", extensions="true")
     assert body[0]["extended_attributes"]["status"] == "INVESTIGATING"
     assert all(state.open311_status for state in states.STATES.values())

@@ -11,6 +11,7 @@ LoginPresenter (identitystore).
 Set REPLAY_BASE_URL=http://127.0.0.1:8000 to replay against a running server
 (`make run`); the account checks then only check that the app can read the answers.
 """
+
 import json
 import os
 
@@ -68,10 +69,8 @@ def test_android_resident_sequence(client, session, resident_account):
     assert tree and tree["0"]["children_id"]
     leaf = pick_leaf(tree)
 
-    for path, model, key in (("getActualite/0", m.NEWS, "actualites"),
-                             ("getAide/0", m.HELP, "aides")):
-        pages = m.read(*t.send("GET", f"/rest/signalement/{path}", headers=ANDROID_HEADERS),
-                       model)
+    for path, model, key in (("getActualite/0", m.NEWS, "actualites"), ("getAide/0", m.HELP, "aides")):
+        pages = m.read(*t.send("GET", f"/rest/signalement/{path}", headers=ANDROID_HEADERS), model)
         _ok(pages)
         assert isinstance(pages["answer"]["version"], int)
         assert isinstance(pages["answer"][key], list)
@@ -79,35 +78,52 @@ def test_android_resident_sequence(client, session, resident_account):
     # Map: incidents around the position, and the bulky-item pickups.
     lat, lon = HOTEL_DE_VILLE
     position = {"latitude": lat, "longitude": lon}
-    around = m.read(*android_rpc(t, API_NO_SLASH, {"guid": guid, "position": position,
-                                                    "request": "getIncidentsByPosition"}),
-                    m.BY_POSITION)
+    around = m.read(
+        *android_rpc(
+            t, API_NO_SLASH, {"guid": guid, "position": position, "request": "getIncidentsByPosition"}
+        ),
+        m.BY_POSITION,
+    )
     _ok(around)
     assert isinstance(around["answer"]["closest_incidents"], list)
-    status, text = t.send("POST", "/rest/signalement/getDossiersCourrantsByGeomWithLimit",
-                          json.dumps(position).encode(),
-                          {**ANDROID_HEADERS, "Content-Type": "application/json; charset=UTF-8"})
+    status, text = t.send(
+        "POST",
+        "/rest/signalement/getDossiersCourrantsByGeomWithLimit",
+        json.dumps(position).encode(),
+        {**ANDROID_HEADERS, "Content-Type": "application/json; charset=UTF-8"},
+    )
     assert m.ramen_dossiers(status, text) == []
 
     # Publishing: saveIncident, the two photos, then processWorkflow.
     incident = android_incident(leaf, ADDRESS, DESCRIPTION)
-    saved = m.read(*android_rpc(t, API, android_save_incident(
-        incident, lat, lon, udid=UDID, email=email, guid=guid, user_token="fcm-token")),
-        m.SAVE_INCIDENT)
+    saved = m.read(
+        *android_rpc(
+            t,
+            API,
+            android_save_incident(
+                incident, lat, lon, udid=UDID, email=email, guid=guid, user_token="fcm-token"
+            ),
+        ),
+        m.SAVE_INCIDENT,
+    )
     _ok(saved)
     incident_id = saved["answer"]["incidentId"]
     assert isinstance(incident_id, int)
     for view, seed in (("close", 21), ("far", 22)):
         status, _ = android_photo(t, incident_id, view, jpeg_bytes(seed), UDID)
         assert 200 <= status < 300  # UploadPictureObserver: any 2xx body is a success
-    _ok(m.read(*android_rpc(t, API, {"id": str(incident_id), "request": "processWorkflow"}),
-               m.SIMPLE))
+    _ok(m.read(*android_rpc(t, API, {"id": str(incident_id), "request": "processWorkflow"}), m.SIMPLE))
     dispatched(t, incident_id)
 
     # Details, as its reporter (GetIncidentByIdRequest: Long id, source, guid).
-    detail = m.read(*android_rpc(t, API_NO_SLASH, {"id": incident_id, "source": "DansMaRue",
-                                                    "guid": guid, "request": "getIncidentById"}),
-                    m.BY_ID)
+    detail = m.read(
+        *android_rpc(
+            t,
+            API_NO_SLASH,
+            {"id": incident_id, "source": "DansMaRue", "guid": guid, "request": "getIncidentById"},
+        ),
+        m.BY_ID,
+    )
     _ok(detail)
     found = detail["answer"]["incident"]
     assert found["id"] == incident_id and found["descriptive"] == DESCRIPTION
@@ -121,15 +137,38 @@ def test_android_resident_sequence(client, session, resident_account):
     assert all(isinstance(msg["numero_message"], int) for msg in messages)
 
     # Someone else follows and congratulates it.
-    _ok(m.read(*android_rpc(t, API, {"incidentId": str(incident_id), "guid": "guid-voisin",
-                                     "email": "voisin@example.org", "device": "G",
-                                     "udid": "udid-voisin", "userToken": "t",
-                                     "request": "follow"}), m.SIMPLE))
-    _ok(m.read(*android_rpc(t, API, {"incidentId": str(incident_id),
-                                     "request": "congratulateAnomalie"}), m.SIMPLE))
-    other = m.read(*android_rpc(t, API_NO_SLASH, {"id": incident_id, "source": "DansMaRue",
-                                                   "guid": "guid-voisin",
-                                                   "request": "getIncidentById"}), m.BY_ID)
+    _ok(
+        m.read(
+            *android_rpc(
+                t,
+                API,
+                {
+                    "incidentId": str(incident_id),
+                    "guid": "guid-voisin",
+                    "email": "voisin@example.org",
+                    "device": "G",
+                    "udid": "udid-voisin",
+                    "userToken": "t",
+                    "request": "follow",
+                },
+            ),
+            m.SIMPLE,
+        )
+    )
+    _ok(
+        m.read(
+            *android_rpc(t, API, {"incidentId": str(incident_id), "request": "congratulateAnomalie"}),
+            m.SIMPLE,
+        )
+    )
+    other = m.read(
+        *android_rpc(
+            t,
+            API_NO_SLASH,
+            {"id": incident_id, "source": "DansMaRue", "guid": "guid-voisin", "request": "getIncidentById"},
+        ),
+        m.BY_ID,
+    )
     assert other["answer"]["resolved_authorization"] is False
     assert other["answer"]["incident"]["followers"] == 2
     assert other["answer"]["incident"]["congratulations"] == 1
@@ -137,48 +176,75 @@ def test_android_resident_sequence(client, session, resident_account):
 
     # The reporter declares it resolved with a service-done message (IncidentResolvedRequest).
     chosen = messages[0]["numero_message"] if messages else 0
-    _ok(m.read(*android_rpc(t, API, {"incidentId": str(incident_id), "numeroMessage": chosen,
-                                     "isGeneric": True, "guid": guid, "udid": UDID,
-                                     "email": email, "request": "incidentResolved"}),
-               m.SIMPLE))
+    _ok(
+        m.read(
+            *android_rpc(
+                t,
+                API,
+                {
+                    "incidentId": str(incident_id),
+                    "numeroMessage": chosen,
+                    "isGeneric": True,
+                    "guid": guid,
+                    "udid": UDID,
+                    "email": email,
+                    "request": "incidentResolved",
+                },
+            ),
+            m.SIMPLE,
+        )
+    )
 
     # Profile: resolved reports of the account.
-    mine = m.read(*android_rpc(t, API, {"guid": guid, "filterIncidentStatus": "R",
-                                        "request": "getIncidentsByUser"}), m.BY_USER)
+    mine = m.read(
+        *android_rpc(t, API, {"guid": guid, "filterIncidentStatus": "R", "request": "getIncidentsByUser"}),
+        m.BY_USER,
+    )
     _ok(mine)
     assert incident_id in [i["id"] for i in mine["answer"]["incidents"]]
     assert [i["state"] for i in mine["answer"]["incidents"] if i["id"] == incident_id] == ["R"]
 
     # Search by number (MapParisPresenter.java:116-121 reads answer.incident[0]).
     number = found["numero"]
-    by_number = m.read(*t.send("GET", f"/rest/signalement/getAnomalieByNumber/{number}",
-                               headers=ANDROID_HEADERS), m.BY_POSITION)
+    by_number = m.read(
+        *t.send("GET", f"/rest/signalement/getAnomalieByNumber/{number}", headers=ANDROID_HEADERS),
+        m.BY_POSITION,
+    )
     _ok(by_number)
     assert [i["id"] for i in by_number["answer"]["incident"]] == [incident_id]
-    unknown = m.read(*t.send("GET", "/rest/signalement/getAnomalieByNumber/B2000A999999",
-                             headers=ANDROID_HEADERS), m.BY_POSITION)
+    unknown = m.read(
+        *t.send("GET", "/rest/signalement/getAnomalieByNumber/B2000A999999", headers=ANDROID_HEADERS),
+        m.BY_POSITION,
+    )
     assert unknown.get("answer") is None and unknown["error_message"]  # shown (:129-130)
 
     # Sign-in: identitystore with the bare IdentityRequest object (no [ ]).
     from urllib.parse import urlencode
-    status, text = t.send("POST", "/rest/signalement/identitystore",
-                          urlencode({"jsonStream": json.dumps({"guid": guid})}).encode(),
-                          {**ANDROID_HEADERS, "Content-Type": "application/x-www-form-urlencoded"})
+
+    status, text = t.send(
+        "POST",
+        "/rest/signalement/identitystore",
+        urlencode({"jsonStream": json.dumps({"guid": guid})}).encode(),
+        {**ANDROID_HEADERS, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     identity = m.read(status, text, m.IDENTITY)
     if not LIVE:
         _ok(identity)
-        assert identity["answer"]["user"] == {"name": "Martin", "firstname": "Camille",
-                                              "mail": email, "isAgent": False}
+        assert identity["answer"]["user"] == {
+            "name": "Martin",
+            "firstname": "Camille",
+            "mail": email,
+            "isAgent": False,
+        }
 
 
 def test_android_equipment_module_reads(client, session):
     """SplashScreenPresenter.java:121-131 loads the equipment catalogue at every launch."""
     t = transport_for(client)
-    cats = m.read(*android_rpc(t, "equipement/api/", android_category_request()),
-                  m.EQUIPMENT_CATEGORIES)
+    cats = m.read(*android_rpc(t, "equipement/api/", android_category_request()), m.EQUIPMENT_CATEGORIES)
     _ok(cats)
-    equipments = m.read(*android_rpc(t, "equipement/api/", {"curVersion": "0",
-                                                             "request": "getEquipements"}),
-                        m.EQUIPMENTS)
+    equipments = m.read(
+        *android_rpc(t, "equipement/api/", {"curVersion": "0", "request": "getEquipements"}), m.EQUIPMENTS
+    )
     _ok(equipments)
     assert equipments["answer"]["equipements"] == {}  # no equipment register here

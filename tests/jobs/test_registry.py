@@ -1,4 +1,5 @@
 """The job registry: every job declared once, resolvable, and written on its queue."""
+
 import importlib
 
 import pytest
@@ -37,12 +38,13 @@ def test_outbox_rows_carry_the_declared_queue_of_their_job(client, session, graf
     the queue its declaration names (dispatch used to be written on `default`)."""
     response = client.post("/api/v1/reports", json=body(graffiti, email="a@example.org"))
     assert response.status_code == 201, response.json
-    report_id = session.scalar(select(Report.id).where(
-        Report.reference == response.json["reference"]))
+    report_id = session.scalar(select(Report.id).where(Report.reference == response.json["reference"]))
     rows = session.scalars(select(OutboxJob).where(OutboxJob.args == [report_id])).all()
-    assert {row.func for row in rows} == {registry.DISPATCH_REPORT.path,
-                                          registry.SEND_ACKNOWLEDGEMENT.path,
-                                          registry.NOTIFY_UNIT_NEW_REPORT.path}
+    assert {row.func for row in rows} == {
+        registry.DISPATCH_REPORT.path,
+        registry.SEND_ACKNOWLEDGEMENT.path,
+        registry.NOTIFY_UNIT_NEW_REPORT.path,
+    }
     for row in rows:
         assert row.queue == registry.JOBS[row.func].queue
     assert {row.queue for row in rows} == {"dispatch", "mail"}

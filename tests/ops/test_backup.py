@@ -1,5 +1,6 @@
 """scripts/backup.sh, restore.sh and restore-check.sh (#14.4), for real, on a
 copy of the test database (PostGIS, migrations and reference data)."""
+
 import os
 import subprocess
 from pathlib import Path
@@ -14,9 +15,14 @@ SERVER = TEST_DATABASE_URL.rsplit("/", 1)[0]
 
 
 def run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", f"scripts/{script}", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300,
-                          env=os.environ | {"DATABASE_URL": TEST_DATABASE_URL, **env})
+    return subprocess.run(
+        ["bash", f"scripts/{script}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ | {"DATABASE_URL": TEST_DATABASE_URL, **env},
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """/health/live and /health/ready on the real PostgreSQL and Redis."""
+
 from datetime import timedelta
 
 from dansmarue.models import OutboxJob, db
@@ -21,8 +22,15 @@ def test_ready_checks_components_migrations_and_outbox(client, redis_conn):
 
 
 def test_ready_is_down_when_the_outbox_is_stuck(client, redis_conn):
-    db.session.add(OutboxJob(func="workers.jobs.nothing", args=[], queue="default",
-                             status="pending", available_at=utcnow() - timedelta(hours=1)))
+    db.session.add(
+        OutboxJob(
+            func="workers.jobs.nothing",
+            args=[],
+            queue="default",
+            status="pending",
+            available_at=utcnow() - timedelta(hours=1),
+        )
+    )
     db.session.flush()
     answer = client.get("/health/ready")
     assert answer.status_code == 503

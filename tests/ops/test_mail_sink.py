@@ -1,5 +1,6 @@
 """#14.5: the development mail sink catches what the app sends and /dev/mails
 shows it; production refuses the sink."""
+
 import pytest
 from sqlalchemy import select
 
@@ -32,8 +33,12 @@ def test_the_acknowledgement_of_a_posted_report_is_shown(client, session, sink, 
     answer = client.post("/api/v1/reports", json=body(graffiti, email="nouvelle@example.org"))
     assert answer.status_code == 201
     reference = answer.get_json()["reference"]
-    ack = session.scalar(select(OutboxJob).where(OutboxJob.func.endswith("send_acknowledgement"))
-                         .order_by(OutboxJob.id.desc()).limit(1))
+    ack = session.scalar(
+        select(OutboxJob)
+        .where(OutboxJob.func.endswith("send_acknowledgement"))
+        .order_by(OutboxJob.id.desc())
+        .limit(1)
+    )
     with client.application.app_context():
         run_outbox_job(ack.id)
 
@@ -57,8 +62,13 @@ def test_without_a_sink_there_is_no_page(client):
 
 
 def test_production_refuses_the_sink(app, tmp_path):
-    unsafe = {**app.config, "APP_ENV": "production", "SECRET_KEY": "k" * 40,
-              "PUBLIC_BASE_URL": "https://signalement.example.org",
-              "METRICS_TOKEN": "t" * 20, "MAIL_SINK_DIR": str(tmp_path)}
+    unsafe = {
+        **app.config,
+        "APP_ENV": "production",
+        "SECRET_KEY": "k" * 40,
+        "PUBLIC_BASE_URL": "https://signalement.example.org",
+        "METRICS_TOKEN": "t" * 20,
+        "MAIL_SINK_DIR": str(tmp_path),
+    }
     with pytest.raises(UnsafeProductionConfig, match="MAIL_SINK_DIR"):
         create_app(unsafe)

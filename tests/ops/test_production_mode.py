@@ -1,4 +1,5 @@
 """APP_ENV=production refuses each unsafe default with a message naming it."""
+
 import pytest
 from flask import Flask
 
@@ -12,8 +13,12 @@ STRONG = "x" * 48
 
 def _production(tmp_path_factory, **overrides) -> dict:
     config = base_config(tmp_path_factory)
-    config.update(APP_ENV="production", SECRET_KEY=STRONG,
-                  PUBLIC_BASE_URL="https://dansmarue.example.org", METRICS_TOKEN="m" * 32)
+    config.update(
+        APP_ENV="production",
+        SECRET_KEY=STRONG,
+        PUBLIC_BASE_URL="https://dansmarue.example.org",
+        METRICS_TOKEN="m" * 32,
+    )
     config.update(overrides)
     return config
 
@@ -24,13 +29,18 @@ def test_a_safe_production_config_starts_with_secure_cookies(tmp_path_factory):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 
 
-@pytest.mark.parametrize(("overrides", "named"), [
-    ({"SECRET_KEY": "dev-only-change-me"}, "SECRET_KEY"),
-    ({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@db.internal:5432/dansmarue"},
-     "SQLALCHEMY_DATABASE_URI"),
-    ({"PUBLIC_BASE_URL": "http://dansmarue.example.org"}, "PUBLIC_BASE_URL"),
-    ({"METRICS_TOKEN": ""}, "METRICS_TOKEN"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "named"),
+    [
+        ({"SECRET_KEY": "dev-only-change-me"}, "SECRET_KEY"),
+        (
+            {"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@db.internal:5432/dansmarue"},
+            "SQLALCHEMY_DATABASE_URI",
+        ),
+        ({"PUBLIC_BASE_URL": "http://dansmarue.example.org"}, "PUBLIC_BASE_URL"),
+        ({"METRICS_TOKEN": ""}, "METRICS_TOKEN"),
+    ],
+)
 def test_each_unsafe_default_is_refused(tmp_path_factory, overrides, named):
     with pytest.raises(UnsafeProductionConfig) as refused:
         create_app(_production(tmp_path_factory, **overrides))
@@ -67,7 +77,8 @@ def test_a_cookie_forged_with_the_dev_secret_does_not_open_the_dashboard(tmp_pat
         forger.secret_key = "dev-only-change-me"
         forged = forger.session_interface.get_signing_serializer(forger).dumps(
             # The epoch is no secret: whoever holds the signing key forges it too.
-            {USER_KEY: admin_id, "web_epoch": 0, "web_seen": int(time.time())})
+            {USER_KEY: admin_id, "web_epoch": 0, "web_seen": int(time.time())}
+        )
         answers = {}
         for name, app in (("dev", dev), ("prod", prod)):
             client = app.test_client()

@@ -1,5 +1,8 @@
 """scripts/run.sh, the supervisor of `make run`, for real: a child that dies is
 restarted while the web server keeps answering; past its budget it stops all."""
+
+import contextlib
+import json
 import os
 import re
 import signal
@@ -7,7 +10,6 @@ import socket
 import subprocess
 import sys
 import time
-import json
 import urllib.request
 from pathlib import Path
 
@@ -29,14 +31,25 @@ class Supervisor:
         self.port = free_port()
         self.log = tmp_path / "run.log"
         self.process = subprocess.Popen(
-            ["bash", "scripts/run.sh"], cwd=ROOT, stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT, start_new_session=True,
-            env=os.environ | {"PORT": str(self.port), "WEB_CONCURRENCY": "1",
-                              "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-                              "VENV": str(Path(sys.executable).parents[1]),
-                              "STOP_TIMEOUT": "10", "MAIL_SINK_PORT": str(free_port()),
-                              "MAIL_SINK_DIR": str(tmp_path / "mails"),
-                              "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), **env})
+            ["bash", "scripts/run.sh"],
+            cwd=ROOT,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=os.environ
+            | {
+                "PORT": str(self.port),
+                "WEB_CONCURRENCY": "1",
+                "DATABASE_URL": TEST_DATABASE_URL,
+                "REDIS_URL": TEST_REDIS_URL,
+                "VENV": str(Path(sys.executable).parents[1]),
+                "STOP_TIMEOUT": "10",
+                "MAIL_SINK_PORT": str(free_port()),
+                "MAIL_SINK_DIR": str(tmp_path / "mails"),
+                "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+                **env,
+            },
+        )
 
     def text(self) -> str:
         return self.log.read_text()
@@ -81,10 +94,8 @@ def supervisor(tmp_path):
     yield make
     for one in started:
         one.stop()
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(one.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def wait_live(sup: Supervisor, timeout: float = 60) -> None:
@@ -103,7 +114,7 @@ def test_a_dead_worker_is_restarted_and_the_web_server_keeps_answering(superviso
     wait_live(sup)
     first = sup.child("worker")
     os.killpg(first, signal.SIGKILL)
-    sup.wait_for(r"worker \(pid %d\) exited with status \d+: restarting it in 1s" % first)
+    sup.wait_for(rf"worker \(pid {first}\) exited with status \d+: restarting it in 1s")
     assert sup.live() == 200  # never stopped
     assert sup.child("worker", other_than=first) != first
     assert sup.process.poll() is None
@@ -118,7 +129,7 @@ def test_past_its_restart_budget_the_supervisor_stops_everything(supervisor):
     for _ in range(2):
         pid = sup.child("scheduler", other_than=pid)
         os.killpg(pid, signal.SIGKILL)
-        sup.wait_for(r"scheduler \(pid %d\) exited" % pid)
+        sup.wait_for(rf"scheduler \(pid {pid}\) exited")
     assert sup.process.wait(40) != 0
     assert "more than 1 restarts in 60s: stopping the others" in sup.text()
     with pytest.raises(OSError):
@@ -148,9 +159,13 @@ def test_a_report_mails_into_the_sink_and_metrics_add_up_across_processes(superv
     with urllib.request.urlopen(f"{base}/api/v1/categories", timeout=10) as answer:
         leaf = _first_leaf(json.load(answer))
     request = urllib.request.Request(
-        f"{base}/api/v1/reports", method="POST", headers={"Content-Type": "application/json"},
-        data=json.dumps({"category_id": leaf, "latitude": 48.8566, "longitude": 2.3790,
-                         "email": "boite@example.org"}).encode())
+        f"{base}/api/v1/reports",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps(
+            {"category_id": leaf, "latitude": 48.8566, "longitude": 2.3790, "email": "boite@example.org"}
+        ).encode(),
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         reference = json.load(answer)["reference"]
     deadline = time.monotonic() + 60
@@ -162,11 +177,19 @@ def test_a_report_mails_into_the_sink_and_metrics_add_up_across_processes(superv
     assert "boite@example.org" in page and reference in page, sup.text()
     with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:
         text = answer.read().decode()
-    found = {(s.name, tuple(sorted(s.labels.items()))): s.value
-             for family in text_string_to_metric_families(text) for s in family.samples}
+    found = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
     assert found[("dansmarue_reports_total", (("channel", "api"), ("outcome", "accepted")))] >= 1
-    done = [v for (name, labels), v in found.items() if name == "dansmarue_jobs_total"
-            and ("job", "notify.send_acknowledgement") in labels and ("outcome", "done") in labels]
+    done = [
+        v
+        for (name, labels), v in found.items()
+        if name == "dansmarue_jobs_total"
+        and ("job", "notify.send_acknowledgement") in labels
+        and ("outcome", "done") in labels
+    ]
     assert done and done[0] >= 1  # counted in the RQ worker's process
     assert found[("dansmarue_emails_total", (("channel", "email"), ("outcome", "sent")))] >= 1
 

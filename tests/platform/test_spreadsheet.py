@@ -1,4 +1,5 @@
 """CSV exports neutralise spreadsheet formulas (probe of issue #21)."""
+
 import csv
 import io
 
@@ -7,7 +8,7 @@ from dansmarue.stats import opendata
 
 
 def test_formula_cells_become_text_and_numbers_stay_numbers():
-    for attack in ("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1"):
+    for attack in ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1"):
         assert safe_cell(attack) == "'" + attack
     assert safe_cell(-3) == -3 and safe_cell(None) is None and safe_cell("rue de Rivoli") == "rue de Rivoli"
 

@@ -1,4 +1,5 @@
 """Fixtures for the resident API tests: categories, points, photos, a live server."""
+
 import io
 
 import pytest
@@ -10,8 +11,6 @@ from dansmarue.models import Category
 # A point in the 11th arrondissement (rue de la Roquette).
 ROQUETTE = {"latitude": 48.8539252, "longitude": 2.3801912}
 GRAFFITI = "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale"
-
-
 
 
 @pytest.fixture
@@ -51,5 +50,3 @@ def config_for(tmp_path) -> dict:
             return path
 
     return test_config(Factory())
-
-

@@ -1,4 +1,5 @@
 """POST /api/v1/reports: validation, routing, answer, history, outbox, photos."""
+
 import io
 import os
 import re
@@ -33,11 +34,12 @@ def test_json_intake_answers_201_with_routing(client, session, graffiti):
     assert report.priority == graffiti.default_priority
     events = session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)).all()
     assert [(e.action, e.to_state, e.is_public) for e in events] == [("creation", "initial", True)]
-    jobs = session.scalars(select(OutboxJob.func).where(
-        OutboxJob.args == [report.id])).all()
-    assert sorted(jobs) == ["workers.jobs.dispatch.dispatch_report",
-                            "workers.jobs.notify.notify_unit_new_report",
-                            "workers.jobs.notify.send_acknowledgement"]
+    jobs = session.scalars(select(OutboxJob.func).where(OutboxJob.args == [report.id])).all()
+    assert sorted(jobs) == [
+        "workers.jobs.dispatch.dispatch_report",
+        "workers.jobs.notify.notify_unit_new_report",
+        "workers.jobs.notify.send_acknowledgement",
+    ]
 
 
 def test_intake_tells_the_auto_relay_that_jobs_were_written(client, session, graffiti):
@@ -84,10 +86,11 @@ def test_multipart_with_photos_stores_originals_and_queues_jobs(app, client, ses
     assert response.status_code == 201, response.json
     assert response.json["reference"].startswith("G")
     report = session.scalar(select(Report).where(Report.reference == response.json["reference"]))
-    photos = session.scalars(select(Photo).where(Photo.report_id == report.id)
-                             .order_by(Photo.view)).all()
+    photos = session.scalars(select(Photo).where(Photo.report_id == report.id).order_by(Photo.view)).all()
     assert [(p.view, p.mime_type, p.status) for p in photos] == [
-        ("close", "image/jpeg", "pending"), ("far", "image/png", "pending")]
+        ("close", "image/jpeg", "pending"),
+        ("far", "image/png", "pending"),
+    ]
     for photo in photos:
         path = os.path.join(app.config["MEDIA_ROOT"], photo.storage_key)
         assert os.path.exists(path)
@@ -95,23 +98,25 @@ def test_multipart_with_photos_stores_originals_and_queues_jobs(app, client, ses
         assert len(photo.access_key) == 43
     with open(os.path.join(app.config["MEDIA_ROOT"], photos[1].storage_key), "rb") as f:
         assert f.read() == png
-    queued = session.scalars(select(OutboxJob.args).where(
-        OutboxJob.func == "workers.jobs.photos.process_photo")).all()
-    assert sorted(a[0] for a in queued if a[0] in {p.id for p in photos}) == sorted(
-        p.id for p in photos)
+    queued = session.scalars(
+        select(OutboxJob.args).where(OutboxJob.func == "workers.jobs.photos.process_photo")
+    ).all()
+    assert sorted(a[0] for a in queued if a[0] in {p.id for p in photos}) == sorted(p.id for p in photos)
 
 
 def _files_under(root):
     return sorted(os.path.join(d, f) for d, _, fs in os.walk(root) for f in fs)
 
 
-@pytest.mark.parametrize("payload, code", [
-    (b"%PDF-1.4 not a photo at all", "unsupported_type"),
-    (b"hello world, plain text", "not_an_image"),
-    (jpeg_bytes(400, 300)[:300], "truncated"),
-])
-def test_bad_photos_are_refused_before_anything_is_stored(app, client, session, graffiti,
-                                                          payload, code):
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        (b"%PDF-1.4 not a photo at all", "unsupported_type"),
+        (b"hello world, plain text", "not_an_image"),
+        (jpeg_bytes(400, 300)[:300], "truncated"),
+    ],
+)
+def test_bad_photos_are_refused_before_anything_is_stored(app, client, session, graffiti, payload, code):
     before_files, before_reports = _files_under(app.config["MEDIA_ROOT"]), count(session, Report)
     form = {k: str(v) for k, v in body(graffiti).items()}
     form["close"] = (io.BytesIO(payload), "x.jpg", "image/jpeg")
@@ -119,8 +124,7 @@ def test_bad_photos_are_refused_before_anything_is_stored(app, client, session, 
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     error = response.json["errors"][0]
-    assert error["field"] == "photos.close" and error["code"] in (code, "not_an_image",
-                                                                   "truncated")
+    assert error["field"] == "photos.close" and error["code"] in (code, "not_an_image", "truncated")
     assert count(session, Report) == before_reports
     assert _files_under(app.config["MEDIA_ROOT"]) == before_files
 
@@ -160,20 +164,23 @@ def test_unknown_photo_slot_is_refused(client, session, graffiti):
     assert response.json["errors"][0]["field"] == "selfie"
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"latitude": 91}, "latitude"),
-    ({"latitude": "nan"}, "latitude"),
-    ({"longitude": -181}, "longitude"),
-    ({"longitude": True}, "longitude"),
-    ({"priority": 4}, "priority"),
-    ({"priority": 0}, "priority"),
-    ({"description": "x" * 4001}, "description"),
-    ({"email": "not-an-email"}, "email"),
-    ({"origin": "B"}, "origin"),
-    ({"category_id": "abc"}, "category_id"),
-    ({"category_id": 10**12}, "category_id"),
-    ({"colour": "red"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"latitude": 91}, "latitude"),
+        ({"latitude": "nan"}, "latitude"),
+        ({"longitude": -181}, "longitude"),
+        ({"longitude": True}, "longitude"),
+        ({"priority": 4}, "priority"),
+        ({"priority": 0}, "priority"),
+        ({"description": "x" * 4001}, "description"),
+        ({"email": "not-an-email"}, "email"),
+        ({"origin": "B"}, "origin"),
+        ({"category_id": "abc"}, "category_id"),
+        ({"category_id": 10**12}, "category_id"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
 def test_invalid_fields_answer_422_field_by_field(client, session, graffiti, overrides, field):
     before = count(session, Report)
     response = client.post("/api/v1/reports", json=body(graffiti, **overrides))
@@ -200,8 +207,7 @@ def test_description_is_cleaned_and_limit_counts_after_cleaning(client, session,
 
 def test_outside_paris_is_refused_with_clear_message(client, session, graffiti):
     before = count(session, Report)
-    response = client.post("/api/v1/reports",
-                           json=body(graffiti, latitude=48.9000, longitude=2.2500))
+    response = client.post("/api/v1/reports", json=body(graffiti, latitude=48.9000, longitude=2.2500))
     assert response.status_code == 422
     assert "pas situé dans Paris" in response.json["detail"]
     assert count(session, Report) == before
@@ -212,8 +218,11 @@ def test_category_rules(client, session):
     agent = category_where(session, Category.agent_only, Category.is_leaf, Category.active)
     out = category_where(session, Category.out_of_scope)
     before = count(session, Report)
-    for category, slug in ((branch, "unprocessable"), (agent, "unprocessable"),
-                           (out, "out-of-scope-category")):
+    for category, slug in (
+        (branch, "unprocessable"),
+        (agent, "unprocessable"),
+        (out, "out-of-scope-category"),
+    ):
         response = client.post("/api/v1/reports", json=body(category))
         assert response.status_code == 422, category.label
         assert response.json["type"] == f"/problems/{slug}"
@@ -233,16 +242,17 @@ def test_inactive_category_is_refused(client, session, graffiti):
 def test_agent_only_category_allowed_to_agents_through_the_service(session):
     from dansmarue.reports import intake as reports
 
-    agent = category_where(session, Category.agent_only, Category.is_leaf, Category.active,
-                           Category.out_of_scope.is_(False))
-    report = reports.create_report(category_id=agent.id, as_agent=True, origin="B",
-                                   actor_label="Agent", **ROQUETTE)
+    agent = category_where(
+        session, Category.agent_only, Category.is_leaf, Category.active, Category.out_of_scope.is_(False)
+    )
+    report = reports.create_report(
+        category_id=agent.id, as_agent=True, origin="B", actor_label="Agent", **ROQUETTE
+    )
     assert report.id and report.reference.startswith("B")
 
 
 def test_invalid_json_is_a_problem_not_a_500(client, session):
-    response = client.post("/api/v1/reports", data="{not json",
-                           content_type="application/json")
+    response = client.post("/api/v1/reports", data="{not json", content_type="application/json")
     assert response.status_code in (400, 422)
     assert response.mimetype == "application/problem+json"
     response = client.post("/api/v1/reports", json=[1, 2, 3])
@@ -255,11 +265,20 @@ def test_service_cleans_text_for_every_channel(session, graffiti):
     from dansmarue.errors import Unprocessable
     from dansmarue.reports import intake as reports
 
-    report = reports.create_report(category_id=graffiti.id, description="Tag\x00\nici",
-                                   address="  12 rue\ud800 X ", reporter_email=" A@B.fr ",
-                                   reporter_guid="", **ROQUETTE)
-    assert (report.description, report.address, report.reporter_email, report.reporter_guid) \
-        == ("Tag\nici", "12 rue X", "a@b.fr", None)
+    report = reports.create_report(
+        category_id=graffiti.id,
+        description="Tag\x00\nici",
+        address="  12 rue\ud800 X ",
+        reporter_email=" A@B.fr ",
+        reporter_guid="",
+        **ROQUETTE,
+    )
+    assert (report.description, report.address, report.reporter_email, report.reporter_guid) == (
+        "Tag\nici",
+        "12 rue X",
+        "a@b.fr",
+        None,
+    )
     with pytest.raises(Unprocessable) as refused:
         reports.create_report(category_id=graffiti.id, description="ab" * 2001, **ROQUETTE)
     assert refused.value.errors[0]["field"] == "description"

@@ -1,4 +1,5 @@
 """Anonymous intake is rate limited per address (flask-limiter on Redis)."""
+
 from tests.residents.conftest import ROQUETTE
 
 
@@ -6,12 +7,13 @@ def test_intake_answers_429_with_retry_after(redis_conn, tmp_path):
     from dansmarue import create_app
     from tests.residents.conftest import config_for
 
-    app = create_app({**config_for(tmp_path), "RATELIMIT_INTAKE": "2 per minute",
-                      "RATELIMIT_ENABLED": True})
+    app = create_app({**config_for(tmp_path), "RATELIMIT_INTAKE": "2 per minute", "RATELIMIT_ENABLED": True})
     client = app.test_client()
     # Invalid bodies are cheap and still count: the limit protects the endpoint.
-    statuses = [client.post("/api/v1/reports", json={"category_id": 1, **ROQUETTE,
-                                                     "x": 1}).status_code for _ in range(3)]
+    statuses = [
+        client.post("/api/v1/reports", json={"category_id": 1, **ROQUETTE, "x": 1}).status_code
+        for _ in range(3)
+    ]
     assert statuses[:2] == [422, 422]
     assert statuses[2] == 429
     response = client.post("/api/v1/reports", json={})
@@ -28,8 +30,13 @@ def test_intake_still_works_when_the_limiter_storage_is_down(app, tmp_path):
     from dansmarue import create_app
     from tests.residents.conftest import config_for
 
-    down = create_app({**config_for(tmp_path / "down"), "RATELIMIT_ENABLED": True,
-                       "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    down = create_app(
+        {
+            **config_for(tmp_path / "down"),
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+        }
+    )
     try:
         client = down.test_client()
         # A refused body still gets its 422 (not a 500): the limiter steps aside.

@@ -1,4 +1,5 @@
 """Public view, tracking view, duplicates, map search, follow, congratulate, me."""
+
 import json
 from datetime import timedelta
 
@@ -23,16 +24,14 @@ def north(metres: float) -> dict:
 
 
 def test_public_view_hides_reporter_and_private_history(client, session, graffiti):
-    data = post(client, graffiti, email="secret@example.org", guid="guid-secret",
-                udid="device-secret")
+    data = post(client, graffiti, email="secret@example.org", guid="guid-secret", udid="device-secret")
     report = session.scalar(select(Report).where(Report.reference == data["reference"]))
     history.record(report, "note", comment="interne, ne pas publier")
     session.flush()
     response = client.get(f"/api/v1/reports/{data['reference']}")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    for secret in ("secret@example.org", "guid-secret", "device-secret", "interne",
-                   data["token"]):
+    for secret in ("secret@example.org", "guid-secret", "device-secret", "interne", data["token"]):
         assert secret not in text
     view = response.json
     assert view["state"] == "Reçu" and view["district"]["id"] == 11
@@ -52,15 +51,19 @@ def test_tracking_view_by_token(client, session, graffiti):
 
 
 def test_possible_duplicates_same_category_within_50m_newest_first(client, session, graffiti):
-    other = category_where(session, Category.is_leaf, Category.agent_only.is_(False),
-                           Category.out_of_scope.is_(False), Category.id != graffiti.id)
+    other = category_where(
+        session,
+        Category.is_leaf,
+        Category.agent_only.is_(False),
+        Category.out_of_scope.is_(False),
+        Category.id != graffiti.id,
+    )
     first = post(client, graffiti, **north(10))
     second = post(client, graffiti, **north(-20))
     post(client, graffiti, **north(80))  # too far
     post(client, other, **north(5))  # another category
     closed = post(client, graffiti, **north(3))
-    session.execute(update(Report).where(Report.reference == closed["reference"])
-                    .values(state="done"))
+    session.execute(update(Report).where(Report.reference == closed["reference"]).values(state="done"))
     answer = post(client, graffiti)
     refs = [d["reference"] for d in answer["possible_duplicates"]]
     assert refs == [second["reference"], first["reference"]]
@@ -101,19 +104,23 @@ def test_near_search_sorted_by_distance_with_radius(client, session, graffiti):
 
 
 def test_search_filters_public_states_age_and_category(client, session, graffiti):
-    other = category_where(session, Category.is_leaf, Category.agent_only.is_(False),
-                           Category.out_of_scope.is_(False), Category.public_max_age_days == 30)
+    other = category_where(
+        session,
+        Category.is_leaf,
+        Category.agent_only.is_(False),
+        Category.out_of_scope.is_(False),
+        Category.public_max_age_days == 30,
+    )
     hidden = post(client, graffiti, **north(1))
-    session.execute(update(Report).where(Report.reference == hidden["reference"])
-                    .values(state="under_watch"))
+    session.execute(update(Report).where(Report.reference == hidden["reference"]).values(state="under_watch"))
     old_graffiti = post(client, graffiti, **north(2))  # 90-day cut-off
     old_other = post(client, other, **north(3))  # 30-day cut-off
     for ref in (old_graffiti["reference"], old_other["reference"]):
-        session.execute(update(Report).where(Report.reference == ref)
-                        .values(created_at=utcnow() - timedelta(days=40)))
+        session.execute(
+            update(Report).where(Report.reference == ref).values(created_at=utcnow() - timedelta(days=40))
+        )
     lat, lon = ROQUETTE["latitude"], ROQUETTE["longitude"]
-    refs = {i["reference"] for i in client.get(
-        f"/api/v1/reports?near={lat},{lon}&radius=50").json["items"]}
+    refs = {i["reference"] for i in client.get(f"/api/v1/reports?near={lat},{lon}&radius=50").json["items"]}
     assert old_graffiti["reference"] in refs
     assert old_other["reference"] not in refs
     assert hidden["reference"] not in refs
@@ -121,11 +128,11 @@ def test_search_filters_public_states_age_and_category(client, session, graffiti
     assert all(i["category"]["id"] == other.id for i in only)
     by_state = client.get(f"/api/v1/reports?near={lat},{lon}&state=Ouvert").json["items"]
     assert by_state == []
-    assert client.get(f"/api/v1/reports?near={lat},{lon}&state=Sous surveillance"
-                      ).status_code == 422
+    assert client.get(f"/api/v1/reports?near={lat},{lon}&state=Sous surveillance").status_code == 422
     since = (utcnow() - timedelta(days=1)).isoformat().replace("+00:00", "Z")
-    recent = {i["reference"] for i in client.get(
-        f"/api/v1/reports?near={lat},{lon}&since={since}").json["items"]}
+    recent = {
+        i["reference"] for i in client.get(f"/api/v1/reports?near={lat},{lon}&since={since}").json["items"]
+    }
     assert old_graffiti["reference"] not in recent
 
 
@@ -133,8 +140,7 @@ def test_bbox_search_and_geojson(client, session, graffiti):
     data = post(client, graffiti)
     lat, lon = ROQUETTE["latitude"], ROQUETTE["longitude"]
     box = f"{lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}"
-    response = client.get(f"/api/v1/reports?bbox={box}",
-                          headers={"Accept": "application/geo+json"})
+    response = client.get(f"/api/v1/reports?bbox={box}", headers={"Accept": "application/geo+json"})
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     collection = response.json
@@ -243,15 +249,26 @@ def test_categories_tree_version_and_etag(client, session):
 def test_history_shows_public_messages_only(client, session, graffiti):
     ref = post(client, graffiti)["reference"]
     report = session.scalar(select(Report).where(Report.reference == ref))
-    history.change_state(report, "to_process", "qualify", actor_label="Agent",
-                         comment="note interne", public_message="Votre demande est prise en charge.")
+    history.change_state(
+        report,
+        "to_process",
+        "qualify",
+        actor_label="Agent",
+        comment="note interne",
+        public_message="Votre demande est prise en charge.",
+    )
     session.flush()
     entries = client.get(f"/api/v1/reports/{ref}").json["history"]
-    assert entries[-1] == {**entries[-1], "state": "Ouvert",
-                           "message": "Votre demande est prise en charge."}
+    assert entries[-1] == {**entries[-1], "state": "Ouvert", "message": "Votre demande est prise en charge."}
     assert "note interne" not in json.dumps(entries)
-    assert session.scalar(select(ReportEvent.comment).where(
-        ReportEvent.report_id == report.id, ReportEvent.action == "qualify")) == "note interne"
+    assert (
+        session.scalar(
+            select(ReportEvent.comment).where(
+                ReportEvent.report_id == report.id, ReportEvent.action == "qualify"
+            )
+        )
+        == "note interne"
+    )
 
 
 def test_openapi_documents_both_intake_bodies(client, session):
@@ -260,6 +277,12 @@ def test_openapi_documents_both_intake_bodies(client, session):
     assert set(body) == {"application/json", "multipart/form-data"}
     multipart = spec["components"]["schemas"]["ReportMultipart"]["properties"]
     assert {"close", "far", "extra", "category_id"} <= set(multipart)
-    for path in ("/api/v1/reports/{reference}", "/api/v1/track/{token}", "/api/v1/categories",
-                 "/api/v1/me/reports", "/api/v1/me/follows", "/api/v1/reports/duplicates"):
+    for path in (
+        "/api/v1/reports/{reference}",
+        "/api/v1/track/{token}",
+        "/api/v1/categories",
+        "/api/v1/me/reports",
+        "/api/v1/me/follows",
+        "/api/v1/reports/duplicates",
+    ):
         assert path in spec["paths"]

@@ -1,4 +1,5 @@
 """Photo originals: unguessable keys, atomic writes, gone if the transaction fails."""
+
 import os
 
 from sqlalchemy import select
@@ -16,10 +17,13 @@ def _files(root):
 def test_written_files_are_removed_when_the_transaction_rolls_back(app, session, graffiti):
     root = app.config["MEDIA_ROOT"]
     before = _files(root)
-    report = intake.create_report(category_id=graffiti.id, photos=[
-        ("close", jpeg_bytes()), ("far", jpeg_bytes(fmt="PNG"))], **ROQUETTE)
-    written = [storage.path_of(p.storage_key) for p in session.scalars(
-        select(Photo).where(Photo.report_id == report.id))]
+    report = intake.create_report(
+        category_id=graffiti.id, photos=[("close", jpeg_bytes()), ("far", jpeg_bytes(fmt="PNG"))], **ROQUETTE
+    )
+    written = [
+        storage.path_of(p.storage_key)
+        for p in session.scalars(select(Photo).where(Photo.report_id == report.id))
+    ]
     assert len(written) == 2 and all(os.path.exists(p) for p in written)
     session.rollback()
     assert not any(os.path.exists(p) for p in written)
@@ -30,7 +34,8 @@ def test_committed_files_stay_and_no_temp_file_is_left(app, session):
     key = storage.put_in_transaction(session, "originals", "jpg", b"abc")
     session.commit()
     path = storage.path_of(key)
-    assert open(path, "rb").read() == b"abc"
+    with open(path, "rb") as stored:
+        assert stored.read() == b"abc"
     assert not [f for f in os.listdir(os.path.dirname(path)) if f.startswith(".tmp-")]
     session.rollback()  # a later rollback does not touch committed files
     assert os.path.exists(path)

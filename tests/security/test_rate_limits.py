@@ -1,5 +1,6 @@
 """#21.4: every anonymous endpoint shares a budget per address, and one report
 accepts only so many follows and congratulations, whoever sends them."""
+
 import pytest
 from sqlalchemy import select
 
@@ -11,8 +12,14 @@ from tests.residents.conftest import GRAFFITI, ROQUETTE, config_for
 def limited(redis_conn, tmp_path):
     from dansmarue import create_app
 
-    app = create_app({**config_for(tmp_path), "RATELIMIT_ENABLED": True,
-                      "RATELIMIT_ANONYMOUS": "3 per minute", "RATELIMIT_PER_REPORT": "2 per hour"})
+    app = create_app(
+        {
+            **config_for(tmp_path),
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_ANONYMOUS": "3 per minute",
+            "RATELIMIT_PER_REPORT": "2 per hour",
+        }
+    )
     yield app
     create_app(config_for(tmp_path / "again"))  # the limiter is one object: rebind it
 
@@ -25,10 +32,10 @@ def test_anonymous_reads_are_limited_per_address_but_not_probes(limited):
     assert refused.status_code == 429 and refused.mimetype == "application/problem+json"
     assert int(refused.headers["Retry-After"]) > 0
     assert client.get("/health/live").status_code == 200  # load balancers keep probing
-    assert client.get("/api/v1/categories",
-                      environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 200
-    mobile = client.post("/rest/signalement/api",
-                         data={"jsonStream": '[{"request": "getIncidentsByPosition"}]'})
+    assert client.get("/api/v1/categories", environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 200
+    mobile = client.post(
+        "/rest/signalement/api", data={"jsonStream": '[{"request": "getIncidentsByPosition"}]'}
+    )
     assert mobile.status_code == 429
 
 
@@ -42,9 +49,14 @@ def test_one_report_takes_only_so_many_follows_from_any_address(limited, session
         reference = report.reference
     try:
         client = limited.test_client()
-        statuses = [client.post(f"/api/v1/reports/{reference}/congratulations", json={
-            "udid": f"device-{n}"}, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code
-            for n in range(3)]
+        statuses = [
+            client.post(
+                f"/api/v1/reports/{reference}/congratulations",
+                json={"udid": f"device-{n}"},
+                environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+            ).status_code
+            for n in range(3)
+        ]
         assert statuses[:2] == [201, 201] or statuses[:2] == [200, 200], statuses
         assert statuses[2] == 429
     finally:

@@ -1,5 +1,6 @@
 """Business calendar, due dates with pauses, and dashboard age buckets."""
-from datetime import date, datetime, time, timedelta, timezone
+
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from dansmarue.sla.calendar import AGE_BUCKETS, BusinessCalendar, Target, age_bucket
 
 PARIS = ZoneInfo("Europe/Paris")
-UTC = timezone.utc
+UTC = UTC
 CAL = BusinessCalendar("Europe/Paris", "FR")
 H = timedelta(hours=1)
 
@@ -25,20 +26,24 @@ def assert_utc(moment):
 
 # -- business days --------------------------------------------------------------
 
-@pytest.mark.parametrize("day, expected", [
-    (date(2024, 3, 12), True),    # ordinary Tuesday
-    (date(2024, 3, 16), False),   # Saturday
-    (date(2024, 3, 17), False),   # Sunday
-    (date(2024, 5, 1), False),    # Fête du travail (a Wednesday)
-    (date(2024, 5, 8), False),    # Victoire 1945
-    (date(2024, 5, 9), False),    # Ascension, computed from Easter
-    (date(2024, 5, 20), False),   # Whit Monday, computed from Easter
-    (date(2025, 7, 14), False),   # Fête nationale on a Monday
-    (date(2024, 12, 25), False),  # Christmas
-    (date(2025, 4, 21), False),   # Easter Monday 2025
-    (date(2024, 3, 29), True),    # Good Friday: Alsace-Moselle only, not metropolitan
-    (date(2024, 12, 26), True),   # St Stephen: Alsace-Moselle only
-])
+
+@pytest.mark.parametrize(
+    "day, expected",
+    [
+        (date(2024, 3, 12), True),  # ordinary Tuesday
+        (date(2024, 3, 16), False),  # Saturday
+        (date(2024, 3, 17), False),  # Sunday
+        (date(2024, 5, 1), False),  # Fête du travail (a Wednesday)
+        (date(2024, 5, 8), False),  # Victoire 1945
+        (date(2024, 5, 9), False),  # Ascension, computed from Easter
+        (date(2024, 5, 20), False),  # Whit Monday, computed from Easter
+        (date(2025, 7, 14), False),  # Fête nationale on a Monday
+        (date(2024, 12, 25), False),  # Christmas
+        (date(2025, 4, 21), False),  # Easter Monday 2025
+        (date(2024, 3, 29), True),  # Good Friday: Alsace-Moselle only, not metropolitan
+        (date(2024, 12, 26), True),  # St Stephen: Alsace-Moselle only
+    ],
+)
 def test_is_business_day(day, expected):
     assert CAL.is_business_day(day) is expected
 
@@ -54,32 +59,38 @@ def test_next_business_day_skips_weekend_and_holidays():
     assert CAL.next_business_day(date(2024, 5, 17)) == date(2024, 5, 21)
 
 
-@pytest.mark.parametrize("start, n, expected", [
-    (paris(2024, 3, 11, 10), 1, paris(2024, 3, 12, 10)),        # Mon -> Tue same time
-    (paris(2024, 3, 15, 10), 1, paris(2024, 3, 18, 10)),        # Fri -> Mon
-    (paris(2024, 3, 15, 20), 1, paris(2024, 3, 19, 8)),         # Fri evening -> Mon 08:00 start
-    (paris(2024, 3, 16, 11), 1, paris(2024, 3, 19, 8)),         # Saturday
-    (paris(2024, 3, 12, 6, 30), 1, paris(2024, 3, 13, 8)),      # before opening
-    (paris(2024, 3, 12, 18, 0), 1, paris(2024, 3, 14, 8)),      # 18:00 is already closed
-    (paris(2024, 3, 12, 17, 59), 1, paris(2024, 3, 13, 17, 59)),
-    (paris(2024, 4, 30, 10), 1, paris(2024, 5, 2, 10)),         # skips 1 May
-    (paris(2024, 5, 7, 10), 2, paris(2024, 5, 13, 10)),         # skips 8 May and Ascension
-    (paris(2024, 5, 17, 10), 1, paris(2024, 5, 21, 10)),        # skips Whit Monday
-    (paris(2025, 7, 11, 15), 1, paris(2025, 7, 15, 15)),        # skips 14 July
-    (paris(2024, 12, 24, 10), 1, paris(2024, 12, 26, 10)),      # skips Christmas
-    (paris(2024, 3, 15, 20), 0, paris(2024, 3, 18, 8)),         # n=0: effective start
-    (paris(2024, 3, 11, 10), 10, paris(2024, 3, 25, 10)),
-])
+@pytest.mark.parametrize(
+    "start, n, expected",
+    [
+        (paris(2024, 3, 11, 10), 1, paris(2024, 3, 12, 10)),  # Mon -> Tue same time
+        (paris(2024, 3, 15, 10), 1, paris(2024, 3, 18, 10)),  # Fri -> Mon
+        (paris(2024, 3, 15, 20), 1, paris(2024, 3, 19, 8)),  # Fri evening -> Mon 08:00 start
+        (paris(2024, 3, 16, 11), 1, paris(2024, 3, 19, 8)),  # Saturday
+        (paris(2024, 3, 12, 6, 30), 1, paris(2024, 3, 13, 8)),  # before opening
+        (paris(2024, 3, 12, 18, 0), 1, paris(2024, 3, 14, 8)),  # 18:00 is already closed
+        (paris(2024, 3, 12, 17, 59), 1, paris(2024, 3, 13, 17, 59)),
+        (paris(2024, 4, 30, 10), 1, paris(2024, 5, 2, 10)),  # skips 1 May
+        (paris(2024, 5, 7, 10), 2, paris(2024, 5, 13, 10)),  # skips 8 May and Ascension
+        (paris(2024, 5, 17, 10), 1, paris(2024, 5, 21, 10)),  # skips Whit Monday
+        (paris(2025, 7, 11, 15), 1, paris(2025, 7, 15, 15)),  # skips 14 July
+        (paris(2024, 12, 24, 10), 1, paris(2024, 12, 26, 10)),  # skips Christmas
+        (paris(2024, 3, 15, 20), 0, paris(2024, 3, 18, 8)),  # n=0: effective start
+        (paris(2024, 3, 11, 10), 10, paris(2024, 3, 25, 10)),
+    ],
+)
 def test_add_business_days(start, n, expected):
     due = CAL.add_business_days(start, n)
     assert due == expected
     assert_utc(due)
 
 
-@pytest.mark.parametrize("start, expected, real_hours", [
-    (paris(2025, 3, 28, 10), datetime(2025, 3, 31, 8, tzinfo=UTC), 71),   # spring forward
-    (paris(2025, 10, 24, 10), datetime(2025, 10, 27, 9, tzinfo=UTC), 73),  # fall back
-])
+@pytest.mark.parametrize(
+    "start, expected, real_hours",
+    [
+        (paris(2025, 3, 28, 10), datetime(2025, 3, 31, 8, tzinfo=UTC), 71),  # spring forward
+        (paris(2025, 10, 24, 10), datetime(2025, 10, 27, 9, tzinfo=UTC), 73),  # fall back
+    ],
+)
 def test_add_business_days_keeps_wall_time_across_dst(start, expected, real_hours):
     due = CAL.add_business_days(start, 1)
     assert due == expected and due.astimezone(PARIS).time() == time(10)
@@ -108,10 +119,14 @@ def test_naive_datetimes_are_rejected():
 
 # -- calendar hours and DST -------------------------------------------------------
 
-@pytest.mark.parametrize("start, local_due", [
-    (paris(2025, 3, 29, 12), paris(2025, 3, 30, 13)),    # Saturday before spring forward
-    (paris(2025, 10, 25, 12), paris(2025, 10, 26, 11)),  # Saturday before fall back
-])
+
+@pytest.mark.parametrize(
+    "start, local_due",
+    [
+        (paris(2025, 3, 29, 12), paris(2025, 3, 30, 13)),  # Saturday before spring forward
+        (paris(2025, 10, 25, 12), paris(2025, 10, 26, 11)),  # Saturday before fall back
+    ],
+)
 def test_24_hours_across_dst_is_24_real_hours(start, local_due):
     due = CAL.add_calendar_hours(start, 24)
     assert due - start == 24 * H
@@ -132,15 +147,19 @@ def test_hours_target_due_at_across_dst():
 
 # -- business time ---------------------------------------------------------------
 
-@pytest.mark.parametrize("a, b, hours", [
-    (paris(2024, 3, 15, 17), paris(2024, 3, 18, 9), 2),       # Fri 17:00 -> Mon 09:00
-    (paris(2024, 3, 11, 0), paris(2024, 3, 18, 0), 50),       # a plain week
-    (paris(2024, 4, 29, 0), paris(2024, 5, 6, 0), 40),        # week with 1 May
-    (paris(2025, 3, 24, 0), paris(2025, 3, 31, 0), 50),       # week ending with DST change
-    (paris(2024, 3, 16, 0), paris(2024, 3, 18, 0), 0),        # weekend only
-    (paris(2024, 3, 12, 19), paris(2024, 3, 13, 7), 0),       # overnight
-    (paris(2024, 3, 12, 12), paris(2024, 3, 12, 12), 0),
-])
+
+@pytest.mark.parametrize(
+    "a, b, hours",
+    [
+        (paris(2024, 3, 15, 17), paris(2024, 3, 18, 9), 2),  # Fri 17:00 -> Mon 09:00
+        (paris(2024, 3, 11, 0), paris(2024, 3, 18, 0), 50),  # a plain week
+        (paris(2024, 4, 29, 0), paris(2024, 5, 6, 0), 40),  # week with 1 May
+        (paris(2025, 3, 24, 0), paris(2025, 3, 31, 0), 50),  # week ending with DST change
+        (paris(2024, 3, 16, 0), paris(2024, 3, 18, 0), 0),  # weekend only
+        (paris(2024, 3, 12, 19), paris(2024, 3, 13, 7), 0),  # overnight
+        (paris(2024, 3, 12, 12), paris(2024, 3, 12, 12), 0),
+    ],
+)
 def test_business_seconds_between(a, b, hours):
     assert CAL.business_seconds_between(a, b) == hours * 3600
 
@@ -171,14 +190,18 @@ def test_hours_pause_and_resume_extends_by_elapsed_pause():
 
 
 def test_overlapping_pauses_are_not_counted_twice():
-    pauses = [(paris(2024, 3, 11, 14), paris(2024, 3, 11, 16)),
-              (paris(2024, 3, 11, 12), paris(2024, 3, 11, 15))]
+    pauses = [
+        (paris(2024, 3, 11, 14), paris(2024, 3, 11, 16)),
+        (paris(2024, 3, 11, 12), paris(2024, 3, 11, 15)),
+    ]
     assert CAL.due_at(MON, Target(24, "hours"), pauses) == paris(2024, 3, 12, 14)
 
 
 def test_pause_inside_another_pause_is_absorbed():
-    pauses = [(paris(2024, 3, 11, 12), paris(2024, 3, 11, 18)),
-              (paris(2024, 3, 11, 13), paris(2024, 3, 11, 14))]
+    pauses = [
+        (paris(2024, 3, 11, 12), paris(2024, 3, 11, 18)),
+        (paris(2024, 3, 11, 13), paris(2024, 3, 11, 14)),
+    ]
     assert CAL.due_at(MON, Target(24, "hours"), pauses) == paris(2024, 3, 12, 16)
 
 
@@ -194,8 +217,10 @@ def test_pause_after_due_does_not_rescue_a_late_report():
 
 def test_later_pause_counts_when_it_starts_before_the_extended_due():
     # First pause moves the due time to Tue 18:00, so a Tue 12:00 pause counts too.
-    pauses = [(paris(2024, 3, 11, 12), paris(2024, 3, 11, 20)),
-              (paris(2024, 3, 12, 12), paris(2024, 3, 12, 14))]
+    pauses = [
+        (paris(2024, 3, 11, 12), paris(2024, 3, 11, 20)),
+        (paris(2024, 3, 12, 12), paris(2024, 3, 12, 14)),
+    ]
     assert CAL.due_at(MON, Target(24, "hours"), pauses) == paris(2024, 3, 12, 20)
 
 
@@ -237,10 +262,19 @@ def test_pause_ending_before_it_starts_is_rejected():
 
 # -- Target and configuration ----------------------------------------------------
 
-@pytest.mark.parametrize("amount, unit", [
-    (0, "hours"), (-1, "hours"), (float("nan"), "hours"), (1, "days"),
-    (1.5, "business_days"), (True, "hours"), ("2", "hours"),
-])
+
+@pytest.mark.parametrize(
+    "amount, unit",
+    [
+        (0, "hours"),
+        (-1, "hours"),
+        (float("nan"), "hours"),
+        (1, "days"),
+        (1.5, "business_days"),
+        (True, "hours"),
+        ("2", "hours"),
+    ],
+)
 def test_invalid_targets(amount, unit):
     with pytest.raises(ValueError):
         Target(amount, unit)
@@ -257,10 +291,16 @@ def test_custom_calendar_with_saturdays_and_short_hours():
     assert cal.business_seconds_between(paris(2024, 3, 11), paris(2024, 3, 18)) == 18 * 3600
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"workdays": ()}, {"workdays": (7,)}, {"opening": time(18), "closing": time(8)},
-    {"country": "XX"}, {"subdivision": "99"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"workdays": ()},
+        {"workdays": (7,)},
+        {"opening": time(18), "closing": time(8)},
+        {"country": "XX"},
+        {"subdivision": "99"},
+    ],
+)
 def test_invalid_calendar_configuration(kwargs):
     with pytest.raises(ValueError):
         BusinessCalendar(**({"tz": "Europe/Paris", "country": "FR"} | kwargs))
@@ -275,15 +315,19 @@ def test_a_subdivision_adds_its_own_holidays():
 
 # -- dashboard age buckets --------------------------------------------------------
 
-@pytest.mark.parametrize("age, bucket", [
-    (timedelta(0), "lt_48h"),
-    (timedelta(hours=47, minutes=59), "lt_48h"),
-    (timedelta(hours=48), "lt_10d"),
-    (timedelta(days=10) - timedelta(seconds=1), "lt_10d"),
-    (timedelta(days=10), "ge_10d"),
-    (timedelta(days=400), "ge_10d"),
-    (-timedelta(minutes=5), "lt_48h"),  # clock skew
-])
+
+@pytest.mark.parametrize(
+    "age, bucket",
+    [
+        (timedelta(0), "lt_48h"),
+        (timedelta(hours=47, minutes=59), "lt_48h"),
+        (timedelta(hours=48), "lt_10d"),
+        (timedelta(days=10) - timedelta(seconds=1), "lt_10d"),
+        (timedelta(days=10), "ge_10d"),
+        (timedelta(days=400), "ge_10d"),
+        (-timedelta(minutes=5), "lt_48h"),  # clock skew
+    ],
+)
 def test_age_bucket(age, bucket):
     created = paris(2024, 3, 11, 10)
     assert age_bucket(created, created + age) == bucket
@@ -300,8 +344,9 @@ def test_age_bucket_defaults_to_now():
 
 # -- properties ------------------------------------------------------------------
 
-moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31),
-                       timezones=st.just(UTC))
+moments = st.datetimes(
+    min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -323,8 +368,12 @@ def test_add_business_time_inverts_business_time_between(start, minutes):
 
 
 @settings(max_examples=100, deadline=None)
-@given(start=moments, offset=st.integers(0, 72 * 60), length=st.integers(0, 72 * 60),
-       unit=st.sampled_from(["hours", "business_days"]))
+@given(
+    start=moments,
+    offset=st.integers(0, 72 * 60),
+    length=st.integers(0, 72 * 60),
+    unit=st.sampled_from(["hours", "business_days"]),
+)
 def test_a_closed_pause_never_brings_the_due_time_forward(start, offset, length, unit):
     target = Target(3, unit)
     begin = start + timedelta(minutes=offset)

@@ -1,4 +1,5 @@
 """SLA targets: the seed CSV covers every real category; resolution rules."""
+
 import csv
 from datetime import datetime
 from pathlib import Path
@@ -8,8 +9,14 @@ import pytest
 
 from dansmarue.sla.calendar import BusinessCalendar, Target
 from dansmarue.sla.targets import (
-    DEFAULT_PATH, PRIORITIES, TargetsFileError, UnknownCategoryError,
-    load_targets, normalize_label, parse_targets, split_levels,
+    DEFAULT_PATH,
+    PRIORITIES,
+    TargetsFileError,
+    UnknownCategoryError,
+    load_targets,
+    normalize_label,
+    parse_targets,
+    split_levels,
 )
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -17,8 +24,12 @@ CATEGORIES = DATA / "dmr_categories_2023_2024.csv"
 PARIS = ZoneInfo("Europe/Paris")
 CAL = BusinessCalendar("Europe/Paris", "FR")
 # Reference creation times: weekday morning, Friday evening, Saturday, eve of a holiday.
-STARTS = [datetime(2024, 3, 11, 10, tzinfo=PARIS), datetime(2024, 3, 15, 17, 30, tzinfo=PARIS),
-          datetime(2024, 3, 16, 12, tzinfo=PARIS), datetime(2024, 4, 30, 16, tzinfo=PARIS)]
+STARTS = [
+    datetime(2024, 3, 11, 10, tzinfo=PARIS),
+    datetime(2024, 3, 15, 17, 30, tzinfo=PARIS),
+    datetime(2024, 3, 16, 12, tzinfo=PARIS),
+    datetime(2024, 4, 30, 16, tzinfo=PARIS),
+]
 
 
 def real_leaves():
@@ -62,7 +73,7 @@ def test_every_specific_row_matches_a_real_category(table):
     for rule in table.rules:
         if rule.soustype:
             key, levels = normalize_label(rule.type), split_levels([rule.soustype])
-            assert any(t == key and leaf[:len(levels)] == levels for t, leaf in real), rule
+            assert any(t == key and leaf[: len(levels)] == levels for t, leaf in real), rule
 
 
 def test_every_row_has_a_rationale(table):
@@ -90,8 +101,10 @@ def test_seed_values_from_the_brief(table):
     bulky = table.resolve(("Objets abandonnés", "Autres objets encombrants abandonnés"), 2)
     assert (bulky.ack, bulky.resolve) == (Target(4, "hours"), Target(2, "business_days"))
     assert table.resolve(("Objets abandonnés", "Chariot de supermarché"), 1).resolve == Target(24, "hours")
-    graffiti = ("Graffitis, tags, affiches et autocollants",
-                "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale")
+    graffiti = (
+        "Graffitis, tags, affiches et autocollants",
+        "Graffitis et autocollants sur mur, façade sur rue, pont et descente d'eau pluviale",
+    )
     assert table.resolve(graffiti, 3).resolve == Target(10, "business_days")
     assert table.resolve("Éclairage / Électricité", 2).resolve == Target(5, "business_days")
 
@@ -121,22 +134,25 @@ def small():
     return parse_targets(SMALL.splitlines(keepends=True))
 
 
-@pytest.mark.parametrize("path, priority, expected", [
-    (("Voirie", "Feux : Carrefour éteint"), 1, "leaf dangerous"),
-    (("Voirie", "Feux : Carrefour éteint"), 2, "leaf"),
-    (("Voirie", "Feux : Carrefour éteint"), None, "leaf"),
-    (("Voirie", "Feux : Lampe cassée"), 2, "node"),
-    (("Voirie", "Feux : Lampe cassée"), 1, "type dangerous"),  # priority beats category depth
-    (("Voirie", "Trottoirs : Trou"), 3, "leaf minor"),
-    (("Voirie", "Trottoirs : Trou"), 2, "type default"),
-    (("Voirie", "Trottoirs : Trou"), 1, "type dangerous"),
-    (("Voirie", "Catégorie inconnue"), 2, "type default"),
-    (("Voirie",), 2, "type default"),
-    ("Voirie", 1, "type dangerous"),
-    (("Voirie", "Feux", "Carrefour éteint"), 1, "leaf dangerous"),    # levels as elements
-    (("  VOIRIE ", "feux:carrefour  éteint"), 2, "leaf"),            # normalised labels
-    (("Voirie", "Feux : Carrefour e\u0301teint"), 2, "leaf"),         # decomposed accent (NFD)
-])
+@pytest.mark.parametrize(
+    "path, priority, expected",
+    [
+        (("Voirie", "Feux : Carrefour éteint"), 1, "leaf dangerous"),
+        (("Voirie", "Feux : Carrefour éteint"), 2, "leaf"),
+        (("Voirie", "Feux : Carrefour éteint"), None, "leaf"),
+        (("Voirie", "Feux : Lampe cassée"), 2, "node"),
+        (("Voirie", "Feux : Lampe cassée"), 1, "type dangerous"),  # priority beats category depth
+        (("Voirie", "Trottoirs : Trou"), 3, "leaf minor"),
+        (("Voirie", "Trottoirs : Trou"), 2, "type default"),
+        (("Voirie", "Trottoirs : Trou"), 1, "type dangerous"),
+        (("Voirie", "Catégorie inconnue"), 2, "type default"),
+        (("Voirie",), 2, "type default"),
+        ("Voirie", 1, "type dangerous"),
+        (("Voirie", "Feux", "Carrefour éteint"), 1, "leaf dangerous"),  # levels as elements
+        (("  VOIRIE ", "feux:carrefour  éteint"), 2, "leaf"),  # normalised labels
+        (("Voirie", "Feux : Carrefour e\u0301teint"), 2, "leaf"),  # decomposed accent (NFD)
+    ],
+)
 def test_resolution_order(small, path, priority, expected):
     assert small.resolve(path, priority).rule.rationale == expected
 
@@ -154,19 +170,22 @@ def test_invalid_priority_raises(small, priority):
         small.resolve(("Voirie", "Feux"), priority)
 
 
-@pytest.mark.parametrize("text", [
-    "type,soustype,priority\nVoirie,,\n",                                          # header
-    HEADER + "Voirie,,,1,days,2,business_days,x\n",                                 # unit
-    HEADER + "Voirie,,,1,hours,2.5,business_days,x\n",                               # fractional days
-    HEADER + "Voirie,,,0,hours,2,business_days,x\n",                                # zero amount
-    HEADER + "Voirie,,,abc,hours,2,business_days,x\n",                              # not a number
-    HEADER + "Voirie,,4,1,hours,2,business_days,x\n",                               # priority
-    HEADER + "Voirie,,,1,hours,2,business_days\n",                                  # short row
-    HEADER + "Voirie,,,1,hours,2,business_days,x,extra\n",                          # long row
-    HEADER + ",,,1,hours,2,business_days,x\n",                                      # empty type
-    HEADER + "Voirie,Feux,,1,hours,2,business_days,x\n",                            # no type default
-    HEADER + "Voirie,,,1,hours,2,business_days,x\nVOIRIE,,,1,hours,3,hours,dup\n",  # duplicate
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "type,soustype,priority\nVoirie,,\n",  # header
+        HEADER + "Voirie,,,1,days,2,business_days,x\n",  # unit
+        HEADER + "Voirie,,,1,hours,2.5,business_days,x\n",  # fractional days
+        HEADER + "Voirie,,,0,hours,2,business_days,x\n",  # zero amount
+        HEADER + "Voirie,,,abc,hours,2,business_days,x\n",  # not a number
+        HEADER + "Voirie,,4,1,hours,2,business_days,x\n",  # priority
+        HEADER + "Voirie,,,1,hours,2,business_days\n",  # short row
+        HEADER + "Voirie,,,1,hours,2,business_days,x,extra\n",  # long row
+        HEADER + ",,,1,hours,2,business_days,x\n",  # empty type
+        HEADER + "Voirie,Feux,,1,hours,2,business_days,x\n",  # no type default
+        HEADER + "Voirie,,,1,hours,2,business_days,x\nVOIRIE,,,1,hours,3,hours,dup\n",  # duplicate
+    ],
+)
 def test_malformed_files_are_rejected(text):
     with pytest.raises(TargetsFileError):
         parse_targets(text.splitlines(keepends=True))

@@ -1,4 +1,5 @@
 """Fixtures for the worker tests: real SMTP and HTTP servers, RQ helpers, reports."""
+
 import base64
 import io
 import json
@@ -54,8 +55,7 @@ def ctx(app, session, redis_conn, jobs_config):
 
 def run_burst(connection) -> None:
     """A real RQ worker, in this process, until the queues are empty."""
-    SimpleWorker(all_queues(connection), connection=connection).work(
-        burst=True, with_scheduler=False)
+    SimpleWorker(all_queues(connection), connection=connection).work(burst=True, with_scheduler=False)
 
 
 def outbox_rows(session, func=None):
@@ -71,8 +71,9 @@ def graffiti(session) -> Category:
 
 def new_report(session, category=None, photos=(), **fields):
     category = category or graffiti(session)
-    report = intake.create_report(category_id=category.id, **ROQUETTE,
-                                   description="Tag sur la façade", photos=photos, **fields)
+    report = intake.create_report(
+        category_id=category.id, **ROQUETTE, description="Tag sur la façade", photos=photos, **fields
+    )
     session.commit()
     return report
 

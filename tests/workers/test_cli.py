@@ -1,4 +1,5 @@
 """`flask jobs status | dead | replay | relay` on real rows and a real Redis."""
+
 from dansmarue.jobs import outbox
 from dansmarue.jobs.registry import Job
 from dansmarue.jobs.relay import relay_pending

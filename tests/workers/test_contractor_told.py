@@ -1,4 +1,5 @@
 """A resident's resolution reaches the contractor holding the report (#19.3)."""
+
 import json
 
 from dansmarue.reports.resolution import declare_resolved

@@ -1,4 +1,5 @@
 """Dispatch by the real rules, the contractor web hook, retries and callbacks."""
+
 import hashlib
 import hmac
 import json
@@ -15,8 +16,12 @@ from workers.jobs.maintenance import retry_failed_sends
 
 
 def history(session, report):
-    return [(e.action, e.from_state, e.to_state) for e in session.scalars(
-        select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id))]
+    return [
+        (e.action, e.from_state, e.to_state)
+        for e in session.scalars(
+            select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id)
+        )
+    ]
 
 
 def test_plain_unit_goes_to_new(ctx):
@@ -24,20 +29,28 @@ def test_plain_unit_goes_to_new(ctx):
     assert dispatch_report(report.id).startswith("settled")
     ctx.refresh(report)
     assert report.state == "new"
-    assert history(ctx, report)[1:] == [("create", "initial", "verification"),
-                                        ("route_to_unit", "verification", "new")]
-    event = ctx.scalar(select(ReportEvent).where(ReportEvent.action == "create",
-                                                 ReportEvent.report_id == report.id))
+    assert history(ctx, report)[1:] == [
+        ("create", "initial", "verification"),
+        ("route_to_unit", "verification", "new"),
+    ]
+    event = ctx.scalar(
+        select(ReportEvent).where(ReportEvent.action == "create", ReportEvent.report_id == report.id)
+    )
     assert event.data["real_action_id"] == 27
 
 
 def test_bulky_items_go_straight_to_process(ctx):
-    bulky = ctx.scalar(select(Category).where(Category.skip_qualification.is_(True),
-                                              Category.is_leaf.is_(True),
-                                              Category.agent_only.is_(False),
-                                              Category.out_of_scope.is_(False),
-                                              Category.unit_id.is_not(None))
-                       .order_by(Category.id))
+    bulky = ctx.scalar(
+        select(Category)
+        .where(
+            Category.skip_qualification.is_(True),
+            Category.is_leaf.is_(True),
+            Category.agent_only.is_(False),
+            Category.out_of_scope.is_(False),
+            Category.unit_id.is_not(None),
+        )
+        .order_by(Category.id)
+    )
     report = new_report(ctx, category=bulky)
     dispatch_report(report.id)
     ctx.refresh(report)
@@ -60,7 +73,7 @@ def test_web_hook_posts_signed_json_with_photo_links(ctx, contractor):
     dispatch_report(report.id)
     ctx.refresh(report)
     assert report.state == "transferred"
-    (path, headers, body), = contractor.requests
+    ((path, headers, body),) = contractor.requests
     expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers["X-DansMaRue-Signature"] == f"sha256={expected}"
     anomaly = json.loads(body)["anomalie"]
@@ -68,9 +81,13 @@ def test_web_hook_posts_signed_json_with_photo_links(ctx, contractor):
     # The contractor's own secret for this dispatch, never the resident's token.
     assert anomaly["token"] == contractors.secret_for(report) != report.token
     photo = ctx.scalar(select(Photo).where(Photo.report_id == report.id))
-    assert anomaly["photos"] == [{"id_photo": photo.id, "vue_photo": "close",
-                                  "lien_photo": f"http://testserver/media/photos/"
-                                                f"{photo.access_key}/display"}]
+    assert anomaly["photos"] == [
+        {
+            "id_photo": photo.id,
+            "vue_photo": "close",
+            "lien_photo": f"http://testserver/media/photos/" f"{photo.access_key}/display",
+        }
+    ]
     assert anomaly["callback_url"].endswith(f"/api/v1/contractors/callback/{report.reference}")
 
 
@@ -120,8 +137,10 @@ def transferred_report(ctx):
 
 
 def callback(client, report, **fields):
-    return client.post(f"/api/v1/contractors/callback/{report.reference}",
-                       json={"token": contractors.secret_for(report), **fields})
+    return client.post(
+        f"/api/v1/contractors/callback/{report.reference}",
+        json={"token": contractors.secret_for(report), **fields},
+    )
 
 
 def test_callback_service_done_with_photo(ctx, client):
@@ -141,9 +160,10 @@ def test_callback_service_done_with_photo(ctx, client):
 def test_callback_programmer_and_rejeter(ctx, client):
     report = transferred_report(ctx)
     tomorrow = (date.today() + timedelta(days=2)).isoformat()
-    response = client.post(f"/api/v1/contractors/callback/{report.reference}",
-                           data={"token": contractors.secret_for(report), "status": "programmer",
-                                 "programming_date": tomorrow})
+    response = client.post(
+        f"/api/v1/contractors/callback/{report.reference}",
+        data={"token": contractors.secret_for(report), "status": "programmer", "programming_date": tomorrow},
+    )
     assert response.status_code == 200, response.json
     assert response.json["state"] == "contractor_scheduled"
     response = callback(client, report, status="rejeter")
@@ -155,13 +175,20 @@ def test_callback_programmer_and_rejeter(ctx, client):
 
 def test_callback_refusals(ctx, client):
     report = transferred_report(ctx)
-    assert callback(client, report, status="service fait",
-                    token="0" * 32).status_code == 403
+    assert callback(client, report, status="service fait", token="0" * 32).status_code == 403
     # The resident's tracking token is no contractor's secret (#21.1).
-    assert callback(client, report, status="rejeter", rejection_reason="Appelez le 08 99",
-                    token=report.token).status_code == 403
-    assert client.post("/api/v1/contractors/callback/S2020A000000",
-                       json={"token": "x", "status": "rejeter"}).status_code == 404
+    assert (
+        callback(
+            client, report, status="rejeter", rejection_reason="Appelez le 08 99", token=report.token
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            "/api/v1/contractors/callback/S2020A000000", json={"token": "x", "status": "rejeter"}
+        ).status_code
+        == 404
+    )
     bad = callback(client, report, status="programmer", programming_date="2020-01-01")
     assert bad.status_code == 422 and bad.json["errors"][0]["field"] == "programming_date"
     assert callback(client, report, status="fini").status_code == 422

@@ -1,6 +1,7 @@
 """Nothing is lost: intake with Redis down, delivery once Redis is back, by a real
 forked RQ worker in a subprocess; auto-relay right after commit. Committed data
 (other processes must see it), deleted afterwards."""
+
 import os
 import subprocess
 import sys
@@ -16,15 +17,20 @@ from tests.workers.conftest import GRAFFITI, ROQUETTE, free_port
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-
 def post_reports(app, count):
     category_id = db.session.scalar(select(Category.id).where(Category.label == GRAFFITI))
     client = app.test_client()
     references = []
     for n in range(count):
-        response = client.post("/api/v1/reports", json={
-            "category_id": category_id, **ROQUETTE, "description": f"Tag n°{n}",
-            "email": f"resident{n}@example.org"})
+        response = client.post(
+            "/api/v1/reports",
+            json={
+                "category_id": category_id,
+                **ROQUETTE,
+                "description": f"Tag n°{n}",
+                "email": f"resident{n}@example.org",
+            },
+        )
         assert response.status_code == 201, response.json
         references.append(response.json["reference"])
     return references
@@ -37,12 +43,25 @@ def rows_after(mark):
 
 def run_forked_worker(app, smtp_port):
     """`python -m workers.worker --burst`: the real entry point, forking per job."""
-    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": app.config["REDIS_URL"],
-           "MEDIA_ROOT": app.config["MEDIA_ROOT"], "SMTP_HOST": "127.0.0.1",
-           "SMTP_PORT": str(smtp_port), "PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
-           "OUTBOX_AUTO_RELAY": "false", "JOBS_RETRY_INTERVALS": "0"}
-    result = subprocess.run([sys.executable, "-m", "workers.worker", "--burst"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": app.config["REDIS_URL"],
+        "MEDIA_ROOT": app.config["MEDIA_ROOT"],
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "PUBLIC_BASE_URL": app.config["PUBLIC_BASE_URL"],
+        "OUTBOX_AUTO_RELAY": "false",
+        "JOBS_RETRY_INTERVALS": "0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "workers.worker", "--burst"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 

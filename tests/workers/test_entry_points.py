@@ -1,5 +1,6 @@
 """`python -m workers.worker` and `python -m workers.scheduler` start, and stop
 cleanly on Ctrl-C (SIGINT) and SIGTERM (what scripts/run.sh sends)."""
+
 import os
 import signal
 import subprocess
@@ -15,12 +16,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def start(app, module, log_path):
-    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": app.config["REDIS_URL"],
-           "MEDIA_ROOT": app.config["MEDIA_ROOT"], "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": app.config["REDIS_URL"],
+        "MEDIA_ROOT": app.config["MEDIA_ROOT"],
+        "PYTHONUNBUFFERED": "1",
+    }
     # Output to a file, not a pipe nobody drains, so the child can never block on it.
     with open(log_path, "w") as log:
-        return subprocess.Popen([sys.executable, "-m", module], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", module], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
 
 
 def wait_for(process, log_path, needle, limit=120):

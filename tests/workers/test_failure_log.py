@@ -1,4 +1,5 @@
 """A failed attempt logs one line with its reason and retry time, no traceback (#19.14)."""
+
 import logging
 
 from rq import Queue, Retry

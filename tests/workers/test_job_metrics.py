@@ -1,4 +1,5 @@
 """#14.1: job, e-mail and photo metrics move when real jobs run."""
+
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
@@ -12,9 +13,11 @@ from workers.runner import run_outbox_job
 
 def scraped() -> dict:
     body, _ = metrics.render()
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(body.decode())
-            for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(body.decode())
+        for s in family.samples
+    }
 
 
 def at(found, name, **labels) -> float:
@@ -27,13 +30,19 @@ def test_a_mail_job_counts_a_job_and_an_email(ctx, smtp):
     before = scraped()
     run_outbox_job(ack.id)
     after = scraped()
-    job = dict(job="notify.send_acknowledgement")
-    assert at(after, "dansmarue_jobs_total", **job, outcome="done") == \
-        at(before, "dansmarue_jobs_total", **job, outcome="done") + 1
-    assert at(after, "dansmarue_job_duration_seconds_count", **job) == \
-        at(before, "dansmarue_job_duration_seconds_count", **job) + 1
-    assert at(after, "dansmarue_emails_total", channel="email", outcome="sent") == \
-        at(before, "dansmarue_emails_total", channel="email", outcome="sent") + 1
+    job = {"job": "notify.send_acknowledgement"}
+    assert (
+        at(after, "dansmarue_jobs_total", **job, outcome="done")
+        == at(before, "dansmarue_jobs_total", **job, outcome="done") + 1
+    )
+    assert (
+        at(after, "dansmarue_job_duration_seconds_count", **job)
+        == at(before, "dansmarue_job_duration_seconds_count", **job) + 1
+    )
+    assert (
+        at(after, "dansmarue_emails_total", channel="email", outcome="sent")
+        == at(before, "dansmarue_emails_total", channel="email", outcome="sent") + 1
+    )
     assert smtp.to("compteur@example.org")
 
 

@@ -1,9 +1,10 @@
 """Notifications over a real SMTP server and a real push web hook: once per recipient."""
+
 from sqlalchemy import select
 
 from dansmarue.jobs.relay import relay_pending
-from dansmarue.notifications.delivery import message_id_domain
 from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo, utcnow
+from dansmarue.notifications.delivery import message_id_domain
 from dansmarue.workflow import perform as workflow
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
 from workers.jobs.dispatch import dispatch_report
@@ -68,20 +69,25 @@ def test_followers_are_not_told_votre_signalement(ctx, smtp):
     assert "otre signalement" not in follower_text + followed["Subject"]
 
 
-def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor, monkeypatch,
-                                                          app, redis_conn):
+def test_state_change_reaches_reporter_and_followers_once(
+    ctx, smtp, contractor, monkeypatch, app, redis_conn
+):
     monkeypatch.setitem(app.config, "PUSH_WEBHOOK_URL", contractor.url)
     report = new_report(ctx, reporter_email="Alice@Example.org")
-    ctx.add_all([
-        Follower(report_id=report.id, email="alice@example.org", confirmed_at=utcnow()),  # the reporter again
-        Follower(report_id=report.id, email="bob@example.org", push_token="tok-bob",
-                 confirmed_at=utcnow()),
-    ])
+    ctx.add_all(
+        [
+            Follower(
+                report_id=report.id, email="alice@example.org", confirmed_at=utcnow()
+            ),  # the reporter again
+            Follower(
+                report_id=report.id, email="bob@example.org", push_token="tok-bob", confirmed_at=utcnow()
+            ),
+        ]
+    )
     report.unit.contractor_without_ws = True
     ctx.commit()
     dispatch_report(report.id)
-    report = workflow.perform(report.id, "done", None, actor_kind="contractor",
-                              photo=jpeg_bytes(640, 480))
+    report = workflow.perform(report.id, "done", None, actor_kind="contractor", photo=jpeg_bytes(640, 480))
     ctx.commit()
     done = ctx.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
     process_photo(done.id)
@@ -98,8 +104,7 @@ def test_state_change_reaches_reporter_and_followers_once(ctx, smtp, contractor,
     assert f"/media/photos/{done.access_key}/display" in text
     (push,) = contractor.requests
     assert b'"to": "tok-bob"' in push[2]
-    assert ctx.scalar(select(NotificationLog.channel).where(
-        NotificationLog.recipient == "tok-bob")) == "push"
+    assert ctx.scalar(select(NotificationLog.channel).where(NotificationLog.recipient == "tok-bob")) == "push"
 
 
 def test_internal_events_send_nothing(ctx, smtp):
@@ -110,20 +115,27 @@ def test_internal_events_send_nothing(ctx, smtp):
 
 def test_all_jobs_of_a_report_run_twice_with_single_effects(ctx, smtp, redis_conn):
     """Every outbox job of an intake, run by RQ, then each run again directly."""
-    report = new_report(ctx, reporter_email="alice@example.org",
-                        photos=[("close", jpeg_bytes(900, 700))])
+    report = new_report(ctx, reporter_email="alice@example.org", photos=[("close", jpeg_bytes(900, 700))])
     report.unit.email = "unit@paris.example"
     ctx.commit()
     relay_pending()
     run_burst(redis_conn)
     ctx.expire_all()
-    before = (report.state, report.version, len(smtp.messages),
-              ctx.scalar(select(Photo.processed_at).where(Photo.report_id == report.id)))
+    before = (
+        report.state,
+        report.version,
+        len(smtp.messages),
+        ctx.scalar(select(Photo.processed_at).where(Photo.report_id == report.id)),
+    )
     from workers.runner import resolve
 
     for row in ctx.scalars(select(OutboxJob).order_by(OutboxJob.id)).all():
         resolve(row.func)(*row.args)
     ctx.expire_all()
-    after = (report.state, report.version, len(smtp.messages),
-             ctx.scalar(select(Photo.processed_at).where(Photo.report_id == report.id)))
+    after = (
+        report.state,
+        report.version,
+        len(smtp.messages),
+        ctx.scalar(select(Photo.processed_at).where(Photo.report_id == report.id)),
+    )
     assert before == after == ("new", before[1], 2, before[3])

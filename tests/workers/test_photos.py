@@ -1,4 +1,5 @@
 """process_photo on real files: derivatives, idempotence, malicious inputs, serving."""
+
 import io
 import os
 import struct
@@ -28,9 +29,16 @@ def stored_photo(session, report, data: bytes, view="extra", ext="jpg") -> Photo
     """A photo row whose stored file holds `data` as-is (bypassing intake checks)."""
     key = storage.new_key("originals", ext)
     storage.write(key, data)
-    photo = Photo(report_id=report.id, view=view, access_key=os.urandom(24).hex()[:43],
-                  storage_key=key, mime_type="image/jpeg", size_bytes=len(data),
-                  sha256="0" * 64, status="pending")
+    photo = Photo(
+        report_id=report.id,
+        view=view,
+        access_key=os.urandom(24).hex()[:43],
+        storage_key=key,
+        mime_type="image/jpeg",
+        size_bytes=len(data),
+        sha256="0" * 64,
+        status="pending",
+    )
     session.add(photo)
     session.commit()
     return photo
@@ -67,8 +75,10 @@ def test_running_twice_has_one_effect(ctx):
 
 def png_bomb(side=30000) -> bytes:
     def chunk(kind, payload):
-        return (struct.pack(">I", len(payload)) + kind + payload
-                + struct.pack(">I", zlib.crc32(kind + payload)))
+        return (
+            struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+        )
+
     raw = zlib.compress(b"\x00" * (side // 8 + 1) * side, 9)
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
@@ -77,7 +87,7 @@ def png_bomb(side=30000) -> bytes:
 def jpeg_with_huge_header() -> bytes:
     data = bytearray(jpeg_bytes())
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", 60000, 60000)  # 3.6 Gpx claimed
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 60000, 60000)  # 3.6 Gpx claimed
     return bytes(data)
 
 
@@ -86,10 +96,11 @@ MALICIOUS = {
     "jpeg header bomb": (jpeg_with_huge_header(), "decompression_bomb"),
     "truncated jpeg": (jpeg_bytes(800, 600)[:1500], "truncated"),
     "html named .jpg": (b"<html><script>alert(1)</script></html>", "not_an_image"),
-    "svg named .jpg": (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
-                       "not_an_image"),
-    "php polyglot (script first, jpeg after)": (b"<?php system($_GET['c']); ?>" + jpeg_bytes(),
-                                                "not_an_image"),
+    "svg named .jpg": (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "not_an_image"),
+    "php polyglot (script first, jpeg after)": (
+        b"<?php system($_GET['c']); ?>" + jpeg_bytes(),
+        "not_an_image",
+    ),
     "gif": (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", None),
     "empty file": (b"", "not_an_image"),
 }
@@ -144,12 +155,9 @@ def test_public_view_gives_each_ready_photo_its_urls(ctx, client):
     report = new_report(ctx)
     photo = stored_photo(ctx, report, jpeg_bytes(900, 600))
     listed = client.get(f"/api/v1/reports/{report.reference}").json["photos"]
-    assert [(p["key"], p["status"], p["urls"]) for p in listed] == [
-        (photo.access_key, "pending", None)]
+    assert [(p["key"], p["status"], p["urls"]) for p in listed] == [(photo.access_key, "pending", None)]
     process_photo(photo.id)
     urls = client.get(f"/api/v1/reports/{report.reference}").json["photos"][0]["urls"]
-    assert urls == {v: f"http://testserver/media/photos/{photo.access_key}/{v}"
-                    for v in ("display", "thumb")}
+    assert urls == {v: f"http://testserver/media/photos/{photo.access_key}/{v}" for v in ("display", "thumb")}
     served = client.get(urls["display"].removeprefix("http://testserver"))
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
-

@@ -1,10 +1,11 @@
 """Outbox → relay → RQ → runner: delivery, re-relay, retries, dead letters, replay."""
+
 from rq import Queue
 from sqlalchemy import select
 
 from dansmarue.jobs import admin, outbox
-from dansmarue.jobs.registry import Job
 from dansmarue.jobs.queues import queue_name
+from dansmarue.jobs.registry import Job
 from dansmarue.jobs.relay import relay_pending
 from dansmarue.models import NotificationLog, Report
 from tests.workers.conftest import free_port, new_report, outbox_rows, run_burst
@@ -32,8 +33,9 @@ def test_relaying_twice_does_not_queue_twice(ctx, redis_conn):
         row.status = "pending"
     ctx.commit()
     assert relay_pending() == 2
-    queued = sum(Queue(queue_name(r.queue), connection=redis_conn).count for r in
-                 {r.queue: r for r in rows}.values())
+    queued = sum(
+        Queue(queue_name(r.queue), connection=redis_conn).count for r in {r.queue: r for r in rows}.values()
+    )
     assert queued == 2
 
 
@@ -54,8 +56,14 @@ def test_failing_job_retries_then_dies_then_replays(ctx, redis_conn, app, smtp, 
     status = admin.status()
     assert status["outbox"]["dead"] == 2
     assert status["queues"][queue_name("mail")]["failed"] == 2
-    assert ctx.scalar(select(NotificationLog).where(NotificationLog.report_id == report.id,
-                                                    NotificationLog.dedup_key.like("ack:%"))) is None
+    assert (
+        ctx.scalar(
+            select(NotificationLog).where(
+                NotificationLog.report_id == report.id, NotificationLog.dedup_key.like("ack:%")
+            )
+        )
+        is None
+    )
 
     monkeypatch.setitem(app.config, "SMTP_PORT", live_port)
     assert admin.replay([ack.id]) == 1
@@ -142,6 +150,7 @@ def test_lost_rows_behind_a_waiting_backlog_are_recovered(ctx, redis_conn, smtp,
     from rq.job import Job
 
     from dansmarue.jobs.queues import rq_job_id
+
     for row in rows[4:]:
         Job.fetch(rq_job_id(row.id), connection=redis_conn).delete()
     assert relay.recover_lost() == 2

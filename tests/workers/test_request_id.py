@@ -1,4 +1,5 @@
 """#14.2: a request id from the intake to the log lines of its jobs."""
+
 import io
 import json
 import logging
@@ -36,8 +37,11 @@ def test_a_report_can_be_followed_from_intake_to_its_mail(client, ctx, smtp, gra
     old_level = root.level
     root.setLevel(logging.INFO)
     try:
-        answer = client.post("/api/v1/reports", headers={"X-Request-ID": "trace-abc"},
-                             json=body(graffiti, email="suivi@example.org"))
+        answer = client.post(
+            "/api/v1/reports",
+            headers={"X-Request-ID": "trace-abc"},
+            json=body(graffiti, email="suivi@example.org"),
+        )
         assert answer.status_code == 201 and answer.headers["X-Request-ID"] == "trace-abc"
         rows = ctx.scalars(select(OutboxJob).order_by(OutboxJob.id)).all()
         assert rows and {r.request_id for r in rows} == {"trace-abc"}

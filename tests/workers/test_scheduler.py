@@ -1,8 +1,9 @@
 """The scheduler (data-declared entries, one run per slot across schedulers) and
 the maintenance jobs it runs: purge, archive, scheduled-day notices, contractor retry."""
+
 import logging
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from rq import Queue
 from sqlalchemy import select
@@ -24,7 +25,7 @@ from workers.jobs.photos import process_photo
 from workers.schedule import SCHEDULE
 from workers.scheduler import Scheduler, slot_of
 
-NOON = datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc).timestamp()  # 12:00 in Paris
+NOON = datetime(2026, 6, 1, 10, 0, tzinfo=UTC).timestamp()  # 12:00 in Paris
 TEST_SCHEDULE = [
     {"id": "relay", "job": registry.RELAY_OUTBOX, "every": 3, "inline": True},
     {"id": "archive", "job": registry.ARCHIVE_CLOSED, "every": 3600},
@@ -35,10 +36,16 @@ TEST_SCHEDULE = [
 def test_every_declared_job_exists_and_ids_are_unique():
     assert len({entry["id"] for entry in SCHEDULE}) == len(SCHEDULE)
     assert all(entry["job"] in registry.JOBS.values() for entry in SCHEDULE)
-    assert {"outbox-relay", "sla-sweep", "contractor-retry", "scheduled-day-notices",
-            "purge-sensitive-photos", "archive-closed", "prune-outbox",
-            "purge-idempotency-keys"} == {
-        e["id"] for e in SCHEDULE}
+    assert {
+        "outbox-relay",
+        "sla-sweep",
+        "contractor-retry",
+        "scheduled-day-notices",
+        "purge-sensitive-photos",
+        "archive-closed",
+        "prune-outbox",
+        "purge-idempotency-keys",
+    } == {e["id"] for e in SCHEDULE}
 
 
 def test_slots():
@@ -55,16 +62,18 @@ def test_two_schedulers_never_run_a_slot_twice(ctx, redis_conn, caplog, monkeypa
         ran = first.tick(NOON) + second.tick(NOON) + first.tick(NOON + 1)
     assert sorted(ran) == ["archive", "morning", "relay"]
     maintenance = Queue(queue_name("maintenance"), connection=redis_conn)
-    assert sorted(maintenance.job_ids) == sorted([
-        f"schedule-archive-{int(NOON // 3600)}", "schedule-morning-2026-06-01"])
+    assert sorted(maintenance.job_ids) == sorted(
+        [f"schedule-archive-{int(NOON // 3600)}", "schedule-morning-2026-06-01"]
+    )
     assert sorted(first.tick(NOON + 3) + second.tick(NOON + 3)) == ["relay"]  # next relay slot
     run_burst(redis_conn)
     assert maintenance.count == 0
 
 
 def sensitive_report(ctx):
-    category = ctx.scalar(select(Category).where(Category.sensitive_photo.is_(True),
-                                                 Category.agent_only.is_(False)))
+    category = ctx.scalar(
+        select(Category).where(Category.sensitive_photo.is_(True), Category.agent_only.is_(False))
+    )
     return new_report(ctx, category=category, photos=[("close", jpeg_bytes(400, 300))])
 
 
@@ -75,10 +84,10 @@ def test_sensitive_photos_are_purged_after_48_hours(ctx, client):
     ctx.refresh(photo)
     files = [storage.path_of(k) for k in (photo.storage_key, photo.display_key, photo.thumb_key)]
     assert all(os.path.exists(f) for f in files)
-    photo.created_at = datetime.now(timezone.utc) - timedelta(hours=47)
+    photo.created_at = datetime.now(UTC) - timedelta(hours=47)
     ctx.commit()
     assert purge_sensitive_photos() == 0
-    photo.created_at = datetime.now(timezone.utc) - timedelta(hours=49)
+    photo.created_at = datetime.now(UTC) - timedelta(hours=49)
     ctx.commit()
     assert purge_sensitive_photos() == 1
     assert purge_sensitive_photos() == 0
@@ -92,7 +101,7 @@ def test_sensitive_photos_are_purged_after_48_hours(ctx, client):
 def test_ordinary_photos_are_kept(ctx):
     report = new_report(ctx, photos=[("close", jpeg_bytes())])
     photo = ctx.scalar(select(Photo).where(Photo.report_id == report.id))
-    photo.created_at = datetime.now(timezone.utc) - timedelta(days=10)
+    photo.created_at = datetime.now(UTC) - timedelta(days=10)
     ctx.commit()
     assert purge_sensitive_photos() == 0
 
@@ -101,15 +110,16 @@ def test_closed_reports_are_archived_after_a_year(ctx):
     old, recent = new_report(ctx), new_report(ctx)
     for report, age in ((old, 366), (recent, 300)):
         report.state = "done"
-        report.closed_at = datetime.now(timezone.utc) - timedelta(days=age)
+        report.closed_at = datetime.now(UTC) - timedelta(days=age)
     ctx.commit()
     assert archive_closed_reports() == 1
     assert archive_closed_reports() == 0
     ctx.refresh(old), ctx.refresh(recent)
     assert (old.state, recent.state) == ("archived", "done")
     assert old.archived_at is not None
-    event = ctx.scalar(select(ReportEvent).where(ReportEvent.report_id == old.id,
-                                                 ReportEvent.action == "archive"))
+    event = ctx.scalar(
+        select(ReportEvent).where(ReportEvent.report_id == old.id, ReportEvent.action == "archive")
+    )
     assert event.data["real_action_id"] == 39
 
 
@@ -122,8 +132,11 @@ def test_scheduled_day_notice_once(ctx, smtp):
     assert scheduled_day_notices(today) == 1
     assert scheduled_day_notices(today) == 0  # once per report and day
     (job,) = outbox_rows(ctx, "workers.jobs.notify.notify_scheduled_day")
-    (event,) = ctx.scalars(select(ReportEvent).where(
-        ReportEvent.report_id == report.id, ReportEvent.action == "notify_scheduled_day")).all()
+    (event,) = ctx.scalars(
+        select(ReportEvent).where(
+            ReportEvent.report_id == report.id, ReportEvent.action == "notify_scheduled_day"
+        )
+    ).all()
     assert event.data["real_action_id"] == 93
     assert notify_scheduled_day(*job.args) == 2
     assert notify_scheduled_day(*job.args) == 0
@@ -142,7 +155,7 @@ def test_contractor_retry_only_recent_failures(ctx, contractor, redis_conn):
     contractor.status = 500
     for report in (old, recent):
         dispatch_report(report.id)
-    old.created_at = datetime.now(timezone.utc) - timedelta(days=31)
+    old.created_at = datetime.now(UTC) - timedelta(days=31)
     ctx.commit()
     assert {old.state, recent.state} == {"send_failed"}
 
@@ -155,8 +168,11 @@ def test_contractor_retry_only_recent_failures(ctx, contractor, redis_conn):
     ctx.refresh(old), ctx.refresh(recent)
     assert (old.state, recent.state) == ("send_failed", "transferred")
     assert [a for a, _, _ in history(ctx, recent)][-2:] == ["send_failed", "send_to_contractor"]
-    event = ctx.scalar(select(ReportEvent).where(ReportEvent.report_id == recent.id,
-                                                 ReportEvent.action == "send_to_contractor"))
+    event = ctx.scalar(
+        select(ReportEvent).where(
+            ReportEvent.report_id == recent.id, ReportEvent.action == "send_to_contractor"
+        )
+    )
     assert event.data["real_action_id"] == 91
 
 
@@ -169,5 +185,5 @@ def test_old_done_outbox_rows_are_pruned(ctx, redis_conn, smtp):
     rows = outbox_rows(ctx)
     assert {r.status for r in rows} == {"done"}
     assert prune_outbox() == 0
-    assert prune_outbox(datetime.now(timezone.utc) + timedelta(days=15)) == len(rows)
+    assert prune_outbox(datetime.now(UTC) + timedelta(days=15)) == len(rows)
     assert outbox_rows(ctx) == []

@@ -1,4 +1,5 @@
 """Dispatch of new reports to their unit or contractor (real state 19)."""
+
 from dansmarue.workflow import dispatch
 
 
@@ -14,8 +15,7 @@ def dispatch_report(report_id: int) -> str:
 
 def retry_send(report_id: int) -> str:
     """The hourly retry of a report in send_failed (see services.dispatch)."""
-    return _deliver(report_id, dispatch.start_retry, dispatch.finish_retry,
-                    idle="nothing to retry")
+    return _deliver(report_id, dispatch.start_retry, dispatch.finish_retry, idle="nothing to retry")
 
 
 def _deliver(report_id: int, start, finish, *, idle: str) -> str:

@@ -1,14 +1,16 @@
 """Periodic maintenance jobs (run by the scheduler, see workers.schedule)."""
+
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 
 from dansmarue import city
 from dansmarue.errors import DomainError
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
 from dansmarue.reports import photo_files
+from dansmarue.reports.idempotency import purge_expired_keys as purge_idempotency_keys  # noqa: F401 (a job)
 from dansmarue.workflow import perform as workflow
 
 log = logging.getLogger(__name__)
@@ -19,8 +21,6 @@ PURGE_AFTER = timedelta(hours=48)
 ARCHIVE_AFTER = timedelta(days=365)
 BATCH = 500
 OUTBOX_KEEP = timedelta(days=14)
-IDEMPOTENCY_KEEP = timedelta(hours=48)
-IDEMPOTENCY_BATCH = 5000
 
 
 def retry_failed_sends() -> int:
@@ -30,7 +30,8 @@ def retry_failed_sends() -> int:
     ids = db.session.scalars(
         select(Report.id)
         .where(Report.state == "send_failed", Report.created_at >= utcnow() - RETRY_WINDOW)
-        .order_by(Report.updated_at).limit(RETRY_LIMIT)
+        .order_by(Report.updated_at)
+        .limit(RETRY_LIMIT)
     ).all()
     hour = utcnow().strftime("%Y%m%d%H")
     for report_id in ids:
@@ -43,13 +44,19 @@ def scheduled_day_notices(today: date | None = None) -> int:
     """Real actions 93/94: followers hear on the scheduled day, once per report and day."""
     today = today or datetime.now(city.tz()).date()
     ids = db.session.scalars(
-        select(Report.id).where(Report.state.in_(("scheduled", "contractor_scheduled")),
-                                Report.scheduled_for == today)
+        select(Report.id).where(
+            Report.state.in_(("scheduled", "contractor_scheduled")), Report.scheduled_for == today
+        )
     ).all()
-    keys = {report_id: registry.NOTIFY_SCHEDULED_DAY.dedup_key(report_id=report_id, day=today)
-            for report_id in ids}
-    notified = set(db.session.scalars(  # one query, not one per report
-        select(OutboxJob.dedup_key).where(OutboxJob.dedup_key.in_(keys.values()))))
+    keys = {
+        report_id: registry.NOTIFY_SCHEDULED_DAY.dedup_key(report_id=report_id, day=today)
+        for report_id in ids
+    }
+    notified = set(
+        db.session.scalars(  # one query, not one per report
+            select(OutboxJob.dedup_key).where(OutboxJob.dedup_key.in_(keys.values()))
+        )
+    )
     queued = 0
     for report_id, key in keys.items():
         if key in notified:
@@ -59,8 +66,9 @@ def scheduled_day_notices(today: date | None = None) -> int:
         except DomainError as error:
             log.info("scheduled-day notice of report %s skipped: %s", report_id, error)
             continue
-        outbox.add_job(registry.NOTIFY_SCHEDULED_DAY, report_id, today.isoformat(),
-                       report_id=report_id, day=today)
+        outbox.add_job(
+            registry.NOTIFY_SCHEDULED_DAY, report_id, today.isoformat(), report_id=report_id, day=today
+        )
         queued += 1
     db.session.commit()
     return queued
@@ -71,11 +79,13 @@ def purge_sensitive_photos(now: datetime | None = None) -> int:
     plates) lose their files 48 h after creation and show a placeholder."""
     cutoff = (now or utcnow()) - PURGE_AFTER
     photos = db.session.scalars(
-        select(Photo).join(Report, Report.id == Photo.report_id)
+        select(Photo)
+        .join(Report, Report.id == Photo.report_id)
         .join(Category, Category.id == Report.category_id)
-        .where(Category.sensitive_photo.is_(True), Photo.status != "purged",
-               Photo.created_at < cutoff)
-        .order_by(Photo.id).limit(BATCH).with_for_update(of=Photo, skip_locked=True)
+        .where(Category.sensitive_photo.is_(True), Photo.status != "purged", Photo.created_at < cutoff)
+        .order_by(Photo.id)
+        .limit(BATCH)
+        .with_for_update(of=Photo, skip_locked=True)
     ).all()
     for photo in photos:
         photo_files.remove_all(photo)
@@ -93,9 +103,12 @@ def archive_closed_reports(now: datetime | None = None) -> int:
     """Real actions 38/39: done/rejected for more than 365 days → archived."""
     cutoff = (now or utcnow()) - ARCHIVE_AFTER
     ids = db.session.scalars(
-        select(Report.id).where(Report.state.in_(("done", "rejected")),
-                                Report.closed_at.is_not(None), Report.closed_at < cutoff)
-        .order_by(Report.id).limit(BATCH)
+        select(Report.id)
+        .where(
+            Report.state.in_(("done", "rejected")), Report.closed_at.is_not(None), Report.closed_at < cutoff
+        )
+        .order_by(Report.id)
+        .limit(BATCH)
     ).all()
     for report_id in ids:
         try:  # real actions 38 (rejected) / 39 (done); sets archived_at
@@ -114,32 +127,7 @@ def prune_outbox(now: datetime | None = None) -> int:
     """
     cutoff = (now or utcnow()) - OUTBOX_KEEP
     result = db.session.execute(
-        delete(OutboxJob).where(OutboxJob.status == "done", OutboxJob.finished_at < cutoff))
+        delete(OutboxJob).where(OutboxJob.status == "done", OutboxJob.finished_at < cutoff)
+    )
     db.session.commit()
     return result.rowcount
-
-
-def purge_idempotency_keys(now: datetime | None = None) -> int:
-    """Intake idempotency keys older than 48 h go; running it again deletes nothing.
-
-    Clients retry a request within minutes, so after 48 h a key only takes
-    room. Batches of 5,000, each committed, keep locks short; SKIP LOCKED
-    leaves alone a key an intake transaction is using. A key is only ever
-    claimed with created_at = now(), so a live request's key is never old
-    (and the intake path claims again if its key vanished). The daily run
-    scans the small table (about two days of keyed requests): no index needed.
-    """
-    cutoff = (now or utcnow()) - IDEMPOTENCY_KEEP
-    purged = 0
-    while True:
-        deleted = db.session.execute(text(
-            "DELETE FROM idempotency_key WHERE key IN (SELECT key FROM idempotency_key "
-            "WHERE created_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)"),
-            {"cutoff": cutoff, "batch": IDEMPOTENCY_BATCH}).rowcount
-        db.session.commit()
-        purged += deleted
-        if deleted < IDEMPOTENCY_BATCH:
-            break
-    if purged:
-        log.info("purged %d idempotency key(s)", purged)
-    return purged

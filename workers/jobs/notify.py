@@ -2,61 +2,25 @@
 
 Each message has a dedup key; `deliver` guarantees one send per recipient.
 """
+
 import logging
 
-from flask import current_app, render_template
+from flask import current_app
 from sqlalchemy import select
 
-from dansmarue.models.reports import PRIORITIES
 from dansmarue.models import Follower, Photo, Report, ReportEvent, db
+from dansmarue.models.reports import PRIORITIES
 from dansmarue.notifications.audience import reporter_and_followers
 from dansmarue.notifications.channels import Message
 from dansmarue.notifications.contractors import notify_contractor  # noqa: F401 (a job)
+from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit
+from dansmarue.notifications.sending import push, render, send_follower_mails, send_mails
 from dansmarue.notifications.wording import for_follower
-from dansmarue.notifications.delivery import deliver, email_channel, mailbox_unit, push_channel
-from dansmarue.reports.intake import follow_links, tracking_url
+from dansmarue.reports.intake import follow_links
 from dansmarue.reports.photo_files import photo_url
 from dansmarue.workflow.states import STATES, public_label
 
 log = logging.getLogger(__name__)
-
-
-def _render(name: str, **context) -> tuple[str, str]:
-    return (render_template(f"mail/{name}.txt", **context),
-            render_template(f"mail/{name}.html", **context))
-
-
-def _link(report: Report) -> str:
-    return tracking_url(current_app.config["PUBLIC_BASE_URL"], report.token)
-
-
-def _send_mails(recipients: list[str], subject: str, template: str, dedup_key: str,
-                report: Report, **context) -> int:
-    """To the reporter (or a unit): the reporter's own tracking link."""
-    channel = email_channel()
-    text, html = _render(template, report=report, tracking_link=_link(report), **context)
-    sent = 0
-    for address in recipients:
-        sent += deliver(channel, Message(address, subject, text, html), dedup_key, report.id)
-    return sent
-
-
-def _send_follower_mails(followers: list[tuple[str, str]], subject: str, template: str,
-                         dedup_key: str, report: Report, **context) -> int:
-    """To followers: each gets their own link (public view, unsubscribe), never
-    the reporter's, and a one-click List-Unsubscribe (RFC 8058)."""
-    channel = email_channel()
-    base = current_app.config["PUBLIC_BASE_URL"]
-    sent = 0
-    for address, token in followers:
-        links = follow_links(base, token)
-        text, html = _render(template, report=report, tracking_link=links["follow"],
-                             unsubscribe_link=links["unsubscribe"], **context)
-        headers = {"List-Unsubscribe": f"<{links['unsubscribe']}>",
-                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        sent += deliver(channel, Message(address, subject, text, html, headers=headers),
-                        dedup_key, report.id)
-    return sent
 
 
 def send_follow_confirmation(follower_id: int) -> int:
@@ -66,21 +30,14 @@ def send_follow_confirmation(follower_id: int) -> int:
         return 0
     report = db.session.get(Report, follower.report_id)
     links = follow_links(current_app.config["PUBLIC_BASE_URL"], follower.token)
-    text, html = _render("follow_confirmation", report=report, **links)
+    text, html = render("follow_confirmation", report=report, **links)
     subject = f"DansMaRue : confirmez le suivi du signalement {report.reference}"
-    return deliver(email_channel(), Message(follower.email, subject, text, html),
-                   f"follow-confirm:{follower_id}", report.id)
-
-
-def _push(report: Report, subject: str, text: str, dedup_key: str) -> int:
-    channel = push_channel()
-    if channel is None:
-        return 0
-    tokens = db.session.scalars(select(Follower.push_token).where(
-        Follower.report_id == report.id, Follower.push_token.is_not(None))).all()
-    data = {"reference": report.reference, "state": report.state}
-    return sum(deliver(channel, Message(token, subject, text, data=data), dedup_key, report.id)
-               for token in dict.fromkeys(tokens))
+    return deliver(
+        email_channel(),
+        Message(follower.email, subject, text, html),
+        f"follow-confirm:{follower_id}",
+        report.id,
+    )
 
 
 def send_acknowledgement(report_id: int) -> int:
@@ -89,8 +46,7 @@ def send_acknowledgement(report_id: int) -> int:
     if report is None or not report.reporter_email:
         return 0
     subject = f"DansMaRue : votre signalement {report.reference} a bien été reçu"
-    return _send_mails([report.reporter_email], subject, "acknowledgement",
-                       f"ack:{report_id}", report)
+    return send_mails([report.reporter_email], subject, "acknowledgement", f"ack:{report_id}", report)
 
 
 def notify_state_change(event_id: int) -> int:
@@ -99,22 +55,33 @@ def notify_state_change(event_id: int) -> int:
     if event is None or not event.is_public:
         return 0
     report = event.report
-    done_photo = db.session.scalar(select(Photo).where(
-        Photo.report_id == report.id, Photo.view == "done", Photo.status != "purged"))
+    done_photo = db.session.scalar(
+        select(Photo).where(Photo.report_id == report.id, Photo.view == "done", Photo.status != "purged")
+    )
     label = public_label(event.to_state) if event.to_state in STATES else None
     key = f"state:{event_id}"
     reporter, followers = reporter_and_followers(report)
-    context = dict(event=event, public_label=label,
-                   done_photo_url=photo_url(done_photo) if done_photo else None)
-    sent = _send_mails(reporter, f"DansMaRue : votre signalement {report.reference} a évolué",
-                       "state_change", key, report,
-                       public_message=event.public_message, **context)
+    context = {
+        "event": event,
+        "public_label": label,
+        "done_photo_url": photo_url(done_photo) if done_photo else None,
+    }
+    sent = send_mails(
+        reporter,
+        f"DansMaRue : votre signalement {report.reference} a évolué",
+        "state_change",
+        key,
+        report,
+        public_message=event.public_message,
+        **context,
+    )
     follower_subject = f"DansMaRue : le signalement {report.reference} que vous suivez a évolué"
     follower_message = for_follower(event.public_message)
-    sent += _send_follower_mails(followers, follower_subject, "state_change", key, report,
-                                 public_message=follower_message, **context)
+    sent += send_follower_mails(
+        followers, follower_subject, "state_change", key, report, public_message=follower_message, **context
+    )
     # Push tokens belong to followers (the apps follow the reports they send too).
-    return sent + _push(report, follower_subject, follower_message or (label or ""), key)
+    return sent + push(report, follower_subject, follower_message or (label or ""), key)
 
 
 def notify_unit_new_report(report_id: int) -> int:
@@ -128,21 +95,31 @@ def notify_unit_new_report(report_id: int) -> int:
         return 0
     photos = [p for p in report.photos if p.status in ("pending", "ready") and p.view != "done"]
     subject = f"Nouveau signalement {report.reference} : {report.category.label}"
-    return _send_mails([unit.email], subject, "unit_new_report",
-                       f"unit-new:{report_id}:{unit.id}", report, unit=unit,
-                       priority_label=PRIORITIES.get(report.priority, report.priority),
-                       photo_urls=[photo_url(p) for p in photos])
+    return send_mails(
+        [unit.email],
+        subject,
+        "unit_new_report",
+        f"unit-new:{report_id}:{unit.id}",
+        report,
+        unit=unit,
+        priority_label=PRIORITIES.get(report.priority, report.priority),
+        photo_urls=[photo_url(p) for p in photos],
+    )
 
 
 def notify_scheduled_day(report_id: int, day: str) -> int:
     """Real actions 93/94: on the scheduled day, followers are told it is today."""
     report = db.session.get(Report, report_id)
-    if report is None or report.state not in ("scheduled", "contractor_scheduled") \
-            or report.scheduled_for is None or report.scheduled_for.isoformat() != day:
+    if (
+        report is None
+        or report.state not in ("scheduled", "contractor_scheduled")
+        or report.scheduled_for is None
+        or report.scheduled_for.isoformat() != day
+    ):
         return 0
     subject = f"DansMaRue : intervention prévue aujourd'hui ({report.reference})"
     key = f"scheduled-day:{report_id}:{day}"
     reporter, followers = reporter_and_followers(report)
-    sent = _send_mails(reporter, subject, "scheduled_day", key, report)
-    sent += _send_follower_mails(followers, subject, "scheduled_day", key, report)
-    return sent + _push(report, subject, "L'intervention est prévue aujourd'hui.", key)
+    sent = send_mails(reporter, subject, "scheduled_day", key, report)
+    sent += send_follower_mails(followers, subject, "scheduled_day", key, report)
+    return sent + push(report, subject, "L'intervention est prévue aujourd'hui.", key)

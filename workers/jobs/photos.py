@@ -1,4 +1,5 @@
 """Photo processing: safe decode, metadata-free derivatives, perceptual hash."""
+
 import logging
 import time
 

@@ -1,4 +1,5 @@
 """SLA jobs: the minute sweep and the mails it queues (logic in dansmarue.sla / .notifications)."""
+
 from dansmarue.notifications.sla_mails import notify_escalation, notify_overdue
 from dansmarue.sla.sweep import sweep
 

@@ -1,5 +1,6 @@
 """/api/v1/admin: rejection reasons, service-done messages and automatic
 requalification rules (CRUD, admin role)."""
+
 from flask_smorest import Blueprint
 
 from dansmarue.api.admin.schemas import (
@@ -16,8 +17,12 @@ from dansmarue.api.security import auth_required, document_on
 from dansmarue.catalogue import agent_texts as catalogues
 from dansmarue.workflow import requalification as rules
 
-blp = Blueprint("admin", __name__, url_prefix="/api/v1/admin",
-                description="Catalogues des agents et règles de requalification automatique")
+blp = Blueprint(
+    "admin",
+    __name__,
+    url_prefix="/api/v1/admin",
+    description="Catalogues des agents et règles de requalification automatique",
+)
 document_on(blp)
 
 
@@ -31,7 +36,8 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     if query_schema is not None:
         list_items = blp.arguments(query_schema, location="query")(list_items)
     blp.route(path, methods=["GET"], endpoint=f"list_{kind}")(
-        blp.response(200, schema(many=True))(auth_required("admin")(list_items)))
+        blp.response(200, schema(many=True))(auth_required("admin")(list_items))
+    )
 
     @blp.route(path, methods=["POST"], endpoint=f"create_{kind}")
     @blp.arguments(schema)

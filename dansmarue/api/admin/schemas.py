@@ -18,8 +18,9 @@ class ReasonPatchSchema(ReasonSchema):
 
 class MessageSchema(Schema):
     id = fields.Integer(dump_only=True)
-    category_id = fields.Integer(allow_none=True, load_default=None,
-                                 metadata={"description": "None: every category"})
+    category_id = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "None: every category"}
+    )
     title = fields.String(required=True, validate=validate.Length(3, 120))
     message = fields.String(required=True, validate=validate.Length(3, 4000))
     active = fields.Boolean(load_default=True)
@@ -40,14 +41,20 @@ class MessageQuerySchema(Schema):
 
 class RequalificationRuleSchema(Schema):
     id = fields.Integer(dump_only=True)
-    source_unit_id = fields.Integer(required=True, metadata={
-        "description": "Rule applies to reports of this unit or of any unit below it"})
-    category_id = fields.Integer(allow_none=True, load_default=None,
-                                 metadata={"description": "None: every category"})
+    source_unit_id = fields.Integer(
+        required=True,
+        metadata={"description": "Rule applies to reports of this unit or of any unit below it"},
+    )
+    category_id = fields.Integer(
+        allow_none=True, load_default=None, metadata={"description": "None: every category"}
+    )
     target_unit_id = fields.Integer(required=True)
-    target_state = fields.String(allow_none=True, load_default=None,
-                                 validate=validate.OneOf(RULE_TARGET_STATES), metadata={
-                                     "description": "None: usual dispatch by the target unit"})
+    target_state = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.OneOf(RULE_TARGET_STATES),
+        metadata={"description": "None: usual dispatch by the target unit"},
+    )
     active = fields.Boolean(load_default=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)

@@ -1,4 +1,5 @@
 """/api/v1/agent: the work queue, a report, its actions, mass actions."""
+
 from flask import jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import RAISE
@@ -23,15 +24,21 @@ from dansmarue.workflow import agent_queue, requalification
 from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import STAFF, TABLE
 
-blp = Blueprint("agent", __name__, url_prefix="/api/v1/agent",
-                description="Back office des agents : file de travail et workflow")
+blp = Blueprint(
+    "agent",
+    __name__,
+    url_prefix="/api/v1/agent",
+    description="Back office des agents : file de travail et workflow",
+)
 document_on(blp)
 blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
-    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "json_or_form": "application/json"}
+    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+    "json_or_form": "application/json",
+}
 GEOJSON = "application/geo+json"
 ACTIONS_DOC = "Actions: " + "; ".join(
-    f"`{t.code}` ({t.label}, from {', '.join(t.sources)})" for t in TABLE
-    if set(t.roles) & set(STAFF))
+    f"`{t.code}` ({t.label}, from {', '.join(t.sources)})" for t in TABLE if set(t.roles) & set(STAFF)
+)
 
 
 @blp.route("/reports")
@@ -90,8 +97,13 @@ def mass_action(body):
     ids = agent_queue.ids_in_scope(user, body["references"])
     results = workflow.perform_many(ids, body["action"], user, **body["params"])
     succeeded = sum(1 for r in results if r["ok"])
-    return {"action": body["action"], "total": len(results), "succeeded": succeeded,
-            "failed": len(results) - succeeded, "results": results}
+    return {
+        "action": body["action"],
+        "total": len(results),
+        "succeeded": succeeded,
+        "failed": len(results) - succeeded,
+        "results": results,
+    }
 
 
 @blp.route("/reports/<reference>/done-messages")
@@ -100,8 +112,7 @@ def mass_action(body):
 def done_messages(reference):
     """Service-done messages offered for this report's category."""
     report = agent_queue.find_in_scope(current_user(), reference)
-    return agent_texts.list_items("message", active_only=True,
-                                       category_id=report.category_id)
+    return agent_texts.list_items("message", active_only=True, category_id=report.category_id)
 
 
 @blp.route("/reports/<reference>/nearby-units")

@@ -61,8 +61,9 @@ class ActionPhotoFileSchema(Schema):
 
 class MassActionSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(MASS_ACTIONS))
-    references = fields.List(fields.String(validate=validate.Length(1, 16)), required=True,
-                             validate=validate.Length(1, 500))
+    references = fields.List(
+        fields.String(validate=validate.Length(1, 16)), required=True, validate=validate.Length(1, 500)
+    )
     params = fields.Nested(ActionParamsSchema, load_default=dict)
 
 

@@ -1,4 +1,5 @@
 """POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me."""
+
 from flask import current_app
 from flask_smorest import Blueprint
 
@@ -7,8 +8,9 @@ from dansmarue.api.auth.schemas import LoginSchema, MeSchema, TokenSchema
 from dansmarue.api.security import auth_required, bearer_token, current_user, document_on
 from dansmarue.extensions import limiter
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth",
-                description="Authentification des agents (jetons porteurs)")
+blp = Blueprint(
+    "auth", __name__, url_prefix="/api/v1/auth", description="Authentification des agents (jetons porteurs)"
+)
 document_on(blp)
 
 

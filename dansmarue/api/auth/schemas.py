@@ -3,8 +3,7 @@ from marshmallow import Schema, fields, validate
 
 class LoginSchema(Schema):
     email = fields.Email(required=True, metadata={"example": "agent@paris.fr"})
-    password = fields.String(required=True, load_only=True,
-                             validate=validate.Length(min=1, max=512))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=512))
 
 
 class TokenSchema(Schema):

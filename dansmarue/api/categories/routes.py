@@ -1,11 +1,13 @@
 """GET /api/v1/categories: the tree and its version, cacheable by ETag."""
+
 from flask import request
 from flask_smorest import Blueprint
 
 from dansmarue.catalogue import categories as catalogue
 
-blp = Blueprint("categories", __name__, url_prefix="/api/v1/categories",
-                description="Catégories de signalement")
+blp = Blueprint(
+    "categories", __name__, url_prefix="/api/v1/categories", description="Catégories de signalement"
+)
 
 
 @blp.route("", methods=["GET"])

@@ -1,16 +1,19 @@
 """POST /api/v1/contractors/callback/<reference> (real: changeStatus/{id}/{reference}/{token})."""
+
 from flask_smorest import Blueprint
 
 from dansmarue.api.body_formats import FORM, JSON, accepts
-
 from dansmarue.api.contractors.schemas import CallbackAnswerSchema, CallbackSchema
 from dansmarue.workflow import contractors
 from dansmarue.workflow.states import public_label
 
-blp = Blueprint("contractors", __name__, url_prefix="/api/v1/contractors",
-                description="Retours des prestataires")
+blp = Blueprint(
+    "contractors", __name__, url_prefix="/api/v1/contractors", description="Retours des prestataires"
+)
 blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
-    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "json_or_form": "application/json"}
+    **Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+    "json_or_form": "application/json",
+}
 
 
 @blp.route("/callback/<string:reference>", methods=["POST"])
@@ -22,5 +25,4 @@ blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
 def callback(fields, reference):
     """A contractor sets service fait, rejeter, programmer or (a) requalifier."""
     report = contractors.apply_callback(reference, **fields)
-    return {"reference": report.reference, "state": report.state,
-            "public_state": public_label(report.state)}
+    return {"reference": report.reference, "state": report.state, "public_state": public_label(report.state)}

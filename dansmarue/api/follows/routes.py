@@ -6,6 +6,7 @@ They never act as the reporter: the reporter's token is not in them.
 GET on /confirm and /unsubscribe writes (`writes_on_get`): mail links are
 opened by GET.
 """
+
 from flask import current_app
 from flask_smorest import Blueprint
 
@@ -13,15 +14,22 @@ from dansmarue.api.follows.schemas import FollowLinkSchema, UnfollowedSchema
 from dansmarue.reports import engagement, intake, views
 from dansmarue.unit_of_work import writes_on_get
 
-blp = Blueprint("follows", __name__, url_prefix="/api/v1/follows",
-                description="Liens personnels des personnes qui suivent un signalement")
+blp = Blueprint(
+    "follows",
+    __name__,
+    url_prefix="/api/v1/follows",
+    description="Liens personnels des personnes qui suivent un signalement",
+)
 
 
 def _link_view(follower) -> dict:
     report = engagement.report_of(follower)
     links = intake.follow_links(current_app.config["PUBLIC_BASE_URL"], follower.token)
-    return {"confirmed": follower.confirmed_at is not None, "report": views.public_view(report),
-            "unsubscribe_url": links["unsubscribe"]}
+    return {
+        "confirmed": follower.confirmed_at is not None,
+        "report": views.public_view(report),
+        "unsubscribe_url": links["unsubscribe"],
+    }
 
 
 @blp.route("/<token>", methods=["GET"])

@@ -1,4 +1,5 @@
 """GET /health: versions of PostgreSQL, PostGIS and Redis, or who is down."""
+
 from flask_smorest import Blueprint
 
 from dansmarue.platform import health

@@ -4,13 +4,18 @@ Identified here by ?guid= or ?email= so the apps can work today; a real
 deployment puts these two endpoints behind the city account login
 ("Mon Paris") and takes the guid/e-mail from the session, never the query.
 """
+
 from flask_smorest import Blueprint
 
 from dansmarue.api.me.schemas import MeQuerySchema
 from dansmarue.reports import search
 
-blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
-                description="Mes signalements et mes suivis (derrière la connexion Mon Paris)")
+blp = Blueprint(
+    "me",
+    __name__,
+    url_prefix="/api/v1/me",
+    description="Mes signalements et mes suivis (derrière la connexion Mon Paris)",
+)
 
 
 @blp.route("/reports", methods=["GET"])

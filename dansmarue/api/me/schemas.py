@@ -1,4 +1,5 @@
 """Query schema of /api/v1/me."""
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from dansmarue.api.fields import CleanString

@@ -1,6 +1,7 @@
 """Gauges of the service's state, read when /metrics is scraped: the outbox,
 the RQ queues, dead letters and the SLA picture (cheap queries on partial
 indexes; a failing component yields no sample rather than a failed scrape)."""
+
 from datetime import timedelta
 
 from prometheus_client.core import GaugeMetricFamily
@@ -21,31 +22,34 @@ class StateCollector:
         try:
             rows = db.session.execute(
                 select(OutboxJob.status, func.count(), func.min(OutboxJob.created_at))
-                .where(OutboxJob.status != "done").group_by(OutboxJob.status)).all()
+                .where(OutboxJob.status != "done")
+                .group_by(OutboxJob.status)
+            ).all()
         except Exception:
             db.session.rollback()
             return
         by_status = {status: (count, oldest) for status, count, oldest in rows}
-        rows_gauge = GaugeMetricFamily("dansmarue_outbox_rows", "Outbox rows not done yet",
-                                       labels=["status"])
+        rows_gauge = GaugeMetricFamily("dansmarue_outbox_rows", "Outbox rows not done yet", labels=["status"])
         for status in ("pending", "failed", "dead"):
             rows_gauge.add_metric([status], by_status.get(status, (0, None))[0])
         yield rows_gauge
         oldest = [o for s, (_, o) in by_status.items() if s in ("pending", "failed") and o]
         age = (utcnow() - min(oldest)).total_seconds() if oldest else 0
-        yield GaugeMetricFamily("dansmarue_outbox_oldest_pending_seconds",
-                                "Age of the oldest outbox row waiting to run", value=age)
+        yield GaugeMetricFamily(
+            "dansmarue_outbox_oldest_pending_seconds",
+            "Age of the oldest outbox row waiting to run",
+            value=age,
+        )
 
     def _queues(self):
         try:
-            queues = [(q.name, q.count, q.failed_job_registry.count)
-                      for q in all_queues(redis_connection())]
+            queues = [(q.name, q.count, q.failed_job_registry.count) for q in all_queues(redis_connection())]
         except Exception:  # Redis down: the outbox gauges still tell the story
             return
-        depth = GaugeMetricFamily("dansmarue_queue_jobs", "Jobs waiting in an RQ queue",
-                                  labels=["queue"])
-        failed = GaugeMetricFamily("dansmarue_queue_failed_jobs",
-                                   "Jobs in an RQ queue's failed registry", labels=["queue"])
+        depth = GaugeMetricFamily("dansmarue_queue_jobs", "Jobs waiting in an RQ queue", labels=["queue"])
+        failed = GaugeMetricFamily(
+            "dansmarue_queue_failed_jobs", "Jobs in an RQ queue's failed registry", labels=["queue"]
+        )
         for name, count, failures in queues:
             depth.add_metric([name], count)
             failed.add_metric([name], failures)
@@ -55,17 +59,23 @@ class StateCollector:
     def _sla(self):
         now = utcnow()
         try:
-            open_, overdue, soon = db.session.execute(select(
-                func.count().filter(Report.closed_at.is_(None)),
-                func.count().filter(overdue_clause()),
-                func.count().filter(Report.closed_at.is_(None), Report.due_at > now,
-                                    Report.due_at <= now + timedelta(hours=24)),
-            ).where(Report.closed_at.is_(None))).one()
+            open_, overdue, soon = db.session.execute(
+                select(
+                    func.count().filter(Report.closed_at.is_(None)),
+                    func.count().filter(overdue_clause()),
+                    func.count().filter(
+                        Report.closed_at.is_(None),
+                        Report.due_at > now,
+                        Report.due_at <= now + timedelta(hours=24),
+                    ),
+                ).where(Report.closed_at.is_(None))
+            ).one()
         except Exception:
             db.session.rollback()
             return
-        gauge = GaugeMetricFamily("dansmarue_reports_open", "Open reports by SLA situation",
-                                  labels=["situation"])
+        gauge = GaugeMetricFamily(
+            "dansmarue_reports_open", "Open reports by SLA situation", labels=["situation"]
+        )
         gauge.add_metric(["open"], open_)
         gauge.add_metric(["overdue"], overdue)
         gauge.add_metric(["due_within_24h"], soon)

@@ -3,6 +3,7 @@
 Guarded by METRICS_TOKEN (`Authorization: Bearer <token>`); without a token
 only loopback callers are answered (production refuses to start without one).
 """
+
 import hmac
 
 from flask import Blueprint, Response, current_app, request

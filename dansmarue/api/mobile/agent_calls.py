@@ -5,6 +5,7 @@ Every state change goes through `workflow.perform` (scopes, transition table,
 history) or, for a caller holding the report's secret token, through the
 contractor callback (`contractors.apply_callback`): no rule is repeated here.
 """
+
 from datetime import date, datetime
 
 from dansmarue.api.mobile.handlers import Context, _report, _text
@@ -15,8 +16,9 @@ from dansmarue.workflow import contractors
 from dansmarue.workflow import perform as workflow
 
 REQUALIFY = ("requalifier", "a requalifier")
-NO_ROUTE_SHEETS = ("Aucune feuille de tournée n°{}: les feuilles de tournée ne sont pas "
-                   "encore gérées par ce serveur.")
+NO_ROUTE_SHEETS = (
+    "Aucune feuille de tournée n°{}: les feuilles de tournée ne sont pas " "encore gérées par ce serveur."
+)
 
 
 def _staff(ctx: Context) -> None:
@@ -42,16 +44,21 @@ def change_status(req: dict, ctx: Context) -> dict:
     new_type = _int(body.get("id_type_anomalie"), "id_type_anomalie")
     comment = _text(body, "comment")
     if ctx.staff and status in REQUALIFY and new_type is not None:
-        workflow.perform(report.id, "requalify", ctx.user, category_id=new_type,
-                         comment=comment)
+        workflow.perform(report.id, "requalify", ctx.user, category_id=new_type, comment=comment)
     elif ctx.staff:
-        raise MobileError(BAD_SUB_ELEMENT, "Un agent connecté requalifie avec "
-                                           "status « requalifier » et id_type_anomalie.")
+        raise MobileError(
+            BAD_SUB_ELEMENT,
+            "Un agent connecté requalifie avec " "status « requalifier » et id_type_anomalie.",
+        )
     else:  # a contractor (or an app) holding the report's secret token
-        contractors.apply_callback(report.reference, token=_text(body, "token") or "",
-                                   status=status, comment=comment,
-                                   rejection_reason=_text(body, "rejection_reason"),
-                                   programming_date=_date(_text(body, "programming_date")))
+        contractors.apply_callback(
+            report.reference,
+            token=_text(body, "token") or "",
+            status=status,
+            comment=comment,
+            rejection_reason=_text(body, "rejection_reason"),
+            programming_date=_date(_text(body, "programming_date")),
+        )
     return {"id": str(report.id)}
 
 
@@ -64,9 +71,16 @@ def _date(value: str | None) -> date | None:
             return datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    raise Unprocessable("Date de programmation illisible.", errors=[
-        {"field": "programming_date", "message": "Date attendue au format JJ/MM/AAAA.",
-         "location": "body"}])
+    raise Unprocessable(
+        "Date de programmation illisible.",
+        errors=[
+            {
+                "field": "programming_date",
+                "message": "Date attendue au format JJ/MM/AAAA.",
+                "location": "body",
+            }
+        ],
+    )
 
 
 def save_field_precisions(req: dict, ctx: Context) -> dict:

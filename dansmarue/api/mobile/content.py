@@ -6,6 +6,7 @@ News and help come from the JSON file a city names in MOBILE_CONTENT_PATH:
 "ordre"}]}, "aides": {"version": 1, "items": [{"id", "libelle", "hypertexte_url",
 "image_url", "ordre"}]}}. Without it both lists are empty at version 0.
 """
+
 import json
 
 from sqlalchemy import select
@@ -54,5 +55,11 @@ def identity(guid: str | None) -> dict:
     if user is None or not user.active:
         raise MobileError(BAD_USER, "Compte inconnu.")
     first, _, last = (user.full_name or "").strip().partition(" ")
-    return {"user": {"name": last or first, "firstname": first if last else "",
-                     "mail": user.email, "isAgent": user.role in STAFF}}
+    return {
+        "user": {
+            "name": last or first,
+            "firstname": first if last else "",
+            "mail": user.email,
+            "isAgent": user.role in STAFF,
+        }
+    }

@@ -6,6 +6,7 @@ contribution); the report calls the module shares with the main API
 (saveIncident, processWorkflow, getIncidentById, follow, …) are the same
 handlers, on the same reports.
 """
+
 from dansmarue.api.mobile import handlers
 from dansmarue.api.mobile.handlers import Context
 
@@ -36,9 +37,18 @@ def incident_by_id(req: dict, ctx: Context) -> dict:
 
 
 HANDLERS = {
-    **{name: handlers.HANDLERS[name] for name in (
-        "saveIncident", "processWorkflow", "getIncidentsByUser", "congratulateAnomalie",
-        "follow", "unfollow", "incidentResolved")},
+    **{
+        name: handlers.HANDLERS[name]
+        for name in (
+            "saveIncident",
+            "processWorkflow",
+            "getIncidentsByUser",
+            "congratulateAnomalie",
+            "follow",
+            "unfollow",
+            "incidentResolved",
+        )
+    },
     "getCategories": categories,
     "getEquipements": equipments,
     "getEquipementsByPosition": equipments_near,

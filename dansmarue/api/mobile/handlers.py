@@ -3,6 +3,8 @@
 Each takes the request object and a Context (token's user, client address) and
 returns the `answer` payload, or raises MobileError / a domain error.
 """
+
+import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -70,8 +72,11 @@ def _report(req: dict, key: str = "incidentId", not_found: int = BAD_INCIDENT_ID
 
 def _position(req: dict) -> tuple[float, float]:
     position = req.get("position")
-    if not isinstance(position, dict) or _text(position, "latitude") is None \
-            or _text(position, "longitude") is None:
+    if (
+        not isinstance(position, dict)
+        or _text(position, "latitude") is None
+        or _text(position, "longitude") is None
+    ):
         raise MobileError(EMPTY_POSITION, "position.latitude et position.longitude sont requis.")
     try:
         lat, lon = float(position["latitude"]), float(position["longitude"])
@@ -89,9 +94,10 @@ def get_categories(req: dict, ctx: Context) -> dict:
     known = req.get("curVersion")  # the catalogue version the app has cached
     data = catalogue.tree(include_agent=include_agent)
     unchanged = lookups.same_version(known, data["version"])
-    return {"version": data["version"],
-            "categories": None if unchanged else ser.categories(data["categories"],
-                                                                include_agent)}
+    return {
+        "version": data["version"],
+        "categories": None if unchanged else ser.categories(data["categories"], include_agent),
+    }
 
 
 def save_incident(req: dict, ctx: Context) -> dict:
@@ -112,18 +118,25 @@ def save_incident(req: dict, ctx: Context) -> dict:
     if origin not in MOBILE_ORIGINS:
         raise MobileError(BAD_ORIGIN, f"Origine inconnue : {origin} (A ou G).")
     priority = _text(incident, "priorityId")
-    fields = dict(
-        category_id=int(category), latitude=lat, longitude=lon,
-        priority=int(priority) if priority in {str(k) for k in PRIORITIES} else None,
-        description=_text(incident, "descriptive"), address=_text(incident, "address"),
-        address_precision=_text(incident, "precisionsTerrain"),
-        reporter_email=_text(req, "email"), reporter_guid=_text(req, "guid"),
-        reporter_udid=udid, origin=origin, as_agent=ctx.staff,
-    )
+    fields = {
+        "category_id": int(category),
+        "latitude": lat,
+        "longitude": lon,
+        "priority": int(priority) if priority in {str(k) for k in PRIORITIES} else None,
+        "description": _text(incident, "descriptive"),
+        "address": _text(incident, "address"),
+        "address_precision": _text(incident, "precisionsTerrain"),
+        "reporter_email": _text(req, "email"),
+        "reporter_guid": _text(req, "guid"),
+        "reporter_udid": udid,
+        "origin": origin,
+        "as_agent": ctx.staff,
+    }
 
     def produce():
         report = reports.create_report(
-            **fields, actor_label="Agent (application)" if ctx.staff else "Usager (application)")
+            **fields, actor_label="Agent (application)" if ctx.staff else "Usager (application)"
+        )
         return 200, {"incidentId": report.id}, report.id
 
     key, request_hash = _retry_key(fields)
@@ -134,8 +147,11 @@ def save_incident(req: dict, ctx: Context) -> dict:
 def _retry_key(fields: dict) -> tuple[str, str]:
     """The apps send no request id: a retry is the same device sending the same
     incident (position to ~1 cm) within the same 10-minute slot."""
-    normalised = {**fields, "latitude": round(fields["latitude"], 7),
-                  "longitude": round(fields["longitude"], 7)}
+    normalised = {
+        **fields,
+        "latitude": round(fields["latitude"], 7),
+        "longitude": round(fields["longitude"], 7),
+    }
     request_hash = idempotency.fingerprint(normalised)
     slot = int(time.time()) // SAVE_INCIDENT_WINDOW_S
     return f"mobile:{idempotency.fingerprint(request_hash, slot)}", request_hash
@@ -145,11 +161,13 @@ def process_workflow(req: dict, ctx: Context) -> dict:
     """Our intake already queued the dispatch: only the reporter's follow is left."""
     report = _report(req, "id")
     if report.reporter_guid:
-        try:
-            engagement.follow(report.reference, guid=report.reporter_guid,
-                              email=report.reporter_email, udid=report.reporter_udid)
-        except Conflict:
-            pass  # already closed: nothing to follow, as the real one
+        with contextlib.suppress(Conflict):  # already closed: nothing to follow, as the real one
+            engagement.follow(
+                report.reference,
+                guid=report.reporter_guid,
+                email=report.reporter_email,
+                udid=report.reporter_udid,
+            )
     return {}
 
 
@@ -160,8 +178,7 @@ def incidents_by_position(req: dict, ctx: Context) -> dict:
     lat, lon = _position(req)
     found = report_search.search(near=(lat, lon), radius=RADIUS_M, limit=1000)["items"]
     refs = [item["reference"] for item in found]
-    rows = {r.reference: r for r in db.session.scalars(
-        select(Report).where(Report.reference.in_(refs)))}
+    rows = {r.reference: r for r in db.session.scalars(select(Report).where(Report.reference.in_(refs)))}
     ordered = [rows[ref] for ref in refs if ref in rows]  # by distance, as search sorted
     # An array, as the real server's JSON library sends it and both apps parse it.
     return {"closest_incidents": ser.incidents(ordered, _text(req, "guid"))}
@@ -174,28 +191,37 @@ def incident_by_id(req: dict, ctx: Context) -> dict:
     report = _report(req, "id", not_found=BAD_INCIDENT_ID_BIS)
     guid = _text(req, "guid")
     item = ser.incidents([report], guid)[0]
-    messages = agent_texts.list_items("message", active_only=True,
-                                           category_id=report.category_id)
+    messages = agent_texts.list_items("message", active_only=True, category_id=report.category_id)
     # Compared here, never published: the apps show "résolu" from this flag alone.
-    return {"incident": item,
-            "resolved_authorization": ctx.staff or resolution.is_reporter_of(
-                report, guid=guid, email=_text(req, "email"), actor=ctx.user),
-            "messages_sf_generic": _done_messages(m for m in messages if m.category_id is None),
-            "messages_sf_typologie": _done_messages(
-                m for m in messages if m.category_id is not None)}
+    return {
+        "incident": item,
+        "resolved_authorization": ctx.staff
+        or resolution.is_reporter_of(report, guid=guid, email=_text(req, "email"), actor=ctx.user),
+        "messages_sf_generic": _done_messages(m for m in messages if m.category_id is None),
+        "messages_sf_typologie": _done_messages(m for m in messages if m.category_id is not None),
+    }
 
 
 def _done_messages(messages) -> list[dict]:
     """The service-done catalogue, as the apps show it to a resolving user: iOS
     force-unwraps numero_message and message, Android reads an int numero_message."""
-    return [{"numero_message": m.id, "message": m.message, "id": m.id, "libelle": m.title,
-             "isGeneric": m.category_id is None} for m in messages]
+    return [
+        {
+            "numero_message": m.id,
+            "message": m.message,
+            "id": m.id,
+            "libelle": m.title,
+            "isGeneric": m.category_id is None,
+        }
+        for m in messages
+    ]
 
 
 def follow(req: dict, ctx: Context) -> dict:
     report = _report(req)
-    newly, _ = engagement.follow(report.reference, guid=_text(req, "guid"),
-                                 email=_text(req, "email"), udid=_text(req, "udid"))
+    newly, _ = engagement.follow(
+        report.reference, guid=_text(req, "guid"), email=_text(req, "email"), udid=_text(req, "udid")
+    )
     if not newly:
         raise MobileError(ALREADY_FOLLOWED, "Vous suivez déjà ce signalement.")
     return {}
@@ -221,10 +247,14 @@ def incident_resolved(req: dict, ctx: Context) -> dict:
     """Service done declared by the reporter (guid or e-mail) or by staff."""
     report = _report(req)
     chosen = _text(req, "numeroMessage")  # Android: an int, 0 for none; iOS: a string
-    resolution.declare_resolved(report.id, guid=_text(req, "guid"), email=_text(req, "email"),
-                                actor=ctx.user, comment=_text(req, "comment"),
-                                message_id=int(chosen) if chosen and chosen.isdigit()
-                                and int(chosen) > 0 else None)
+    resolution.declare_resolved(
+        report.id,
+        guid=_text(req, "guid"),
+        email=_text(req, "email"),
+        actor=ctx.user,
+        comment=_text(req, "comment"),
+        message_id=int(chosen) if chosen and chosen.isdigit() and int(chosen) > 0 else None,
+    )
     return {}
 
 
@@ -233,8 +263,9 @@ def incidents_by_user(req: dict, ctx: Context) -> dict:
     if guid is None:
         raise MobileError(BAD_USER, "guid manquant.")
     refs = [i["reference"] for i in report_search.my_follows(guid=guid, limit=MAX_BY_USER)]
-    rows = db.session.scalars(select(Report).where(Report.reference.in_(refs))
-                              .order_by(Report.created_at.desc())).all()
+    rows = db.session.scalars(
+        select(Report).where(Report.reference.in_(refs)).order_by(Report.created_at.desc())
+    ).all()
     resolved = _text(req, "filterIncidentStatus") == "R"
     chosen = [r for r in rows if (STATES[r.state].mobile_letter == "R") == resolved]
     return {"incidents": ser.incidents(chosen, guid)}

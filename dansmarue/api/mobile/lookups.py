@@ -1,5 +1,6 @@
 """The apps' minor read requests (getReports, checkVersion, getIncidentPhotos,
 searchByNumber) and the GET endpoints' lookups, over the shared services."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -22,9 +23,12 @@ def reports_of_device(udid: str | None, guid: str | None) -> list[dict]:
     """getReports: the reports filed from this device, newest first."""
     if not udid:
         raise MobileError(BAD_USER, "udid manquant.")
-    rows = db.session.scalars(select(Report).where(Report.reporter_udid == udid)
-                              .order_by(Report.created_at.desc(), Report.id.desc())
-                              .limit(MAX_BY_DEVICE)).all()
+    rows = db.session.scalars(
+        select(Report)
+        .where(Report.reporter_udid == udid)
+        .order_by(Report.created_at.desc(), Report.id.desc())
+        .limit(MAX_BY_DEVICE)
+    ).all()
     return ser.incidents(rows, guid)
 
 
@@ -40,13 +44,15 @@ def check_version(known, settings: dict) -> dict:
     """checkVersion: the catalogue's version, and the store versions a city sets
     (MOBILE_* settings) so that the apps prompt for, or force, an update."""
     current = catalogue.version()
-    return {"version": current, "upToDate": same_version(known, current),
-            "androidVersionStore": settings.get("MOBILE_ANDROID_VERSION_STORE"),
-            "androidMajObligatoire": "true" if settings.get("MOBILE_ANDROID_UPDATE_REQUIRED")
-            else "false",
-            # Android compares the store version only when this one is set: "0" = none.
-            "derniereVersionObligatoire": settings.get("MOBILE_ANDROID_MIN_VERSION") or "0",
-            "iosDerniereVersionObligatoire": settings.get("MOBILE_IOS_MIN_VERSION") or "0"}
+    return {
+        "version": current,
+        "upToDate": same_version(known, current),
+        "androidVersionStore": settings.get("MOBILE_ANDROID_VERSION_STORE"),
+        "androidMajObligatoire": "true" if settings.get("MOBILE_ANDROID_UPDATE_REQUIRED") else "false",
+        # Android compares the store version only when this one is set: "0" = none.
+        "derniereVersionObligatoire": settings.get("MOBILE_ANDROID_MIN_VERSION") or "0",
+        "iosDerniereVersionObligatoire": settings.get("MOBILE_IOS_MIN_VERSION") or "0",
+    }
 
 
 def photos_of(report: Report) -> dict:
@@ -56,8 +62,7 @@ def photos_of(report: Report) -> dict:
 def publicly_visible(report: Report) -> bool:
     """Whether the map would show it: ask the map's own search at its very point,
     so the public states and per-category age rules are the search's, not a copy."""
-    found = report_search.search(near=(report.latitude, report.longitude), radius=1,
-                                 limit=1000)["items"]
+    found = report_search.search(near=(report.latitude, report.longitude), radius=1, limit=1000)["items"]
     return any(item["reference"] == report.reference for item in found)
 
 
@@ -75,8 +80,7 @@ def by_number(number: str, guid: str | None) -> dict:
     try:
         report = reports.by_reference(number.strip().upper())
     except NotFound:
-        raise MobileError(BAD_INCIDENT_ID, f"Aucun signalement ne porte le numéro {number}.") \
-            from None
+        raise MobileError(BAD_INCIDENT_ID, f"Aucun signalement ne porte le numéro {number}.") from None
     if utcnow() - report.created_at > NUMBER_MAX_AGE:
         raise MobileError(BAD_INCIDENT_ID, TOO_OLD)
     return ser.incidents([report], guid)[0]

@@ -3,6 +3,7 @@
 searchIncidentsByIdFdt, identitystore, getDossiersCourrantsByGeomWithLimit.
 They answer a bare JSON object (iOS reads them with json.dictionary; Android
 accepts both), HTTP 200 also for a refusal the apps display."""
+
 from flask import current_app, request
 
 from dansmarue.api.mobile import agent_calls, content, lookups, protocol
@@ -26,10 +27,15 @@ def is_dmr_online():
     (iOS tests its presence, Android's boolean defaults to false) and HTTP 503."""
     message = current_app.config.get("MOBILE_MESSAGE_INFORMATION") or ""
     if lookups.online(current_app.config):
-        return protocol.respond({"online": True, "message_information": message,
-                                 "request": "isDmrOnline", "answer": {"status": 0}})
-    return protocol.respond({"message_information": message, "error_message": OFFLINE},
-                            status=503)
+        return protocol.respond(
+            {
+                "online": True,
+                "message_information": message,
+                "request": "isDmrOnline",
+                "answer": {"status": 0},
+            }
+        )
+    return protocol.respond({"message_information": message, "error_message": OFFLINE}, status=503)
 
 
 @blp.route("/signalement/getAnomalieByNumber/<number>", methods=["GET"])
@@ -38,8 +44,7 @@ def is_dmr_online():
 def anomaly_by_number(number, guid=None):
     """{"answer": {"incident": [one report]}}; unknown or over 90 days old: an
     error_message, which both apps show (iOS would crash on an empty array)."""
-    return _object("getAnomalieByNumber",
-                   lambda: {"incident": [lookups.by_number(number, guid)]})
+    return _object("getAnomalieByNumber", lambda: {"incident": [lookups.by_number(number, guid)]})
 
 
 @blp.route("/signalement/getActualite/<version>", methods=["GET"])
@@ -61,9 +66,11 @@ def route_sheet(sheet_id):
 @blp.route("/signalement/identitystore", methods=["POST"])
 def identity_store():
     """Form field jsonStream = {"guid": …} (a bare object, no request name)."""
+
     def produce():
         req = protocol.parse(request.form.get("jsonStream"), named=False)
         return content.identity(req.get("guid"))
+
     return _object("identitystore", produce)
 
 
@@ -74,7 +81,9 @@ def bulky_item_pickups():
     server does not run. An empty array reads as no pickup."""
     position = request.get_json(silent=True)
     if not isinstance(position, dict) or not all(
-            isinstance(position.get(k), (int, float)) for k in ("latitude", "longitude")):
-        return protocol.error(protocol.EMPTY_POSITION, "latitude et longitude sont requis.",
-                              wrapped=False, status=400)
+        isinstance(position.get(k), int | float) for k in ("latitude", "longitude")
+    ):
+        return protocol.error(
+            protocol.EMPTY_POSITION, "latitude et longitude sont requis.", wrapped=False, status=400
+        )
     return protocol.respond([])

@@ -5,6 +5,7 @@ Request: form field `jsonStream` = a JSON array holding one object
 an error inside a request is `[{"error": code, "error_message": text}]`, a
 malformed envelope the bare object (as the real server does). HTTP is 200.
 """
+
 import json
 
 from flask import Response
@@ -55,9 +56,13 @@ def parse(stream: str | None, named: bool = True) -> dict:
         raise MobileError(BAD_JSON, f"jsonStream n'est pas du JSON valide : {exc}") from None
     if isinstance(data, dict):
         data = [data]
-    if (not isinstance(data, list) or len(data) != 1 or not isinstance(data[0], dict)
-            or (named and not isinstance(data[0].get("request"), str))):
-        raise MobileError(BAD_JSON, "jsonStream doit être un tableau d'un objet {\"request\": …}.")
+    if (
+        not isinstance(data, list)
+        or len(data) != 1
+        or not isinstance(data[0], dict)
+        or (named and not isinstance(data[0].get("request"), str))
+    ):
+        raise MobileError(BAD_JSON, 'jsonStream doit être un tableau d\'un objet {"request": …}.')
     return data[0]
 
 
@@ -84,8 +89,9 @@ def code_for(error: DomainError, not_found: int = BAD_INCIDENT_ID) -> int:
 
 
 def respond(body, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status,
-                    content_type="application/json; charset=utf-8")
+    return Response(
+        json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
+    )
 
 
 def answer(name: str, payload: dict, wrapped: bool = True) -> Response:

@@ -1,18 +1,19 @@
 """The DansMaRue mobile apps' RPC and photo upload, at the URLs the apps build:
 /rest/signalement/api and /rest/equipement/api, each with and without a trailing
 slash (Android adds one, iOS not; iOS uploads photos to …/api/photo/)."""
+
 from flask import current_app, request
 from flask_limiter import RateLimitExceeded
 from marshmallow import EXCLUDE, Schema, fields
 
-from dansmarue.api.mobile import agent_calls, equipment, handlers, protocol
+from dansmarue import observe
 from dansmarue.api import ratelimits
+from dansmarue.api.mobile import agent_calls, equipment, handlers, protocol
 from dansmarue.api.mobile.blueprint import blp
 from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError
 from dansmarue.extensions import limiter
 from dansmarue.models import db
-from dansmarue import observe
 from dansmarue.platform import storage
 from dansmarue.reports import photo_uploads
 
@@ -24,9 +25,12 @@ class RpcForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    jsonStream = fields.String(load_default=None, metadata={
-        "description": "Tableau JSON d'un objet, ex. "
-                       '[{"request":"getCategories","curVersion":3}]'})
+    jsonStream = fields.String(
+        load_default=None,
+        metadata={
+            "description": "Tableau JSON d'un objet, ex. " '[{"request":"getCategories","curVersion":3}]'
+        },
+    )
 
 
 class PhotoHeaders(Schema):
@@ -53,16 +57,19 @@ def not_an_intake() -> bool:
 
 @blp.errorhandler(RateLimitExceeded)
 def _too_many(error):
-    response = protocol.error(protocol.TOO_MANY_REQUESTS,
-                              "Trop de signalements envoyés depuis cette adresse : "
-                              "réessayez dans une minute.", status=429)
+    response = protocol.error(
+        protocol.TOO_MANY_REQUESTS,
+        "Trop de signalements envoyés depuis cette adresse : " "réessayez dans une minute.",
+        status=429,
+    )
     response.headers["Retry-After"] = "60"
     return response
 
 
 def context() -> handlers.Context:
-    return handlers.Context(user=current_user(), client_address=request.remote_addr,
-                            settings=current_app.config)
+    return handlers.Context(
+        user=current_user(), client_address=request.remote_addr, settings=current_app.config
+    )
 
 
 def run(name: str, produce):
@@ -125,28 +132,34 @@ def equipment_rpc(form):
 def photo(headers):
     """Raw image body; headers incident-id, type (close|far|done), udid (must be the reporter's)."""
     if (request.content_length or 0) > MAX_PHOTO_BYTES:
-        return protocol.error(protocol.BAD_PICTURE, "Photo trop volumineuse (10 Mo au plus).",
-                              wrapped=False, status=413)
+        return protocol.error(
+            protocol.BAD_PICTURE, "Photo trop volumineuse (10 Mo au plus).", wrapped=False, status=413
+        )
     data = request.get_data(cache=False)
     if len(data) > MAX_PHOTO_BYTES:
-        return protocol.error(protocol.BAD_PICTURE, "Photo trop volumineuse (10 Mo au plus).",
-                              wrapped=False, status=413)
+        return protocol.error(
+            protocol.BAD_PICTURE, "Photo trop volumineuse (10 Mo au plus).", wrapped=False, status=413
+        )
     raw_id = (headers["incident_id"] or "").strip()
     if not raw_id.isdigit():
-        return protocol.error(protocol.EMPTY_INCIDENT_ID, "En-tête incident-id manquant.",
-                              wrapped=False, status=400)
+        return protocol.error(
+            protocol.EMPTY_INCIDENT_ID, "En-tête incident-id manquant.", wrapped=False, status=400
+        )
     try:
         saved, stale = photo_uploads.attach_photo(
-            int(raw_id), (headers["type"] or "").strip().lower(), data,
-            udid=headers["udid"], guid=headers["guid"])
+            int(raw_id),
+            (headers["type"] or "").strip().lower(),
+            data,
+            udid=headers["udid"],
+            guid=headers["guid"],
+        )
     except DomainError as exc:
         db.session.rollback()
         status = {404: 404, 403: 403}.get(exc.status, 400)
         return protocol.error(protocol.code_for(exc), exc.detail, wrapped=False, status=status)
     for key in stale:  # the replaced photo's files, once the new one is committed
         storage.delete(key)
-    return protocol.respond({"request": "photo",
-                             "answer": {"status": 0, "id": saved.id, "type": saved.view}})
+    return protocol.respond({"request": "photo", "answer": {"status": 0, "id": saved.id, "type": saved.view}})
 
 
 from dansmarue.api.mobile import pages  # noqa: E402,F401  (registers the GET endpoints)

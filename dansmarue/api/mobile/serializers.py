@@ -14,8 +14,7 @@ class Catalogue:
     """id -> (parent_id, label, alias), loaded once per request."""
 
     def __init__(self) -> None:
-        rows = db.session.execute(select(Category.id, Category.parent_id, Category.label,
-                                         Category.alias))
+        rows = db.session.execute(select(Category.id, Category.parent_id, Category.label, Category.alias))
         self.rows = {r.id: r for r in rows}
 
     def root(self, category_id: int) -> int:
@@ -32,8 +31,13 @@ class Catalogue:
 def followed_ids(report_ids, guid: str | None) -> set[int]:
     if not guid or not report_ids:
         return set()
-    return set(db.session.scalars(select(Follower.report_id).where(
-        Follower.account_guid == guid, Follower.report_id.in_(list(report_ids)))))
+    return set(
+        db.session.scalars(
+            select(Follower.report_id).where(
+                Follower.account_guid == guid, Follower.report_id.in_(list(report_ids))
+            )
+        )
+    )
 
 
 def pictures(report: Report) -> dict:
@@ -45,8 +49,9 @@ def pictures(report: Report) -> dict:
     return out
 
 
-def incident(report: Report, catalogue: Catalogue, *, guid: str | None = None,
-             followed: bool = False) -> dict:
+def incident(
+    report: Report, catalogue: Catalogue, *, guid: str | None = None, followed: bool = False
+) -> dict:
     state = STATES[report.state]
     local = report.created_at.astimezone(city.tz())
     is_reporter = bool(guid) and guid == report.reporter_guid

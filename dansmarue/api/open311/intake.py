@@ -3,17 +3,22 @@
 Only the translation lives here; validation, routing, reference, photos and
 jobs are the shared intake's.
 """
+
 from dansmarue.interop import open311
 from dansmarue.interop.open311 import BadRequest
 from dansmarue.models import PRIORITIES
 from dansmarue.reports import intake as reports
 from dansmarue.workflow import history
 
-NO_GEOCODER = ("Adresse seule non prise en charge : ce serveur n'a pas de géocodeur. "
-               "Envoyez lat et long (WGS84), address_string pouvant accompagner le point.")
+NO_GEOCODER = (
+    "Adresse seule non prise en charge : ce serveur n'a pas de géocodeur. "
+    "Envoyez lat et long (WGS84), address_string pouvant accompagner le point."
+)
 MEDIA_VIEWS = ("close", "far", "extra")
-MEDIA_URL_NOTICE = ("media_url est conservé comme lien ; l'image n'est pas copiée "
-                    "(envoyez-la en multipart « media » pour qu'elle soit traitée).")
+MEDIA_URL_NOTICE = (
+    "media_url est conservé comme lien ; l'image n'est pas copiée "
+    "(envoyez-la en multipart « media » pour qu'elle soit traitée)."
+)
 
 
 def create(form: dict, files) -> dict:
@@ -28,20 +33,29 @@ def create(form: dict, files) -> dict:
     if len(media) > len(MEDIA_VIEWS):
         raise BadRequest(f"{len(MEDIA_VIEWS)} fichiers media au plus.")
     report = reports.create_report(
-        category_id=leaf["id"], latitude=latitude, longitude=longitude,
+        category_id=leaf["id"],
+        latitude=latitude,
+        longitude=longitude,
         priority=_priority(attributes.get("priority")),
-        description=form.get("description"), address=form.get("address_string"),
+        description=form.get("description"),
+        address=form.get("address_string"),
         address_precision=_text(attributes.get("address_precision")),
-        reporter_email=form.get("email"), reporter_guid=form.get("account_id"),
-        reporter_udid=form.get("device_id"), origin="O",
-        photos=list(zip(MEDIA_VIEWS, media)), actor_label=f"Open311 : {client.name}",
+        reporter_email=form.get("email"),
+        reporter_guid=form.get("account_id"),
+        reporter_udid=form.get("device_id"),
+        origin="O",
+        photos=list(zip(MEDIA_VIEWS, media, strict=False)),
+        actor_label=f"Open311 : {client.name}",
     )
     notice = None
     if form.get("media_url") and not media:  # v2.1: an uploaded file wins
         history.record(report, "open311_media_url", data={"media_url": form["media_url"]})
         notice = MEDIA_URL_NOTICE
-    return {"service_request_id": report.reference, "service_notice": notice,
-            "account_id": form.get("account_id")}
+    return {
+        "service_request_id": report.reference,
+        "service_notice": notice,
+        "account_id": form.get("account_id"),
+    }
 
 
 def _position(form: dict) -> tuple[float, float]:

@@ -4,13 +4,15 @@ The same Python value (dicts, lists, scalars) is written both ways: a list
 becomes a JSON array and, in XML, repeated child elements whose singular
 name comes from `ITEM_NAMES`. XML is built with the standard library.
 """
+
 import json
 import re
 import xml.etree.ElementTree as ET
-from dansmarue import city
 from datetime import datetime
 
 from flask import Response
+
+from dansmarue import city
 
 MIMETYPES = {"json": "application/json", "xml": "text/xml"}
 

@@ -3,6 +3,9 @@
 Every path ends in `.json` or `.xml`; errors use the spec's own body
 (`[{code, description}]` / `<errors><error>`) with 400, 403, 404, 405 or 429.
 """
+
+from typing import ClassVar
+
 import flask
 from flask import current_app, request
 from flask.views import MethodView
@@ -15,9 +18,13 @@ from dansmarue.errors import DomainError, NotFound, field_errors, http_detail, w
 from dansmarue.extensions import limiter
 from dansmarue.interop import open311
 
-blp = Blueprint("open311", __name__, url_prefix="/open311/v2",
-                description="Open311 GeoReport v2 (JSON et XML); jurisdiction_id : celui du "
-                            "profil de la ville (paris.fr pour Paris)")
+blp = Blueprint(
+    "open311",
+    __name__,
+    url_prefix="/open311/v2",
+    description="Open311 GeoReport v2 (JSON et XML); jurisdiction_id : celui du "
+    "profil de la ville (paris.fr pour Paris)",
+)
 FMT = "<any(json,xml):fmt>"
 KEPT_CODES = (403, 404, 405, 429)  # other HTTP errors are the spec's 400
 TOO_MANY = "Trop de demandes envoyées depuis cette adresse : réessayez dans une minute."
@@ -28,17 +35,25 @@ def _fmt() -> str:
 
 
 # Open311's names for the domain's field keys (the REST API's are in dansmarue.errors).
-OPEN311_FIELDS = {"category": ("service_code",), "position": ("lat", "long"),
-                  "address": ("address_string",), "guid": ("account_id",),
-                  "udid": ("device_id",), "address_precision": ("attribute[address_precision]",)}
+OPEN311_FIELDS = {
+    "category": ("service_code",),
+    "position": ("lat", "long"),
+    "address": ("address_string",),
+    "guid": ("account_id",),
+    "udid": ("device_id",),
+    "address_precision": ("attribute[address_precision]",),
+}
 
 
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
     status = {404: 404, 401: 403, 403: 403}.get(error.status, 400)
     errors = wire_errors(error.errors, OPEN311_FIELDS, "media", None)
-    messages = [error.detail] + [f"{e['field']} : {e['message']}" for e in errors
-                                 if e.get("field") and e.get("message") != error.detail]
+    messages = [error.detail] + [
+        f"{e['field']} : {e['message']}"
+        for e in errors
+        if e.get("field") and e.get("message") != error.detail
+    ]
     return render.errors(_fmt(), status, messages)
 
 
@@ -88,18 +103,25 @@ def service_definition(args, code, fmt):
 
 @blp.route(f"/requests.{FMT}")
 class Requests(MethodView):
-    decorators = [limiter.limit(intake_limit, methods=["POST"])]
+    decorators: ClassVar[list] = [limiter.limit(intake_limit, methods=["POST"])]
 
     @blp.arguments(schemas.RequestsQueryArgs, location="query")
     def get(self, args, fmt):
         """Search requests (default: the last 90 days, at most 1000 rows)."""
         open311.check_jurisdiction(args.get("jurisdiction_id"))
-        reports = open311.find_requests(open311.RequestFilters(
-            ids=args.get("service_request_id"), service_codes=args.get("service_code"),
-            start=args.get("start_date"), end=args.get("end_date"),
-            statuses=args.get("status"), updated_after=args.get("updated_after"),
-            updated_before=args.get("updated_before"), page=args["page"],
-            page_size=args["page_size"]))
+        reports = open311.find_requests(
+            open311.RequestFilters(
+                ids=args.get("service_request_id"),
+                service_codes=args.get("service_code"),
+                start=args.get("start_date"),
+                end=args.get("end_date"),
+                statuses=args.get("status"),
+                updated_after=args.get("updated_after"),
+                updated_before=args.get("updated_before"),
+                page=args["page"],
+                page_size=args["page_size"],
+            )
+        )
         return _requests(fmt, reports, args["extensions"])
 
     @blp.arguments(schemas.CreateRequestForm, location="form")
@@ -126,8 +148,7 @@ def token(args, token, fmt):
     """The service_request_id behind a report's token."""
     open311.check_jurisdiction(args.get("jurisdiction_id"))
     report = open311.by_token(token)
-    return render.render(fmt, "service_requests",
-                         [{"service_request_id": report.reference, "token": token}])
+    return render.render(fmt, "service_requests", [{"service_request_id": report.reference, "token": token}])
 
 
 @blp.route(f"/servicerequestupdates.{FMT}")
@@ -152,18 +173,19 @@ def unknown(rest):
             allowed.append(method)
     if not allowed:
         raise NotFound(f"Ressource Open311 inconnue : /{rest}")
-    response = render.errors(_fmt(), 405, [
-        f"Méthode {request.method} non permise ici : {', '.join(allowed)}."])
+    response = render.errors(
+        _fmt(), 405, [f"Méthode {request.method} non permise ici : {', '.join(allowed)}."]
+    )
     response.headers["Allow"] = ", ".join(allowed + ["HEAD"] * ("GET" in allowed) + ["OPTIONS"])
     return response
 
 
 # Plain Flask registration: kept out of the OpenAPI document.
-flask.Blueprint.add_url_rule(blp, "/<path:rest>", view_func=unknown,
-                             methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+flask.Blueprint.add_url_rule(
+    blp, "/<path:rest>", view_func=unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
+)
 
 
 def _requests(fmt, reports, extensions):
     labels = open311.category_labels()
-    return render.render(fmt, "service_requests",
-                         [ser.request(r, labels, extensions) for r in reports])
+    return render.render(fmt, "service_requests", [ser.request(r, labels, extensions) for r in reports])

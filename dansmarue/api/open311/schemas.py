@@ -1,10 +1,11 @@
 """Open311 parameters: an empty parameter counts as absent (spec "Definitions")."""
+
 from datetime import datetime, time
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from webargs.fields import DelimitedList
-from dansmarue import city
 
+from dansmarue import city
 
 
 class W3CDateTime(fields.Field):
@@ -15,8 +16,7 @@ class W3CDateTime(fields.Field):
         try:
             parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError as exc:
-            raise ValidationError(
-                "Date ISO 8601 attendue, par exemple 2024-05-01T00:00:00Z.") from exc
+            raise ValidationError("Date ISO 8601 attendue, par exemple 2024-05-01T00:00:00Z.") from exc
         if len(str(value).strip()) == 10:
             parsed = datetime.combine(parsed.date(), time())
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=city.tz())
@@ -98,7 +98,7 @@ class CreateRequestForm(JurisdictionArgs):
         attributes = {}
         for key in list(data):
             if key.startswith("attribute[") and key.endswith("]"):
-                code = key[len("attribute["):-1].removesuffix("][")
+                code = key[len("attribute[") : -1].removesuffix("][")
                 attributes[code] = data.pop(key)
         data["attributes"] = attributes
         return data

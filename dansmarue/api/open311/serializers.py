@@ -2,6 +2,7 @@
 
 Never any personal data: no e-mail, guid, udid or name of the reporter.
 """
+
 from flask import current_app
 
 from dansmarue import city
@@ -26,15 +27,17 @@ def discovery(changeset) -> dict:
         "changeset": iso(changeset),
         "contact": config.get("OPEN311_CONTACT") or city.current().open311_attribution,
         "key_service": config.get(
-            "OPEN311_KEY_SERVICE",
-            "Demandez une api_key à l'équipe DansMaRue (flask open311 create-key)."),
-        "endpoints": [{
-            "specification": SPECIFICATION,
-            "url": f"{base_url()}/open311/v2",
-            "changeset": iso(changeset),
-            "type": config.get("OPEN311_ENDPOINT_TYPE", "production"),
-            "formats": FORMATS,
-        }],
+            "OPEN311_KEY_SERVICE", "Demandez une api_key à l'équipe DansMaRue (flask open311 create-key)."
+        ),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": f"{base_url()}/open311/v2",
+                "changeset": iso(changeset),
+                "type": config.get("OPEN311_ENDPOINT_TYPE", "production"),
+                "formats": FORMATS,
+            }
+        ],
     }
 
 
@@ -42,7 +45,8 @@ def service(leaf: dict, group: dict) -> dict:
     return {
         "service_code": str(leaf["id"]),
         "service_name": leaf["label"],
-        "description": leaf["out_of_scope_message"] if leaf["out_of_scope"]
+        "description": leaf["out_of_scope_message"]
+        if leaf["out_of_scope"]
         else (leaf["alias"] or leaf["label"]),
         "metadata": True,  # every leaf has a definition (priority, precisions)
         "type": "realtime",  # POST answers with the service_request_id at once
@@ -57,15 +61,26 @@ def definition(leaf: dict) -> dict:
     return {
         "service_code": str(leaf["id"]),
         "attributes": [
-            {"variable": True, "code": "priority", "datatype": "singlevaluelist",
-             "required": False, "datatype_description": "1, 2 ou 3 (par défaut : "
-             f"{leaf['default_priority']})",
-             "order": 1, "description": "Gêne occasionnée",
-             "values": [{"key": str(k), "name": v} for k, v in PRIORITIES.items()]},
-            {"variable": True, "code": "address_precision", "datatype": "string",
-             "required": False, "datatype_description": "300 caractères au plus",
-             "order": 2, "description": "Précisions sur la localisation (étage, face au n°…)",
-             "values": []},
+            {
+                "variable": True,
+                "code": "priority",
+                "datatype": "singlevaluelist",
+                "required": False,
+                "datatype_description": "1, 2 ou 3 (par défaut : " f"{leaf['default_priority']})",
+                "order": 1,
+                "description": "Gêne occasionnée",
+                "values": [{"key": str(k), "name": v} for k, v in PRIORITIES.items()],
+            },
+            {
+                "variable": True,
+                "code": "address_precision",
+                "datatype": "string",
+                "required": False,
+                "datatype_description": "300 caractères au plus",
+                "order": 2,
+                "description": "Précisions sur la localisation (étage, face au n°…)",
+                "values": [],
+            },
         ],
     }
 
@@ -131,8 +146,7 @@ def extended(report, photos) -> dict:
     state = STATES[report.state]
     original = db.session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None
     return {
-        "status": "DUPLICATE" if report.duplicate_of_id and state.closed
-        else state.open311_status,
+        "status": "DUPLICATE" if report.duplicate_of_id and state.closed else state.open311_status,
         "state": report.state,
         "state_id": state.real_id,
         "state_label": state.public_label,
@@ -142,8 +156,9 @@ def extended(report, photos) -> dict:
         "followers": report.followers_count,
         "congratulations": report.congratulations_count,
         "duplicate_of": original.reference if original else None,
-        "photos": [{"view": p.view, "url": photo_url(p), "thumbnail_url": photo_url(p, "thumb")}
-                   for p in photos],
+        "photos": [
+            {"view": p.view, "url": photo_url(p), "thumbnail_url": photo_url(p, "thumb")} for p in photos
+        ],
     }
 
 

@@ -1,10 +1,11 @@
 """Resident endpoints of /api/v1/reports."""
+
 from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
-from dansmarue.api.body_formats import FORM, JSON, MULTIPART, accepts
 from dansmarue.api import ratelimits
+from dansmarue.api.body_formats import FORM, JSON, MULTIPART, accepts
 from dansmarue.api.reports.schemas import (
     INTAKE_BODY_DOC,
     DuplicatesQuerySchema,
@@ -20,8 +21,12 @@ from dansmarue.reports import engagement, views
 from dansmarue.reports import intake as reports
 from dansmarue.reports import search as report_search
 
-blp = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
-                description="Signalements : dépôt, carte, suivi, félicitations")
+blp = Blueprint(
+    "reports",
+    __name__,
+    url_prefix="/api/v1/reports",
+    description="Signalements : dépôt, carte, suivi, félicitations",
+)
 GEOJSON = "application/geo+json"
 
 
@@ -44,8 +49,11 @@ def create_report(headers, fields, files):
     """File a report (JSON, or multipart with photos close/far/extra)."""
     photos = [(view, upload.read()) for view, upload in files.items()]
     status, body, replayed = reports.submit_report(
-        fields, photos, idempotency_key=headers.get("idempotency_key"),
-        base_url=current_app.config["PUBLIC_BASE_URL"])
+        fields,
+        photos,
+        idempotency_key=headers.get("idempotency_key"),
+        base_url=current_app.config["PUBLIC_BASE_URL"],
+    )
     extra = {"Location": f"/api/v1/reports/{body['reference']}"}
     if replayed:
         extra["Idempotent-Replayed"] = "true"

@@ -1,5 +1,6 @@
 """Request schemas of /api/v1/reports (unknown body fields are refused)."""
-from datetime import timezone
+
+from datetime import UTC
 
 from flask_smorest.fields import Upload
 from marshmallow import (
@@ -29,18 +30,24 @@ class ReportCreateSchema(Schema):
     category_id = StrictInteger(required=True, validate=validate.Range(1, MAX_ID))
     latitude = Coordinate(-90, 90, required=True)
     longitude = Coordinate(-180, 180, required=True)
-    priority = StrictInteger(validate=validate.Range(1, 3),
-                             metadata={"description": "1 Dangereux, 2 Gênant, 3 Peu gênant"})
+    priority = StrictInteger(
+        validate=validate.Range(1, 3), metadata={"description": "1 Dangereux, 2 Gênant, 3 Peu gênant"}
+    )
     description = CleanString(max_length=4000, multiline=True)
     address = CleanString(max_length=300)
     address_precision = CleanString(max_length=300)
     reporter_email = fields.Email(data_key="email", validate=validate.Length(max=254))
     reporter_guid = CleanString(data_key="guid", max_length=64)
     reporter_udid = CleanString(data_key="udid", max_length=128)
-    origin = fields.String(load_default="S", validate=validate.OneOf(RESIDENT_ORIGINS),
-                           metadata={"description": "A iOS, G Android, S web"})
-    client_uuid = fields.String(validate=[validate.Length(min=8, max=64), TOKEN_CHARS],
-                                metadata={"description": "Client-made id: retries replay"})
+    origin = fields.String(
+        load_default="S",
+        validate=validate.OneOf(RESIDENT_ORIGINS),
+        metadata={"description": "A iOS, G Android, S web"},
+    )
+    client_uuid = fields.String(
+        validate=[validate.Length(min=8, max=64), TOKEN_CHARS],
+        metadata={"description": "Client-made id: retries replay"},
+    )
 
     @post_load
     def normalise(self, data, **kwargs):
@@ -69,16 +76,21 @@ class ReportMultipartSchema(ReportCreateSchema):
     extra = Upload(metadata={"description": "Photo supplémentaire"})
 
 
-INTAKE_BODY_DOC = {"required": True, "content": {
-    "application/json": {"schema": ReportCreateSchema},
-    "multipart/form-data": {"schema": ReportMultipartSchema},
-}}
+INTAKE_BODY_DOC = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": ReportCreateSchema},
+        "multipart/form-data": {"schema": ReportMultipartSchema},
+    },
+}
 
 
 class IntakeHeadersSchema(Schema):
     idempotency_key = fields.String(
-        data_key="Idempotency-Key", validate=[validate.Length(min=1, max=100), TOKEN_CHARS],
-        metadata={"description": "Retries with the same key replay the first answer"})
+        data_key="Idempotency-Key",
+        validate=[validate.Length(min=1, max=100), TOKEN_CHARS],
+        metadata={"description": "Retries with the same key replay the first answer"},
+    )
 
 
 def _floats(text: str, count: int, name: str) -> list[float]:
@@ -96,12 +108,17 @@ def _floats(text: str, count: int, name: str) -> list[float]:
 
 class ReportSearchSchema(Schema):
     near = fields.String(metadata={"description": "lat,lon"})
-    radius = fields.Float(load_default=100, allow_nan=False, validate=validate.Range(1, 1000),
-                          metadata={"description": "metres, with near (default 100)"})
+    radius = fields.Float(
+        load_default=100,
+        allow_nan=False,
+        validate=validate.Range(1, 1000),
+        metadata={"description": "metres, with near (default 100)"},
+    )
     bbox = fields.String(metadata={"description": "min_lon,min_lat,max_lon,max_lat"})
     category = fields.List(StrictInteger(validate=validate.Range(1, MAX_ID)))
-    state = fields.List(fields.String(), metadata={
-        "description": "public label (Reçu, Ouvert, En cours) or state code"})
+    state = fields.List(
+        fields.String(), metadata={"description": "public label (Reçu, Ouvert, En cours) or state code"}
+    )
     since = fields.DateTime()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
     cursor = fields.String(validate=validate.Length(max=500))
@@ -121,15 +138,14 @@ class ReportSearchSchema(Schema):
         if "bbox" in data:
             box = _floats(data["bbox"], 4, "bbox")
             if not (-180 <= box[0] < box[2] <= 180 and -90 <= box[1] < box[3] <= 90):
-                raise ValidationError("Boîte invalide (min_lon,min_lat,max_lon,max_lat).",
-                                      "bbox")
+                raise ValidationError("Boîte invalide (min_lon,min_lat,max_lon,max_lat).", "bbox")
             data["bbox"] = tuple(box)
         if "state" in data:
             data["states"] = _state_codes(data.pop("state"))
         if "category" in data:
             data["category_ids"] = data.pop("category")
         if data.get("since") and data["since"].tzinfo is None:
-            data["since"] = data["since"].replace(tzinfo=timezone.utc)
+            data["since"] = data["since"].replace(tzinfo=UTC)
         return data
 
 

@@ -1,4 +1,5 @@
 """POST /api/v1/reports/<reference>/resolve: the reporter or staff in scope closes it."""
+
 from flask_smorest import Blueprint
 
 from dansmarue.api.resolution.schemas import ResolvedSchema, ResolveSchema
@@ -6,8 +7,12 @@ from dansmarue.api.security import current_user, document_on
 from dansmarue.reports.resolution import declare_resolved_by_reference
 from dansmarue.workflow.states import STATES
 
-blp = Blueprint("resolution", __name__, url_prefix="/api/v1/reports",
-                description="Déclaration « service fait » par l'usager")
+blp = Blueprint(
+    "resolution",
+    __name__,
+    url_prefix="/api/v1/reports",
+    description="Déclaration « service fait » par l'usager",
+)
 document_on(blp)
 
 
@@ -20,7 +25,15 @@ def resolve(body, reference):
     """Declare the anomaly gone. Send the reporter's tracking token or account
     guid, or act as staff in scope with a bearer token."""
     report = declare_resolved_by_reference(
-        reference, guid=body.get("guid"), email=body.get("email"), token=body.get("token"),
-        actor=current_user(), comment=body.get("comment"))
-    return {"reference": report.reference, "state": STATES[report.state].public_label,
-            "closed": STATES[report.state].closed}
+        reference,
+        guid=body.get("guid"),
+        email=body.get("email"),
+        token=body.get("token"),
+        actor=current_user(),
+        comment=body.get("comment"),
+    )
+    return {
+        "reference": report.reference,
+        "state": STATES[report.state].public_label,
+        "closed": STATES[report.state].closed,
+    }

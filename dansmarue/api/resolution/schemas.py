@@ -7,8 +7,9 @@ class ResolveSchema(Schema):
 
     guid = fields.String(validate=validate.Length(1, 64))
     email = fields.Email(metadata={"description": "ignored unless the token is sent too"})
-    token = fields.String(validate=validate.Length(1, 64),
-                          metadata={"description": "the report's secret tracking token"})
+    token = fields.String(
+        validate=validate.Length(1, 64), metadata={"description": "the report's secret tracking token"}
+    )
     comment = fields.String(validate=validate.Length(max=2000))
 
 

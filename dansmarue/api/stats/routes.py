@@ -2,6 +2,7 @@
 rate, median, p90), overdue list, trends, CSV exports and the anonymised
 open-data export. Managers see their direction, admins everything (or one
 direction with ?direction_id=)."""
+
 import csv
 import io
 
@@ -22,8 +23,12 @@ from dansmarue.stats import opendata
 from dansmarue.stats import queries as stats
 from dansmarue.stats import scheduled as scheduled_stats
 
-blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats",
-                description="Tableaux de bord des délais (responsables, administrateurs)")
+blp = Blueprint(
+    "stats",
+    __name__,
+    url_prefix="/api/v1/stats",
+    description="Tableaux de bord des délais (responsables, administrateurs)",
+)
 document_on(blp)
 STAFF = ("manager", "admin")
 
@@ -38,8 +43,11 @@ def _csv(rows: list[dict], filename: str, columns=None) -> Response:
         writer = csv.DictWriter(buffer, fieldnames=list(columns or rows[0]), delimiter=";")
         writer.writeheader()
         writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
-    return Response(buffer.getvalue(), content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        buffer.getvalue(),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _delays(query) -> list[dict]:
@@ -57,8 +65,12 @@ def summary(query):
     figures = stats.totals(query["start"], query["end"], scope)
     backlog = stats.backlog("direction", scope, refresh=False)
     ages = {k: sum(row[k] for row in backlog) for k in ("open", "lt_48h", "lt_10d", "ge_10d")}
-    return {"from": query["start"].isoformat(), "to": query["end"].isoformat(),
-            "figures": figures, "backlog": ages}
+    return {
+        "from": query["start"].isoformat(),
+        "to": query["end"].isoformat(),
+        "figures": figures,
+        "backlog": ages,
+    }
 
 
 @blp.route("/backlog")
@@ -108,8 +120,12 @@ def scheduled_csv(query):
 @auth_required(*STAFF)
 def delays(query):
     """On-time rates, mean, median and p90 time to acknowledge and to resolve."""
-    return {"by": query["by"], "from": query["start"].isoformat(),
-            "to": query["end"].isoformat(), "items": _delays(query)}
+    return {
+        "by": query["by"],
+        "from": query["start"].isoformat(),
+        "to": query["end"].isoformat(),
+        "items": _delays(query),
+    }
 
 
 @blp.route("/delays.csv")
@@ -126,8 +142,11 @@ def delays_csv(query):
 @auth_required(*STAFF)
 def trends(query):
     """Week by week: created, resolved, on-time rate, median delays."""
-    return {"from": query["start"].isoformat(), "to": query["end"].isoformat(),
-            "weeks": _delays({**query, "by": "week"})}
+    return {
+        "from": query["start"].isoformat(),
+        "to": query["end"].isoformat(),
+        "weeks": _delays({**query, "by": "week"}),
+    }
 
 
 @blp.route("/overdue")
@@ -146,8 +165,7 @@ def overdue(query):
 @auth_required(*STAFF)
 def overdue_csv(query):
     """The overdue list as CSV."""
-    return _csv(stats.overdue(_scope(query), 500, stats.parse_cursor(query.get("after"))),
-                "en_retard.csv")
+    return _csv(stats.overdue(_scope(query), 500, stats.parse_cursor(query.get("after"))), "en_retard.csv")
 
 
 @blp.route("/open-data.csv")
@@ -157,5 +175,8 @@ def open_data(query):
     """Anonymised export with the real open data set's columns, streamed."""
     records = opendata.rows(query["start"], query["end"], _scope(query))
     body = stream_with_context(opendata.csv_lines(opendata.COLUMNS, records))
-    return Response(body, content_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="dans-ma-rue.csv"'})
+    return Response(
+        body,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="dans-ma-rue.csv"'},
+    )

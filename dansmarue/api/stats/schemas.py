@@ -1,4 +1,5 @@
 """Query schemas of /api/v1/stats."""
+
 from datetime import timedelta
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -12,8 +13,9 @@ MAX_DAYS = 366 * 10
 
 
 class ScopeSchema(Schema):
-    direction_id = fields.Integer(validate=validate.Range(min=1),
-                                  metadata={"description": "Direction (admins; managers: la leur)"})
+    direction_id = fields.Integer(
+        validate=validate.Range(min=1), metadata={"description": "Direction (admins; managers: la leur)"}
+    )
 
 
 class PeriodSchema(ScopeSchema):

@@ -1,10 +1,12 @@
 """GET /api/v1/track/<token>: what the reporter sees through their secret link."""
+
 from flask_smorest import Blueprint
 
 from dansmarue.reports import intake, views
 
-blp = Blueprint("tracking", __name__, url_prefix="/api/v1/track",
-                description="Suivi d'un signalement par son lien secret")
+blp = Blueprint(
+    "tracking", __name__, url_prefix="/api/v1/track", description="Suivi d'un signalement par son lien secret"
+)
 
 
 @blp.route("/<token>", methods=["GET"])
