@@ -22,7 +22,7 @@ STAMP := $(VENV)/.requirements.stamp
 
 # Targets depend on order (services before migrate, ...): never run in parallel.
 .NOTPARALLEL:
-.PHONY: venv services migrate data setup run worker lint test install-chromium install-wrk bench clean distclean
+.PHONY: venv services migrate data setup run worker lint typecheck test install-chromium install-wrk bench clean distclean
 
 venv: $(STAMP)
 
@@ -60,11 +60,14 @@ run: setup
 worker: venv services
 	$(PY) -m workers.worker
 
-# Lint and format check over all Python code; types over the shipped packages.
+# Lint and format check over all Python code (run by CI).
 LINTED := dansmarue workers geo tests bench migrations wsgi.py
 lint: venv
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
+
+# Types over the shipped packages: not yet clean (about 200 findings), so not in CI.
+typecheck: venv
 	$(VENV)/bin/mypy
 
 install-chromium:
