@@ -12,12 +12,13 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
 from dansmarue.errors import Conflict, ServiceUnavailable
 from dansmarue.extensions import db
+from dansmarue.models.base import utcnow
 
 CLAIM_SQL = text(
     "INSERT INTO idempotency_key (key, request_hash, status_code, response, created_at) "
@@ -90,7 +91,7 @@ def purge_expired_keys(now: datetime | None = None) -> int:
     (and the intake path claims again if its key vanished). The daily run
     scans the small table (about two days of keyed requests): no index needed.
     """
-    cutoff = (now or datetime.now(UTC)) - KEEP
+    cutoff = (now or utcnow()) - KEEP
     purged = 0
     while True:
         deleted = db.session.execute(

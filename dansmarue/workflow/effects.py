@@ -206,8 +206,8 @@ CHECKS = {
     "transfer": _check_transfer,
 }
 
-REQUALIFY_FIELDS = (
-    "category_id",
+# What routing decides, copied from the new placement on requalification.
+PLACEMENT_FIELDS = (
     "district_id",
     "quartier_id",
     "conseil_id",
@@ -215,8 +215,8 @@ REQUALIFY_FIELDS = (
     "unit_id",
     "sector_id",
     "special_perimeter_id",
-    "address",
 )
+REQUALIFY_FIELDS = ("category_id", *PLACEMENT_FIELDS, "address")
 
 
 def before(code: str, report: Report, values: Values, now: datetime) -> None:
@@ -247,15 +247,7 @@ def _requalify(report: Report, values: Values) -> None:
     )
     place = p["placement"]
     report.category_id = p["category"].id
-    for name in (
-        "district_id",
-        "quartier_id",
-        "conseil_id",
-        "direction_id",
-        "unit_id",
-        "sector_id",
-        "special_perimeter_id",
-    ):
+    for name in PLACEMENT_FIELDS:
         setattr(report, name, getattr(place, name))
     if (p["lon"], p["lat"]) != (report.longitude, report.latitude):
         report.geom = WKTElement(f"POINT({p['lon']!r} {p['lat']!r})", srid=4326)
