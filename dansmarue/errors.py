@@ -105,9 +105,18 @@ def problem(status: int, title: str, detail: str, slug: str, errors=None, **extr
     return response
 
 
+# webargs' own English text for a body that cannot be parsed at all.
+WEBARGS_TEXTS = {"Invalid JSON body.": "Le corps de la requête n'est pas un JSON valide."}
+
+
 def field_errors(messages, location: str | None = None) -> list[dict]:
     """Flatten marshmallow/webargs messages into [{field, message}] items."""
     out: list[dict] = []
+
+    def add(path, message) -> None:
+        # An error about the whole body (not JSON at all...) names no field.
+        item = {"field": ".".join(path)} if path else {}
+        out.append({**item, "message": WEBARGS_TEXTS.get(message, message)})
 
     def walk(node, path):
         if isinstance(node, dict):
@@ -115,12 +124,12 @@ def field_errors(messages, location: str | None = None) -> list[dict]:
                 walk(value, [*path, str(key)])
         elif isinstance(node, list) and node and all(isinstance(m, str) for m in node):
             for message in node:
-                out.append({"field": ".".join(path) or None, "message": message})
+                add(path, message)
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 walk(value, [*path, str(index)])
         else:
-            out.append({"field": ".".join(path) or None, "message": str(node)})
+            add(path, str(node))
 
     if isinstance(messages, dict) and location is None:
         # webargs nests by location ("json", "query", "form", "files").

@@ -3,12 +3,12 @@
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
-from flask_smorest import Api
 
+from dansmarue.api.openapi import DocumentedApi, ErrorResponsesPlugin
 from dansmarue.models.base import db
 
 migrate = Migrate()
-api = Api()
+api = DocumentedApi(spec_kwargs={"extra_plugins": [ErrorResponsesPlugin()]})
 
 
 def _anonymous_limit() -> str:

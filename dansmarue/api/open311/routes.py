@@ -11,6 +11,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter
 
 from dansmarue.api.open311 import intake, render, schemas
 from dansmarue.api.open311 import serializers as ser
@@ -61,7 +62,10 @@ def _domain_error(error: DomainError):
 def _http_error(error: HTTPException):
     data = getattr(error, "data", None) or {}
     if "messages" in data:
-        messages = [f"{e['field']} : {e['message']}" for e in field_errors(data["messages"])]
+        messages = [
+            f"{e['field']} : {e['message']}" if e.get("field") else e["message"]
+            for e in field_errors(data["messages"])
+        ]
     else:
         messages = [http_detail(error)]
     status = error.code if error.code in KEPT_CODES else 400
@@ -180,9 +184,17 @@ def unknown(rest):
     return response
 
 
+class AnyPath(PathConverter):
+    """werkzeug's path, newlines included (a decoded %0A would otherwise match no
+    rule and get the REST API's 404 instead of Open311's)."""
+
+    regex = r"[^/][\s\S]*?"
+
+
+blp.record_once(lambda state: state.app.url_map.converters.setdefault("open311_any", AnyPath))
 # Plain Flask registration: kept out of the OpenAPI document.
 flask.Blueprint.add_url_rule(
-    blp, "/<path:rest>", view_func=unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
+    blp, "/<open311_any:rest>", view_func=unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
 )
 
 

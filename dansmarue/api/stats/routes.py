@@ -9,6 +9,7 @@ import io
 from flask import Response, g, stream_with_context
 from flask_smorest import Blueprint
 
+from dansmarue.api.openapi import csv_file
 from dansmarue.api.security import auth_required, document_on
 from dansmarue.api.stats.schemas import (
     BacklogQuerySchema,
@@ -84,6 +85,7 @@ def backlog(query):
 
 
 @blp.route("/backlog.csv")
+@blp.doc(responses=csv_file("Stock par ancienneté, en CSV"))
 @blp.arguments(BacklogQuerySchema, location="query")
 @auth_required(*STAFF)
 def backlog_csv(query):
@@ -106,6 +108,7 @@ def scheduled(query):
 
 
 @blp.route("/scheduled.csv")
+@blp.doc(responses=csv_file("Signalements programmés par tranche, en CSV"))
 @blp.arguments(ScheduledQuerySchema, location="query")
 @auth_required(*STAFF)
 def scheduled_csv(query):
@@ -129,6 +132,7 @@ def delays(query):
 
 
 @blp.route("/delays.csv")
+@blp.doc(responses=csv_file("Délais par regroupement, en CSV"))
 @blp.arguments(DelaysQuerySchema, location="query")
 @auth_required(*STAFF)
 def delays_csv(query):
@@ -161,6 +165,7 @@ def overdue(query):
 
 
 @blp.route("/overdue.csv")
+@blp.doc(responses=csv_file("Signalements en retard, en CSV"))
 @blp.arguments(OverdueQuerySchema, location="query")
 @auth_required(*STAFF)
 def overdue_csv(query):
@@ -169,6 +174,7 @@ def overdue_csv(query):
 
 
 @blp.route("/open-data.csv")
+@blp.doc(responses=csv_file("Export anonymisé pour l'open data, en CSV"))
 @blp.arguments(OpenDataQuerySchema, location="query")
 @auth_required(*STAFF)
 def open_data(query):

@@ -1,0 +1,1 @@
+from tests.agents.conftest import people, seeded_catalogues  # noqa: F401
