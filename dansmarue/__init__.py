@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
         web_headers,
     )
     from dansmarue import api as api_package
+    from dansmarue.api import edge
     from dansmarue.api.metrics import routes as metrics_routes
     from dansmarue.api.security import authenticate_first
     from dansmarue.cli import register_cli
@@ -47,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     limiter.init_app(app)
     api.init_app(app)
+    app.url_map.converters.update(edge.CONVERTERS)  # before any rule is added
     api_package.register_blueprints(api)
     app.before_request(authenticate_first)  # before any body is read or parsed
     app.before_request(api_package.refuse_unread_body)

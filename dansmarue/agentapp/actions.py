@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from dansmarue.api.agent.schemas import ActionParamsSchema
+from dansmarue.api.edge import bound
 from dansmarue.errors import DomainError, Unprocessable
 from dansmarue.models import Report, ReportEvent, User, db
 from dansmarue.reports import idempotency
@@ -21,7 +22,7 @@ from dansmarue.workflow import agent_queue
 from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import TRANSITIONS
 
-_SCHEMA = ActionParamsSchema(exclude=("photo",))
+_SCHEMA = bound(ActionParamsSchema(exclude=("photo",)))  # the API's bounds on ids and dates
 
 
 def new_key() -> str:

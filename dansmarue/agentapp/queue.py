@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from dansmarue import city
 from dansmarue.access import scopes
 from dansmarue.api.agent.schemas import QueueQuerySchema
+from dansmarue.api.edge import bound
 from dansmarue.models import Category, District, Photo, Report, User, db, utcnow
 from dansmarue.models.base import SRID
 from dansmarue.models.organisation import unit_sector
@@ -22,7 +23,7 @@ from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
 
 PAGE_SIZE = 25
-_SCHEMA = QueueQuerySchema()
+_SCHEMA = bound(QueueQuerySchema())  # the API's bounds on ids and dates
 LIST_ARGS = ("state", "category_id")
 
 

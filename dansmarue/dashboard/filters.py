@@ -18,8 +18,10 @@ from marshmallow import (
     validates_schema,
 )
 
+from dansmarue.api.edge import bound
 from dansmarue.errors import Forbidden, Unprocessable, field_errors
 from dansmarue.models import User
+from dansmarue.platform.limits import EARLIEST, LATEST
 
 PERIODS = {
     4: "4 dernières semaines",
@@ -31,7 +33,6 @@ SORTS = {"late": "Retard", "due": "Échéance", "category": "Catégorie", "unit"
 ORDERS = {"asc": "croissant", "desc": "décroissant"}
 PAGE_SIZE = 25
 MAX_PAGE = 10_000
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 MAX_RANGE = timedelta(weeks=104)
 QUERY_KEYS = {"start": "from", "end": "to"}  # the URL's names of two fields
 
@@ -124,7 +125,7 @@ def parse(args, user: User) -> Filters:
     """Filters from request args (blank values mean "all"), scoped to `user`."""
     raw = {k: v for k, v in args.items() if v not in ("", None)}
     try:
-        data = DashboardArgsSchema().load(raw)
+        data = bound(DashboardArgsSchema()).load(raw)
     except ValidationError as error:
         raise Unprocessable(
             "Certains filtres sont invalides.", errors=field_errors(error.messages, "query")

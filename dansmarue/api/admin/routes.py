@@ -1,8 +1,6 @@
 """/api/v1/admin: rejection reasons, service-done messages and automatic
 requalification rules (CRUD, admin role)."""
 
-from flask_smorest import Blueprint
-
 from dansmarue.api.admin.schemas import (
     MessagePatchSchema,
     MessageQuerySchema,
@@ -13,6 +11,7 @@ from dansmarue.api.admin.schemas import (
     RequalificationRuleQuerySchema,
     RequalificationRuleSchema,
 )
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, document_on
 from dansmarue.catalogue import agent_texts as catalogues
 from dansmarue.workflow import requalification as rules

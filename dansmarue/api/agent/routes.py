@@ -1,7 +1,6 @@
 """/api/v1/agent: the work queue, a report, its actions, mass actions."""
 
 from flask import jsonify, request
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dansmarue.api.agent.schemas import (
@@ -17,6 +16,7 @@ from dansmarue.api.agent.schemas import (
 )
 from dansmarue.api.body_formats import JSON, MULTIPART, accepts
 from dansmarue.api.conditional import etag, required_version
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, current_user, document_on
 from dansmarue.catalogue import agent_texts
 from dansmarue.reports import views

@@ -1,10 +1,10 @@
 """POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me."""
 
 from flask import current_app
-from flask_smorest import Blueprint
 
 from dansmarue.access import auth
 from dansmarue.api.auth.schemas import LoginSchema, MeSchema, TokenSchema
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, bearer_token, current_user, document_on
 from dansmarue.extensions import limiter
 

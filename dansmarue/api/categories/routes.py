@@ -1,8 +1,8 @@
 """GET /api/v1/categories: the tree and its version, cacheable by ETag."""
 
 from flask import request
-from flask_smorest import Blueprint
 
+from dansmarue.api.edge import Blueprint
 from dansmarue.catalogue import categories as catalogue
 
 blp = Blueprint(

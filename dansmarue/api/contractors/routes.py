@@ -1,9 +1,8 @@
 """POST /api/v1/contractors/callback/<reference> (real: changeStatus/{id}/{reference}/{token})."""
 
-from flask_smorest import Blueprint
-
 from dansmarue.api.body_formats import FORM, JSON, accepts
 from dansmarue.api.contractors.schemas import CallbackAnswerSchema, CallbackSchema
+from dansmarue.api.edge import Blueprint
 from dansmarue.workflow import contractors
 from dansmarue.workflow.states import public_label
 

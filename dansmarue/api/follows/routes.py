@@ -8,8 +8,8 @@ opened by GET.
 """
 
 from flask import current_app
-from flask_smorest import Blueprint
 
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.follows.schemas import FollowLinkSchema, UnfollowedSchema
 from dansmarue.reports import engagement, intake, views
 from dansmarue.unit_of_work import writes_on_get

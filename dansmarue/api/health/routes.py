@@ -1,7 +1,6 @@
 """GET /health: versions of PostgreSQL, PostGIS and Redis, or who is down."""
 
-from flask_smorest import Blueprint
-
+from dansmarue.api.edge import Blueprint
 from dansmarue.platform import health
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Service health")

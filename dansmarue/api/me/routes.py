@@ -5,8 +5,7 @@ deployment puts these two endpoints behind the city account login
 ("Mon Paris") and takes the guid/e-mail from the session, never the query.
 """
 
-from flask_smorest import Blueprint
-
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.me.schemas import MeQuerySchema
 from dansmarue.reports import search
 

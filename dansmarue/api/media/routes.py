@@ -5,7 +5,7 @@ enumerated. Originals are never served. A photo still being processed, or
 purged (sensitive categories, after 48 h), shows a placeholder.
 """
 from flask import Response, send_file
-from flask_smorest import Blueprint
+from dansmarue.api.edge import Blueprint
 
 from dansmarue.reports import photo_files
 

@@ -1,6 +1,6 @@
 """The one blueprint of the apps' API, shared by routes.py and pages.py."""
 
-from flask_smorest import Blueprint
+from dansmarue.api.edge import Blueprint
 
 blp = Blueprint(
     "mobile", __name__, url_prefix="/rest", description="API des applications mobiles DansMaRue (jsonStream)"

@@ -9,10 +9,10 @@ from typing import ClassVar
 import flask
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
 
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.open311 import intake, render, schemas
 from dansmarue.api.open311 import serializers as ser
 from dansmarue.errors import DomainError, NotFound, field_errors, http_detail, wire_errors

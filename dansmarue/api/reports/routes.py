@@ -1,11 +1,11 @@
 """Resident endpoints of /api/v1/reports."""
 
 from flask import current_app, jsonify, request
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from dansmarue.api import ratelimits
 from dansmarue.api.body_formats import FORM, JSON, MULTIPART, accepts
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.reports.schemas import (
     INTAKE_BODY_DOC,
     DuplicatesQuerySchema,

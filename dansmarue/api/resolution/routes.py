@@ -1,7 +1,6 @@
 """POST /api/v1/reports/<reference>/resolve: the reporter or staff in scope closes it."""
 
-from flask_smorest import Blueprint
-
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.resolution.schemas import ResolvedSchema, ResolveSchema
 from dansmarue.api.security import current_user, document_on
 from dansmarue.reports.resolution import declare_resolved_by_reference

@@ -7,8 +7,8 @@ import csv
 import io
 
 from flask import Response, g, stream_with_context
-from flask_smorest import Blueprint
 
+from dansmarue.api.edge import Blueprint
 from dansmarue.api.openapi import csv_file
 from dansmarue.api.security import auth_required, document_on
 from dansmarue.api.stats.schemas import (

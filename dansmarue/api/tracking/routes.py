@@ -1,7 +1,6 @@
 """GET /api/v1/track/<token>: what the reporter sees through their secret link."""
 
-from flask_smorest import Blueprint
-
+from dansmarue.api.edge import Blueprint
 from dansmarue.reports import intake, views
 
 blp = Blueprint(

@@ -1,0 +1,131 @@
+"""Validation at the edge for every argument the API parses (#20.1): what
+PostgreSQL would refuse is refused here first, field by field, with a 422.
+
+- Text: no NUL byte or lone surrogate in any query, form, JSON or header
+  value (PostgreSQL cannot store them; comparing with them fails too).
+- Numbers: integers within PostgreSQL's `integer` unless a field declares its
+  own range (every id and count column is an `integer`).
+- Dates: between 2000 and 2100 (no report exists outside; a year 1 or 9999
+  overflows the time-zone arithmetic).
+- Path segments: the same rules, through the URL converters (an id beyond
+  `integer` or a segment holding a control character matches no route: 404).
+
+Each protocol's own error handler (Open311, mobile) renders the 422 its way.
+"""
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+import flask_smorest
+from marshmallow import Schema, ValidationError, fields, validate
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, UnicodeConverter
+
+from dansmarue.platform.limits import EARLIEST, INT_MAX, INT_MIN, LATEST
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_TEXT = "Caractère interdit (octet nul ou caractère Unicode isolé)."
+OUT_OF_RANGE = f"Nombre hors limites ({INT_MIN} à {INT_MAX})."
+OUT_OF_PERIOD = f"Date hors de la période {EARLIEST.year}–{LATEST.year}."
+
+
+def unstorable_text(data, path: tuple = ()) -> dict:
+    """{field path: [message]} for every string (key or value) PostgreSQL cannot hold."""
+    found: dict = {}
+    if isinstance(data, str):
+        if _UNSTORABLE.search(data):
+            found[".".join(path) or "_body"] = [UNSTORABLE_TEXT]
+    elif isinstance(data, Mapping):
+        for key in data:
+            values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+            if isinstance(key, str) and _UNSTORABLE.search(key):
+                found[".".join((*path, "_key")) or "_key"] = [UNSTORABLE_TEXT]
+                continue
+            for value in values:
+                found.update(unstorable_text(value, (*path, str(key))))
+    elif isinstance(data, list | tuple):
+        for index, value in enumerate(data):
+            found.update(unstorable_text(value, (*path, str(index))))
+    return found
+
+
+def within_period(value) -> None:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(OUT_OF_PERIOD)
+
+
+def bound(schema: Schema, seen: set | None = None) -> Schema:
+    """Give every integer without a declared range PostgreSQL's `integer`
+    bounds, and every date the service's period, as field validators: they
+    run before any post_load, and the OpenAPI document shows them."""
+    seen = set() if seen is None else seen
+    if id(schema) in seen:
+        return schema
+    seen.add(id(schema))
+    for field in schema.fields.values():
+        _bound_field(field, seen)
+    return schema
+
+
+def _bound_field(field: fields.Field, seen: set) -> None:
+    if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
+        bound(field.schema, seen)
+    elif isinstance(field, fields.List | fields.Tuple):
+        for inner in getattr(field, "tuple_fields", None) or [field.inner]:
+            _bound_field(inner, seen)
+    elif isinstance(field, fields.Integer):
+        ranges = [v for v in field.validators if isinstance(v, validate.Range)]
+        low = None if any(r.min is not None for r in ranges) else INT_MIN
+        high = None if any(r.max is not None for r in ranges) else INT_MAX
+        if low is not None or high is not None:
+            field.validators.append(validate.Range(low, high, error=OUT_OF_RANGE))
+    elif isinstance(field, fields.Date | fields.DateTime) and within_period not in field.validators:
+        field.validators.append(within_period)
+
+
+class EdgeParser(FlaskParser):
+    """webargs' parser, refusing text the database cannot hold before the schema runs."""
+
+    def pre_load(self, location_data, *, schema, req, location):
+        found = unstorable_text(location_data)
+        if found:
+            raise ValidationError(found)
+        return super().pre_load(location_data, schema=schema, req=req, location=location)
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Every API resource's blueprint: flask-smorest's, with the edge's rules."""
+
+    ARGUMENTS_PARSER = EdgeParser()
+
+    def arguments(self, schema, *args, **kwargs):
+        schema = schema() if isinstance(schema, type) else schema
+        return super().arguments(bound(schema), *args, **kwargs)
+
+
+class SegmentConverter(UnicodeConverter):
+    """A path segment without control characters (NUL, newline...)."""
+
+    def __init__(self, map, minlength: int = 1, maxlength: int | None = None, length: int | None = None):
+        super().__init__(map, minlength, maxlength, length)
+        # werkzeug writes "[^/]{min,max}": keep its lengths, exclude control characters too.
+        self.regex = self.regex.replace("[^/]", "[^/\x00-\x1f\x7f]", 1)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` bounded to PostgreSQL's integer: a larger id is simply not found.
+
+    (A ValidationError would let werkzeug answer 405 for the other methods of
+    the same path; a NotFound ends the match with a 404 for every method.)"""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > INT_MAX:
+            raise NotFound()
+        return number
+
+
+CONVERTERS = {"default": SegmentConverter, "string": SegmentConverter, "int": IdConverter}
