@@ -1,7 +1,8 @@
 """Reports, their photos, history, followers and congratulations."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from dansmarue.models.base import SRID, Model, utcnow
+from dansmarue.models.sla import ReportSlaClock
 from dansmarue.workflow.states import STATE_CODES
 
 PRIORITIES = {1: "Dangereux", 2: "Gênant", 3: "Peu gênant"}
@@ -37,7 +39,7 @@ def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-class Report(Model):
+class Report(ReportSlaClock, Model):
     """A resident's report of an anomaly at one point of public space."""
 
     __tablename__ = "report"
@@ -110,7 +112,7 @@ class Report(Model):
     photos: Mapped[list["Photo"]] = relationship(back_populates="report")
     events: Mapped[list["ReportEvent"]] = relationship(back_populates="report", order_by="ReportEvent.id")
 
-    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}
 
     @property
     def is_anonymous(self) -> bool:

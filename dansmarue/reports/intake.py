@@ -11,13 +11,13 @@ outbox jobs and its photos in the caller's transaction (two statements, see
 import hashlib
 
 from geoalchemy2 import WKTElement
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from dansmarue import city, signals
 from dansmarue.catalogue import categories
 from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.extensions import db
-from dansmarue.media.imaging import ImageRejected, validate_upload
+from dansmarue.media.imaging import ImageInfo, ImageRejected, validate_upload
 from dansmarue.models import Report, utcnow
 from dansmarue.platform.text import is_mail_address, storable_text
 from dansmarue.reports import idempotency, intake_sql, photo_uploads, references
@@ -27,9 +27,10 @@ from dansmarue.workflow.states import public_label
 INTAKE_VIEWS = ("close", "far", "extra")
 RESIDENT_ORIGINS = ("A", "G", "S")
 CREATED_MESSAGE = "Votre signalement a bien été reçu."
+INTAKE_FACTS = "intake_facts"
 
 
-def _checked_photos(photos) -> list[tuple[str, bytes, object]]:
+def _checked_photos(photos) -> list[tuple[str, bytes, ImageInfo]]:
     """Validate every photo (type sniffed from the bytes) or raise a 422."""
     checked, errors, seen = [], [], set()
     for view, data in photos:
@@ -175,7 +176,9 @@ def create_report(
         message=CREATED_MESSAGE,
         with_ack=bool(text["email"]),
     )
-    report.intake_facts = written  # names and duplicates, read by intake_answer
+    # Names and possible duplicates read back by the INSERT, for intake_answer:
+    # kept in the ORM's per-instance user data, not as an attribute of the model.
+    inspect(report).info[INTAKE_FACTS] = written
     if checked:
         photo_uploads.store_photos(report, checked)
     return report
@@ -193,7 +196,7 @@ def follow_links(base_url: str, token: str) -> dict[str, str]:
 
 def intake_answer(report: Report, base_url: str) -> dict:
     """The 201 body: what the resident needs to follow up their report."""
-    name, group, code, label, duplicates = report.intake_facts
+    name, group, code, label, duplicates = inspect(report).info[INTAKE_FACTS]
     return {
         "reference": report.reference,
         "token": report.token,
