@@ -56,7 +56,7 @@ def logout():
 @auth_session.login_required
 def index():
     """The dashboard itself."""
-    user = auth_session.current_user()
+    user = auth_session.signed_in_user()
     filters = filter_args.parse(request.args, user)
     page = dashboard_view.build(user, filters)
     return render_template(
@@ -73,7 +73,7 @@ def index_slash():
 @auth_session.login_required
 def overdue_csv():
     """Every overdue row of the filtered list (not only the page), same sort, streamed."""
-    user = auth_session.current_user()
+    user = auth_session.signed_in_user()
     filters = filter_args.parse(request.args, user)
     rows = dashboard_view.overdue_csv(user, filters)
     first = next(rows)  # checks the filters before the answer starts
