@@ -25,7 +25,7 @@ class Catalogue:
 
     def alias(self, category_id: int) -> str | None:
         node = self.rows.get(category_id)
-        return node and (node.alias or node.label)
+        return None if node is None else node.alias or node.label
 
 
 def followed_ids(report_ids, guid: str | None) -> set[int]:
@@ -41,7 +41,7 @@ def followed_ids(report_ids, guid: str | None) -> set[int]:
 
 
 def pictures(report: Report) -> dict:
-    out = {"close": [], "far": [], "done": []}
+    out: dict[str, list[str]] = {"close": [], "far": [], "done": []}
     for photo in report.photos:
         # A pending or purged photo's URL serves a placeholder; a refused one none.
         if photo.view in out and photo.status != "failed":
