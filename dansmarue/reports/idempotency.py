@@ -49,7 +49,8 @@ def run_once(
     """Run `produce` at most once per key; answer (status, body, replayed).
 
     `produce` returns (status, body, report_id) and runs in the caller's
-    transaction; the caller commits once afterwards.
+    transaction; the caller commits once afterwards. `request_hash` is only
+    read with a key.
     """
     if key is None:
         status, body, _ = produce()

@@ -216,11 +216,16 @@ def submit_report(
     The key is the Idempotency-Key header, else the body's client_uuid.
     """
     client_uuid = fields.get("client_uuid")
-    key = idempotency_key and f"key:{idempotency_key}"
-    key = key or (client_uuid and f"client_uuid:{client_uuid}")
-    request_hash = key and idempotency.fingerprint(
-        fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos)
-    )
+    key = None
+    if idempotency_key:
+        key = f"key:{idempotency_key}"
+    elif client_uuid:
+        key = f"client_uuid:{client_uuid}"
+    request_hash = ""  # only read with a key
+    if key is not None:
+        request_hash = idempotency.fingerprint(
+            fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos)
+        )
 
     def produce():
         # A client_uuid already used (under another key) is a 409 (intake_sql).
