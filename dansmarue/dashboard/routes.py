@@ -1,6 +1,7 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
 
 from itertools import chain
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -66,7 +67,9 @@ def index():
 
 @bp.get("/")
 def index_slash():
-    return redirect(url_for("dashboard.index", **request.args))
+    # Every argument kept, none taken as one of url_for's options (_external, _scheme...).
+    query = urlencode(list(request.args.items(multi=True)))
+    return redirect(url_for("dashboard.index") + (f"?{query}" if query else ""))
 
 
 @bp.get("/overdue.csv")
