@@ -8,7 +8,8 @@ the indexed overdue list) and turns them into French labels and SVG.
 import csv
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import TypedDict
 
 from flask import url_for
 from markupsafe import Markup
@@ -80,7 +81,15 @@ class Page:
     )
 
 
-def _scope(f: Filters) -> dict:
+class Scope(TypedDict):
+    """The filters every figure takes as keywords."""
+
+    direction_id: int | None
+    unit_id: int | None
+    category_id: int | None
+
+
+def _scope(f: Filters) -> Scope:
     return {"direction_id": f.direction, "unit_id": f.unit, "category_id": f.category}
 
 
@@ -142,10 +151,10 @@ def refresh() -> None:
     overdue_list_service.fold_late()
 
 
-def period_bounds(f: Filters, now) -> tuple:
+def period_bounds(f: Filters, now) -> tuple[date, date]:
     """[Monday N-1 weeks ago, today] in the city's local dates, or the chosen
     range from the Monday of its first week."""
-    if f.start is not None:
+    if f.start is not None and f.end is not None:  # the filters give both dates or neither
         return f.start - timedelta(days=f.start.weekday()), f.end
     today = local_day(now)
     monday = today - timedelta(days=today.weekday())
@@ -210,7 +219,8 @@ def build(user: User, f: Filters) -> Page:
     labels = {d.id: d for d in directions}
     backlog_rows = [
         {
-            "code": labels[b.direction_id].code if b.direction_id in labels else str(b.direction_id),
+            "code": (labels[b.direction_id].code if b.direction_id in labels else None)
+            or str(b.direction_id),
             "label": labels[b.direction_id].label if b.direction_id in labels else "",
             "lt48h": fmt.count(b.lt48h),
             "lt10d": fmt.count(b.lt10d),
