@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from geoalchemy2 import Geometry, WKBElement
+from geoalchemy2 import Geometry, WKBElement, WKTElement
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -67,7 +67,8 @@ class Report(ReportSlaClock, Model):
     description: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
     address_precision: Mapped[str | None] = mapped_column(String(300))
-    geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=SRID))
+    # Read back as WKB; intake and requalification write a WKT point.
+    geom: Mapped[WKBElement | WKTElement] = mapped_column(Geometry("POINT", srid=SRID))
     origin: Mapped[str] = mapped_column(String(1), default="S")
 
     reporter_email: Mapped[str | None] = mapped_column(String(254), index=True)
