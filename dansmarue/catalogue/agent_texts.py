@@ -86,7 +86,9 @@ def seed_defaults() -> dict:
     existing = set(db.session.execute(select(ServiceDoneMessage.category_id, ServiceDoneMessage.title)).all())
     wanted: list[tuple[int | None, str, str]] = [(None, title, text) for title, text in GENERIC_DONE_MESSAGES]
     tops = dict(
-        db.session.execute(select(Category.label, Category.id).where(Category.parent_id.is_(None))).tuples()
+        db.session.execute(select(Category.label, Category.id).where(Category.parent_id.is_(None)))
+        .tuples()
+        .all()
     )
     wanted += [
         (tops[label], title, text) for label, (title, text) in CATEGORY_DONE_MESSAGES.items() if label in tops

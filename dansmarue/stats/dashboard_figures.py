@@ -125,7 +125,7 @@ def district_figures(
             )
             .group_by(Report.district_id)
         )
-        open_counts = dict(db.session.execute(query).tuples())
+        open_counts = dict(db.session.execute(query).tuples().all())
     overdue: dict[int, int] = {}
     for (district, _, _), n in late.items():
         overdue[district] = overdue.get(district, 0) + n
@@ -272,9 +272,9 @@ def top_late_categories(late: dict, limit: int = 10, district_id: int | None = N
             totals[category] = totals.get(category, 0) + n
     top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     labels = dict(
-        db.session.execute(
-            select(Category.id, CATEGORY_LABEL).where(Category.id.in_([c for c, _ in top]))
-        ).tuples()
+        db.session.execute(select(Category.id, CATEGORY_LABEL).where(Category.id.in_([c for c, _ in top])))
+        .tuples()
+        .all()
     )
     return [LateCategory(c, labels.get(c, str(c)), n) for c, n in top]
 
@@ -308,12 +308,12 @@ def unit_figures(
         )
         .group_by(Report.unit_id)
     )
-    open_counts = dict(db.session.execute(query).tuples())
+    open_counts = dict(db.session.execute(query).tuples().all())
     overdue: dict[int, int] = {}
     for (district, _, unit), n in late.items():
         if district_id in (None, district):
             overdue[unit] = overdue.get(unit, 0) + n
     ids = set(open_counts) | set(overdue)
-    labels = dict(db.session.execute(select(Unit.id, Unit.label).where(Unit.id.in_(ids))).tuples())
+    labels = dict(db.session.execute(select(Unit.id, Unit.label).where(Unit.id.in_(ids))).tuples().all())
     rows = [UnitFigures(u, labels.get(u, str(u)), open_counts.get(u, 0), overdue.get(u, 0)) for u in ids]
     return sorted(rows, key=lambda r: (-r.overdue, -r.open, r.label))

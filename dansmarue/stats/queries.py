@@ -165,7 +165,7 @@ def _labels(by: str, keys: list) -> dict:
         return dict(PRIORITIES)
     else:
         return {k: f"{k.isocalendar()[0]}-W{k.isocalendar()[1]:02d}" for k in keys}
-    return dict(db.session.execute(text(sql), {"ids": list(keys)}).tuples())
+    return dict(db.session.execute(text(sql), {"ids": list(keys)}).tuples().all())
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
