@@ -9,7 +9,6 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TypedDict
 
 from flask import url_for
 from markupsafe import Markup
@@ -81,18 +80,6 @@ class Page:
     )
 
 
-class Scope(TypedDict):
-    """The filters every figure takes as keywords."""
-
-    direction_id: int | None
-    unit_id: int | None
-    category_id: int | None
-
-
-def _scope(f: Filters) -> Scope:
-    return {"direction_id": f.direction, "unit_id": f.unit, "category_id": f.category}
-
-
 def _check_choices(f: Filters, directions, units, categories) -> None:
     if f.direction is not None and f.direction not in {d.id for d in directions}:
         raise Forbidden("Cette direction n'existe pas ou ne vous est pas accessible.")
@@ -117,7 +104,7 @@ def overdue_list(user: User, f: Filters, now, late: dict | None = None) -> Overd
         page_size=PAGE_SIZE,
         late=late,
         district_id=f.district,
-        **_scope(f),
+        **f.scope(),
     )
     pages = max(1, -(-total // PAGE_SIZE))
     shown = [
@@ -169,7 +156,7 @@ def period_label(f: Filters) -> str:
 
 def unit_rows(user: User, f: Filters, late: dict) -> list[dict]:
     """The breakdown by unit; each unit links to the dashboard filtered on it."""
-    rows = figures.unit_figures(user, late, district_id=f.district, **_scope(f))
+    rows = figures.unit_figures(user, late, district_id=f.district, **f.scope())
 
     def link(u):
         return url_for("dashboard.index") + "?" + f.query(unit=u, page=1)
@@ -193,7 +180,7 @@ def build(user: User, f: Filters) -> Page:
     units = figures.units(f.direction)
     categories = figures.categories()
     _check_choices(f, directions, units, categories)
-    scope = _scope(f)
+    scope = f.scope()
 
     late = overdue_list_service.late_counts(user, refresh=False, **scope)
     districts = figures.district_figures(user, late, now, **scope)
@@ -346,7 +333,7 @@ def overdue_csv(user: User, f: Filters):
     _check_choices(f, directions, units, categories)
     refresh()
     now = utcnow()
-    scope = _scope(f)
+    scope = f.scope()
     late = overdue_list_service.late_counts(user, refresh=False, **scope)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -9,6 +9,7 @@ outbox jobs and its photos in the caller's transaction (two statements, see
 """
 
 import hashlib
+from typing import NotRequired, TypedDict
 
 from geoalchemy2 import WKTElement
 from sqlalchemy import inspect, select
@@ -85,6 +86,24 @@ def _clean_texts(**values) -> dict:
     if errors:
         raise Unprocessable("Certains champs sont invalides.", errors=errors)
     return cleaned
+
+
+class IntakeFields(TypedDict):
+    """`create_report`'s values as one record, for a channel that builds them first."""
+
+    category_id: int
+    latitude: float
+    longitude: float
+    priority: NotRequired[int | None]
+    description: NotRequired[str | None]
+    address: NotRequired[str | None]
+    address_precision: NotRequired[str | None]
+    reporter_email: NotRequired[str | None]
+    reporter_guid: NotRequired[str | None]
+    reporter_udid: NotRequired[str | None]
+    origin: NotRequired[str]
+    client_uuid: NotRequired[str | None]
+    as_agent: NotRequired[bool]
 
 
 def create_report(

@@ -1,5 +1,7 @@
 """Our rows in the mobile apps' shapes (the real SignalementFormatterJson's keys)."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from dansmarue import city
@@ -88,7 +90,7 @@ def incident(
     }
 
 
-def incidents(reports: list[Report], guid: str | None) -> list[dict]:
+def incidents(reports: Sequence[Report], guid: str | None) -> list[dict]:
     catalogue = Catalogue()
     followed = followed_ids([r.id for r in reports], guid)
     return [incident(r, catalogue, guid=guid, followed=r.id in followed) for r in reports]
