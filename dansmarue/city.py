@@ -153,7 +153,8 @@ class _Reader:
         items = self._get("district_groups", [])
         if not isinstance(items, list):
             raise CityProfileError(f"city profile {self.path}: district_groups must be a list")
-        groups, seen = [], set()
+        groups: list[DistrictGroup] = []
+        seen: set[int] = set()
         for index, item in enumerate(items):
             key = f"district_groups[{index}]"
             districts = item.get("districts") if isinstance(item, dict) else None

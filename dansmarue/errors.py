@@ -182,11 +182,12 @@ def http_detail(error: HTTPException) -> str:
     werkzeug's class descriptions and flask-limiter's "30 per 1 minute" are English."""
     default = type(error).description
     description = error.description
-    if error.code == 429:
+    code = error.code or 500  # Flask hands a code-less (proxy) exception to no handler
+    if code == 429:
         return HTTP_DETAILS[429]
     if description and description != default:
         return description
-    return HTTP_DETAILS.get(error.code, HTTP_TITLES.get(error.code, error.name))
+    return HTTP_DETAILS.get(code, HTTP_TITLES.get(code, error.name))
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -206,9 +207,10 @@ def register_error_handlers(app: Flask) -> None:
         detail = http_detail(error)
         if errors:
             detail = "Certains champs sont invalides."
+        code = error.code or 500  # as http_detail
         response = problem(
-            error.code or 500,
-            HTTP_TITLES.get(error.code, error.name),
+            code,
+            HTTP_TITLES.get(code, error.name),
             detail,
             error.name.lower().replace(" ", "-"),
             errors,

@@ -110,6 +110,14 @@ def current_user() -> User | None:
     return g.web_user
 
 
+def signed_in_user() -> User:
+    """The user of a view behind `login_required` (Unauthorized if none, as there)."""
+    user = current_user()
+    if user is None:
+        raise Unauthorized(EXPIRED)
+    return user
+
+
 def login_required(check, login_endpoint: str):
     """A decorator: anonymous visitors go to `login_endpoint` then come back;
     `check(user)` raises Forbidden for those this UI is not for."""

@@ -8,12 +8,15 @@ from __future__ import annotations
 import ast
 import json
 import math
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from geo.index import PolygonKey
 
 # CRS names meaning "WGS84 lon/lat"; anything else would need reprojection,
 # which this package deliberately does not do.
@@ -80,8 +83,8 @@ def load_features(path: str | Path) -> list[Feature]:
 
 
 def load_polygons(
-    path: str | Path, key: str | Callable[[dict[str, Any]], Hashable]
-) -> list[tuple[Hashable, MultiPolygon]]:
+    path: str | Path, key: str | Callable[[dict[str, Any]], PolygonKey]
+) -> list[tuple[PolygonKey, MultiPolygon]]:
     """Load ``(key, MultiPolygon)`` items, ``key`` being a property name or a callable."""
     get = key if callable(key) else (lambda props: props[key])
     items = []

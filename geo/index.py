@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import shapely
@@ -36,10 +36,18 @@ from geo.validate import METRES_PER_DEGREE
 SCAN_MAX_POLYGONS = 256
 
 
+class PolygonKey(Protocol):
+    """What a polygon's key must be: hashable, and ordered against the other keys."""
+
+    def __hash__(self) -> int: ...
+
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
 class PolygonIndex:
     """Immutable point-in-polygon index over ``(key, polygon)`` items."""
 
-    def __init__(self, items: Iterable[tuple[Hashable, BaseGeometry]]):
+    def __init__(self, items: Iterable[tuple[PolygonKey, BaseGeometry]]):
         pairs = list(items)
         if not pairs:
             raise ValueError("PolygonIndex needs at least one polygon")
@@ -56,7 +64,7 @@ class PolygonIndex:
                 raise TypeError(f"key {k!r}: expected Polygon or MultiPolygon")
             if g.is_empty or not g.is_valid:
                 raise ValueError(f"key {k!r}: empty or invalid geometry (see geo.validate.repair_polygonal)")
-        self._keys: tuple[Hashable, ...] = tuple(keys)
+        self._keys: tuple[PolygonKey, ...] = tuple(keys)
         self._pos = {k: i for i, k in enumerate(keys)}
         # Copy before preparing: shapely.prepare mutates geometries in place,
         # and callers should not find their objects silently changed.
@@ -76,7 +84,9 @@ class PolygonIndex:
         self._metric: tuple[shapely.STRtree, float] | None = None
 
     @classmethod
-    def from_geojson(cls, path: str | Path, key: str | Callable[[dict[str, Any]], Hashable]) -> PolygonIndex:
+    def from_geojson(
+        cls, path: str | Path, key: str | Callable[[dict[str, Any]], PolygonKey]
+    ) -> PolygonIndex:
         """Build from a FeatureCollection file, keyed by a property name or callable."""
         from geo.geojson import load_polygons
 
@@ -86,23 +96,23 @@ class PolygonIndex:
         return len(self._keys)
 
     @property
-    def keys(self) -> tuple[Hashable, ...]:
+    def keys(self) -> tuple[PolygonKey, ...]:
         """Keys in ascending order (the tie-break order)."""
         return self._keys
 
-    def geometry(self, key: Hashable) -> BaseGeometry:
+    def geometry(self, key: PolygonKey) -> BaseGeometry:
         """The (prepared) polygon stored for ``key``."""
         return self._geoms[self._pos[key]]
 
     # -- scalar ---------------------------------------------------------
-    def lookup(self, lon: float, lat: float, snap_m: float = 0.0) -> Hashable | None:
+    def lookup(self, lon: float, lat: float, snap_m: float = 0.0) -> PolygonKey | None:
         """Key of the polygon covering ``(lon, lat)``, or None (see module doc)."""
         pos = self._position(lon, lat)
         if pos < 0 and snap_m > 0:
             pos = self._snap_position(lon, lat, snap_m)
         return None if pos < 0 else self._keys[pos]
 
-    def candidates(self, lon: float, lat: float) -> list[Hashable]:
+    def candidates(self, lon: float, lat: float) -> list[PolygonKey]:
         """All keys whose polygon covers the point, ascending."""
         if not (math.isfinite(lon) and math.isfinite(lat)):
             return []

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
+from rq.worker import BaseWorker
 
 from dansmarue.jobs.context import get_app
 from dansmarue.jobs.queues import QUEUES, all_queues, get_queue, redis_connection
@@ -26,7 +27,7 @@ from dansmarue.models import db
 from dansmarue.platform import logs
 
 
-class _ReadySignal:
+class _ReadySignal(BaseWorker):
     """Logs once RQ's SIGINT/SIGTERM handlers are in place (before: default action)."""
 
     def _install_signal_handlers(self):
@@ -34,7 +35,7 @@ class _ReadySignal:
         self.log.info("ready: Ctrl-C or SIGTERM stops after the current job")
 
 
-class _OneLineFailures:
+class _OneLineFailures(BaseWorker):
     """One log line per failed attempt (reason and retry time) instead of RQ's
     full traceback: without a mail server every retry would print 40 lines.
     The outbox row keeps the error text for `flask jobs dead`."""
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def work_through_outages(
-    make_worker: Callable[[], Worker],
+    make_worker: Callable[[], BaseWorker],
     *,
     burst: bool = False,
     logging_level: str = "INFO",

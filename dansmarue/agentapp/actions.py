@@ -47,7 +47,7 @@ def params_from_form(action: str, form, files) -> dict:
             "Paramètres de l'action invalides.",
             errors=[
                 {"field": name, "message": " ".join(map(str, messages)), "location": "form"}
-                for name, messages in error.messages.items()
+                for name, messages in error.messages_dict.items()
             ],
         ) from None
     photo = files.get("photo") if "photo" in transition.params else None
@@ -71,10 +71,9 @@ def run(
         done = workflow.perform(report.id, action, user, expected_version=version, **params)
         return 200, {"reference": done.reference, "state": done.state, "version": done.version}, done.id
 
-    scoped_key = key and f"agent:{user.id}:{key[:100]}"
-    status, body, replayed = idempotency.run_once(
-        scoped_key, scoped_key and _fingerprint(reference, action, version, params), produce
-    )
+    scoped_key = f"agent:{user.id}:{key[:100]}" if key else None  # a blank key is no key
+    request_hash = "" if scoped_key is None else _fingerprint(reference, action, version, params)
+    status, body, replayed = idempotency.run_once(scoped_key, request_hash, produce)
     return body, replayed
 
 

@@ -51,7 +51,7 @@ def _outlines() -> dict:
     key = str(db.engine.url)
     with _lock:
         if key not in _cache:
-            shapes = {"district": {}, "sector": {}}
+            shapes: dict[str, dict[int, tuple[str, str]]] = {"district": {}, "sector": {}}
             for row in db.session.execute(_OUTLINES_SQL):
                 shapes[row.kind][row.id] = (row.label, row.path)
             _cache[key] = shapes

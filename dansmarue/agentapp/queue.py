@@ -5,12 +5,13 @@ Filters are those of the API (`QueueQuerySchema`) and the query is
 Sorting by distance replaces only the ORDER BY (and pages by offset).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from flask import url_for
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from dansmarue import city
 from dansmarue.access import scopes
@@ -66,8 +67,8 @@ def parse(args) -> Filters:
     try:
         filters.api.update(_SCHEMA.load(raw))
     except ValidationError as error:
-        filters.errors.update({k: " ".join(map(str, v)) for k, v in error.messages.items()})
-        good = {k: v for k, v in raw.items() if k not in error.messages}
+        filters.errors.update({k: " ".join(map(str, v)) for k, v in error.messages_dict.items()})
+        good = {k: v for k, v in raw.items() if k not in error.messages_dict}
         filters.api.update(_SCHEMA.load(good))
     filters.api.pop("limit", None)
     try:
@@ -144,7 +145,7 @@ def choices(user: User) -> dict:
     }
 
 
-def categories() -> list:
+def categories() -> Sequence[Row[tuple[int, str]]]:
     """Active leaf categories (filters, requalification)."""
     return db.session.execute(
         select(Category.id, Category.label)

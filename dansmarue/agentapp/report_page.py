@@ -1,7 +1,9 @@
 """A report as the agent sees it, and what each action's form offers."""
 
+from collections.abc import Sequence
+
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from dansmarue.access import scopes
 from dansmarue.agentapp import actions, queue
@@ -51,7 +53,7 @@ def form_context(user: User, report: Report, action: str, q: str | None = None) 
     return context
 
 
-def nearby_open(user: User, report: Report, q: str | None = None, limit: int = 10) -> list:
+def nearby_open(user: User, report: Report, q: str | None = None, limit: int = 10) -> Sequence[Row]:
     """Open reports of the agent's scope near this one (the original of a duplicate);
     `q` narrows them to references or addresses containing it."""
     # The point as SQL (a bound WKB value cannot be adapted by psycopg).

@@ -99,7 +99,7 @@ def logout():
 @bp.get("/")
 @login_required
 def queue():
-    user = web_session.current_user()
+    user = web_session.signed_in_user()
     filters = work_queue.parse(request.args)
     page = work_queue.build(user, filters)
     points = [
@@ -131,7 +131,7 @@ def queue():
 @bp.get("/r/<reference>")
 @login_required
 def report(reference):
-    user = web_session.current_user()
+    user = web_session.signed_in_user()
     row, view = report_page.detail(user, reference)
     svg = _report_map(row, view)
     return render_template("agent/report.html", r=view, svg=svg)
@@ -162,7 +162,7 @@ def action_form(reference, action):
 def _render_form(
     reference, action, *, values, status, error=None, changes=None, allowed=None, template="agent/action.html"
 ):
-    user = web_session.current_user()
+    user = web_session.signed_in_user()
     if action not in TRANSITIONS:
         raise Unprocessable(f"Action inconnue : {action}.")
     row, view = report_page.detail(user, reference)
@@ -187,7 +187,7 @@ def act(reference, action):
     """Run the action; HTML by default, JSON for the offline replay (Accept)."""
     web_session.check_csrf()
     wants_json = request.accept_mimetypes.best == "application/json"
-    user = web_session.current_user()
+    user = web_session.signed_in_user()
     version = _version()
     key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key")
     seen = request.form.get("seen_event", type=int)
@@ -219,7 +219,7 @@ def _refused(reference, action, error: DomainError, seen):
     """Same form again, with the agent's input, the reason and what to do next."""
     changes = allowed = None
     if isinstance(error, PreconditionFailed):
-        user = web_session.current_user()
+        user = web_session.signed_in_user()
         changes = actions.changes_since(agent_queue.find_in_scope(user, reference), seen)
         return _render_form(
             reference,
@@ -250,7 +250,7 @@ def _event_text(event) -> dict:
 @login_required
 def mass():
     web_session.check_csrf()
-    user = web_session.current_user()
+    user = web_session.signed_in_user()
     action = request.form.get("action", "")
     references = request.form.getlist("references")
     if action not in MASS_ACTIONS:
@@ -270,7 +270,7 @@ def mass():
 @bp.get("/tournee")
 @login_required
 def route_sheet():
-    user = web_session.current_user()
+    user = web_session.signed_in_user()
     day = _day(request.args.get("date"))
     start = None
     with contextlib.suppress(KeyError, ValueError):
@@ -306,9 +306,9 @@ def _day(raw: str | None) -> date:
 @bp.get("/sw.js")
 def service_worker():
     """Served from /agent so that it may control every /agent page."""
-    response = send_from_directory(
-        current_app.static_folder, "agent-sw.js", mimetype="text/javascript", max_age=0
-    )
+    static = current_app.static_folder
+    assert static is not None  # the app's own folder, dansmarue/static
+    response = send_from_directory(static, "agent-sw.js", mimetype="text/javascript", max_age=0)
     response.headers["Service-Worker-Allowed"] = "/agent"
     return response
 

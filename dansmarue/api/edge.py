@@ -73,8 +73,10 @@ def bound(schema: Schema, seen: set | None = None) -> Schema:
 def _bound_field(field: fields.Field, seen: set) -> None:
     if isinstance(field, fields.Nested) and isinstance(field.schema, Schema):
         bound(field.schema, seen)
-    elif isinstance(field, fields.List | fields.Tuple):
-        for inner in getattr(field, "tuple_fields", None) or [field.inner]:
+    elif isinstance(field, fields.List):
+        _bound_field(field.inner, seen)
+    elif isinstance(field, fields.Tuple):
+        for inner in field.tuple_fields:
             _bound_field(inner, seen)
     elif isinstance(field, fields.Integer):
         ranges = [v for v in field.validators if isinstance(v, validate.Range)]

@@ -39,10 +39,16 @@ def current_user() -> User | None:
     return g.current_user
 
 
-def _check(roles: tuple[str, ...]) -> None:
+def authenticated_user() -> User:
+    """The user of a view behind `auth_required` (401 if none, as there)."""
     user = current_user()
     if user is None:
         raise Unauthorized("Jeton d'accès manquant, invalide ou expiré.")
+    return user
+
+
+def _check(roles: tuple[str, ...]) -> None:
+    user = authenticated_user()
     if roles and user.role not in roles:
         raise Forbidden("Votre rôle ne permet pas cette opération.")
 
@@ -69,15 +75,15 @@ def auth_required(*roles: str):
             _check(roles)
             return view(*args, **kwargs)
 
-        wrapper._auth_roles = roles
-
-        wrapper._apidoc = deepcopy(getattr(view, "_apidoc", {}))
-        manual = wrapper._apidoc.setdefault("manual_doc", {})
+        apidoc = deepcopy(getattr(view, "_apidoc", {}))
+        manual = apidoc.setdefault("manual_doc", {})
         manual["security"] = [{SCHEME_NAME: []}]
         responses = manual.setdefault("responses", {})
         responses.setdefault(401, {"description": "Authentification requise"})
         if roles:
             responses.setdefault(403, {"description": "Rôle non autorisé"})
+        # Function attributes: the marker read by authenticate_first, the doc by flask-smorest.
+        vars(wrapper).update(_auth_roles=roles, _apidoc=apidoc)
         return wrapper
 
     return decorator

@@ -20,7 +20,10 @@ from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.platform.savepoint import save_fields
 from dansmarue.workflow.effects import category_lineage
 
-MODELS = {"reason": RejectionReason, "message": ServiceDoneMessage}
+MODELS: dict[str, type[RejectionReason] | type[ServiceDoneMessage]] = {
+    "reason": RejectionReason,
+    "message": ServiceDoneMessage,
+}
 ORDER = {
     "reason": (RejectionReason.sort_order, RejectionReason.id),
     "message": (ServiceDoneMessage.sort_order, ServiceDoneMessage.id),
@@ -81,9 +84,11 @@ def seed_defaults() -> dict:
             db.session.add(RejectionReason(label=label, sort_order=order, active=True))
             added["reasons"] += 1
     existing = set(db.session.execute(select(ServiceDoneMessage.category_id, ServiceDoneMessage.title)).all())
-    wanted = [(None, title, text) for title, text in GENERIC_DONE_MESSAGES]
+    wanted: list[tuple[int | None, str, str]] = [(None, title, text) for title, text in GENERIC_DONE_MESSAGES]
     tops = dict(
-        db.session.execute(select(Category.label, Category.id).where(Category.parent_id.is_(None))).all()
+        db.session.execute(select(Category.label, Category.id).where(Category.parent_id.is_(None)))
+        .tuples()
+        .all()
     )
     wanted += [
         (tops[label], title, text) for label, (title, text) in CATEGORY_DONE_MESSAGES.items() if label in tops

@@ -1,6 +1,7 @@
 """The category catalogue: the tree residents choose from, and intake checks."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, text
 
@@ -55,13 +56,17 @@ def check(row, *, as_agent: bool = False) -> Reportable:
 
 
 def version() -> int:
-    return db.session.scalar(select(CatalogueVersion.version).where(CatalogueVersion.id == 1))
+    return db.session.execute(select(CatalogueVersion.version).where(CatalogueVersion.id == 1)).scalar_one()
 
 
-def _stamp() -> tuple:
-    return db.session.execute(
-        select(CatalogueVersion.version, CatalogueVersion.updated_at).where(CatalogueVersion.id == 1)
-    ).one()
+def _stamp() -> tuple[int, datetime]:
+    return (
+        db.session.execute(
+            select(CatalogueVersion.version, CatalogueVersion.updated_at).where(CatalogueVersion.id == 1)
+        )
+        .tuples()
+        .one()
+    )
 
 
 _tree_cache: dict[tuple, dict] = {}

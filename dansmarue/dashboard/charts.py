@@ -191,7 +191,8 @@ def lines(
 
 def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
     """Consecutive non-empty points, so a week without data breaks the line."""
-    runs, current = [], []
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
     for i, v in enumerate(values):
         if v is None:
             if current:

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from dansmarue import city
 from dansmarue.dashboard.colours import CLASSES, NO_DATA, classify
 from dansmarue.models import db
+from dansmarue.stats.dashboard_figures import DistrictFigures
 
 _SHAPES_SQL = text("""
     WITH projected AS (
@@ -45,12 +46,6 @@ class District:
 class DistrictShapes:
     districts: tuple[District, ...]
     view_box: str
-
-
-@dataclass(frozen=True)
-class DistrictFigures:
-    open: int
-    overdue: int
 
 
 def shapes() -> DistrictShapes:

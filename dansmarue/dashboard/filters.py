@@ -7,6 +7,7 @@ always held to their own direction, whatever the URL says.
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TypedDict
 from urllib.parse import urlencode
 
 from marshmallow import (
@@ -87,6 +88,14 @@ def _known_district(number: int) -> None:
         raise ValidationError("Arrondissement inconnu.")
 
 
+class Scope(TypedDict):
+    """The filters every figure takes as keywords."""
+
+    direction_id: int | None
+    unit_id: int | None
+    category_id: int | None
+
+
 @dataclass(frozen=True)
 class Filters:
     period: int = 12
@@ -99,6 +108,9 @@ class Filters:
     page: int = 1
     start: date | None = None  # a chosen range replaces `period`
     end: date | None = None
+
+    def scope(self) -> Scope:
+        return {"direction_id": self.direction, "unit_id": self.unit, "category_id": self.category}
 
     def query(self, **changes) -> str:
         """This state (with `changes`) as a query string, defaults left out."""

@@ -1,6 +1,7 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
 
 from itertools import chain
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -56,7 +57,7 @@ def logout():
 @auth_session.login_required
 def index():
     """The dashboard itself."""
-    user = auth_session.current_user()
+    user = auth_session.signed_in_user()
     filters = filter_args.parse(request.args, user)
     page = dashboard_view.build(user, filters)
     return render_template(
@@ -66,14 +67,16 @@ def index():
 
 @bp.get("/")
 def index_slash():
-    return redirect(url_for("dashboard.index", **request.args))
+    # Every argument kept, none taken as one of url_for's options (_external, _scheme...).
+    query = urlencode(list(request.args.items(multi=True)))
+    return redirect(url_for("dashboard.index") + (f"?{query}" if query else ""))
 
 
 @bp.get("/overdue.csv")
 @auth_session.login_required
 def overdue_csv():
     """Every overdue row of the filtered list (not only the page), same sort, streamed."""
-    user = auth_session.current_user()
+    user = auth_session.signed_in_user()
     filters = filter_args.parse(request.args, user)
     rows = dashboard_view.overdue_csv(user, filters)
     first = next(rows)  # checks the filters before the answer starts

@@ -15,6 +15,7 @@ from dansmarue.web_session import (  # noqa: F401 - the dashboard's session API
     current_user,
     log_in,
     log_out,
+    signed_in_user,
 )
 
 ROLES = ("manager", "admin")

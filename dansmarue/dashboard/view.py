@@ -8,7 +8,7 @@ the indexed overdue list) and turns them into French labels and SVG.
 import csv
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import url_for
 from markupsafe import Markup
@@ -80,10 +80,6 @@ class Page:
     )
 
 
-def _scope(f: Filters) -> dict:
-    return {"direction_id": f.direction, "unit_id": f.unit, "category_id": f.category}
-
-
 def _check_choices(f: Filters, directions, units, categories) -> None:
     if f.direction is not None and f.direction not in {d.id for d in directions}:
         raise Forbidden("Cette direction n'existe pas ou ne vous est pas accessible.")
@@ -108,7 +104,7 @@ def overdue_list(user: User, f: Filters, now, late: dict | None = None) -> Overd
         page_size=PAGE_SIZE,
         late=late,
         district_id=f.district,
-        **_scope(f),
+        **f.scope(),
     )
     pages = max(1, -(-total // PAGE_SIZE))
     shown = [
@@ -142,10 +138,10 @@ def refresh() -> None:
     overdue_list_service.fold_late()
 
 
-def period_bounds(f: Filters, now) -> tuple:
+def period_bounds(f: Filters, now) -> tuple[date, date]:
     """[Monday N-1 weeks ago, today] in the city's local dates, or the chosen
     range from the Monday of its first week."""
-    if f.start is not None:
+    if f.start is not None and f.end is not None:  # the filters give both dates or neither
         return f.start - timedelta(days=f.start.weekday()), f.end
     today = local_day(now)
     monday = today - timedelta(days=today.weekday())
@@ -160,7 +156,7 @@ def period_label(f: Filters) -> str:
 
 def unit_rows(user: User, f: Filters, late: dict) -> list[dict]:
     """The breakdown by unit; each unit links to the dashboard filtered on it."""
-    rows = figures.unit_figures(user, late, district_id=f.district, **_scope(f))
+    rows = figures.unit_figures(user, late, district_id=f.district, **f.scope())
 
     def link(u):
         return url_for("dashboard.index") + "?" + f.query(unit=u, page=1)
@@ -184,7 +180,7 @@ def build(user: User, f: Filters) -> Page:
     units = figures.units(f.direction)
     categories = figures.categories()
     _check_choices(f, directions, units, categories)
-    scope = _scope(f)
+    scope = f.scope()
 
     late = overdue_list_service.late_counts(user, refresh=False, **scope)
     districts = figures.district_figures(user, late, now, **scope)
@@ -210,7 +206,8 @@ def build(user: User, f: Filters) -> Page:
     labels = {d.id: d for d in directions}
     backlog_rows = [
         {
-            "code": labels[b.direction_id].code if b.direction_id in labels else str(b.direction_id),
+            "code": (labels[b.direction_id].code if b.direction_id in labels else None)
+            or str(b.direction_id),
             "label": labels[b.direction_id].label if b.direction_id in labels else "",
             "lt48h": fmt.count(b.lt48h),
             "lt10d": fmt.count(b.lt10d),
@@ -336,7 +333,7 @@ def overdue_csv(user: User, f: Filters):
     _check_choices(f, directions, units, categories)
     refresh()
     now = utcnow()
-    scope = _scope(f)
+    scope = f.scope()
     late = overdue_list_service.late_counts(user, refresh=False, **scope)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")

@@ -11,12 +11,15 @@ import signal
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from email import message_from_bytes, policy
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 KEEP = 500  # newest messages kept; a development sink must not fill the disk
+# What email.message_from_bytes(raw, policy=policy.default) does, typed as EmailMessage.
+_PARSER = BytesParser(EmailMessage, policy=policy.default)
 
 
 class MaildirHandler:
@@ -26,7 +29,7 @@ class MaildirHandler:
         self.box = mailbox.Maildir(str(folder), create=True)
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        message = _PARSER.parsebytes(envelope.original_content or envelope.content)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.box.add(message)
         _trim(self.box)
@@ -66,8 +69,7 @@ def one(folder: str | Path, key: str) -> CaughtMail | None:
 
 
 def _read(key: str, raw: bytes) -> CaughtMail:
-    message = message_from_bytes(raw, policy=policy.default)
-    assert isinstance(message, EmailMessage)
+    message = _PARSER.parsebytes(raw)
     text = message.get_body(("plain",))
     html = message.get_body(("html",))
     try:

@@ -95,7 +95,7 @@ def service(code: str) -> tuple[dict, dict]:
 
 
 def category_labels() -> dict[int, str]:
-    return dict(db.session.execute(select(Category.id, Category.label)).all())
+    return dict(db.session.execute(select(Category.id, Category.label)).tuples().all())
 
 
 def catalogue_changed_at():

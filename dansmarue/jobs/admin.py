@@ -1,6 +1,7 @@
 """Operator view of the job pipeline: queue depths, failures, dead letters, replay."""
 
 import contextlib
+from collections.abc import Sequence
 from datetime import UTC
 
 from rq.exceptions import NoSuchJobError
@@ -13,7 +14,9 @@ from dansmarue.models import OutboxJob, db, utcnow
 
 def status() -> dict:
     """Outbox rows by status, and per RQ queue: waiting, running, scheduled, failed."""
-    outbox = dict(db.session.execute(select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).all())
+    outbox = dict(
+        db.session.execute(select(OutboxJob.status, func.count()).group_by(OutboxJob.status)).tuples().all()
+    )
     oldest_pending = db.session.scalar(
         select(func.min(OutboxJob.created_at)).where(OutboxJob.status == "pending")
     )
@@ -52,7 +55,7 @@ def _age(moment) -> float | None:
     return max(0.0, (utcnow() - moment).total_seconds())
 
 
-def dead_jobs(limit: int = 100) -> list[OutboxJob]:
+def dead_jobs(limit: int = 100) -> Sequence[OutboxJob]:
     return db.session.scalars(
         select(OutboxJob).where(OutboxJob.status == "dead").order_by(OutboxJob.id.desc()).limit(limit)
     ).all()

@@ -9,7 +9,8 @@ def get_app() -> Flask:
     """The current app if one is active (tests, CLI), else this process's app."""
     global _app
     if has_app_context():
-        return current_app._get_current_object()
+        # flask types current_app as the Flask app, not as the LocalProxy it is.
+        return current_app._get_current_object()  # type: ignore[attr-defined]
     if _app is None:
         from sqlalchemy.orm import configure_mappers
 

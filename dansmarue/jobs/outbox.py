@@ -31,7 +31,10 @@ def add_job(job: Job, *args, **key_fields) -> None:
 
 def dedup_key_sql(job: Job, **expressions: str) -> str:
     """The job's idempotency key as an SQL expression, for outbox rows written in SQL:
-    each field is an SQL expression (a column, or a quoted literal)."""
+    each field is an SQL expression (a column, or a quoted literal). A job
+    without a key template has no key: NULL, as `Job.dedup_key` gives None."""
+    if job.dedup is None:
+        return "NULL"
     marker = {name: f"\x00{name}\x00" for name in expressions}
     parts = job.dedup.format(**marker).split("\x00")
     # Even positions are literal text, odd positions are field names.

@@ -82,7 +82,7 @@ def relay_pending(
 
     Redis errors are logged (raised if not `swallow`): the rows stay pending.
     """
-    session = session or db.session
+    session = session or db.session()
     # Walk the partial index of pending rows with a plain index scan: it marks
     # the entries of rows already relayed (dead since) as such, so later scans
     # skip them. A bitmap scan (the planner's choice for a few rows) marks
@@ -152,7 +152,7 @@ def recover_lost(*, session: Session | None = None, connection: Redis | None = N
     Walks every candidate in batches (keyset on id): a backlog of jobs still
     waiting in RQ must not hide lost rows behind the first batch.
     """
-    session = session or db.session
+    session = session or db.session()
     connection = connection or redis_connection()
     lost = gave_up = 0
     after = 0

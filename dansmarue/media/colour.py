@@ -56,7 +56,7 @@ def to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
         transform = _transform_to_srgb(bytes(icc), img.mode)
         if transform is not None:
             try:
-                return ImageCms.applyTransform(img, transform)
+                return transform.apply(img)  # a new image, as applyTransform(img, transform)
             except Exception:
                 log.debug("ICC transform failed", exc_info=True)
     return img if img.mode == "RGB" else img.convert("RGB")

@@ -1,10 +1,10 @@
 """Declarative base, naming convention and the Flask-SQLAlchemy handle."""
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, MetaData, Result, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names keep Alembic migrations reproducible.
@@ -25,9 +25,20 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:
+        # Every model maps one Table (DeclarativeBase allows any FromClause).
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched: Session.execute returns a
+    CursorResult for one, though it is typed as returning a plain Result."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
 
 # db.Model is built at run time, so type checkers cannot see it as a class: they
 # are shown the declarative base it derives from (the same columns and mappers).

@@ -1,9 +1,10 @@
 """Reports, their photos, history, followers and congratulations."""
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any
 
-from geoalchemy2 import Geometry, WKBElement
+from geoalchemy2 import Geometry, WKBElement, WKTElement
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -24,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from dansmarue.models.base import SRID, Model, utcnow
+from dansmarue.models.sla import ReportSlaClock
 from dansmarue.workflow.states import STATE_CODES
 
 PRIORITIES = {1: "Dangereux", 2: "Gênant", 3: "Peu gênant"}
@@ -37,7 +39,7 @@ def _in(values) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-class Report(Model):
+class Report(ReportSlaClock, Model):
     """A resident's report of an anomaly at one point of public space."""
 
     __tablename__ = "report"
@@ -65,7 +67,8 @@ class Report(Model):
     description: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
     address_precision: Mapped[str | None] = mapped_column(String(300))
-    geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=SRID))
+    # Read back as WKB; intake and requalification write a WKT point.
+    geom: Mapped[WKBElement | WKTElement] = mapped_column(Geometry("POINT", srid=SRID))
     origin: Mapped[str] = mapped_column(String(1), default="S")
 
     reporter_email: Mapped[str | None] = mapped_column(String(254), index=True)
@@ -110,7 +113,7 @@ class Report(Model):
     photos: Mapped[list["Photo"]] = relationship(back_populates="report")
     events: Mapped[list["ReportEvent"]] = relationship(back_populates="report", order_by="ReportEvent.id")
 
-    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+    __mapper_args__: Mapping[str, Any] = {"version_id_col": version}
 
     @property
     def is_anonymous(self) -> bool:

@@ -1,7 +1,7 @@
 """SLA data: targets per leaf category (and priority), clock states, sweep watermark.
 
-The report's SLA columns are declared here too (added to `Report` after its
-definition), so the SLA feature owns its part of the schema (migration 0005).
+The report's SLA columns are declared here too (`ReportSlaClock`, a mixin of
+`Report`), so the SLA feature owns its part of the schema (migration 0005).
 """
 
 from datetime import datetime
@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
-    Column,
     Computed,
     DateTime,
     ForeignKey,
@@ -24,7 +23,6 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from dansmarue.models.base import Model
-from dansmarue.models.reports import Report
 
 SLA_STATUSES = ("none", "due_soon", "overdue", "escalated")
 
@@ -63,20 +61,34 @@ class SlaSweepState(Model):
     runs: Mapped[int] = mapped_column(Integer, default=0)
 
 
-def _ts(**kw) -> Column:
-    return Column(DateTime(timezone=True), **kw)
+def _ts() -> Mapped[datetime | None]:
+    return mapped_column(DateTime(timezone=True))
 
 
-# The report's clock (migration 0005). sla_next_at is computed by PostgreSQL:
-# the next instant at which the sweep has work for this report (its expression
-# lives in the migration; "NULL" here only tells the ORM never to write it).
-Report.sla_status = Column(String(12), nullable=False, default="none", server_default=text("'none'"))
-Report.sla_ack_late = Column(Boolean, nullable=False, default=False, server_default=text("false"))
-Report.due_soon_at = _ts()
-Report.escalate_at = _ts()
-Report.overdue_at = _ts()
-Report.escalated_at = _ts()
-Report.paused_since = _ts()
-Report.paused_seconds = Column(Integer, nullable=False, default=0, server_default=text("0"))
-Report.sla_pauses = Column(JSONB, nullable=False, default=list, server_default=text("'[]'::jsonb"))
-Report.sla_next_at = Column(DateTime(timezone=True), Computed("NULL", persisted=True))
+class ReportSlaClock:
+    """The report's clock (migration 0005), a mixin of `Report`.
+
+    `sla_pauses` holds the closed pauses as [start, end] ISO 8601 pairs.
+    `sla_next_at` is computed by PostgreSQL: the next instant at which the
+    sweep has work for this report (its expression lives in the migration;
+    "NULL" here only tells the ORM never to write it).
+    """
+
+    sla_status: Mapped[str] = mapped_column(
+        String(12), nullable=False, default="none", server_default=text("'none'")
+    )
+    sla_ack_late: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=text("false")
+    )
+    due_soon_at: Mapped[datetime | None] = _ts()
+    escalate_at: Mapped[datetime | None] = _ts()
+    overdue_at: Mapped[datetime | None] = _ts()
+    escalated_at: Mapped[datetime | None] = _ts()
+    paused_since: Mapped[datetime | None] = _ts()
+    paused_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default=text("0"))
+    sla_pauses: Mapped[list[list[str]]] = mapped_column(
+        JSONB, nullable=False, default=list, server_default=text("'[]'::jsonb")
+    )
+    sla_next_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), Computed("NULL", persisted=True)
+    )

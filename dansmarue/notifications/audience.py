@@ -10,7 +10,7 @@ def _guid_emails(guids: set[str]) -> dict[str, str]:
     if not guids:
         return {}
     rows = db.session.execute(select(User.account_guid, User.email).where(User.account_guid.in_(guids)))
-    return dict(rows)
+    return {guid: email for guid, email in rows.tuples() if guid is not None}  # IN never matches NULL
 
 
 def reporter_and_followers(report: Report) -> tuple[list[str], list[tuple[str, str]]]:

@@ -12,15 +12,15 @@ from dansmarue.workflow import dispatch
 from dansmarue.workflow.states import public_label
 
 
-def status_message(event: ReportEvent) -> dict:
-    """The web hook body: the report, its new state and who changed it."""
+def status_message(event: ReportEvent, state: str) -> dict:
+    """The web hook body: the report, its new `state` and who changed it."""
     report = event.report
     return {
         "request": "changeStatus",
         "reference": report.reference,
         "id": report.id,
-        "etat": event.to_state,
-        "libelle_etat": public_label(event.to_state),
+        "etat": state,
+        "libelle_etat": public_label(state),
         "auteur": event.actor_label,
         "message": event.public_message,
         "commentaire": event.comment,
@@ -33,9 +33,12 @@ def notify_contractor(event_id: int) -> str:
     event = db.session.get(ReportEvent, event_id)
     if event is None:
         return "no event"
+    state = event.to_state
+    if state is None:  # queued for state changes only
+        return "no state change"
     report, unit = event.report, event.report.unit
     if unit is not None and unit.webhook_url:
-        body = json.dumps(status_message(event), ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(status_message(event, state), ensure_ascii=False, separators=(",", ":")).encode()
         ok, outcome = dispatch.post(
             dispatch.Delivery(
                 unit.webhook_url, unit.webhook_secret, body, f"{report.reference}-event-{event.id}"
@@ -47,11 +50,10 @@ def notify_contractor(event_id: int) -> str:
     mailbox = mailbox_unit(unit)
     if mailbox is None:
         return "no web hook, no mailbox"
-    subject = f"DansMaRue : signalement {report.reference} {public_label(event.to_state).lower()}"
+    _, address = mailbox
+    subject = f"DansMaRue : signalement {report.reference} {public_label(state).lower()}"
     text = render_template(
-        "mail/contractor_status.txt", report=report, event=event, state_label=public_label(event.to_state)
+        "mail/contractor_status.txt", report=report, event=event, state_label=public_label(state)
     )
-    sent = deliver(
-        email_channel(), Message(mailbox.email, subject, text), f"contractor:{event.id}", report.id
-    )
-    return f"mailed {sent} to {mailbox.email}"
+    sent = deliver(email_channel(), Message(address, subject, text), f"contractor:{event.id}", report.id)
+    return f"mailed {sent} to {address}"

@@ -16,11 +16,13 @@ from dansmarue.notifications.channels import Channel, EmailChannel, Message, Web
 from dansmarue.platform import metrics
 
 
-def mailbox_unit(unit: Unit | None) -> Unit | None:
-    """The unit itself or its nearest ancestor with a mailbox, else None."""
-    while unit is not None and not unit.email:
+def mailbox_unit(unit: Unit | None) -> tuple[Unit, str] | None:
+    """The unit itself or its nearest ancestor with a mailbox, and that address; else None."""
+    while unit is not None:
+        if unit.email:
+            return unit, unit.email
         unit = unit.parent
-    return unit
+    return None
 
 
 def email_channel() -> EmailChannel:

@@ -65,4 +65,5 @@ def push(report: Report, subject: str, text: str, dedup_key: str) -> int:
     return sum(
         deliver(channel, Message(token, subject, text, data=data), dedup_key, report.id)
         for token in dict.fromkeys(tokens)
+        if token is not None  # the query's own condition, for the type checker
     )

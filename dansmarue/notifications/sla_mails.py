@@ -1,6 +1,7 @@
 """The SLA mails: late reports to their unit, escalations to the direction's managers."""
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlalchemy import select
 
@@ -44,7 +45,7 @@ def _send(recipients: list[str], subject: str, body: str, kind: str, reports: li
     )
 
 
-def _open_late(report_ids: list[int]) -> list[Report]:
+def _open_late(report_ids: list[int]) -> Sequence[Report]:
     """Reports still open and still late (a report closed meanwhile is not mailed)."""
     return db.session.scalars(
         select(Report).where(Report.id.in_(report_ids), Report.closed_at.is_(None)).order_by(Report.due_at)
@@ -56,10 +57,10 @@ def notify_overdue(report_ids: list[int]) -> str:
     reports = [r for r in _open_late(report_ids) if r.sla_status != "none" or r.sla_ack_late]
     if not reports:
         return "nothing to send"
-    unit = mailbox_unit(db.session.get(Unit, reports[0].unit_id))
-    if unit is None:
+    mailbox = mailbox_unit(db.session.get(Unit, reports[0].unit_id))
+    if mailbox is None:
         return "no mailbox"
-    address = unit.email
+    _, address = mailbox
     sent = _send(
         [address],
         f"[DansMaRue] {len(reports)} signalement(s) en retard",

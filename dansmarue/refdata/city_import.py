@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from dansmarue.catalogue import agent_texts
 from dansmarue.models import Unit, db
 from dansmarue.refdata import loader
-from dansmarue.refdata.city_pack import CityPack
+from dansmarue.refdata.city_pack import Area, CityPack
 from dansmarue.refdata.sla import load_sla
 from dansmarue.refdata.sources import CategorySeed
 
@@ -26,7 +26,7 @@ def import_pack(pack: CityPack, progress=loader._plain) -> dict[str, int]:
         "units": loader.upsert_units(pack.units, progress),
     }
     counts["sectors"] = (
-        _sectors(pack, progress)
+        _sectors(pack.sectors, progress)
         if pack.sectors is not None
         else loader.seed_sectors(pack.profile.district_groups, progress)
     )
@@ -89,8 +89,8 @@ def _subdistricts(pack: CityPack, progress) -> int:
     )
 
 
-def _sectors(pack: CityPack, progress) -> int:
-    for area in progress(pack.sectors, "Secteurs"):
+def _sectors(sectors: list[Area], progress) -> int:
+    for area in progress(sectors, "Secteurs"):
         sector_id = db.session.execute(
             text(f"""
             INSERT INTO sector (name, number, geom) VALUES (:name, :number, {GEOM_SQL})
@@ -105,7 +105,7 @@ def _sectors(pack: CityPack, progress) -> int:
             SELECT id, :s FROM unit WHERE code = ANY(:codes)"""),
             {"s": sector_id, "codes": str(area.extra.get("units") or "").split()},
         )
-    return len(pack.sectors)
+    return len(sectors)
 
 
 def _seed(row: dict) -> CategorySeed:

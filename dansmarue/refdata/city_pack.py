@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shapely.geometry import shape
+from sqlalchemy import String
 
 from dansmarue import city
 from dansmarue.models import Category, District, Quartier, Sector, Unit
@@ -136,6 +137,13 @@ def _int(value) -> int | None:
     return number if 0 < number < 32768 else None
 
 
+def _max_length(column) -> int:
+    """The length of a `String(n)` column: the longest value a file may give."""
+    kind = column.type
+    assert isinstance(kind, String) and kind.length is not None  # the models declare String(n)
+    return kind.length
+
+
 def _too_long(table, values: dict) -> str | None:
     """The first value longer than its column of `table` allows."""
     for key, value in values.items():
@@ -166,7 +174,7 @@ def _areas(
         where = f"{path.name}: feature {index}"
         props = (feature or {}).get("properties") or {}
         number = _int(props.get("number")) if integer else str(props.get("number") or "").strip()
-        if not number or (not integer and len(number) > 20):
+        if not number or (isinstance(number, str) and len(number) > 20):
             problems.append(
                 f"{where}: number must be "
                 + ("an integer from 1 to 32767" if integer else "a code of 1-20 characters")
@@ -217,13 +225,13 @@ def _units(path: Path, problems: list[str]) -> list[dict]:
     rows, codes = [], set()
     for line, row in _rows(path, UNIT_COLUMNS, problems):
         where = f"{path.name}:{line}"
-        if not row["code"] or len(row["code"]) > Unit.__table__.c.code.type.length:
+        if not row["code"] or len(row["code"]) > _max_length(Unit.__table__.c.code):
             problems.append(f"{where}: code is missing or too long")
         elif row["code"] in codes:
             problems.append(f"{where}: code {row['code']} repeats an earlier line")
         elif row["kind"] not in UNIT_KINDS:
             problems.append(f"{where}: kind must be one of {', '.join(UNIT_KINDS)}")
-        elif not row["label"] or len(row["label"]) > Unit.__table__.c.label.type.length:
+        elif not row["label"] or len(row["label"]) > _max_length(Unit.__table__.c.label):
             problems.append(f"{where}: label is missing or too long")
         elif row["parent"] and row["parent"] not in codes:
             problems.append(f"{where}: parent {row['parent']!r} must be a unit of an earlier line")
@@ -244,7 +252,7 @@ def _flag(value: str) -> bool | None:
 
 def _categories(path: Path, unit_codes: set[str], problems: list[str]) -> list[dict]:
     rows, seen = [], set()
-    limit = Category.__table__.c.label.type.length
+    limit = _max_length(Category.__table__.c.label)
     for line, row in _rows(path, CATEGORY_COLUMNS, problems):
         where = f"{path.name}:{line}"
         flags = {k: _flag(row[k]) for k in ("agent_only", "sensitive_photo")}

@@ -15,10 +15,10 @@ from sqlalchemy import delete, select
 from dansmarue.models import Category, SlaClockState, SlaTarget, db
 from dansmarue.refdata import sources
 from dansmarue.sla import clock as sla
-from dansmarue.sla.targets import PRIORITIES, UnknownCategoryError, load_targets
+from dansmarue.sla.targets import PRIORITIES, ResolvedTargets, UnknownCategoryError, load_targets
 
 
-def load_sla(progress=lambda items, label: items, path: str | None = None) -> int:
+def load_sla(progress=lambda items, label: items, path: str | os.PathLike[str] | None = None) -> int:
     """Upsert targets and clock states; returns the number of target rows.
 
     `path`: a city pack's targets file (default: Paris's data/sla_targets.csv)."""
@@ -37,11 +37,11 @@ def load_sla(progress=lambda items, label: items, path: str | None = None) -> in
             default = table.resolve((parent.label, leaf.label), None)
         except UnknownCategoryError:
             continue  # e.g. documented out-of-scope leaves: no target, no due date
-        rows = [(None, default)]
-        for priority in PRIORITIES:
-            resolved = table.resolve((parent.label, leaf.label), priority)
+        rows: list[tuple[int | None, ResolvedTargets]] = [(None, default)]  # None: every priority
+        for level in PRIORITIES:
+            resolved = table.resolve((parent.label, leaf.label), level)
             if (resolved.ack, resolved.resolve) != (default.ack, default.resolve):
-                rows.append((priority, resolved))
+                rows.append((level, resolved))
         for priority, resolved in rows:
             db.session.add(
                 SlaTarget(

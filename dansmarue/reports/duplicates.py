@@ -1,14 +1,24 @@
 """Marking a report as a duplicate: its followers move to the original."""
 
+from typing import TypedDict
+
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from dansmarue.models import Follower, Report, db
 
 
+class _Follow(TypedDict):
+    report_id: int
+    account_guid: str | None
+    email: str | None
+    udid: str | None
+    push_token: str | None
+
+
 def move_followers(duplicate: Report, original: Report) -> None:
     """The duplicate's followers (and its reporter) now follow the original."""
-    rows = [
+    rows: list[_Follow] = [
         {
             "report_id": original.id,
             "account_guid": f.account_guid,

@@ -11,6 +11,7 @@ from dansmarue.errors import Conflict, NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Follower, Report, utcnow
+from dansmarue.models.base import rowcount
 from dansmarue.platform.text import is_mail_address
 from dansmarue.reports.intake import BAD_ADDRESS, by_reference
 from dansmarue.reports.search import PUBLIC_OPEN_STATES
@@ -112,7 +113,7 @@ def by_follow_token(token: str) -> Follower:
 
 
 def report_of(follower: Follower) -> Report:
-    return db.session.get(Report, follower.report_id)
+    return db.session.get_one(Report, follower.report_id)
 
 
 def confirm_follow(token: str) -> Follower:
@@ -126,7 +127,7 @@ def confirm_follow(token: str) -> Follower:
 def unfollow_by_token(token: str) -> Report:
     """The follower's own unsubscribe link; the report, its count updated."""
     follower = by_follow_token(token)
-    report = db.session.get(Report, follower.report_id)
+    report = report_of(follower)
     db.session.delete(follower)
     db.session.flush()
     _bump("followers", report.id, -1)
@@ -138,9 +139,11 @@ def unfollow(reference: str, *, guid: str | None = None, email: str | None = Non
     """Stop following (no error if not following): the new followers_count."""
     _who(guid, email)
     report = by_reference(reference)
-    removed = db.session.execute(
-        UNFOLLOW_SQL, {"report_id": report.id, "guid": guid, "email": email and email.lower()}
-    ).rowcount
+    removed = rowcount(
+        db.session.execute(
+            UNFOLLOW_SQL, {"report_id": report.id, "guid": guid, "email": email and email.lower()}
+        )
+    )
     if not removed:
         return report.followers_count
     return _bump("followers", report.id, -removed)

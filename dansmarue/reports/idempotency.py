@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from dansmarue.errors import Conflict, ServiceUnavailable
 from dansmarue.extensions import db
-from dansmarue.models.base import utcnow
+from dansmarue.models.base import rowcount, utcnow
 
 CLAIM_SQL = text(
     "INSERT INTO idempotency_key (key, request_hash, status_code, response, created_at) "
@@ -49,7 +49,8 @@ def run_once(
     """Run `produce` at most once per key; answer (status, body, replayed).
 
     `produce` returns (status, body, report_id) and runs in the caller's
-    transaction; the caller commits once afterwards.
+    transaction; the caller commits once afterwards. `request_hash` is only
+    read with a key.
     """
     if key is None:
         status, body, _ = produce()
@@ -94,13 +95,15 @@ def purge_expired_keys(now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - KEEP
     purged = 0
     while True:
-        deleted = db.session.execute(
-            text(
-                "DELETE FROM idempotency_key WHERE key IN (SELECT key FROM idempotency_key "
-                "WHERE created_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)"
-            ),
-            {"cutoff": cutoff, "batch": PURGE_BATCH},
-        ).rowcount
+        deleted = rowcount(
+            db.session.execute(
+                text(
+                    "DELETE FROM idempotency_key WHERE key IN (SELECT key FROM idempotency_key "
+                    "WHERE created_at < :cutoff LIMIT :batch FOR UPDATE SKIP LOCKED)"
+                ),
+                {"cutoff": cutoff, "batch": PURGE_BATCH},
+            )
+        )
         db.session.commit()
         purged += deleted
         if deleted < PURGE_BATCH:

@@ -88,7 +88,9 @@ def _cursor():
     """A cursor on the session's connection, inside the session's transaction."""
     from psycopg.rows import namedtuple_row
 
-    return db.session.connection().connection.driver_connection.cursor(row_factory=namedtuple_row)
+    driver = db.session.connection().connection.driver_connection
+    assert driver is not None  # the live psycopg connection of the session's transaction
+    return driver.cursor(row_factory=namedtuple_row)
 
 
 def allocate(category_id: int, *, as_agent: bool, year: int, month: int, longitude: float, latitude: float):

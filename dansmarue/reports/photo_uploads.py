@@ -61,7 +61,7 @@ def store_photos(report: Report, checked) -> list[Photo]:
     Photo rows and queue their processing, in the caller's transaction."""
     photos = []
     for view, data, info in checked:
-        key = storage.put_in_transaction(db.session, "originals", info.ext, data)
+        key = storage.put_in_transaction(db.session(), "originals", info.ext, data)
         photos.append(
             Photo(
                 report_id=report.id,

@@ -51,8 +51,8 @@ def _photos(report: Report) -> list[dict]:
 
 
 def public_view(report: Report) -> dict:
-    category = db.session.get(Category, report.category_id)
-    district = db.session.get(District, report.district_id)
+    category = db.session.get_one(Category, report.category_id)
+    district = db.session.get_one(District, report.district_id)
     parent = category.parent
     return {
         "reference": report.reference,

@@ -103,7 +103,9 @@ def pause_states() -> frozenset[str]:
 
 def pauses_of(report: Report) -> list[tuple[datetime, datetime | None]]:
     """Closed pauses plus the open one, as aware datetimes."""
-    pauses = [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in (report.sla_pauses or [])]
+    pauses: list[tuple[datetime, datetime | None]] = [
+        (datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in (report.sla_pauses or [])
+    ]
     if report.paused_since is not None:
         pauses.append((report.paused_since, None))
     return pauses

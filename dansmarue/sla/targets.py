@@ -130,7 +130,9 @@ class SlaTable:
         if priority is not None and priority not in PRIORITIES:
             raise ValueError(f"priority must be one of {PRIORITIES} or None, got {priority!r}")
         depths = range(len(levels), -1, -1)
-        candidates = [(type_key, levels[:d], priority) for d in depths] if priority is not None else []
+        candidates: list[_Key] = (
+            [(type_key, levels[:d], priority) for d in depths] if priority is not None else []
+        )
         candidates += [(type_key, levels[:d], None) for d in depths]
         for key in candidates:
             rule = self._index.get(key)

@@ -38,11 +38,11 @@ def directions(user: User) -> list[Option]:
 
 def units(direction_id: int | None) -> list[Option]:
     """Non-root units, those under `direction_id` if given (whole subtree)."""
-    tree = select(Unit.id, Unit.parent_id).where(Unit.parent_id.is_(None))
+    roots = select(Unit.id, Unit.parent_id).where(Unit.parent_id.is_(None))
     if direction_id is not None:
-        tree = tree.where(Unit.id == direction_id)
-    tree = tree.cte("unit_tree", recursive=True)
-    tree = tree.union_all(select(Unit.id, Unit.parent_id).where(Unit.parent_id == tree.c.id))
+        roots = roots.where(Unit.id == direction_id)
+    anchor = roots.cte("unit_tree", recursive=True)
+    tree = anchor.union_all(select(Unit.id, Unit.parent_id).where(Unit.parent_id == anchor.c.id))
     query = (
         select(Unit)
         .where(Unit.id.in_(select(tree.c.id)), Unit.parent_id.is_not(None), Unit.active.is_(True))
@@ -112,6 +112,7 @@ def district_figures(
     user: User, late: dict, now: datetime, direction_id=None, unit_id=None, category_id=None
 ) -> dict[int, DistrictFigures]:
     """Open (stats backlog by district) and overdue reports per arrondissement."""
+    open_counts: dict[int, int]
     if unit_id is None and category_id is None:
         rows = stats.backlog("district", stats.directions_for(user, direction_id), now, refresh=False)
         open_counts = {r["key"]: r["open"] for r in rows}
@@ -124,7 +125,7 @@ def district_figures(
             )
             .group_by(Report.district_id)
         )
-        open_counts = dict(db.session.execute(query).all())
+        open_counts = dict(db.session.execute(query).tuples().all())
     overdue: dict[int, int] = {}
     for (district, _, _), n in late.items():
         overdue[district] = overdue.get(district, 0) + n
@@ -141,7 +142,7 @@ def backlog_by_direction(
     if district_id is not None or (unit_id is not None and category_id is not None):
         return _backlog_raw(user, now, direction_id, unit_id, category_id, district_id)
     if unit_id is not None:
-        owner = db.session.get(Unit, unit_id).direction_id
+        owner = db.session.get_one(Unit, unit_id).direction_id  # a known unit (the page checks)
         rows = [
             dict(r, key=owner)
             for r in stats.backlog("unit", scope, now, refresh=False)
@@ -254,7 +255,13 @@ def _weekly_filtered(scope, start, end, unit_id, category_id, district_id=None) 
 
 def _week(start: date, resolved: int, on_time: int, histogram: list[int]) -> Week:
     p50, p90 = stats.percentile(histogram, 0.5), stats.percentile(histogram, 0.9)
-    return Week(start, resolved, on_time, p50 and p50["seconds"], p90 and p90["seconds"])
+    return Week(
+        start,
+        resolved,
+        on_time,
+        None if p50 is None else p50["seconds"],
+        None if p90 is None else p90["seconds"],
+    )
 
 
 def top_late_categories(late: dict, limit: int = 10, district_id: int | None = None) -> list[LateCategory]:
@@ -265,9 +272,9 @@ def top_late_categories(late: dict, limit: int = 10, district_id: int | None = N
             totals[category] = totals.get(category, 0) + n
     top = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     labels = dict(
-        db.session.execute(
-            select(Category.id, CATEGORY_LABEL).where(Category.id.in_([c for c, _ in top]))
-        ).all()
+        db.session.execute(select(Category.id, CATEGORY_LABEL).where(Category.id.in_([c for c, _ in top])))
+        .tuples()
+        .all()
     )
     return [LateCategory(c, labels.get(c, str(c)), n) for c, n in top]
 
@@ -301,12 +308,12 @@ def unit_figures(
         )
         .group_by(Report.unit_id)
     )
-    open_counts = dict(db.session.execute(query).all())
+    open_counts = dict(db.session.execute(query).tuples().all())
     overdue: dict[int, int] = {}
     for (district, _, unit), n in late.items():
         if district_id in (None, district):
             overdue[unit] = overdue.get(unit, 0) + n
     ids = set(open_counts) | set(overdue)
-    labels = dict(db.session.execute(select(Unit.id, Unit.label).where(Unit.id.in_(ids))).all())
+    labels = dict(db.session.execute(select(Unit.id, Unit.label).where(Unit.id.in_(ids))).tuples().all())
     rows = [UnitFigures(u, labels.get(u, str(u)), open_counts.get(u, 0), overdue.get(u, 0)) for u in ids]
     return sorted(rows, key=lambda r: (-r.overdue, -r.open, r.label))

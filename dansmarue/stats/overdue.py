@@ -135,7 +135,9 @@ def _grouped_page(user, now, sort, descending, offset, limit, late, filters) -> 
         if sort == "category"
         else (Unit, Unit.label, Report.unit_id)
     )
-    labels = dict(db.session.execute(select(model.id, label).where(model.id.in_(counts))).all())
+    labels: dict[int, str] = dict(
+        db.session.execute(select(model.id, label).where(model.id.in_(counts))).tuples().all()
+    )
     # Python's str order is code point order, like the database's C collation.
     groups = sorted(counts, key=lambda g: (labels.get(g, ""), g), reverse=descending)
     rows: list[OverdueRow] = []

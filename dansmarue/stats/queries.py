@@ -5,7 +5,9 @@ direction ids (a manager's scope). Periods are inclusive Paris local dates.
 """
 
 import math
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import text
 
@@ -77,7 +79,7 @@ def percentile(hist: list[int], fraction: float) -> dict | None:
     return None
 
 
-def _figures(row: dict) -> dict:
+def _figures(row: Mapping[Any, Any]) -> dict:
     ack_hist = [int(row[f"ah{i:02d}"]) for i in range(BUCKETS)]
     res_hist = [int(row[f"rh{i:02d}"]) for i in range(BUCKETS)]
     ack, res = int(row["acknowledged"]), int(row["resolved"])
@@ -163,7 +165,7 @@ def _labels(by: str, keys: list) -> dict:
         return dict(PRIORITIES)
     else:
         return {k: f"{k.isocalendar()[0]}-W{k.isocalendar()[1]:02d}" for k in keys}
-    return dict(db.session.execute(text(sql), {"ids": list(keys)}).all())
+    return dict(db.session.execute(text(sql), {"ids": list(keys)}).tuples().all())
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -170,7 +170,7 @@ def fold(wait: bool = False) -> int:
     got = db.session.execute(text(f"SELECT {lock}(:k)"), {"k": FOLD_LOCK}).scalar()
     if got is False:
         return 0
-    return db.session.execute(text(FOLD_SQL)).first()[0]
+    return db.session.execute(text(FOLD_SQL)).scalar_one()
 
 
 def rebuild() -> None:

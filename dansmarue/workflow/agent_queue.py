@@ -32,7 +32,9 @@ def ids_in_scope(user: User, references: list[str]) -> dict[str, int | None]:
             select(Report.reference, Report.id).where(
                 Report.reference.in_(references), scopes.report_scope(user)
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return {ref: found.get(ref) for ref in dict.fromkeys(references)}
 

@@ -1,7 +1,20 @@
 """Every change to a report leaves a ReportEvent (who, what, from, to)."""
 
+from typing import TypedDict, Unpack
+
 from dansmarue import signals
 from dansmarue.models import Report, ReportEvent, db
+
+
+class EventFields(TypedDict, total=False):
+    """What a caller may say of an event besides its action and states (`record`'s keywords)."""
+
+    actor_label: str
+    actor_user_id: int | None
+    comment: str | None
+    public_message: str | None
+    is_public: bool
+    data: dict | None
 
 
 def record(
@@ -33,7 +46,9 @@ def record(
     return event
 
 
-def change_state(report: Report, to_state: str, action: str, **event_fields) -> ReportEvent:
+def change_state(
+    report: Report, to_state: str, action: str, **event_fields: Unpack[EventFields]
+) -> ReportEvent:
     """Move a report to a state and write the history entry in one go."""
     from_state = report.state
     report.state = to_state

@@ -131,7 +131,7 @@ def _apply(
     # Touch the row so every action bumps the version, even without a state change.
     report.updated_at = now
     data = {"real_action_id": transition.real_id(from_state), **values.data}
-    fields = {
+    fields: history.EventFields = {
         "actor_label": label,
         "actor_user_id": actor.id if actor else None,
         "comment": values.comment,
@@ -142,7 +142,7 @@ def _apply(
         transition.public_message and transition.public_message.format(**values.format_args)
     )
     if transition.public and public_message:
-        fields.update(public_message=public_message, is_public=True)
+        fields.update({"public_message": public_message, "is_public": True})
     if transition.to_state is None:
         event = history.record(report, transition.code, from_state=from_state, to_state=from_state, **fields)
         db.session.flush()

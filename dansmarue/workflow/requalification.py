@@ -79,15 +79,15 @@ def apply(report: Report) -> RequalificationRule | None:
     ).first()
     if row is None:
         return None
-    rule = db.session.get(RequalificationRule, row.id)
-    target = db.session.get(Unit, row.target_unit_id)
+    rule = db.session.get_one(RequalificationRule, row.id)  # the row just matched
+    target = db.session.get_one(Unit, row.target_unit_id)
     previous = {"unit_id": report.unit_id, "sector_id": report.sector_id, "direction_id": report.direction_id}
     old_label = report.unit.label if report.unit else None
     report.unit = target
     report.unit_id, report.sector_id = target.id, row.sector_id
     report.direction_id = target.direction_id
     new = {"unit_id": target.id, "sector_id": row.sector_id, "direction_id": report.direction_id}
-    fields = {
+    fields: history.EventFields = {
         "actor_label": SYSTEM,
         "comment": f"Requalification automatique : {old_label} → " f"{target.label}.",
         "data": {"rule_id": rule.id, "previous": previous, "new": new},

@@ -17,6 +17,7 @@ Real daemon ids: 91 = retry of a failed send (send_failed -> transferred),
 "service done") is the `done` action run by the system.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dansmarue.workflow.states import STATES
@@ -29,7 +30,7 @@ INTERNAL = ("contractor", "system")
 class Transition:
     code: str
     label: str  # French, as shown to agents
-    sources: dict[str, int | None]  # from state -> real action id
+    sources: Mapping[str, int | None]  # from state -> real action id
     to_state: str | None  # None: the state does not change
     roles: tuple[str, ...]
     required: tuple[str, ...] = ()

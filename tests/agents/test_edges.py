@@ -57,3 +57,17 @@ def test_refused_action_leaves_no_row(client, people, session):
         == 0
     )
     assert session.scalar(select(func.count()).select_from(OutboxJob)) == jobs
+
+
+def test_a_blank_idempotency_key_from_a_form_is_no_key(people, session):
+    # The agents' web forms: an empty key must not become the key "" that every
+    # later blank-keyed action (any agent, any report) would replay.
+    from dansmarue.agentapp import actions
+
+    first, second = make_report(), make_report()
+    for who, report in (("agent", first), ("manager", second)):
+        body, replayed = actions.run(
+            people["users"][who], report.reference, "comment", None, {"comment": "Vu."}, ""
+        )
+        assert (body["reference"], replayed) == (report.reference, False)
+    assert [e.action for e in second.events] == ["comment"]

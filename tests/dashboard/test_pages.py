@@ -41,6 +41,14 @@ def test_anonymous_visitor_is_sent_to_login(app):
     assert response.headers["Location"].startswith("/dashboard/login?next=")
 
 
+def test_the_trailing_slash_redirect_keeps_every_argument_as_an_argument(app):
+    # Query arguments are not url_for's options: "_external" or "_scheme" must not
+    # turn the redirect into an absolute (downgraded) URL; repeated keys are kept.
+    response = app.test_client().get("/dashboard/?period=4&_external=1&_scheme=http&sort=a&sort=b")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/dashboard?period=4&_external=1&_scheme=http&sort=a&sort=b"
+
+
 def test_login_needs_the_csrf_token_and_good_credentials(app, seeded):
     client = app.test_client()
     client.get("/dashboard/login")

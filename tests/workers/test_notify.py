@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from dansmarue.jobs.relay import relay_pending
-from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo, utcnow
+from dansmarue.models import Follower, NotificationLog, OutboxJob, Photo, User, utcnow
 from dansmarue.notifications.delivery import message_id_domain
 from dansmarue.workflow import perform as workflow
 from tests.workers.conftest import jpeg_bytes, new_report, outbox_rows, run_burst
@@ -67,6 +67,19 @@ def test_followers_are_not_told_votre_signalement(ctx, smtp):
     follower_text = followed.get_body(("plain",)).get_content()
     assert "vous suivez" in followed["Subject"]
     assert "otre signalement" not in follower_text + followed["Subject"]
+
+
+def test_an_app_reporter_is_told_at_their_account_address(ctx, smtp):
+    # A report filed from the apps names its reporter by account guid only.
+    ctx.add(User(email="carla@example.org", role="resident", account_guid="guid-carla"))
+    report = new_report(ctx, reporter_guid="guid-carla")
+    dispatch_report(report.id)
+    workflow.perform(report.id, "take_charge", None, actor_kind="agent")
+    ctx.commit()
+    (job,) = outbox_rows(ctx, "workers.jobs.notify.notify_state_change")
+    assert notify_state_change(job.args[0]) == 1
+    (mail,) = smtp.to("carla@example.org")
+    assert "votre signalement" in mail["Subject"]
 
 
 def test_state_change_reaches_reporter_and_followers_once(

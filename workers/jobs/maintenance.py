@@ -9,6 +9,7 @@ from dansmarue import city
 from dansmarue.errors import DomainError
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
+from dansmarue.models.base import rowcount
 from dansmarue.reports import photo_files
 from dansmarue.reports.idempotency import purge_expired_keys as purge_idempotency_keys  # noqa: F401 (a job)
 from dansmarue.workflow import perform as workflow
@@ -130,4 +131,4 @@ def prune_outbox(now: datetime | None = None) -> int:
         delete(OutboxJob).where(OutboxJob.status == "done", OutboxJob.finished_at < cutoff)
     )
     db.session.commit()
-    return result.rowcount
+    return rowcount(result)

@@ -28,7 +28,7 @@ def send_follow_confirmation(follower_id: int) -> int:
     follower = db.session.get(Follower, follower_id)
     if follower is None or follower.confirmed_at is not None or not follower.email:
         return 0
-    report = db.session.get(Report, follower.report_id)
+    report = db.session.get_one(Report, follower.report_id)
     links = follow_links(current_app.config["PUBLIC_BASE_URL"], follower.token)
     text, html = render("follow_confirmation", report=report, **links)
     subject = f"DansMaRue : confirmez le suivi du signalement {report.reference}"
@@ -89,14 +89,15 @@ def notify_unit_new_report(report_id: int) -> int:
     report = db.session.get(Report, report_id)
     if report is None:
         return 0
-    unit = mailbox_unit(report.unit)
-    if unit is None:
+    mailbox = mailbox_unit(report.unit)
+    if mailbox is None:
         log.info("report %s: no unit mailbox configured", report_id)
         return 0
+    unit, address = mailbox
     photos = [p for p in report.photos if p.status in ("pending", "ready") and p.view != "done"]
     subject = f"Nouveau signalement {report.reference} : {report.category.label}"
     return send_mails(
-        [unit.email],
+        [address],
         subject,
         "unit_new_report",
         f"unit-new:{report_id}:{unit.id}",

@@ -17,7 +17,7 @@ from dansmarue.api.agent.schemas import (
 from dansmarue.api.body_formats import JSON, MULTIPART, accepts
 from dansmarue.api.conditional import etag, required_version
 from dansmarue.api.edge import Blueprint
-from dansmarue.api.security import auth_required, current_user, document_on
+from dansmarue.api.security import auth_required, authenticated_user, document_on
 from dansmarue.catalogue import agent_texts
 from dansmarue.reports import views
 from dansmarue.workflow import agent_queue, requalification
@@ -47,7 +47,7 @@ ACTIONS_DOC = "Actions: " + "; ".join(
 @auth_required(*STAFF)
 def list_reports(args):
     """Reports in my scope, by due date; GeoJSON with `Accept: application/geo+json`."""
-    items, next_cursor = agent_queue.work_queue(current_user(), **args)
+    items, next_cursor = agent_queue.work_queue(authenticated_user(), **args)
     if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
         response = jsonify(views.geojson(items, next_cursor))
         response.mimetype = GEOJSON
@@ -60,7 +60,7 @@ def list_reports(args):
 @auth_required(*STAFF)
 def get_report(reference):
     """Full view of a report, with its `ETag` (the version to send in If-Match)."""
-    user = current_user()
+    user = authenticated_user()
     report = agent_queue.find_in_scope(user, reference)
     return agent_queue.agent_view(report, user), {"ETag": etag(report.version)}
 
@@ -80,7 +80,7 @@ def act(params, files, reference, action):
     """Run one workflow action; requires `If-Match: "<version>"`."""
     if "photo" in files:
         params["photo"] = files["photo"].read()
-    user = current_user()
+    user = authenticated_user()
     report = agent_queue.find_in_scope(user, reference)
     version = required_version()
     report = workflow.perform(report.id, action, user, expected_version=version, **params)
@@ -93,7 +93,7 @@ def act(params, files, reference, action):
 @auth_required(*STAFF)
 def mass_action(body):
     """One action on up to 500 reports, each on its own; a result per report."""
-    user = current_user()
+    user = authenticated_user()
     ids = agent_queue.ids_in_scope(user, body["references"])
     results = workflow.perform_many(ids, body["action"], user, **body["params"])
     succeeded = sum(1 for r in results if r["ok"])
@@ -111,7 +111,7 @@ def mass_action(body):
 @auth_required(*STAFF)
 def done_messages(reference):
     """Service-done messages offered for this report's category."""
-    report = agent_queue.find_in_scope(current_user(), reference)
+    report = agent_queue.find_in_scope(authenticated_user(), reference)
     return agent_texts.list_items("message", active_only=True, category_id=report.category_id)
 
 
@@ -120,7 +120,7 @@ def done_messages(reference):
 @auth_required(*STAFF)
 def nearby_units(reference):
     """Units whose sectors lie within 50 m of the report (where to requalify it)."""
-    report = agent_queue.find_in_scope(current_user(), reference)
+    report = agent_queue.find_in_scope(authenticated_user(), reference)
     return requalification.nearby_units(report)
 
 

@@ -20,7 +20,7 @@ blp = Blueprint("media", __name__, url_prefix="/media", description="Report phot
 def get_photo(access_key: str, variant: str):
     """A photo derivative (variant: display or thumb)."""
     path, placeholder = photo_files.servable(access_key, variant)
-    if placeholder is not None:
+    if path is None:  # pending or purged: the placeholder
         response = Response(placeholder, mimetype="image/jpeg")
         response.headers["Cache-Control"] = "no-store"
         return response

@@ -38,7 +38,8 @@ def _int(value, field: str) -> int | None:
 def change_status(req: dict, ctx: Context) -> dict:
     """The Android app nests its fields under "answer": id, reference, token,
     status ("requalifier"), id_type_anomalie (the new type), comment, email."""
-    body = req.get("answer") if isinstance(req.get("answer"), dict) else req
+    answer = req.get("answer")
+    body = answer if isinstance(answer, dict) else req
     report = _report(body, "id")
     status = contractors.normalise_status(_text(body, "status") or "")
     new_type = _int(body.get("id_type_anomalie"), "id_type_anomalie")

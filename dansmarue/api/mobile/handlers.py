@@ -118,7 +118,7 @@ def save_incident(req: dict, ctx: Context) -> dict:
     if origin not in MOBILE_ORIGINS:
         raise MobileError(BAD_ORIGIN, f"Origine inconnue : {origin} (A ou G).")
     priority = _text(incident, "priorityId")
-    fields = {
+    fields: reports.IntakeFields = {
         "category_id": int(category),
         "latitude": lat,
         "longitude": lon,
@@ -144,7 +144,7 @@ def save_incident(req: dict, ctx: Context) -> dict:
     return body
 
 
-def _retry_key(fields: dict) -> tuple[str, str]:
+def _retry_key(fields: reports.IntakeFields) -> tuple[str, str]:
     """The apps send no request id: a retry is the same device sending the same
     incident (position to ~1 cm) within the same 10-minute slot."""
     normalised = {

@@ -1,5 +1,7 @@
 """Our rows in the mobile apps' shapes (the real SignalementFormatterJson's keys)."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
 from dansmarue import city
@@ -25,7 +27,7 @@ class Catalogue:
 
     def alias(self, category_id: int) -> str | None:
         node = self.rows.get(category_id)
-        return node and (node.alias or node.label)
+        return None if node is None else node.alias or node.label
 
 
 def followed_ids(report_ids, guid: str | None) -> set[int]:
@@ -41,7 +43,7 @@ def followed_ids(report_ids, guid: str | None) -> set[int]:
 
 
 def pictures(report: Report) -> dict:
-    out = {"close": [], "far": [], "done": []}
+    out: dict[str, list[str]] = {"close": [], "far": [], "done": []}
     for photo in report.photos:
         # A pending or purged photo's URL serves a placeholder; a refused one none.
         if photo.view in out and photo.status != "failed":
@@ -88,7 +90,7 @@ def incident(
     }
 
 
-def incidents(reports: list[Report], guid: str | None) -> list[dict]:
+def incidents(reports: Sequence[Report], guid: str | None) -> list[dict]:
     catalogue = Catalogue()
     followed = followed_ids([r.id for r in reports], guid)
     return [incident(r, catalogue, guid=guid, followed=r.id in followed) for r in reports]

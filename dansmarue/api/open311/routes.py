@@ -167,6 +167,7 @@ def updates(args, fmt):
 def unknown(rest):
     """Every method on an unknown path (404), or on a known one it lacks (405)."""
     adapter = current_app.create_url_adapter(request)
+    assert adapter is not None  # always built when given a request
     allowed = []
     for method in ("GET", "POST"):
         try:
