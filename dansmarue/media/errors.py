@@ -14,9 +14,7 @@ _DEFAULT_REASONS = {
     TOO_LARGE: "La photo est trop lourde.",
     DECOMPRESSION_BOMB: "L'image est trop grande (trop de pixels).",
     TRUNCATED: "Le fichier image est incomplet ou endommagé.",
-    UNSUPPORTED_TYPE: (
-        "Ce format d'image n'est pas accepté : envoyez une photo JPEG, PNG, WebP ou HEIC."
-    ),
+    UNSUPPORTED_TYPE: "Ce format d'image n'est pas accepté : envoyez une photo JPEG, PNG, WebP ou HEIC.",
 }
 
 CODES = frozenset(_DEFAULT_REASONS)

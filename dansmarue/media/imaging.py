@@ -85,9 +85,7 @@ def _ensure_heif_opener() -> None:
             import pillow_heif
 
             # Auxiliary images (depth maps, thumbnails) are never used: skip them.
-            pillow_heif.register_heif_opener(
-                thumbnails=False, depth_images=False, aux_images=False
-            )
+            pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
             _heif_registered = True
 
 
@@ -100,7 +98,7 @@ def _ensure_strict_loading() -> None:
 
 def _open_checked(data: bytes, max_bytes: int, max_pixels: int) -> tuple[Image.Image, str]:
     """Size check, sniff, then lazily open with our own pixel limit."""
-    if not isinstance(data, (bytes, bytearray, memoryview)):
+    if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError("image data must be bytes")
     if len(data) > max_bytes:
         mb = max_bytes / (1024 * 1024)

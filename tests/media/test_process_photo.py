@@ -68,9 +68,7 @@ def test_orientation_6_turns_landscape_into_portrait():
     assert not is_red(display.getpixel((10, 10)))
 
 
-@pytest.mark.parametrize(
-    ("orientation", "corner"), [(1, "tl"), (3, "br"), (6, "tr"), (8, "bl"), (2, "tr")]
-)
+@pytest.mark.parametrize(("orientation", "corner"), [(1, "tl"), (3, "br"), (6, "tr"), (8, "bl"), (2, "tr")])
 def test_every_orientation_lands_the_corner_where_expected(orientation, corner):
     data = encode(with_red_corner((500, 300)), quality=95, exif=exif_with_gps(orientation))
     display = open_jpeg(process_photo(data).display_jpeg)
@@ -81,10 +79,7 @@ def test_every_orientation_lands_the_corner_where_expected(orientation, corner):
 
 def test_outputs_drop_every_metadata_field():
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
-    xmp = (
-        b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
-        b'<rdf:RDF xmlns:rdf="http://ns.adobe.com/x"/></x:xmpmeta>'
-    )
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' b'<rdf:RDF xmlns:rdf="http://ns.adobe.com/x"/></x:xmpmeta>'
     data = encode(
         scene(21, (1200, 900)),
         exif=exif_with_gps(orientation=1),
@@ -107,7 +102,7 @@ def test_embedded_colour_profile_is_applied_before_being_dropped():
     untagged = process_photo(encode(flat, quality=95)).display_jpeg
     tagged = process_photo(encode(flat, quality=95, icc_profile=linear_rgb_icc())).display_jpeg
     assert_no_metadata(tagged)
-    reference = zip(open_jpeg(untagged).getpixel((9, 9)), (128, 64, 128))
+    reference = zip(open_jpeg(untagged).getpixel((9, 9)), (128, 64, 128), strict=False)
     assert all(abs(a - b) <= 3 for a, b in reference)
     # Linear 128 is sRGB ~188: without conversion, dropping the profile would
     # silently darken the picture (iPhones tag every photo with Display P3).

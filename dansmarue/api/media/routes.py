@@ -4,19 +4,25 @@ The access key is 43 random url-safe characters, so photo URLs cannot be
 enumerated. Originals are never served. A photo still being processed, or
 purged (sensitive categories, after 48 h), shows a placeholder.
 """
-from flask import Response, send_file
-from dansmarue.api.edge import Blueprint
 
+from flask import Response, send_file
+
+from dansmarue.api.edge import Blueprint
 from dansmarue.reports import photo_files
 
 blp = Blueprint("media", __name__, url_prefix="/media", description="Report photos")
 
 
 @blp.route("/photos/<string:access_key>/<string:variant>")
-@blp.doc(responses={200: {"description": "JPEG image",
-                          "content": {"image/jpeg": {"schema": {"type": "string",
-                                                                "format": "binary"}}}},
-                    404: {"description": "Unknown photo or variant"}})
+@blp.doc(
+    responses={
+        200: {
+            "description": "JPEG image",
+            "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}},
+        },
+        404: {"description": "Unknown photo or variant"},
+    }
+)
 def get_photo(access_key: str, variant: str):
     """A photo derivative (variant: display or thumb)."""
     path, placeholder = photo_files.servable(access_key, variant)
@@ -24,7 +30,6 @@ def get_photo(access_key: str, variant: str):
         response = Response(placeholder, mimetype="image/jpeg")
         response.headers["Cache-Control"] = "no-store"
         return response
-    response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True,
-                         max_age=3600)
+    response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
