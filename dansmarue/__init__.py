@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
         observe,
         subscribers,
         web_headers,
+        web_request,
     )
     from dansmarue import api as api_package
     from dansmarue.api.metrics import routes as metrics_routes
@@ -32,6 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
     from dansmarue.unit_of_work import UnitOfWorkFlask
 
     app = UnitOfWorkFlask(__name__)
+    app.request_class = web_request.WireRequest  # raw bytes in a query string (#20.3)
+    app.json = web_request.WireJSONProvider(app)  # too deep or NaN: invalid JSON
+    app.url_map.converters.update(web_request.CONVERTERS)  # no NUL in a path segment
     app.config.update(Config().as_dict())
     if config:
         app.config.update(config)

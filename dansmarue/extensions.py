@@ -4,11 +4,15 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
+from flask_smorest.arguments import ArgumentsMixin
 
 from dansmarue.models.base import db
+from dansmarue.web_request import WireParser
 
 migrate = Migrate()
 api = Api()
+# Every blueprint's arguments are read by it (set before any route module is imported).
+ArgumentsMixin.ARGUMENTS_PARSER = WireParser()
 
 
 def _anonymous_limit() -> str:

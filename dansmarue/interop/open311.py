@@ -22,6 +22,7 @@ from dansmarue.models import (
     Report,
     ReportEvent,
     db,
+    key_from_text,
     utcnow,
 )
 from dansmarue.workflow.states import CLOSED_STATES, OPEN_STATES
@@ -126,7 +127,7 @@ def updated_expr():
 
 
 def _id_clause(ids: list[str]):
-    numbers = [int(i) for i in ids if i.isdigit()]
+    numbers = [n for n in (key_from_text(i, Report.id) for i in ids) if n is not None]
     references = [i.upper() for i in ids if not i.isdigit()]
     return or_(Report.id.in_(numbers), Report.reference.in_(references))
 
@@ -147,7 +148,7 @@ def find_requests(f: RequestFilters, now: datetime | None = None) -> list[Report
     if start is not None:
         query = query.where(Report.created_at >= start, Report.created_at <= end)
     if f.service_codes:
-        codes = [int(c) for c in f.service_codes if c.isdigit()]
+        codes = [n for n in (key_from_text(c, Category.id) for c in f.service_codes) if n is not None]
         query = query.where(Report.category_id.in_(codes))
     if f.statuses:
         states = (OPEN_STATES if "open" in f.statuses else ()) + (
