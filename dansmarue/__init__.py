@@ -16,9 +16,9 @@ def create_app(config: dict | None = None) -> Flask:
         observe,
         subscribers,
         web_headers,
+        web_request,
     )
     from dansmarue import api as api_package
-    from dansmarue.api import edge
     from dansmarue.api.metrics import routes as metrics_routes
     from dansmarue.api.security import authenticate_first
     from dansmarue.cli import register_cli
@@ -33,6 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
     from dansmarue.unit_of_work import UnitOfWorkFlask
 
     app = UnitOfWorkFlask(__name__)
+    app.request_class = web_request.WireRequest  # raw bytes in a query string (#20.3)
+    app.json = web_request.WireJSONProvider(app)  # too deep or NaN: invalid JSON
+    app.url_map.converters.update(web_request.CONVERTERS)  # no NUL in a path segment
     app.config.update(Config().as_dict())
     if config:
         app.config.update(config)
@@ -48,7 +51,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     limiter.init_app(app)
     api.init_app(app)
-    app.url_map.converters.update(edge.CONVERTERS)  # before any rule is added
     api_package.register_blueprints(api)
     app.before_request(authenticate_first)  # before any body is read or parsed
     app.before_request(api_package.refuse_unread_body)

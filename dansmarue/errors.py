@@ -1,8 +1,10 @@
 """Domain exceptions and their one mapping to RFC 9457 problem details."""
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, jsonify
+from flask import Blueprint, Flask, jsonify, make_response, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -62,6 +64,50 @@ class OutOfScopeCategory(Unprocessable):
 
 class ServiceUnavailable(DomainError):
     status, title, slug = 503, "Service indisponible", "unavailable"
+
+
+class HTTPProblem(DomainError):
+    """An HTTP error (werkzeug's, an extension's) or a last resort, carried as a
+    DomainError so that each adapter writes it in its own format."""
+
+    def __init__(self, status: int, title: str, slug: str, detail: str, errors: list | None = None):
+        super().__init__(detail, errors)
+        self.status, self.title, self.slug = status, title, slug
+
+    @classmethod
+    def of(cls, error: HTTPException) -> "HTTPProblem":
+        data = getattr(error, "data", None) or {}
+        errors = field_errors(data["messages"]) if "messages" in data else None
+        detail = "Certains champs sont invalides." if errors else http_detail(error)
+        status = error.code or 500
+        return cls(
+            status, HTTP_TITLES.get(status, error.name), error.name.lower().replace(" ", "-"), detail, errors
+        )
+
+
+# Adapters with an error format of their own (Open311, the apps' API, the staff
+# pages) claim the addresses under their prefix: an error their blueprint's
+# handlers did not answer (an unknown address or method, a body too large, a
+# last-resort database error, an unexpected exception) is written by them too,
+# never as problem+json (#20.3).
+ErrorWriter = Callable[[DomainError], ResponseReturnValue]
+
+
+def answer_errors_under(blueprint: Blueprint, prefix: str, write: ErrorWriter) -> None:
+    """`write` answers every error under `prefix` ("/open311", "/rest"...) that no
+    handler of the blueprint answered; registered with the blueprint, per app."""
+
+    def record(state) -> None:
+        state.app.extensions.setdefault("dansmarue.error_writers", []).append((prefix.rstrip("/"), write))
+
+    blueprint.record_once(record)
+
+
+def _writer_for(app: Flask, path: str) -> ErrorWriter | None:
+    for prefix, write in app.extensions.get("dansmarue.error_writers", ()):
+        if path == prefix or path.startswith(prefix + "/"):
+            return write
+    return None
 
 
 def field(key: str, message: str, **extra) -> dict:
@@ -193,28 +239,24 @@ def http_detail(error: HTTPException) -> str:
 def register_error_handlers(app: Flask) -> None:
     from dansmarue import observe
 
+    def answer(error: DomainError) -> ResponseReturnValue:
+        """In the format of the adapter owning the address, else problem+json."""
+        write = _writer_for(app, request.path)
+        if write is not None:
+            return write(error)
+        errors = wire_errors(error.errors, REST_FIELDS, "photos.{view}", "json")
+        return problem(error.status, error.title, error.detail, error.slug, errors, **error.extra)
+
     @app.errorhandler(DomainError)
     def handle_domain(error: DomainError):
         observe.note_refusal(error.slug)
-        errors = wire_errors(error.errors, REST_FIELDS, "photos.{view}", "json")
-        return problem(error.status, error.title, error.detail, error.slug, errors, **error.extra)
+        return answer(error)
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException):
         observe.note_refusal(error.name.lower().replace(" ", "-"))
+        response = make_response(answer(HTTPProblem.of(error)))
         data = getattr(error, "data", None) or {}
-        errors = field_errors(data["messages"]) if "messages" in data else None
-        detail = http_detail(error)
-        if errors:
-            detail = "Certains champs sont invalides."
-        code = error.code or 500  # as http_detail
-        response = problem(
-            code,
-            HTTP_TITLES.get(code, error.name),
-            detail,
-            error.name.lower().replace(" ", "-"),
-            errors,
-        )
         for header, value in (data.get("headers") or {}).items():
             response.headers[header] = value
         if error.code == 429:
@@ -226,20 +268,20 @@ def register_error_handlers(app: Flask) -> None:
         # Last resort: the edge should have refused this value (#20.1); it is a bug.
         _discard_session()
         log.error("bug: a database DataError escaped validation: %s", error.orig)
-        return problem(
-            422, "Données refusées", "Une valeur dépasse ce que le service peut enregistrer.", "unprocessable"
-        )
+        return answer(Unprocessable("Une valeur dépasse ce que le service peut enregistrer."))
 
     @app.errorhandler(IntegrityError)
     def handle_integrity_error(error: IntegrityError):
         _discard_session()
         log.error("bug: a database IntegrityError escaped validation: %s", error.orig)
-        return problem(409, "Conflit", "Cette opération contredit des données existantes.", "conflict")
+        return answer(Conflict("Cette opération contredit des données existantes."))
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         log.exception("unhandled error")
-        return problem(500, "Erreur interne", "Une erreur inattendue est survenue.", "internal-error")
+        return answer(
+            HTTPProblem(500, "Erreur interne", "internal-error", "Une erreur inattendue est survenue.")
+        )
 
 
 def _discard_session() -> None:

@@ -9,7 +9,6 @@ refused (the signed cookie alone cannot be revoked). A session idle for longer t
 expires. Each UI says who may enter (`check`) and where its login page is.
 """
 
-import hmac
 import secrets
 import time
 from functools import wraps
@@ -20,6 +19,7 @@ from sqlalchemy import update
 
 from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User, db
+from dansmarue.platform.text import same_secret
 
 USER_KEY = "web_user_id"
 CSRF_KEY = "web_csrf"
@@ -47,7 +47,7 @@ def check_csrf() -> None:
     """The token from the form, or from X-CSRF-Token (scripts replaying a form)."""
     sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token", "")
     expected = session.get(CSRF_KEY, "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not expected or not same_secret(sent, expected):
         raise Forbidden("Formulaire expiré ou invalide : rechargez la page et recommencez.")
 
 

@@ -31,6 +31,7 @@ from dansmarue.errors import (
     PreconditionFailed,
     Unauthorized,
     Unprocessable,
+    answer_errors_under,
 )
 from dansmarue.extensions import limiter
 from dansmarue.models import User
@@ -319,3 +320,7 @@ def _domain_error(error: DomainError):
     if isinstance(error, Unauthorized):
         return redirect(url_for("agentapp.login"))
     return render_template("agent/error.html", error=error), error.status
+
+
+# Unknown addresses, bodies too large, limits, last resorts: the same pages (#20.3).
+answer_errors_under(bp, "/agent", _domain_error)

@@ -3,8 +3,9 @@
 A view reading JSON only would otherwise answer a multipart or form body as
 if it were empty (and, for `actions/done`, drop the photo and the message).
 Views under /api/v1 read JSON unless they declare more with `accepts`;
-Open311 and the mobile RPC declare their own formats through their schemas
-and are left to them.
+elsewhere only a view that declares its formats is checked (Open311's POST
+reads a form or a multipart, never XML or JSON); the mobile RPC declares
+its own through its schemas and is left to it.
 """
 
 from flask import current_app, request
@@ -36,6 +37,9 @@ def refuse_unread_body() -> None:
         return
     view = current_app.view_functions.get(request.endpoint or "")
     accepted = getattr(view, "accepted_bodies", None)
+    view_class = getattr(view, "view_class", None)
+    if accepted is None and view_class is not None:  # a MethodView: its method says
+        accepted = getattr(getattr(view_class, request.method.lower(), None), "accepted_bodies", None)
     if accepted is None:
         if not request.path.startswith("/api/v1/"):
             return

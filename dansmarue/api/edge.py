@@ -7,8 +7,9 @@ PostgreSQL would refuse is refused here first, field by field, with a 422.
   own range (every id and count column is an `integer`).
 - Dates: between 2000 and 2100 (no report exists outside; a year 1 or 9999
   overflows the time-zone arithmetic).
-- Path segments: the same rules, through the URL converters (an id beyond
-  `integer` or a segment holding a control character matches no route: 404).
+- Path segments: the same rules, through the URL converters of
+  dansmarue.web_request (an id beyond `integer` or a segment holding a
+  control character matches no route: 404).
 
 Each protocol's own error handler (Open311, mobile) renders the 422 its way.
 """
@@ -19,11 +20,9 @@ from collections.abc import Mapping
 
 import flask_smorest
 from marshmallow import Schema, ValidationError, fields, validate
-from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import NotFound
-from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from dansmarue.platform.limits import EARLIEST, INT_MAX, INT_MIN, LATEST
+from dansmarue.web_request import WireParser
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_TEXT = "Caractère interdit (octet nul ou caractère Unicode isolé)."
@@ -88,8 +87,9 @@ def _bound_field(field: fields.Field, seen: set) -> None:
         field.validators.append(within_period)
 
 
-class EdgeParser(FlaskParser):
-    """webargs' parser, refusing text the database cannot hold before the schema runs."""
+class EdgeParser(WireParser):
+    """The wire's parser (bounded JSON reading), refusing text the database
+    cannot hold before the schema runs."""
 
     def pre_load(self, location_data, *, schema, req, location):
         found = unstorable_text(location_data)
@@ -106,28 +106,3 @@ class Blueprint(flask_smorest.Blueprint):
     def arguments(self, schema, *args, **kwargs):
         schema = schema() if isinstance(schema, type) else schema
         return super().arguments(bound(schema), *args, **kwargs)
-
-
-class SegmentConverter(UnicodeConverter):
-    """A path segment without control characters (NUL, newline...)."""
-
-    def __init__(self, map, minlength: int = 1, maxlength: int | None = None, length: int | None = None):
-        super().__init__(map, minlength, maxlength, length)
-        # werkzeug writes "[^/]{min,max}": keep its lengths, exclude control characters too.
-        self.regex = self.regex.replace("[^/]", "[^/\x00-\x1f\x7f]", 1)
-
-
-class IdConverter(IntegerConverter):
-    """`<int:...>` bounded to PostgreSQL's integer: a larger id is simply not found.
-
-    (A ValidationError would let werkzeug answer 405 for the other methods of
-    the same path; a NotFound ends the match with a 404 for every method.)"""
-
-    def to_python(self, value: str) -> int:
-        number = super().to_python(value)
-        if number > INT_MAX:
-            raise NotFound()
-        return number
-
-
-CONVERTERS = {"default": SegmentConverter, "string": SegmentConverter, "int": IdConverter}

@@ -18,7 +18,7 @@ from dansmarue import city, web_session
 from dansmarue.dashboard import filters as filter_args
 from dansmarue.dashboard import session as auth_session
 from dansmarue.dashboard import view as dashboard_view
-from dansmarue.errors import DomainError, Unauthorized
+from dansmarue.errors import DomainError, Unauthorized, answer_errors_under
 from dansmarue.extensions import limiter
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -101,3 +101,7 @@ def _domain_error(error: DomainError):
         errors=error.errors,
         user=auth_session.current_user(),
     ), error.status
+
+
+# Unknown addresses, bodies too large, limits, last resorts: the same pages (#20.3).
+answer_errors_under(bp, "/dashboard", _domain_error)

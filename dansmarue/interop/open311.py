@@ -22,9 +22,9 @@ from dansmarue.models import (
     Report,
     ReportEvent,
     db,
+    key_from_text,
     utcnow,
 )
-from dansmarue.platform.limits import BIGINT_MAX, as_id
 from dansmarue.workflow.states import CLOSED_STATES, OPEN_STATES
 
 MAX_SPAN = timedelta(days=90)
@@ -127,7 +127,7 @@ def updated_expr():
 
 
 def _id_clause(ids: list[str]):
-    numbers = [n for n in (as_id(i, BIGINT_MAX) for i in ids) if n is not None]
+    numbers = [n for n in (key_from_text(i, Report.id) for i in ids) if n is not None]
     references = [i.upper() for i in ids if not i.isdigit()]
     return or_(Report.id.in_(numbers), Report.reference.in_(references))
 
@@ -148,7 +148,7 @@ def find_requests(f: RequestFilters, now: datetime | None = None) -> list[Report
     if start is not None:
         query = query.where(Report.created_at >= start, Report.created_at <= end)
     if f.service_codes:
-        codes = [n for n in (as_id(c) for c in f.service_codes) if n is not None]
+        codes = [n for n in (key_from_text(c, Category.id) for c in f.service_codes) if n is not None]
         query = query.where(Report.category_id.in_(codes))
     if f.statuses:
         states = (OPEN_STATES if "open" in f.statuses else ()) + (

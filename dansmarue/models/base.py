@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import CursorResult, MetaData, Result, Table
+from sqlalchemy import BigInteger, CursorResult, MetaData, Result, SmallInteger, Table
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names keep Alembic migrations reproducible.
@@ -21,6 +21,35 @@ SRID = 4326
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def integer_max(column) -> int:
+    """The largest value an integer column holds (its type is the one source)."""
+    kind = column.type
+    if isinstance(kind, BigInteger):
+        return 2**63 - 1
+    if isinstance(kind, SmallInteger):
+        return 2**15 - 1
+    return 2**31 - 1
+
+
+def key_from_text(value: object, column) -> int | None:
+    """`value` (text from a URL, a form, a header or JSON) as a value of the
+    integer `column`: ASCII digits within its range, else None (no row has it).
+
+    `str.isdigit` alone lets "²" through to `int()` (ValueError), and a number
+    beyond the column's range reaches the database as an error (#20.3)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= integer_max(column) else None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
+    number = int(text)
+    return number if number <= integer_max(column) else None
 
 
 class Base(DeclarativeBase):

@@ -1,5 +1,6 @@
 """Text received from residents and clients, made safe to store and show."""
 
+import hmac
 import re
 import unicodedata
 
@@ -35,6 +36,15 @@ def storable_text(value: str) -> str:
 # injection, and a job failing every retry).
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _ADDRESS = re.compile(rf"[A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
+
+
+def same_secret(sent: str | None, expected: str) -> bool:
+    """Whether a client's token is the expected secret, in constant time, for
+    any text sent (hmac.compare_digest refuses non-ASCII str with a TypeError,
+    and a lone surrogate cannot be encoded strictly)."""
+    return hmac.compare_digest(
+        (sent or "").encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 def is_mail_address(value: str) -> bool:

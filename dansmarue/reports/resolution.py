@@ -8,14 +8,13 @@ Over REST an e-mail address alone proves nothing (anyone may know it): the
 tracking token, a signed-in account or the apps' account guid does.
 """
 
-import hmac
-
 from sqlalchemy import func, select
 
 from dansmarue.access import scopes
 from dansmarue.errors import Forbidden, NotFound
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Report, ReportEvent, User, db
+from dansmarue.platform.text import same_secret
 from dansmarue.reports import intake
 from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import STAFF
@@ -97,7 +96,7 @@ def declare_resolved_by_reference(
 ) -> Report:
     """The same, by reference; the secret tracking token proves authorship too."""
     report = intake.by_reference(reference)
-    if token and hmac.compare_digest(token, report.token):
+    if token and same_secret(token, report.token):
         guid, email = report.reporter_guid or guid, report.reporter_email or email
     else:
         email = None  # an address is knowledge, not proof

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from dansmarue.errors import Forbidden, NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.models import Report
+from dansmarue.platform.text import same_secret
 from dansmarue.workflow import perform as workflow
 
 STATUS_ACTIONS = {
@@ -73,7 +74,7 @@ def apply_callback(
     ).first() or (None, None, "")
     expected = callback_secret(report_id or 0, unit_id, report_token)
     # Compared even for an unknown reference, so timing tells nothing.
-    token_ok = hmac.compare_digest(expected.encode(), (token or "").encode())
+    token_ok = same_secret(token, expected)
     if report_id is None:
         raise NotFound("Aucun signalement ne porte cette référence.")
     if not token_ok:

@@ -8,6 +8,7 @@ purged (sensitive categories, after 48 h), shows a placeholder.
 from flask import Response, send_file
 
 from dansmarue.api.edge import Blueprint
+from dansmarue.errors import PreconditionFailed
 from dansmarue.reports import photo_files
 
 blp = Blueprint("media", __name__, url_prefix="/media", description="Report photos")
@@ -31,5 +32,8 @@ def get_photo(access_key: str, variant: str):
         response.headers["Cache-Control"] = "no-store"
         return response
     response = send_file(path, mimetype="image/jpeg", conditional=True, etag=True, max_age=3600)
+    if response.status_code == 412:  # If-Match / If-Unmodified-Since: a problem, not the image
+        response.close()
+        raise PreconditionFailed("La photo ne correspond pas aux conditions If-Match de la requête.")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -29,7 +29,8 @@ from dansmarue.api.mobile.protocol import (
 from dansmarue.catalogue import agent_texts
 from dansmarue.catalogue import categories as catalogue
 from dansmarue.errors import Conflict
-from dansmarue.models import PRIORITIES, Report, User, db
+from dansmarue.models import PRIORITIES, Category, Report, ServiceDoneMessage, User, db, key_from_text
+from dansmarue.platform.text import storable_text
 from dansmarue.reports import engagement, idempotency, resolution
 from dansmarue.reports import intake as reports
 from dansmarue.reports import search as report_search
@@ -53,10 +54,12 @@ class Context:
 
 
 def _text(obj: dict, key: str) -> str | None:
+    """A field as text, as the apps mean it (numbers too), without what no text
+    column can hold (NUL, lone surrogates: they would fail the query)."""
     value = obj.get(key)
     if value is None:
         return None
-    value = str(value).strip()
+    value = storable_text(str(value))
     return value or None
 
 
@@ -64,7 +67,8 @@ def _report(req: dict, key: str = "incidentId", not_found: int = BAD_INCIDENT_ID
     raw = _text(req, key)
     if raw is None:
         raise MobileError(EMPTY_INCIDENT_ID, f"{key} manquant.")
-    report = db.session.get(Report, int(raw)) if raw.isdigit() else None
+    report_id = key_from_text(raw, Report.id)
+    report = db.session.get(Report, report_id) if report_id is not None else None
     if report is None:
         raise MobileError(not_found, f"Aucun signalement {raw}.")
     return report
@@ -80,7 +84,7 @@ def _position(req: dict) -> tuple[float, float]:
         raise MobileError(EMPTY_POSITION, "position.latitude et position.longitude sont requis.")
     try:
         lat, lon = float(position["latitude"]), float(position["longitude"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
         raise MobileError(BAD_POSITION, "Position illisible.") from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise MobileError(BAD_POSITION, "Position hors limites.")
@@ -112,14 +116,15 @@ def save_incident(req: dict, ctx: Context) -> dict:
     category = _text(incident, "categoryId")
     if category is None:
         raise MobileError(EMPTY_CATEGORY, "incident.categoryId manquant.")
-    if not category.isdigit():
+    category_id = key_from_text(category, Category.id)
+    if category_id is None:
         raise MobileError(BAD_CATEGORY, f"Catégorie inconnue : {category}.")
     origin = _text(incident, "origin")
     if origin not in MOBILE_ORIGINS:
         raise MobileError(BAD_ORIGIN, f"Origine inconnue : {origin} (A ou G).")
     priority = _text(incident, "priorityId")
     fields: reports.IntakeFields = {
-        "category_id": int(category),
+        "category_id": category_id,
         "latitude": lat,
         "longitude": lon,
         "priority": int(priority) if priority in {str(k) for k in PRIORITIES} else None,
@@ -253,7 +258,7 @@ def incident_resolved(req: dict, ctx: Context) -> dict:
         email=_text(req, "email"),
         actor=ctx.user,
         comment=_text(req, "comment"),
-        message_id=int(chosen) if chosen and chosen.isdigit() and int(chosen) > 0 else None,
+        message_id=key_from_text(chosen, ServiceDoneMessage.id) or None,
     )
     return {}
 

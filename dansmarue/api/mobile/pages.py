@@ -8,6 +8,7 @@ from flask import current_app, request
 
 from dansmarue.api.mobile import agent_calls, content, lookups, protocol
 from dansmarue.api.mobile.blueprint import blp
+from dansmarue.api.mobile.handlers import _text
 from dansmarue.api.mobile.routes import context, run
 
 OFFLINE = "Le service DansMaRue est momentanément indisponible."
@@ -69,7 +70,7 @@ def identity_store():
 
     def produce():
         req = protocol.parse(request.form.get("jsonStream"), named=False)
-        return content.identity(req.get("guid"))
+        return content.identity(_text(req, "guid"))
 
     return _object("identitystore", produce)
 

@@ -14,11 +14,13 @@ from dansmarue.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    HTTPProblem,
     NotFound,
     OutOfScopeCategory,
     OutsideServiceArea,
     Unprocessable,
 )
+from dansmarue.platform import jsontext
 from dansmarue.reports import routing
 
 # The real server's codes (SignalementRestConstants).
@@ -51,7 +53,7 @@ def parse(stream: str | None, named: bool = True) -> dict:
     """The one request object of `jsonStream`, or MobileError(2). `named=False`
     for identitystore, whose object carries no "request"."""
     try:
-        data = json.loads(stream or "")
+        data = jsontext.loads(stream or "")
     except ValueError as exc:
         raise MobileError(BAD_JSON, f"jsonStream n'est pas du JSON valide : {exc}") from None
     if isinstance(data, dict):
@@ -86,6 +88,19 @@ def code_for(error: DomainError, not_found: int = BAD_INCIDENT_ID) -> int:
     if isinstance(error, Unprocessable) and fields & {"guid", "email"}:
         return BAD_USER
     return BAD_SUB_ELEMENT
+
+
+def code_for_http(error: DomainError, photo: bool) -> int:
+    """The code of an error met outside a handler: a body too large (a photo's
+    is BAD_PICTURE, as the upload's own size check), the rate limit, an
+    unreadable form or unknown address (the envelope: BAD_JSON), a last resort."""
+    if error.status == 413:
+        return BAD_PICTURE if photo else BAD_JSON
+    if error.status == 429:
+        return TOO_MANY_REQUESTS
+    if isinstance(error, HTTPProblem):
+        return BAD_JSON
+    return code_for(error)
 
 
 def respond(body, status: int = 200) -> Response:

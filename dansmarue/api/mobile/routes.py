@@ -5,15 +5,16 @@ slash (Android adds one, iOS not; iOS uploads photos to …/api/photo/)."""
 from flask import current_app, request
 from flask_limiter import RateLimitExceeded
 from marshmallow import EXCLUDE, Schema, fields
+from werkzeug.exceptions import HTTPException
 
 from dansmarue import observe
 from dansmarue.api import ratelimits
 from dansmarue.api.mobile import agent_calls, equipment, handlers, protocol
 from dansmarue.api.mobile.blueprint import blp
 from dansmarue.api.security import current_user
-from dansmarue.errors import DomainError
+from dansmarue.errors import DomainError, answer_errors_under
 from dansmarue.extensions import limiter
-from dansmarue.models import db
+from dansmarue.models import Report, db, key_from_text
 from dansmarue.platform import storage
 from dansmarue.reports import photo_uploads
 
@@ -53,6 +54,8 @@ def not_an_intake() -> bool:
         return protocol.parse(request.form.get("jsonStream"))["request"] != "saveIncident"
     except protocol.MobileError:
         return True
+    except HTTPException:  # a body too large to read: counted, then refused by the view
+        return False
 
 
 @blp.errorhandler(RateLimitExceeded)
@@ -64,6 +67,18 @@ def _too_many(error):
     )
     response.headers["Retry-After"] = "60"
     return response
+
+
+def _unanswered(error: DomainError):
+    """An error no handler answered (a body too large, an unreadable form, an
+    unknown address, a last resort): the bare error object, with its HTTP status."""
+    photo = request.path.rstrip("/").endswith("/photo")
+    return protocol.error(
+        protocol.code_for_http(error, photo), error.detail, wrapped=False, status=error.status
+    )
+
+
+answer_errors_under(blp, "/rest", _unanswered)
 
 
 def context() -> handlers.Context:
@@ -140,14 +155,17 @@ def photo(headers):
         return protocol.error(
             protocol.BAD_PICTURE, "Photo trop volumineuse (10 Mo au plus).", wrapped=False, status=413
         )
-    raw_id = (headers["incident_id"] or "").strip()
-    if not raw_id.isdigit():
+    report_id = key_from_text(headers["incident_id"] or "", Report.id)
+    if report_id is None:  # absent, or no report number ("²", beyond the column's range)
         return protocol.error(
-            protocol.EMPTY_INCIDENT_ID, "En-tête incident-id manquant.", wrapped=False, status=400
+            protocol.EMPTY_INCIDENT_ID,
+            "En-tête incident-id manquant ou illisible.",
+            wrapped=False,
+            status=400,
         )
     try:
         saved, stale = photo_uploads.attach_photo(
-            int(raw_id),
+            report_id,
             (headers["type"] or "").strip().lower(),
             data,
             udid=headers["udid"],

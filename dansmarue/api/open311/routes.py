@@ -10,12 +10,19 @@ import flask
 from flask import current_app, request
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import PathConverter
 
+from dansmarue.api.body_formats import FORM, MULTIPART, accepts
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.open311 import intake, render, schemas
 from dansmarue.api.open311 import serializers as ser
-from dansmarue.errors import DomainError, NotFound, field_errors, http_detail, wire_errors
+from dansmarue.errors import (
+    DomainError,
+    NotFound,
+    answer_errors_under,
+    field_errors,
+    http_detail,
+    wire_errors,
+)
 from dansmarue.extensions import limiter
 from dansmarue.interop import open311
 
@@ -48,7 +55,7 @@ OPEN311_FIELDS = {
 
 @blp.errorhandler(DomainError)
 def _domain_error(error: DomainError):
-    status = {404: 404, 401: 403, 403: 403}.get(error.status, 400)
+    status = {404: 404, 401: 403, 403: 403}.get(error.status, 500 if error.status >= 500 else 400)
     errors = wire_errors(error.errors, OPEN311_FIELDS, "media", None)
     messages = [error.detail] + [
         f"{e['field']} : {e['message']}"
@@ -75,6 +82,11 @@ def _http_error(error: HTTPException):
     if status == 429:
         response.headers["Retry-After"] = "60"
     return response
+
+
+# What the handlers above do not see (a last-resort database error, an
+# unexpected exception, an address outside /open311/v2) is answered the same way.
+answer_errors_under(blp, "/open311", _domain_error)
 
 
 def intake_limit() -> str:
@@ -129,6 +141,7 @@ class Requests(MethodView):
         return _requests(fmt, reports, args["extensions"])
 
     @blp.arguments(schemas.CreateRequestForm, location="form")
+    @accepts(FORM, MULTIPART)  # an XML or JSON body is refused (400), never read as an empty form
     def post(self, form, fmt):
         """Create a request (api_key required; lat/long, attribute[..], media)."""
         for name in ("api_key", "jurisdiction_id"):  # some clients put these in the URL
@@ -185,17 +198,9 @@ def unknown(rest):
     return response
 
 
-class AnyPath(PathConverter):
-    """werkzeug's path, newlines included (a decoded %0A would otherwise match no
-    rule and get the REST API's 404 instead of Open311's)."""
-
-    regex = r"[^/][\s\S]*?"
-
-
-blp.record_once(lambda state: state.app.url_map.converters.setdefault("open311_any", AnyPath))
 # Plain Flask registration: kept out of the OpenAPI document.
 flask.Blueprint.add_url_rule(
-    blp, "/<open311_any:rest>", view_func=unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
+    blp, "/<path:rest>", view_func=unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]
 )
 
 
