@@ -2,7 +2,8 @@
 PostgreSQL would refuse is refused here first, field by field, with a 422.
 
 - Text: no NUL byte or lone surrogate in any query, form, JSON or header
-  value (PostgreSQL cannot store them; comparing with them fails too).
+  value (PostgreSQL cannot store them; comparing with them fails too), except
+  in the fields that clean their text themselves (CleanString).
 - Numbers: integers within PostgreSQL's `integer` unless a field declares its
   own range (every id and count column is an `integer`).
 - Dates: between 2000 and 2100 (no report exists outside; a year 1 or 9999
@@ -21,6 +22,7 @@ from collections.abc import Mapping
 import flask_smorest
 from marshmallow import Schema, ValidationError, fields, validate
 
+from dansmarue.api.fields import CleanString
 from dansmarue.platform.limits import EARLIEST, INT_MAX, INT_MIN, LATEST
 from dansmarue.web_request import WireParser
 
@@ -92,7 +94,9 @@ class EdgeParser(WireParser):
     cannot hold before the schema runs."""
 
     def pre_load(self, location_data, *, schema, req, location):
-        found = unstorable_text(location_data)
+        # A CleanString (a resident's description...) drops such characters itself.
+        cleaning = {f.data_key or n for n, f in schema.fields.items() if isinstance(f, CleanString)}
+        found = {k: v for k, v in unstorable_text(location_data).items() if k.split(".")[0] not in cleaning}
         if found:
             raise ValidationError(found)
         return super().pre_load(location_data, schema=schema, req=req, location=location)

@@ -7,6 +7,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import BigInteger, CursorResult, MetaData, Result, SmallInteger, Table
 from sqlalchemy.orm import DeclarativeBase
 
+from dansmarue.platform.limits import BIGINT_MAX, INT_MAX, SMALLINT_MAX
+
 # Stable constraint names keep Alembic migrations reproducible.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -27,10 +29,10 @@ def integer_max(column) -> int:
     """The largest value an integer column holds (its type is the one source)."""
     kind = column.type
     if isinstance(kind, BigInteger):
-        return 2**63 - 1
+        return BIGINT_MAX
     if isinstance(kind, SmallInteger):
-        return 2**15 - 1
-    return 2**31 - 1
+        return SMALLINT_MAX
+    return INT_MAX
 
 
 def key_from_text(value: object, column) -> int | None:

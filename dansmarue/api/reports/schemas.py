@@ -14,10 +14,11 @@ from marshmallow import (
 )
 
 from dansmarue.api.fields import CleanString, Coordinate, StrictInteger
+from dansmarue.platform.limits import INT_MAX
 from dansmarue.reports.intake import RESIDENT_ORIGINS
 from dansmarue.workflow.states import PUBLIC_STATES, STATES
 
-MAX_ID = 2**31 - 1
+MAX_ID = INT_MAX
 TOKEN_CHARS = validate.Regexp(r"^[A-Za-z0-9._:-]+$", error="Caractères autorisés : A-Z a-z 0-9 . _ : -")
 
 
