@@ -10,7 +10,8 @@ def _guid_emails(guids: set[str]) -> dict[str, str]:
     if not guids:
         return {}
     rows = db.session.execute(select(User.account_guid, User.email).where(User.account_guid.in_(guids)))
-    return dict(rows)
+    # .all(): a Result has keys(), so dict(result) would take it for a mapping (TypeError).
+    return dict(rows.all())
 
 
 def reporter_and_followers(report: Report) -> tuple[list[str], list[tuple[str, str]]]:
