@@ -88,7 +88,7 @@ class _JobLogContext:
 
     def execute_job(self, job, queue):
         try:
-            return super().execute_job(job, queue)
+            return super().execute_job(job, queue)  # type: ignore[misc]  # a mixin of RQ workers
         finally:
             logs.clear()
 
