@@ -43,8 +43,11 @@ class Config:
         self.RATELIMIT_INTAKE = env("RATELIMIT_INTAKE", "30 per minute")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", self.REDIS_URL)
-        # Redis down must not stop intake (the outbox keeps the jobs): no limit then.
+        # Redis down must not stop intake (the outbox keeps the jobs): each process
+        # then counts in memory (one warning, not a traceback per request) and
+        # goes back to Redis when it answers again.
         self.RATELIMIT_SWALLOW_ERRORS = _bool("RATELIMIT_SWALLOW_ERRORS", True)
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = _bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
         self.RATELIMIT_LOGIN = env("RATELIMIT_LOGIN", "30 per minute")
         # Every anonymous request, per address (reads included), and the
         # follows / congratulations / photo uploads one report may receive.

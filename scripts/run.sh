@@ -17,6 +17,13 @@ WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
 STOP_TIMEOUT="${STOP_TIMEOUT:-35}"   # seconds before SIGKILL (gunicorn graceful is 30)
 RESTART_BUDGET="${RESTART_BUDGET:-5}"
 RESTART_WINDOW="${RESTART_WINDOW:-60}"
+# The RQ worker runs jobs in its own process (--simple): a work horse forked
+# per job starts with cold caches (every SQL statement compiled again, mail
+# templates parsed again, a new database connection, new metrics files) and
+# spends about 0.4 s on that, so one worker did ~1.5 jobs/s, far too few to
+# drain what piles up during a Redis outage (issue #20.6). WORKER_ARGS= (empty)
+# brings the fork per job back.
+WORKER_ARGS="${WORKER_ARGS---simple}"
 
 [ -x "$PY" ] || { echo "[run] $PY missing: run 'make venv' first" >&2; exit 1; }
 
@@ -113,7 +120,8 @@ if [ -z "${SMTP_HOST:-}" ]; then
 fi
 
 start web "$VENV/bin/gunicorn" -w "$WEB_CONCURRENCY" -b "$BIND:$PORT" wsgi:app
-start worker "$PY" -m workers.worker
+# shellcheck disable=SC2086 # WORKER_ARGS is a list of options
+start worker "$PY" -m workers.worker $WORKER_ARGS
 start scheduler "$PY" -m workers.scheduler
 
 BASE="http://127.0.0.1:$PORT"

@@ -1,112 +1,16 @@
 """scripts/run.sh, the supervisor of `make run`, for real: a child that dies is
 restarted while the web server keeps answering; past its budget it stops all."""
 
-import contextlib
 import json
 import os
 import re
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Supervisor:
-    def __init__(self, tmp_path, **env):
-        self.port = free_port()
-        self.log = tmp_path / "run.log"
-        self.process = subprocess.Popen(
-            ["bash", "scripts/run.sh"],
-            cwd=ROOT,
-            stdout=self.log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            env=os.environ
-            | {
-                "PORT": str(self.port),
-                "WEB_CONCURRENCY": "1",
-                "DATABASE_URL": TEST_DATABASE_URL,
-                "REDIS_URL": TEST_REDIS_URL,
-                "VENV": str(Path(sys.executable).parents[1]),
-                "STOP_TIMEOUT": "10",
-                "MAIL_SINK_PORT": str(free_port()),
-                "MAIL_SINK_DIR": str(tmp_path / "mails"),
-                "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
-                **env,
-            },
-        )
-
-    def text(self) -> str:
-        return self.log.read_text()
-
-    def wait_for(self, pattern: str, timeout: float = 60) -> re.Match:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = list(re.finditer(pattern, self.text()))
-            if found:
-                return found[-1]
-            assert self.process.poll() is None or "stopped" in self.text(), self.text()
-            time.sleep(0.2)
-        raise AssertionError(f"no {pattern!r} in:\n{self.text()}")
-
-    def live(self) -> int:
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health/live", timeout=5) as r:
-            return r.status
-
-    def child(self, name: str, other_than: int | None = None, timeout: float = 30) -> int:
-        """The pid of the latest `name` started (a new one when `other_than` is given)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            pid = int(self.wait_for(rf"started {name} \(pid (\d+)\)").group(1))
-            if pid != other_than or time.monotonic() > deadline:
-                return pid
-            time.sleep(0.2)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(30)
-
-
-@pytest.fixture
-def supervisor(tmp_path):
-    started = []
-
-    def make(**env):
-        started.append(Supervisor(tmp_path, **env))
-        return started[-1]
-
-    yield make
-    for one in started:
-        one.stop()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(one.process.pid, signal.SIGKILL)
-
-
-def wait_live(sup: Supervisor, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if sup.live() == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(sup.text())
+from tests.supervisor import supervisor, wait_live  # noqa: F401 (a fixture)
 
 
 def test_a_dead_worker_is_restarted_and_the_web_server_keeps_answering(supervisor):

@@ -66,3 +66,30 @@ def test_one_report_takes_only_so_many_follows_from_any_address(limited, session
             db.session.query(Report).filter(Report.reference == reference).delete()
             db.session.commit()
     assert ROQUETTE  # the intake point the report was filed at
+
+
+def test_with_redis_down_limits_are_counted_in_memory(tmp_path):
+    """#20.6: Redis away, requests are still answered (not a 500) and still
+    limited, per process, with one warning instead of a traceback each."""
+    from dansmarue import create_app
+    from dansmarue.extensions import limiter
+    from tests.workers.conftest import free_port
+
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"
+    app = create_app(
+        {
+            **config_for(tmp_path),
+            "REDIS_URL": nowhere,
+            "RATELIMIT_STORAGE_URI": nowhere,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_ANONYMOUS": "3 per minute",
+        }
+    )
+    try:
+        client = app.test_client()
+        statuses = [client.get("/api/v1/categories").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        assert limiter._storage_dead  # it noticed, and went to memory
+    finally:
+        limiter._storage_dead = False  # one limiter object for every app of the suite
+        create_app(config_for(tmp_path / "again"))  # the limiter is one object: rebind it

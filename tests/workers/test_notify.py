@@ -120,6 +120,35 @@ def test_state_change_reaches_reporter_and_followers_once(
     assert ctx.scalar(select(NotificationLog.channel).where(NotificationLog.recipient == "tok-bob")) == "push"
 
 
+def test_followers_by_account_are_mailed_at_their_account_address_and_pushed(
+    ctx, smtp, contractor, monkeypatch, app
+):
+    """A follow by account guid (the apps' way, with a push token): the
+    account's address hears of the change, the phone is pushed."""
+    monkeypatch.setitem(app.config, "PUSH_WEBHOOK_URL", contractor.url)
+    report = new_report(ctx, reporter_email="alice@example.org")
+    ctx.add(User(email="carol@example.org", account_guid="guid-carol"))
+    ctx.add_all(
+        [
+            Follower(report_id=report.id, account_guid="guid-carol", confirmed_at=utcnow()),
+            Follower(
+                report_id=report.id, account_guid="guid-nomail", push_token="tok-dan", confirmed_at=utcnow()
+            ),
+        ]
+    )
+    report.unit.contractor_without_ws = True
+    ctx.commit()
+    dispatch_report(report.id)
+    workflow.perform(report.id, "done", None, actor_kind="contractor")
+    ctx.commit()
+    (job,) = outbox_rows(ctx, "workers.jobs.notify.notify_state_change")
+
+    assert notify_state_change(job.args[0]) == 3  # alice, carol, dan's phone
+    assert len(smtp.to("alice@example.org")) == len(smtp.to("carol@example.org")) == 1
+    (push,) = contractor.requests
+    assert b'"to": "tok-dan"' in push[2]
+
+
 def test_internal_events_send_nothing(ctx, smtp):
     report = new_report(ctx, reporter_email="alice@example.org")
     dispatch_report(report.id)  # create + route_to_unit: internal history entries
