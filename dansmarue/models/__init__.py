@@ -1,5 +1,6 @@
 """All mapped classes, importable from one place (Alembic sees them all)."""
 
+from dansmarue.models.audit import AuditEntry
 from dansmarue.models.base import db, utcnow
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.categories import CatalogueVersion, Category
@@ -31,6 +32,7 @@ __all__ = [
     "SLA_STATUSES",
     "ApiClient",
     "ApiToken",
+    "AuditEntry",
     "CatalogueVersion",
     "Category",
     "Congratulation",

@@ -65,6 +65,7 @@ MATRIX = [
     ("GET", "/api/v1/admin/requalification-rules/{rule}", None, ADMIN),
     ("PATCH", "/api/v1/admin/requalification-rules/{rule}", {"active": False}, ADMIN),
     ("DELETE", "/api/v1/admin/requalification-rules/{rule}", None, (401, 403, 403, 403, 403, 204)),
+    ("GET", "/api/v1/admin/audit", None, ADMIN),
 ]
 
 CASES = [
