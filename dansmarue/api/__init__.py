@@ -19,6 +19,7 @@ MODULES = (
     "agent",
     "resolution",
     "admin",
+    "admin_users",
     "stats",
 )
 

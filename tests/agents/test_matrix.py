@@ -6,6 +6,7 @@ resident is its reporter; "other_agent" works for DVD-STV.
 
 import pytest
 
+from dansmarue.access import auth
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.requalification import RequalificationRule
 from tests.agents.conftest import ROLES_CASES, bearer, make_report
@@ -66,6 +67,26 @@ MATRIX = [
     ("PATCH", "/api/v1/admin/requalification-rules/{rule}", {"active": False}, ADMIN),
     ("DELETE", "/api/v1/admin/requalification-rules/{rule}", None, (401, 403, 403, 403, 403, 204)),
     ("GET", "/api/v1/admin/audit", None, ADMIN),
+    ("GET", "/api/v1/admin/users", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/users",
+        {"email": "matrice@paris.fr", "role": "agent", "send_reset_link": False},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/users/{user}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/users/{user}", {"full_name": "Matrice"}, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/disable", None, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/enable", None, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/logout", None, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/password-reset", None, (401, 403, 403, 403, 403, 202)),
+    # Public by design (the token is the credential): a bad token is a 422 for anyone.
+    (
+        "POST",
+        "/api/v1/auth/password-reset",
+        {"token": "inconnu", "password": "un mot de passe solide"},
+        (422, 422, 422, 422, 422, 422),
+    ),
 ]
 
 CASES = [
@@ -93,7 +114,14 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
     rule = RequalificationRule(source_unit_id=14, target_unit_id=23)
     session.add_all([reason, message, rule])
     session.flush()
-    names = {"ref": report.reference, "reason": reason.id, "message": message.id, "rule": rule.id}
+    target = auth.create_user("cible.matrice@paris.fr", None, "agent", unit_codes=["DVD-STV"])
+    names = {
+        "ref": report.reference,
+        "reason": reason.id,
+        "message": message.id,
+        "rule": rule.id,
+        "user": target.id,
+    }
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
     response = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=headers)
     assert response.status_code == expected, response.get_json()
@@ -105,7 +133,7 @@ def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
     """A new route under these prefixes must be added to the matrix."""
     import re
 
-    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1}
+    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1, "user": 1}
     concrete = {(m, _fill(p, sample)) for m, p, _, _ in MATRIX}
     prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
     checked = 0
