@@ -20,6 +20,7 @@ MODULES = (
     "resolution",
     "admin",
     "admin_users",
+    "admin_catalogue",
     "stats",
 )
 

@@ -80,6 +80,15 @@ MATRIX = [
     ("POST", "/api/v1/admin/users/{user}/enable", None, ADMIN),
     ("POST", "/api/v1/admin/users/{user}/logout", None, ADMIN),
     ("POST", "/api/v1/admin/users/{user}/password-reset", None, (401, 403, 403, 403, 403, 202)),
+    ("GET", "/api/v1/admin/categories", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/categories",
+        {"label": "Type de la matrice"},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/categories/{category}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/categories/{category}", {"alias": "Alias de la matrice"}, ADMIN),
     # Public by design (the token is the credential): a bad token is a 422 for anyone.
     (
         "POST",
@@ -121,6 +130,7 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
         "message": message.id,
         "rule": rule.id,
         "user": target.id,
+        "category": 17,
     }
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
     response = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=headers)
@@ -133,7 +143,7 @@ def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
     """A new route under these prefixes must be added to the matrix."""
     import re
 
-    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1, "user": 1}
+    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1, "user": 1, "category": 1}
     concrete = {(m, _fill(p, sample)) for m, p, _, _ in MATRIX}
     prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
     checked = 0
