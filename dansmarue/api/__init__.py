@@ -21,6 +21,7 @@ MODULES = (
     "admin",
     "admin_users",
     "admin_catalogue",
+    "admin_units",
     "stats",
 )
 

@@ -89,6 +89,15 @@ MATRIX = [
     ),
     ("GET", "/api/v1/admin/categories/{category}", None, ADMIN),
     ("PATCH", "/api/v1/admin/categories/{category}", {"alias": "Alias de la matrice"}, ADMIN),
+    ("GET", "/api/v1/admin/units", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/units",
+        {"code": "MATRICE", "label": "Unité de la matrice", "parent_id": 13},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/units/{unit}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/units/{unit}", {"email": "matrice@paris.fr"}, ADMIN),
     # Public by design (the token is the credential): a bad token is a 422 for anyone.
     (
         "POST",
@@ -131,6 +140,7 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
         "rule": rule.id,
         "user": target.id,
         "category": 17,
+        "unit": 23,
     }
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
     response = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=headers)
@@ -143,7 +153,7 @@ def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
     """A new route under these prefixes must be added to the matrix."""
     import re
 
-    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1, "user": 1, "category": 1}
+    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1, "user": 1, "category": 1, "unit": 1}
     concrete = {(m, _fill(p, sample)) for m, p, _, _ in MATRIX}
     prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
     checked = 0
