@@ -22,6 +22,7 @@ MODULES = (
     "admin_users",
     "admin_catalogue",
     "admin_units",
+    "admin_sla",
     "stats",
 )
 

@@ -5,8 +5,10 @@ resident is its reporter; "other_agent" works for DVD-STV.
 """
 
 import pytest
+from sqlalchemy import delete
 
 from dansmarue.access import auth
+from dansmarue.models import SlaTarget
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.requalification import RequalificationRule
 from tests.agents.conftest import ROLES_CASES, bearer, make_report
@@ -98,6 +100,23 @@ MATRIX = [
     ),
     ("GET", "/api/v1/admin/units/{unit}", None, ADMIN),
     ("PATCH", "/api/v1/admin/units/{unit}", {"email": "matrice@paris.fr"}, ADMIN),
+    ("GET", "/api/v1/admin/sla-targets", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/sla-targets",
+        {
+            "category_id": 17,
+            "priority": 3,
+            "ack_amount": 4,
+            "ack_unit": "hours",
+            "resolve_amount": 2,
+            "resolve_unit": "business_days",
+        },
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/sla-targets/{target}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/sla-targets/{target}", {"rationale": "Matrice"}, ADMIN),
+    ("DELETE", "/api/v1/admin/sla-targets/{target}", None, (401, 403, 403, 403, 403, 204)),
     # Public by design (the token is the credential): a bad token is a 422 for anyone.
     (
         "POST",
@@ -132,6 +151,11 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
     rule = RequalificationRule(source_unit_id=14, target_unit_id=23)
     session.add_all([reason, message, rule])
     session.flush()
+    sla_target = SlaTarget(
+        category_id=17, priority=1, ack_amount=1, ack_unit="hours", resolve_amount=1, resolve_unit="hours"
+    )
+    session.execute(delete(SlaTarget).where(SlaTarget.category_id == 17))
+    session.add(sla_target)
     target = auth.create_user("cible.matrice@paris.fr", None, "agent", unit_codes=["DVD-STV"])
     names = {
         "ref": report.reference,
@@ -141,6 +165,7 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
         "user": target.id,
         "category": 17,
         "unit": 23,
+        "target": sla_target.id,
     }
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
     response = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=headers)
@@ -153,7 +178,16 @@ def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
     """A new route under these prefixes must be added to the matrix."""
     import re
 
-    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1, "user": 1, "category": 1, "unit": 1}
+    sample = {
+        "ref": "X",
+        "reason": 1,
+        "message": 1,
+        "rule": 1,
+        "user": 1,
+        "category": 1,
+        "unit": 1,
+        "target": 1,
+    }
     concrete = {(m, _fill(p, sample)) for m, p, _, _ in MATRIX}
     prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
     checked = 0
