@@ -23,6 +23,7 @@ MODULES = (
     "admin_catalogue",
     "admin_units",
     "admin_sla",
+    "admin_sectors",
     "stats",
 )
 

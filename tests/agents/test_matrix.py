@@ -5,10 +5,10 @@ resident is its reporter; "other_agent" works for DVD-STV.
 """
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from dansmarue.access import auth
-from dansmarue.models import SlaTarget
+from dansmarue.models import Sector, SlaTarget
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.requalification import RequalificationRule
 from tests.agents.conftest import ROLES_CASES, bearer, make_report
@@ -20,6 +20,11 @@ ANY_USER = (401, 200, 200, 200, 200, 200)
 STAFF_ANY = (401, 403, 200, 200, 200, 200)
 STAFF_SCOPED = (401, 403, 404, 200, 200, 200)
 ADMIN = (401, 403, 403, 403, 403, 200)
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[2.30, 48.84], [2.31, 48.84], [2.31, 48.85], [2.30, 48.85], [2.30, 48.84]]],
+}
 
 MATRIX = [
     # method, path, json body, expected statuses per caller
@@ -117,6 +122,15 @@ MATRIX = [
     ("GET", "/api/v1/admin/sla-targets/{target}", None, ADMIN),
     ("PATCH", "/api/v1/admin/sla-targets/{target}", {"rationale": "Matrice"}, ADMIN),
     ("DELETE", "/api/v1/admin/sla-targets/{target}", None, (401, 403, 403, 403, 403, 204)),
+    ("GET", "/api/v1/admin/sectors", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/sectors",
+        {"name": "Secteur de la matrice", "geometry": SQUARE, "unit_ids": [23]},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/sectors/{sector}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/sectors/{sector}", {"name": "Secteur renommé"}, ADMIN),
     # Public by design (the token is the credential): a bad token is a 422 for anyone.
     (
         "POST",
@@ -166,6 +180,7 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
         "category": 17,
         "unit": 23,
         "target": sla_target.id,
+        "sector": session.scalar(select(Sector.id).order_by(Sector.id).limit(1)),
     }
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
     response = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=headers)
@@ -187,6 +202,7 @@ def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
         "category": 1,
         "unit": 1,
         "target": 1,
+        "sector": 1,
     }
     concrete = {(m, _fill(p, sample)) for m, p, _, _ in MATRIX}
     prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
