@@ -15,8 +15,8 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
-from sqlalchemy import update
 
+from dansmarue.access import auth
 from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User, db
 from dansmarue.platform.text import same_secret
@@ -86,7 +86,7 @@ def log_out() -> None:
 
 def revoke_sessions(user: User) -> None:
     """Void every web session of `user` (sign-out, or an administrator's force-logout)."""
-    db.session.execute(update(User).where(User.id == user.id).values(session_epoch=User.session_epoch + 1))
+    auth.revoke_web_sessions(user)
 
 
 def _idle_limit_s() -> int:

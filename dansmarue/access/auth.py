@@ -12,8 +12,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
 
-from dansmarue.errors import Conflict, Unauthorized, Unprocessable
+from dansmarue import audit
+from dansmarue.errors import Conflict, NotFound, Unauthorized, Unprocessable
 from dansmarue.models import ROLES, ApiToken, Unit, User, db, utcnow
+from dansmarue.models.base import rowcount
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so timing does not tell.
@@ -36,8 +38,10 @@ def create_user(
     full_name: str | None = None,
     unit_codes=(),
     direction_code: str | None = None,
+    *,
+    actor: User | None = None,
 ) -> User:
-    """Create an account; agents get units, managers a direction (by unit code)."""
+    """Create an account; agents get units, managers a direction (by unit code). Audited."""
     email = normalise_email(email)
     if "@" not in email:
         raise Unprocessable(
@@ -49,33 +53,44 @@ def create_user(
         )
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise Conflict("Un compte existe déjà avec cette adresse e-mail.")
-    units = _units_by_code(unit_codes)
-    direction_id = None
+    units = units_by_code(unit_codes)
+    direction = None
     if direction_code:
-        direction = _units_by_code([direction_code])[0]
-        if direction.parent_id is not None:
-            raise Unprocessable(
-                f"{direction_code} n'est pas une direction.",
-                errors=[{"field": "direction_code", "message": "Une direction est une unité racine."}],
-            )
-        direction_id = direction.id
+        direction = direction_id(direction_code)
     elif role == "manager" and units:
-        direction_id = units[0].direction_id
+        direction = units[0].direction_id
     user = User(
         email=email,
         role=role,
         full_name=full_name,
         active=True,
         password_hash=hash_password(password) if password else None,
-        direction_id=direction_id,
+        direction_id=direction,
         units=units,
     )
     db.session.add(user)
     db.session.flush()
+    audit.record(actor, "user", user.id, "create", None, user_snapshot(user))
     return user
 
 
-def _units_by_code(codes) -> list[Unit]:
+def user_snapshot(user: User) -> dict:
+    """An account as the audit trail keeps it (its units by code, no password)."""
+    return audit.snapshot(user, unit_codes=sorted(u.code for u in user.units))
+
+
+def direction_id(code: str) -> int:
+    """The id of the direction (a root unit) with this code."""
+    direction = units_by_code([code])[0]
+    if direction.parent_id is not None:
+        raise Unprocessable(
+            f"{code} n'est pas une direction.",
+            errors=[{"field": "direction_code", "message": "Une direction est une unité racine."}],
+        )
+    return direction.id
+
+
+def units_by_code(codes) -> list[Unit]:
     codes = list(dict.fromkeys(codes or ()))
     if not codes:
         return []
@@ -149,18 +164,42 @@ def revoke_token(raw: str) -> None:
     )
 
 
-def disable_user(email: str) -> User:
-    """Deactivate an account and revoke all its tokens."""
+def revoke_web_sessions(user: User) -> None:
+    """Void every web session cookie of `user` (its session epoch moves on)."""
+    db.session.execute(update(User).where(User.id == user.id).values(session_epoch=User.session_epoch + 1))
+
+
+def revoke_everywhere(user: User) -> int:
+    """Force-logout: revoke every bearer token and web session of `user`;
+    returns the number of tokens revoked."""
+    revoked = rowcount(
+        db.session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+    )
+    revoke_web_sessions(user)
+    return revoked
+
+
+def set_active(user: User, active: bool, actor: User | None = None) -> User:
+    """Disable (every token and session revoked too) or re-enable an account. Audited."""
+    if actor is not None and actor.id == user.id and not active:
+        raise Conflict("Un administrateur ne peut pas désactiver son propre compte.")
+    before = user_snapshot(user)
+    user.active = active
+    if not active:
+        revoke_everywhere(user)
+    db.session.flush()
+    db.session.refresh(user, ["session_epoch"])
+    audit.record(actor, "user", user.id, "enable" if active else "disable", before, user_snapshot(user))
+    return user
+
+
+def disable_user(email: str, actor: User | None = None) -> User:
+    """Deactivate an account and revoke all its tokens (`flask users disable`)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     if user is None:
-        from dansmarue.errors import NotFound
-
         raise NotFound(f"Aucun compte {email}.")
-    user.active = False
-    db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    db.session.flush()
-    return user
+    return set_active(user, False, actor)

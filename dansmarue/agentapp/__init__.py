@@ -7,6 +7,7 @@ projection) import without the routes and their dependencies.
 
 def __getattr__(name: str):
     if name == "bp":
+        from dansmarue.agentapp import password_page  # noqa: F401 (its route joins bp)
         from dansmarue.agentapp.routes import bp
 
         return bp

@@ -19,6 +19,11 @@ MODULES = (
     "agent",
     "resolution",
     "admin",
+    "admin_users",
+    "admin_catalogue",
+    "admin_units",
+    "admin_sla",
+    "admin_sectors",
     "stats",
 )
 

@@ -7,7 +7,7 @@ per-category messages need the category tree, loaded after migrations.
 
 from sqlalchemy import or_, select, update
 
-from dansmarue import city
+from dansmarue import audit, city
 from dansmarue.catalogue.agent_text_seeds import (
     CATEGORY_DONE_MESSAGES,
     GENERIC_DONE_MESSAGES,
@@ -15,7 +15,7 @@ from dansmarue.catalogue.agent_text_seeds import (
     rejection_reasons,
 )
 from dansmarue.errors import NotFound, Unprocessable, field
-from dansmarue.models import Category, db
+from dansmarue.models import Category, User, db
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.platform.savepoint import save_fields
 from dansmarue.workflow.effects import category_lineage
@@ -24,6 +24,7 @@ MODELS: dict[str, type[RejectionReason] | type[ServiceDoneMessage]] = {
     "reason": RejectionReason,
     "message": ServiceDoneMessage,
 }
+ENTITIES = {"reason": "rejection_reason", "message": "done_message"}
 ORDER = {
     "reason": (RejectionReason.sort_order, RejectionReason.id),
     "message": (ServiceDoneMessage.sort_order, ServiceDoneMessage.id),
@@ -52,18 +53,25 @@ def get(kind: str, item_id: int):
     return item
 
 
-def save(kind: str, values: dict, item_id: int | None = None):
-    """Create (item_id None) or update an entry; duplicate labels are a 409."""
+def save(kind: str, values: dict, item_id: int | None = None, *, actor: User | None = None):
+    """Create (item_id None) or update an entry; duplicate labels are a 409. Audited."""
     item = MODELS[kind]() if item_id is None else get(kind, item_id)
+    before = None if item_id is None else audit.snapshot(item)
     category_id = values.get("category_id")
     if category_id is not None and db.session.get(Category, category_id) is None:
         raise Unprocessable("Catégorie inconnue.", errors=[field("category", "Catégorie inconnue.")])
-    return save_fields(item, values, "Un élément identique existe déjà dans ce catalogue.")
+    save_fields(item, values, "Un élément identique existe déjà dans ce catalogue.")
+    action = "create" if before is None else "update"
+    audit.record(actor, ENTITIES[kind], item.id, action, before, audit.snapshot(item))
+    return item
 
 
-def delete(kind: str, item_id: int) -> None:
-    db.session.delete(get(kind, item_id))
+def delete(kind: str, item_id: int, *, actor: User | None = None) -> None:
+    item = get(kind, item_id)
+    before = audit.snapshot(item)
+    db.session.delete(item)
     db.session.flush()
+    audit.record(actor, ENTITIES[kind], item_id, "delete", before, None)
 
 
 def seed_defaults() -> dict:

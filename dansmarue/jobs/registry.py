@@ -48,6 +48,7 @@ NOTIFY_STATE_CHANGE = Job("workers.jobs.notify.notify_state_change", "mail", "ev
 SEND_FOLLOW_CONFIRMATION = Job(
     "workers.jobs.notify.send_follow_confirmation", "mail", "follower:{follower_id}:confirm"
 )
+SEND_PASSWORD_RESET = Job("workers.jobs.notify.send_password_reset", "mail", "password-reset:{reset_id}")
 NOTIFY_CONTRACTOR = Job("workers.jobs.notify.notify_contractor", "dispatch", "event:{event_id}:contractor")
 NOTIFY_SCHEDULED_DAY = Job(
     "workers.jobs.notify.notify_scheduled_day", "mail", "report:{report_id}:scheduled-day:{day}"
@@ -84,6 +85,7 @@ JOBS: dict[str, Job] = {
         RETRY_SEND,
         SEND_ACKNOWLEDGEMENT,
         SEND_FOLLOW_CONFIRMATION,
+        SEND_PASSWORD_RESET,
         NOTIFY_UNIT_NEW_REPORT,
         NOTIFY_STATE_CHANGE,
         NOTIFY_CONTRACTOR,

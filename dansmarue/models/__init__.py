@@ -1,5 +1,6 @@
 """All mapped classes, importable from one place (Alembic sees them all)."""
 
+from dansmarue.models.audit import AuditEntry
 from dansmarue.models.base import db, key_from_text, utcnow
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.categories import CatalogueVersion, Category
@@ -20,7 +21,7 @@ from dansmarue.models.reports import (
 )
 from dansmarue.models.requalification import RULE_TARGET_STATES, RequalificationRule
 from dansmarue.models.sla import SLA_STATUSES, SlaClockState, SlaSweepState, SlaTarget
-from dansmarue.models.users import ROLES, ApiToken, User, user_unit
+from dansmarue.models.users import ROLES, ApiToken, PasswordReset, User, user_unit
 
 __all__ = [
     "ORIGINS",
@@ -31,6 +32,7 @@ __all__ = [
     "SLA_STATUSES",
     "ApiClient",
     "ApiToken",
+    "AuditEntry",
     "CatalogueVersion",
     "Category",
     "Congratulation",
@@ -40,6 +42,7 @@ __all__ = [
     "IdempotencyKey",
     "NotificationLog",
     "OutboxJob",
+    "PasswordReset",
     "Photo",
     "Quartier",
     "RejectionReason",

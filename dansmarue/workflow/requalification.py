@@ -12,10 +12,10 @@ Callers commit.
 
 from sqlalchemy import select, text
 
-from dansmarue import signals
+from dansmarue import audit, signals
 from dansmarue.errors import NotFound, Unprocessable
 from dansmarue.jobs import outbox, registry
-from dansmarue.models import Category, Report, Unit, db
+from dansmarue.models import Category, Report, Unit, User, db
 from dansmarue.models.requalification import RequalificationRule
 from dansmarue.platform.savepoint import save_fields
 from dansmarue.workflow import history
@@ -146,10 +146,11 @@ def _bad(name: str, message: str) -> Unprocessable:
     )
 
 
-def save(values: dict, rule_id: int | None = None) -> RequalificationRule:
+def save(values: dict, rule_id: int | None = None, *, actor: User | None = None) -> RequalificationRule:
     """Create (rule_id None) or update a rule; a second rule for the same
-    (source unit, category) is a 409."""
+    (source unit, category) is a 409. Audited."""
     rule = RequalificationRule() if rule_id is None else get(rule_id)
+    before = None if rule_id is None else audit.snapshot(rule)
     for name in ("source_unit_id", "target_unit_id"):
         if name in values and db.session.get(Unit, values[name]) is None:
             raise _bad(name, "Service inconnu.")
@@ -159,9 +160,21 @@ def save(values: dict, rule_id: int | None = None) -> RequalificationRule:
     source = values.get("source_unit_id", rule.source_unit_id)
     if source is not None and source == values.get("target_unit_id", rule.target_unit_id):
         raise _bad("target_unit_id", "Le service cible doit différer du service source.")
-    return save_fields(rule, values, "Une règle existe déjà pour ce service source et cette catégorie.")
+    save_fields(rule, values, "Une règle existe déjà pour ce service source et cette catégorie.")
+    audit.record(
+        actor,
+        "requalification_rule",
+        rule.id,
+        "create" if before is None else "update",
+        before,
+        audit.snapshot(rule),
+    )
+    return rule
 
 
-def delete(rule_id: int) -> None:
-    db.session.delete(get(rule_id))
+def delete(rule_id: int, *, actor: User | None = None) -> None:
+    rule = get(rule_id)
+    before = audit.snapshot(rule)
+    db.session.delete(rule)
     db.session.flush()
+    audit.record(actor, "requalification_rule", rule_id, "delete", before, None)

@@ -5,7 +5,10 @@ resident is its reporter; "other_agent" works for DVD-STV.
 """
 
 import pytest
+from sqlalchemy import delete, select
 
+from dansmarue.access import auth
+from dansmarue.models import Sector, SlaTarget
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.requalification import RequalificationRule
 from tests.agents.conftest import ROLES_CASES, bearer, make_report
@@ -17,6 +20,11 @@ ANY_USER = (401, 200, 200, 200, 200, 200)
 STAFF_ANY = (401, 403, 200, 200, 200, 200)
 STAFF_SCOPED = (401, 403, 404, 200, 200, 200)
 ADMIN = (401, 403, 403, 403, 403, 200)
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[2.30, 48.84], [2.31, 48.84], [2.31, 48.85], [2.30, 48.85], [2.30, 48.84]]],
+}
 
 MATRIX = [
     # method, path, json body, expected statuses per caller
@@ -65,6 +73,71 @@ MATRIX = [
     ("GET", "/api/v1/admin/requalification-rules/{rule}", None, ADMIN),
     ("PATCH", "/api/v1/admin/requalification-rules/{rule}", {"active": False}, ADMIN),
     ("DELETE", "/api/v1/admin/requalification-rules/{rule}", None, (401, 403, 403, 403, 403, 204)),
+    ("GET", "/api/v1/admin/audit", None, ADMIN),
+    ("GET", "/api/v1/admin/users", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/users",
+        {"email": "matrice@paris.fr", "role": "agent", "send_reset_link": False},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/users/{user}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/users/{user}", {"full_name": "Matrice"}, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/disable", None, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/enable", None, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/logout", None, ADMIN),
+    ("POST", "/api/v1/admin/users/{user}/password-reset", None, (401, 403, 403, 403, 403, 202)),
+    ("GET", "/api/v1/admin/categories", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/categories",
+        {"label": "Type de la matrice"},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/categories/{category}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/categories/{category}", {"alias": "Alias de la matrice"}, ADMIN),
+    ("GET", "/api/v1/admin/units", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/units",
+        {"code": "MATRICE", "label": "Unité de la matrice", "parent_id": 13},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/units/{unit}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/units/{unit}", {"email": "matrice@paris.fr"}, ADMIN),
+    ("GET", "/api/v1/admin/sla-targets", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/sla-targets",
+        {
+            "category_id": 17,
+            "priority": 3,
+            "ack_amount": 4,
+            "ack_unit": "hours",
+            "resolve_amount": 2,
+            "resolve_unit": "business_days",
+        },
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/sla-targets/{target}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/sla-targets/{target}", {"rationale": "Matrice"}, ADMIN),
+    ("DELETE", "/api/v1/admin/sla-targets/{target}", None, (401, 403, 403, 403, 403, 204)),
+    ("GET", "/api/v1/admin/sectors", None, ADMIN),
+    (
+        "POST",
+        "/api/v1/admin/sectors",
+        {"name": "Secteur de la matrice", "geometry": SQUARE, "unit_ids": [23]},
+        (401, 403, 403, 403, 403, 201),
+    ),
+    ("GET", "/api/v1/admin/sectors/{sector}", None, ADMIN),
+    ("PATCH", "/api/v1/admin/sectors/{sector}", {"name": "Secteur renommé"}, ADMIN),
+    # Public by design (the token is the credential): a bad token is a 422 for anyone.
+    (
+        "POST",
+        "/api/v1/auth/password-reset",
+        {"token": "inconnu", "password": "un mot de passe solide"},
+        (422, 422, 422, 422, 422, 422),
+    ),
 ]
 
 CASES = [
@@ -92,7 +165,23 @@ def test_authorisation(client, session, people, method, path, body, who, expecte
     rule = RequalificationRule(source_unit_id=14, target_unit_id=23)
     session.add_all([reason, message, rule])
     session.flush()
-    names = {"ref": report.reference, "reason": reason.id, "message": message.id, "rule": rule.id}
+    sla_target = SlaTarget(
+        category_id=17, priority=1, ack_amount=1, ack_unit="hours", resolve_amount=1, resolve_unit="hours"
+    )
+    session.execute(delete(SlaTarget).where(SlaTarget.category_id == 17))
+    session.add(sla_target)
+    target = auth.create_user("cible.matrice@paris.fr", None, "agent", unit_codes=["DVD-STV"])
+    names = {
+        "ref": report.reference,
+        "reason": reason.id,
+        "message": message.id,
+        "rule": rule.id,
+        "user": target.id,
+        "category": 17,
+        "unit": 23,
+        "target": sla_target.id,
+        "sector": session.scalar(select(Sector.id).order_by(Sector.id).limit(1)),
+    }
     headers = {**bearer(people, who), "If-Match": f'"{report.version}"'}
     response = client.open(_fill(path, names), method=method, json=_fill(body, names), headers=headers)
     assert response.status_code == expected, response.get_json()
@@ -104,7 +193,17 @@ def test_matrix_covers_every_agent_admin_and_auth_endpoint(app):
     """A new route under these prefixes must be added to the matrix."""
     import re
 
-    sample = {"ref": "X", "reason": 1, "message": 1, "rule": 1}
+    sample = {
+        "ref": "X",
+        "reason": 1,
+        "message": 1,
+        "rule": 1,
+        "user": 1,
+        "category": 1,
+        "unit": 1,
+        "target": 1,
+        "sector": 1,
+    }
     concrete = {(m, _fill(p, sample)) for m, p, _, _ in MATRIX}
     prefixes = ("/api/v1/agent", "/api/v1/admin", "/api/v1/auth")
     checked = 0

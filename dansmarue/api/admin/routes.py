@@ -1,7 +1,10 @@
 """/api/v1/admin: rejection reasons, service-done messages and automatic
-requalification rules (CRUD, admin role)."""
+requalification rules (CRUD, admin role), and the audit trail of every change."""
 
+from dansmarue import audit
 from dansmarue.api.admin.schemas import (
+    AuditPageSchema,
+    AuditQuerySchema,
     MessagePatchSchema,
     MessageQuerySchema,
     MessageSchema,
@@ -12,7 +15,7 @@ from dansmarue.api.admin.schemas import (
     RequalificationRuleSchema,
 )
 from dansmarue.api.edge import Blueprint
-from dansmarue.api.security import auth_required, document_on
+from dansmarue.api.security import auth_required, authenticated_user, document_on
 from dansmarue.catalogue import agent_texts as catalogues
 from dansmarue.workflow import requalification as rules
 
@@ -44,7 +47,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @auth_required("admin")
     def create(values):
         """Add an entry."""
-        item = catalogues.save(kind, values)
+        item = catalogues.save(kind, values, actor=authenticated_user())
         return item
 
     @blp.route(f"{path}/<int:item_id>", methods=["GET"], endpoint=f"get_{kind}")
@@ -60,7 +63,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @auth_required("admin")
     def update(values, item_id):
         """Change an entry (e.g. `active: false` to withdraw it)."""
-        item = catalogues.save(kind, values, item_id)
+        item = catalogues.save(kind, values, item_id, actor=authenticated_user())
         return item
 
     @blp.route(f"{path}/<int:item_id>", methods=["DELETE"], endpoint=f"delete_{kind}")
@@ -68,7 +71,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @auth_required("admin")
     def delete(item_id):
         """Delete an entry (past history keeps its text)."""
-        catalogues.delete(kind, item_id)
+        catalogues.delete(kind, item_id, actor=authenticated_user())
 
 
 _crud("reason", "/rejection-reasons", ReasonSchema, ReasonPatchSchema)
@@ -92,7 +95,7 @@ def list_rules(args):
 @auth_required("admin")
 def create_rule(values):
     """Add a rule: new reports of a unit (or below it) go to another unit."""
-    rule = rules.save(values)
+    rule = rules.save(values, actor=authenticated_user())
     return rule
 
 
@@ -110,7 +113,7 @@ def get_rule(rule_id):
 @auth_required("admin")
 def update_rule(values, rule_id):
     """Change a rule (e.g. `active: false` to suspend it)."""
-    rule = rules.save(values, rule_id)
+    rule = rules.save(values, rule_id, actor=authenticated_user())
     return rule
 
 
@@ -119,4 +122,14 @@ def update_rule(values, rule_id):
 @auth_required("admin")
 def delete_rule(rule_id):
     """Delete a rule (past history keeps what it did)."""
-    rules.delete(rule_id)
+    rules.delete(rule_id, actor=authenticated_user())
+
+
+@blp.route("/audit", methods=["GET"])
+@blp.arguments(AuditQuerySchema, location="query")
+@blp.response(200, AuditPageSchema)
+@auth_required("admin")
+def audit_trail(args):
+    """The audit trail, newest first: who changed what, when, before and after."""
+    items, total = audit.entries(**args)
+    return {"items": items, "total": total, "page": args["page"], "page_size": args["page_size"]}

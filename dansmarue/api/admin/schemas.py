@@ -70,3 +70,33 @@ class RequalificationRulePatchSchema(RequalificationRuleSchema):
 
 class RequalificationRuleQuerySchema(Schema):
     source_unit_id = fields.Integer()
+
+
+class AuditQuerySchema(Schema):
+    entity = fields.String(
+        validate=validate.Length(1, 40),
+        metadata={"description": "user, unit, sector, category, sla_target, rejection_reason, ..."},
+    )
+    entity_id = fields.String(validate=validate.Length(1, 64))
+    actor_id = fields.Integer()
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor_id = fields.Integer(allow_none=True)
+    actor_email = fields.String(allow_none=True)
+    entity = fields.String()
+    entity_id = fields.String(allow_none=True)
+    action = fields.String()
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class AuditPageSchema(Schema):
+    items = fields.List(fields.Nested(AuditEntrySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    page_size = fields.Integer()

@@ -1,8 +1,10 @@
-"""POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me."""
+"""POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me,
+POST /api/v1/auth/password-reset (the one-time link an administrator sent)."""
 
 from flask import current_app
 
-from dansmarue.access import auth
+from dansmarue.access import auth, password_reset
+from dansmarue.api.admin_users.schemas import PasswordResetSchema
 from dansmarue.api.auth.schemas import LoginSchema, MeSchema, TokenSchema
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, bearer_token, current_user, document_on
@@ -47,3 +49,12 @@ def logout():
 def me():
     """The account behind the token."""
     return current_user()
+
+
+@blp.route("/password-reset", methods=["POST"])
+@limiter.limit(_login_limit)
+@blp.arguments(PasswordResetSchema)
+@blp.response(204)
+def complete_password_reset(body):
+    """Choose a new password with the one-time link's token; every session of the account ends."""
+    password_reset.complete_reset(body["token"], body["password"])

@@ -1,0 +1,1 @@
+"""Administration services that belong to no other domain package (issue #13)."""
