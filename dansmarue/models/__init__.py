@@ -1,6 +1,6 @@
 """All mapped classes, importable from one place (Alembic sees them all)."""
 
-from dansmarue.models.base import db, key_from_text, utcnow
+from dansmarue.models.base import db, integer_max, key_from_text, utcnow
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.categories import CatalogueVersion, Category
 from dansmarue.models.geography import ConseilQuartier, District, Quartier
@@ -55,6 +55,7 @@ __all__ = [
     "Unit",
     "User",
     "db",
+    "integer_max",
     "key_from_text",
     "unit_sector",
     "user_unit",

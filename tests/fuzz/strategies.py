@@ -109,8 +109,17 @@ deep_values = st.builds(
     Deep, st.sampled_from([64, 1_000, 10_000, 100_000]), st.sampled_from(["list", "dict"])
 )
 
-# What a field gets instead of its value.
-wrong_values = st.one_of(scalars, json_values, deep_values)
+# What a field gets instead of its value: each kind of trouble equally often.
+wrong_values = st.one_of(
+    huge_ints,
+    odd_floats,
+    nasty_text(),
+    st.none() | st.booleans() | st.integers(min_value=-(2**40), max_value=2**40),
+    st.sampled_from(["", " ", "0", "-1", "1e999", "NaN", "Infinity", "null", "true", "9" * 400]),
+    st.lists(scalars, max_size=3) | st.dictionaries(nasty_text(max_size=8), scalars, max_size=3),
+    json_values,
+    deep_values,
+)
 
 
 def _paths(value: Any, path: tuple = ()) -> list[tuple]:
@@ -182,16 +191,25 @@ def mutated(
 # ---- JSON documents --------------------------------------------------------
 
 
-def _dump(value: Any, duplicate: bool) -> str:
+DUPLICATES = ["none", "none", "none", "same", "same", "before", "after"]
+
+
+def _dump(value: Any, duplicate: str = "none") -> str:
     """JSON text of `value`: NaN/Infinity written as Python's json writes them,
-    Deep values inlined, and each object's first key repeated if `duplicate`."""
+    Deep values inlined; with `duplicate`, each object repeats a key: its last
+    one with the same value ("same"), or its first one with another value put
+    before it (the real value is the last, "before") or after it ("after")."""
     if isinstance(value, Deep):
         return value.text()
     if isinstance(value, dict):
         pairs = [f"{json.dumps(str(k))}:{_dump(v, duplicate)}" for k, v in value.items()]
-        if duplicate and value:
-            first = next(iter(value))
-            pairs.append(f'{json.dumps(str(first))}:"duplicate"')
+        if value and duplicate != "none":
+            keys = list(value)
+            if duplicate == "same":
+                pairs.append(pairs[-1])
+            else:
+                other = f'{json.dumps(str(keys[0]))}:"duplicate"'
+                pairs.insert(0 if duplicate == "before" else len(pairs), other)
         return "{" + ",".join(pairs) + "}"
     if isinstance(value, list):
         return "[" + ",".join(_dump(v, duplicate) for v in value) + "]"
@@ -217,9 +235,9 @@ invalid_utf8 = st.one_of(st.sampled_from(INVALID_UTF8), st.binary(min_size=1, ma
 def json_document(draw: st.DrawFn, value: Any) -> bytes:
     """`value` as JSON bytes, sometimes broken: duplicate keys, raw surrogates
     (invalid UTF-8), a BOM, truncation, invalid bytes, trailing junk."""
-    text = _dump(value, duplicate=draw(st.booleans()))
+    text = _dump(value, duplicate=draw(st.sampled_from(DUPLICATES)))
     data = text.encode("utf-8", "surrogatepass")  # a lone "\ud800" escape stays ASCII
-    if draw(st.booleans()):
+    if draw(st.integers(0, 9)) < 7:
         return data
     damage = draw(st.sampled_from(["truncate", "bytes", "bom", "junk", "ascii-off"]))
     if damage == "truncate" and data:
@@ -265,6 +283,7 @@ def _escape(value: str | bytes) -> str:
 form_values = st.one_of(
     st.builds(wire_text, wrong_values),
     st.sampled_from(["", "0", "1", "-1", "nan", "inf", "-inf", "1e999", "9" * 30, "0x10", "1_000", " 1 "]),
+    st.deferred(lambda: date_texts),
 )
 
 

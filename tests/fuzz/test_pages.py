@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dansmarue.models import Report
+from dansmarue.workflow import agent_queue
 from dansmarue.workflow.transitions import MASS_ACTIONS, TRANSITIONS
 from tests.fuzz import answers
 from tests.fuzz import strategies as fz
@@ -21,12 +22,15 @@ FORM = "application/x-www-form-urlencoded"
 ROLES = [None, "agent", "manager", "admin"]
 
 
-def dashboard_query() -> dict[str, str]:
+def dashboard_query(report: Report) -> dict[str, str]:
+    from dansmarue.stats.dashboard_figures import categories
+
+    first_category = next(o.id for _, options in categories() for o in options)
     return {
         "period": "12",
-        "direction": "1",
-        "unit": "1",
-        "category": "1",
+        "direction": str(report.unit.direction_id),
+        "unit": str(report.unit_id),
+        "category": str(first_category),
         "district": "4",
         "from": "2024-01-01",
         "to": "2024-03-01",
@@ -43,7 +47,7 @@ def agent_query(report: Report) -> dict[str, Any]:
         "district": "4",
         "overdue": "true",
         "q": report.reference,
-        "cursor": "eyJhIjoxfQ",
+        "cursor": agent_queue._encode(report),
         "due_before": "2030-01-01",
         "lat": "48.85",
         "lon": "2.35",
@@ -79,7 +83,7 @@ def get_pages(draw: st.DrawFn, report: Report) -> tuple[str, bytes, tuple[str, .
             ]
         )
     )
-    template = dashboard_query() if path.startswith("/dashboard") else agent_query(report)
+    template = dashboard_query(report) if path.startswith("/dashboard") else agent_query(report)
     fields = draw(fz.mutated(template, wrong=fz.form_values))
     return path, draw(fz.urlencoded(fields)), others
 
