@@ -1,6 +1,6 @@
 """All mapped classes, importable from one place (Alembic sees them all)."""
 
-from dansmarue.models.base import db, integer_max, key_from_text, utcnow
+from dansmarue.models.base import db, integer_max, key_from_text, text_max, utcnow
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.categories import CatalogueVersion, Category
 from dansmarue.models.geography import ConseilQuartier, District, Quartier
@@ -57,6 +57,7 @@ __all__ = [
     "db",
     "integer_max",
     "key_from_text",
+    "text_max",
     "unit_sector",
     "user_unit",
     "utcnow",

@@ -1,10 +1,10 @@
 """Declarative base, naming convention and the Flask-SQLAlchemy handle."""
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import BigInteger, MetaData, SmallInteger
+from sqlalchemy import BigInteger, MetaData, SmallInteger, String
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names keep Alembic migrations reproducible.
@@ -23,7 +23,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def integer_max(column) -> int:
+def text_max(column: Any) -> int:
+    """The length a String column holds (its type is the one source)."""
+    kind = column.type
+    if not isinstance(kind, String) or kind.length is None:
+        raise TypeError(f"{column} is not a String column of bounded length")
+    return kind.length
+
+
+def integer_max(column: Any) -> int:
     """The largest value an integer column holds (its type is the one source)."""
     kind = column.type
     if isinstance(kind, BigInteger):
@@ -33,7 +41,7 @@ def integer_max(column) -> int:
     return 2**31 - 1
 
 
-def key_from_text(value: object, column) -> int | None:
+def key_from_text(value: object, column: Any) -> int | None:
     """`value` (text from a URL, a form, a header or JSON) as a value of the
     integer `column`: ASCII digits within its range, else None (no row has it).
 

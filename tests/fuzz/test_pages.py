@@ -84,7 +84,7 @@ def get_pages(draw: st.DrawFn, report: Report) -> tuple[str, bytes, tuple[str, .
         )
     )
     template = dashboard_query(report) if path.startswith("/dashboard") else agent_query(report)
-    fields = draw(fz.mutated(template, wrong=fz.form_values))
+    fields = draw(fz.mutated(template, wrong=fz.form_values, text=True))
     return path, draw(fz.urlencoded(fields)), others
 
 
@@ -133,7 +133,9 @@ def post_pages(
         action = draw(st.sampled_from(sorted(TRANSITIONS)))
         reference = draw(st.sampled_from([report.reference]) | fz.path_segments)
         path = f"/agent/r/{fz.path_segment_bytes(reference)}/{fz.path_segment_bytes(action)}"
-        fields: dict[str, Any] = draw(fz.mutated(action_form(report, action), wrong=fz.form_values))
+        fields: dict[str, Any] = draw(
+            fz.mutated(action_form(report, action), wrong=fz.form_values, text=True)
+        )
         if draw(st.booleans()):
             headers["Accept"] = "application/json"
         for name in ("If-Match", "Idempotency-Key"):
@@ -150,7 +152,7 @@ def post_pages(
             "comment": "Lot",
             "back": "/agent/?page=2",
         }
-        fields = draw(fz.mutated(template, wrong=fz.form_values))
+        fields = draw(fz.mutated(template, wrong=fz.form_values, text=True))
         if draw(st.integers(0, 5)) == 0:
             fields["references"] = [f"G2024L{n:06d}" for n in range(600)]
     else:
@@ -162,8 +164,8 @@ def post_pages(
             "password": "not-the-password",
             "next": f"/{app}/",
         }
-        fields = draw(fz.mutated(template, wrong=fz.form_values))
-    kind = draw(st.sampled_from(["form", "form", "form", "multipart", "other", "big"]))
+        fields = draw(fz.mutated(template, wrong=fz.form_values, text=True))
+    kind = draw(st.sampled_from(["form"] * 6 + ["multipart", "multipart", "other", "big"]))
     if kind == "form":
         return path, draw(fz.urlencoded(fields)), FORM, headers
     if kind == "multipart":

@@ -317,3 +317,29 @@ def test_open311_dates_and_pages_beyond_what_a_window_can_hold_are_400(sender, p
     response = sender.send("GET", f"/open311/v2/{path}.json", query=query)
     assert response.status_code == 400
     answers.open311(response, "json")
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"request": "follow", "guid": "g" * 65},
+        {"request": "follow", "email": "a@b.fr", "udid": "u" * 129},
+        {"request": "congratulateAnomalie", "guid": "g" * 300},
+        {"request": "unfollow", "guid": "g" * 65},
+    ],
+)
+def test_follow_and_congratulate_keep_to_the_intakes_lengths(sender, report, request_):
+    # Was: "value too long for type character varying(64/128/254)" (DataError).
+    body = answers.mobile(rpc(sender, json.dumps([{**request_, "incidentId": report.id}])), wrapped=True)
+    assert body[0]["error"] in (3, 13)
+
+
+def test_a_congratulation_by_the_longest_address_is_counted_once(sender, report):
+    # "email:" + 254 characters is longer than the person_key column: kept as a digest.
+    email = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 61
+    assert len(email) == 254
+    request_ = {"request": "congratulateAnomalie", "incidentId": report.id, "email": email}
+    for _ in range(2):
+        body = answers.mobile(rpc(sender, json.dumps([request_])), wrapped=True)
+        assert body[0]["answer"]["status"] == 0
+    assert sender.send("GET", f"/api/v1/reports/{report.reference}").get_json()["congratulations"] == 1
