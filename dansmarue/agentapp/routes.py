@@ -34,7 +34,7 @@ from dansmarue.errors import (
     answer_errors_under,
 )
 from dansmarue.extensions import limiter
-from dansmarue.models import User
+from dansmarue.models import Report, ReportEvent, User, key_from_text
 from dansmarue.workflow import agent_queue
 from dansmarue.workflow.transitions import MASS_ACTIONS, STAFF, TRANSITIONS
 
@@ -191,7 +191,7 @@ def act(reference, action):
     user = web_session.signed_in_user()
     version = _version()
     key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key")
-    seen = request.form.get("seen_event", type=int)
+    seen = key_from_text(request.form.get("seen_event"), ReportEvent.id)
     if action not in TRANSITIONS:
         raise Unprocessable(f"Action inconnue : {action}.")
     try:
@@ -213,7 +213,7 @@ def act(reference, action):
 
 def _version() -> int | None:
     raw = (request.headers.get("If-Match") or request.form.get("version") or "").strip('W/" ')
-    return int(raw) if raw.isdigit() else None
+    return key_from_text(raw, Report.version)  # not "²" (isdigit), not beyond the column
 
 
 def _refused(reference, action, error: DomainError, seen):

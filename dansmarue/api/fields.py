@@ -2,8 +2,9 @@
 
 import math
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
+from dansmarue.models import integer_max
 from dansmarue.platform.text import clean_text
 
 
@@ -47,3 +48,12 @@ class StrictInteger(fields.Integer):
         if isinstance(value, bool):
             raise ValidationError("Entier attendu.")
         return super()._deserialize(value, attr, data, **kwargs)
+
+
+class RowId(StrictInteger):
+    """The id of a row of `column`'s table: from 1 to what the column's own type
+    holds (a larger number would reach the query as a database error, #20.3)."""
+
+    def __init__(self, column, **kwargs):
+        kwargs.setdefault("validate", validate.Range(min=1, max=integer_max(column)))
+        super().__init__(**kwargs)

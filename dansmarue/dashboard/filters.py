@@ -21,7 +21,7 @@ from marshmallow import (
 
 from dansmarue.api.edge import bound
 from dansmarue.errors import Forbidden, Unprocessable, field_errors
-from dansmarue.models import User
+from dansmarue.models import Category, Unit, User, integer_max
 from dansmarue.platform.limits import EARLIEST, LATEST
 
 PERIODS = {
@@ -47,9 +47,16 @@ class DashboardArgsSchema(Schema):
         validate=validate.OneOf(list(PERIODS)),
         error_messages={"invalid": "Période invalide."},
     )
-    direction = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    unit = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
-    category = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    # Within the columns' range: a larger number would reach a query as an error.
+    direction = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=integer_max(Unit.id))
+    )
+    unit = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=integer_max(Unit.id))
+    )
+    category = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=integer_max(Category.id))
+    )
     district = fields.Integer(load_default=None, allow_none=True, validate=lambda n: _known_district(n))
     start = fields.Date(
         data_key="from",

@@ -1,7 +1,7 @@
 """All mapped classes, importable from one place (Alembic sees them all)."""
 
 from dansmarue.models.audit import AuditEntry
-from dansmarue.models.base import db, key_from_text, utcnow
+from dansmarue.models.base import db, integer_max, key_from_text, text_max, utcnow
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.categories import CatalogueVersion, Category
 from dansmarue.models.geography import ConseilQuartier, District, Quartier
@@ -58,7 +58,9 @@ __all__ = [
     "Unit",
     "User",
     "db",
+    "integer_max",
     "key_from_text",
+    "text_max",
     "unit_sector",
     "user_unit",
     "utcnow",

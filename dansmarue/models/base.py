@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import BigInteger, CursorResult, MetaData, Result, SmallInteger, Table
+from sqlalchemy import BigInteger, CursorResult, MetaData, Result, SmallInteger, String, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from dansmarue.platform.limits import BIGINT_MAX, INT_MAX, SMALLINT_MAX
@@ -25,7 +25,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def integer_max(column) -> int:
+def text_max(column: Any) -> int:
+    """The length a String column holds (its type is the one source)."""
+    kind = column.type
+    if not isinstance(kind, String) or kind.length is None:
+        raise TypeError(f"{column} is not a String column of bounded length")
+    return kind.length
+
+
+def integer_max(column: Any) -> int:
     """The largest value an integer column holds (its type is the one source)."""
     kind = column.type
     if isinstance(kind, BigInteger):
@@ -35,7 +43,7 @@ def integer_max(column) -> int:
     return INT_MAX
 
 
-def key_from_text(value: object, column) -> int | None:
+def key_from_text(value: object, column: Any) -> int | None:
     """`value` (text from a URL, a form, a header or JSON) as a value of the
     integer `column`: ASCII digits within its range, else None (no row has it).
 

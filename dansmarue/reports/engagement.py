@@ -5,15 +5,17 @@ when a row was really inserted or deleted, so they stay consistent under
 retries and concurrency (unique indexes decide, not a prior SELECT).
 """
 
+import hashlib
+
 from sqlalchemy import select, text
 
-from dansmarue.errors import Conflict, NotFound, Unprocessable
+from dansmarue.errors import Conflict, NotFound, Unprocessable, field
 from dansmarue.extensions import db
 from dansmarue.jobs import outbox, registry
-from dansmarue.models import Follower, Report, utcnow
+from dansmarue.models import Congratulation, Follower, Report, text_max, utcnow
 from dansmarue.models.base import rowcount
 from dansmarue.platform.text import is_mail_address
-from dansmarue.reports.intake import BAD_ADDRESS, by_reference
+from dansmarue.reports.intake import BAD_ADDRESS, TEXT_LIMITS, by_reference
 from dansmarue.reports.search import PUBLIC_OPEN_STATES
 
 NOT_FOLLOWABLE = "Ce signalement est clos : il ne peut plus être suivi."
@@ -60,9 +62,27 @@ def _bump(counter: str, report_id: int, delta: int) -> int:
     return db.session.execute(COUNT_SQL[counter], {"id": report_id, "delta": delta}).scalar_one()
 
 
-def _who(guid: str | None, email: str | None, udid: str | None = None) -> None:
-    if not (guid or email or udid):
+def _who(guid: str | None, email: str | None, udid: str | None = None, *, may_be_udid: bool = True) -> None:
+    """Someone named (a guid, an e-mail, or a device where it counts), within the
+    intake's bounds for the same columns: longer would fail the insert (#20.3)."""
+    if not (guid or email or (udid and may_be_udid)):
         raise Unprocessable(WHO, errors=[{"field": "guid", "message": WHO, "location": "json"}])
+    too_long = [
+        field(name, f"{TEXT_LIMITS[name]} caractères au maximum.")
+        for name, value in (("guid", guid), ("email", email), ("udid", udid))
+        if value and len(value) > TEXT_LIMITS[name]
+    ]
+    if too_long:
+        raise Unprocessable("Certains champs sont invalides.", errors=too_long)
+
+
+def _person_key(guid: str | None, email: str | None, udid: str | None) -> str:
+    """Who congratulated, once per report; a key longer than its column (an
+    e-mail address near 254 characters) is kept as its digest."""
+    person = f"guid:{guid}" if guid else f"email:{email.lower()}" if email else f"udid:{udid}"
+    if len(person) > text_max(Congratulation.person_key):
+        return "sha256:" + hashlib.sha256(person.encode("utf-8", "surrogatepass")).hexdigest()
+    return person
 
 
 def follow(
@@ -74,7 +94,7 @@ def follow(
     push_token: str | None = None,
 ) -> tuple[bool, int]:
     """Follow a public open report: (newly_followed, followers_count)."""
-    _who(guid, email)
+    _who(guid, email, udid, may_be_udid=False)
     if email is not None and not is_mail_address(email.strip()):
         raise Unprocessable(
             BAD_ADDRESS, errors=[{"field": "email", "message": BAD_ADDRESS, "location": "json"}]
@@ -155,7 +175,7 @@ def congratulate(
     """Once per person (guid, else e-mail, else device): (counted, total)."""
     _who(guid, email, udid)
     report = by_reference(reference)
-    person = f"guid:{guid}" if guid else f"email:{email.lower()}" if email else f"udid:{udid}"
+    person = _person_key(guid, email, udid)
     inserted = db.session.execute(CONGRATULATE_SQL, {"report_id": report.id, "person": person}).first()
     if inserted is None:
         return False, report.congratulations_count

@@ -75,14 +75,17 @@ class Sender:
             if body.declared_only:
                 overrides["CONTENT_LENGTH"] = str(body.length(self.limit))
         self.errors.take()
-        response = self.client.open(
-            "/",  # the real path is PATH_INFO above
-            method=method,
-            data=data,
-            content_type=content_type,
-            headers={**self.headers, **(headers or {})},
-            environ_overrides=overrides,
-        )
+        # A fresh app context, as in production: the test's own one would share
+        # `g` (the signed-in user, cached there) between requests.
+        with self.client.application.app_context():
+            response = self.client.open(
+                "/",  # the real path is PATH_INFO above
+                method=method,
+                data=data,
+                content_type=content_type,
+                headers={**self.headers, **(headers or {})},
+                environ_overrides=overrides,
+            )
         logged = self.errors.take()
         assert not logged, f"{method} {path}: the server logged errors: {logged}"
         assert response.status_code < 500, _show(response)

@@ -14,7 +14,7 @@ from dansmarue.models import Report, User
 from tests.fuzz.answers import ErrorRecords, Sender
 from tests.interop.conftest import api_key, jpeg_bytes, leaf, make_report  # noqa: F401
 
-PASSWORD = "mot-de-passe-fuzz-42"
+PASSWORD = None  # signed in by cookie: no password hashing per test
 
 
 @pytest.fixture
@@ -77,13 +77,17 @@ def sign_in(app: Flask, user: User) -> tuple[FlaskClient, str]:
 
 
 @pytest.fixture
-def web(app: Flask, staff: dict[str, User], error_records: ErrorRecords) -> Callable[[str | None], Sender]:
+def web(
+    app: Flask, session, staff: dict[str, User], error_records: ErrorRecords
+) -> Callable[[str | None], Sender]:
     """web(role) -> a Sender signed in as that role (None: anonymous), CSRF token in X-CSRF-Token."""
 
     def make(role: str | None) -> Sender:
         if role is None:
             return Sender(app.test_client(), error_records)
-        client, token = sign_in(app, staff[role])
+        user = staff[role]
+        session.refresh(user)  # an example's logout moved the session epoch on
+        client, token = sign_in(app, user)
         return Sender(client, error_records, headers={"X-CSRF-Token": token})
 
     return make

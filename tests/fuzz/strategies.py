@@ -61,6 +61,13 @@ def nasty_text(min_size: int = 0, max_size: int = 30) -> st.SearchStrategy[str]:
     return st.text(nasty_chars, min_size=min_size, max_size=max_size)
 
 
+# Just past a column's length (16, 32, 43, 64, 128, 254, 300...) or far past it.
+long_texts = st.builds(
+    lambda n, ch: ch * n,
+    st.sampled_from([17, 33, 44, 65, 129, 201, 255, 301, 501, 1001, 2001, 4001, 100_000]),
+    st.sampled_from(["x", "é", "😀"]),
+)
+
 huge_ints = st.one_of(
     st.integers(min_value=INT64_MAX + 1, max_value=10**40),
     st.integers(min_value=-(10**40), max_value=-(INT64_MAX + 2)),
@@ -109,8 +116,18 @@ deep_values = st.builds(
     Deep, st.sampled_from([64, 1_000, 10_000, 100_000]), st.sampled_from(["list", "dict"])
 )
 
-# What a field gets instead of its value.
-wrong_values = st.one_of(scalars, json_values, deep_values)
+# What a field gets instead of its value: each kind of trouble equally often.
+wrong_values = st.one_of(
+    huge_ints,
+    odd_floats,
+    nasty_text(),
+    long_texts,
+    st.none() | st.booleans() | st.integers(min_value=-(2**40), max_value=2**40),
+    st.sampled_from(["", " ", "0", "-1", "1e999", "NaN", "Infinity", "null", "true", "9" * 400]),
+    st.lists(scalars, max_size=3) | st.dictionaries(nasty_text(max_size=8), scalars, max_size=3),
+    json_values,
+    deep_values,
+)
 
 
 def _paths(value: Any, path: tuple = ()) -> list[tuple]:
@@ -123,6 +140,12 @@ def _paths(value: Any, path: tuple = ()) -> list[tuple]:
         for index, inner in enumerate(value):
             found += _paths(inner, (*path, index))
     return found
+
+
+def _at(value: Any, path: tuple) -> Any:
+    for step in path:
+        value = value[step]
+    return value
 
 
 def _replace(value: Any, path: tuple, new: Any, drop: bool) -> Any:
@@ -144,22 +167,67 @@ def _replace(value: Any, path: tuple, new: Any, drop: bool) -> Any:
     return out_list
 
 
+NUMERIC_TEXTS = [
+    "9" * 20,
+    "9" * 400,
+    "-9" * 12,
+    "1e999",
+    "-1e999",
+    "nan",
+    "inf",
+    "1.5",
+    "-0",
+    "²",
+    "٣",
+    "0x10",
+]
+
+
+def _looks_numeric(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _like(value: Any, text: bool) -> st.SearchStrategy[Any]:
+    """Trouble of the field's own kind: a number too large or not finite for a
+    number, too long or hostile text for a string (as text in forms, `text`)."""
+    if _looks_numeric(value):
+        numbers = st.one_of(huge_ints, odd_floats, st.sampled_from(NUMERIC_TEXTS))
+        return numbers.map(wire_text) if text else numbers
+    if isinstance(value, str):
+        return st.one_of(long_texts, nasty_text(min_size=1, max_size=60))
+    return st.nothing()
+
+
 @st.composite
 def mutated(
     draw: st.DrawFn,
     template: Any,
     wrong: st.SearchStrategy[Any] = wrong_values,
     keys: st.SearchStrategy[str] | None = None,
+    text: bool | None = False,
 ) -> Any:
     """`template` with one field (at any depth) replaced by a wrong value or
     dropped, so that everything else is valid and the fuzz reaches the check of
     that field; or, a third of the time, several fields broken at once and an
-    unknown one added (named by `keys`, hostile text by default)."""
+    unknown one added (named by `keys`, hostile text by default).
+
+    Half the wrong values are of the field's own kind (`_like`: forms and
+    queries get them as text, `text=True`; None: none, e.g. for headers)."""
     paths = _paths(template)
     if paths and draw(st.integers(0, 2)) > 0:
         path = draw(st.sampled_from(paths))
         drop = draw(st.integers(0, 4)) == 0
-        return _replace(template, path, None if drop else draw(wrong), drop)
+        original = _at(template, path)
+        kind = wrong if text is None or draw(st.booleans()) else st.one_of(wrong, _like(original, text))
+        return _replace(template, path, None if drop else draw(kind), drop)
 
     def walk(value: Any) -> Any:
         if isinstance(value, dict):
@@ -182,22 +250,36 @@ def mutated(
 # ---- JSON documents --------------------------------------------------------
 
 
-def _dump(value: Any, duplicate: bool) -> str:
+DUPLICATES = ["none", "none", "none", "same", "same", "before", "after"]
+
+
+def _dump(value: Any, duplicate: str = "none") -> str:
     """JSON text of `value`: NaN/Infinity written as Python's json writes them,
-    Deep values inlined, and each object's first key repeated if `duplicate`."""
+    Deep values inlined; with `duplicate`, each object repeats a key: its last
+    one with the same value ("same"), or its first one with another value put
+    before it (the real value is the last, "before") or after it ("after")."""
     if isinstance(value, Deep):
         return value.text()
     if isinstance(value, dict):
         pairs = [f"{json.dumps(str(k))}:{_dump(v, duplicate)}" for k, v in value.items()]
-        if duplicate and value:
-            first = next(iter(value))
-            pairs.append(f'{json.dumps(str(first))}:"duplicate"')
+        if value and duplicate != "none":
+            keys = list(value)
+            if duplicate == "same":
+                pairs.append(pairs[-1])
+            else:
+                other = f'{json.dumps(str(keys[0]))}:"duplicate"'
+                pairs.insert(0 if duplicate == "before" else len(pairs), other)
         return "{" + ",".join(pairs) + "}"
     if isinstance(value, list):
         return "[" + ",".join(_dump(v, duplicate) for v in value) + "]"
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**4000:
         return "9" * 5000  # beyond Python's int-to-str limit: written by hand
     return json.dumps(value)
+
+
+def json_bytes(value: Any) -> bytes:
+    """`value` as JSON, unbroken (lone surrogates as \\u escapes, Deep values inlined)."""
+    return _dump(value).encode("utf-8", "surrogatepass")
 
 
 INVALID_UTF8 = [
@@ -217,9 +299,9 @@ invalid_utf8 = st.one_of(st.sampled_from(INVALID_UTF8), st.binary(min_size=1, ma
 def json_document(draw: st.DrawFn, value: Any) -> bytes:
     """`value` as JSON bytes, sometimes broken: duplicate keys, raw surrogates
     (invalid UTF-8), a BOM, truncation, invalid bytes, trailing junk."""
-    text = _dump(value, duplicate=draw(st.booleans()))
+    text = _dump(value, duplicate=draw(st.sampled_from(DUPLICATES)))
     data = text.encode("utf-8", "surrogatepass")  # a lone "\ud800" escape stays ASCII
-    if draw(st.booleans()):
+    if draw(st.integers(0, 9)) < 7:
         return data
     damage = draw(st.sampled_from(["truncate", "bytes", "bom", "junk", "ascii-off"]))
     if damage == "truncate" and data:
@@ -265,6 +347,7 @@ def _escape(value: str | bytes) -> str:
 form_values = st.one_of(
     st.builds(wire_text, wrong_values),
     st.sampled_from(["", "0", "1", "-1", "nan", "inf", "-inf", "1e999", "9" * 30, "0x10", "1_000", " 1 "]),
+    st.deferred(lambda: date_texts),
 )
 
 
@@ -277,15 +360,15 @@ def urlencoded(draw: st.DrawFn, fields: dict[str, Any]) -> bytes:
         values = value if isinstance(value, list) else [value]
         for one in values:
             parts.append(f"{_escape(key)}={_escape(wire_text(one))}")
-        if draw(st.integers(0, 6)) == 0:
+        if draw(st.integers(0, 19)) == 0:
             parts.append(f"{_escape(key)}={_escape(draw(form_values))}")  # duplicate key
-    if draw(st.integers(0, 4)) == 0:
+    if draw(st.integers(0, 9)) == 0:
         parts.insert(
             draw(st.integers(0, len(parts))),
             draw(st.sampled_from(["%", "%zz", "%0", "%00=%00", "=", "&&", "a=%ff%fe", "%c0%af=1", ";"])),
         )
     data = "&".join(parts).encode("ascii")
-    if draw(st.integers(0, 5)) == 0:
+    if draw(st.integers(0, 9)) == 0:
         at = draw(st.integers(0, len(data)))
         data = data[:at] + draw(invalid_utf8) + data[at:]
     return data
@@ -294,7 +377,7 @@ def urlencoded(draw: st.DrawFn, fields: dict[str, Any]) -> bytes:
 @st.composite
 def form_fields(draw: st.DrawFn, template: dict[str, str]) -> dict[str, Any]:
     """A form seeded from valid `template` values, some fields wrong."""
-    return draw(mutated(template, wrong=form_values))
+    return draw(mutated(template, wrong=form_values, text=True))
 
 
 path_segments = st.one_of(

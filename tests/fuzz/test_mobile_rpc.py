@@ -8,6 +8,7 @@ envelope), never a problem+json the apps cannot read."""
 from typing import Any
 from urllib.parse import quote_from_bytes
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -52,6 +53,7 @@ def templates(report: Report, leaf: Category) -> list[dict[str, Any]]:
         {"request": "follow", "incidentId": report.id, **user},
         {"request": "unfollow", "incidentId": report.id, **user},
         {"request": "congratulateAnomalie", "incidentId": report.id},
+        {"request": "congratulateAnomalie", "incidentId": report.id, **user},
         {
             "request": "incidentResolved",
             "incidentId": report.id,
@@ -84,13 +86,30 @@ def templates(report: Report, leaf: Category) -> list[dict[str, Any]]:
     ]
 
 
+NAMES = sorted({t["request"] for t in templates(Report(id=1, reference="R"), Category(id=1))})
+
+
 @st.composite
-def streams(draw: st.DrawFn, report: Report, leaf: Category) -> bytes:
-    """jsonStream's text: a valid request with wrong fields, in an array or
-    not, as broken JSON, or no JSON at all."""
-    request = draw(fz.mutated(draw(st.sampled_from(templates(report, leaf)))))
+def broken_request(draw: st.DrawFn, report: Report, leaf: Category, name: str | None = None) -> dict:
+    """A valid request (named `name`) with some of its fields broken (the name kept)."""
+    chosen = draw(st.sampled_from([t for t in templates(report, leaf) if name in (None, t["request"])]))
+    fields = {k: v for k, v in chosen.items() if k != "request"}
+    return {"request": chosen["request"], **draw(fz.mutated(fields, text=False))}
+
+
+def form_of(stream: bytes) -> bytes:
+    """Android's body: the url-encoded field."""
+    return b"jsonStream=" + quote_from_bytes(stream, safe="").encode()
+
+
+@st.composite
+def rpc_bodies(draw: st.DrawFn, report: Report, leaf: Category) -> tuple[bytes | fz.Oversized, str | None]:
+    """The envelope broken: not an array of one object, invalid JSON (duplicate
+    keys, deep, NaN, invalid UTF-8), the form raw (iOS writes "jsonStream=[…]"
+    unescaped), a multipart, another content type, a body too large."""
+    request = draw(broken_request(report, leaf))
     envelope = draw(
-        st.sampled_from(["array", "array", "array", "bare", "two", "nested"]).map(
+        st.sampled_from(["array", "array", "bare", "two", "nested"]).map(
             lambda kind: {
                 "array": [request],
                 "bare": request,
@@ -99,20 +118,12 @@ def streams(draw: st.DrawFn, report: Report, leaf: Category) -> bytes:
             }[kind]
         )
     )
-    return draw(st.one_of(fz.json_document(envelope), fz.any_json_document()))
-
-
-@st.composite
-def rpc_bodies(draw: st.DrawFn, report: Report, leaf: Category) -> tuple[bytes | fz.Oversized, str | None]:
-    """The form around jsonStream: url-encoded (Android), raw (iOS writes
-    "jsonStream=[…]" unescaped), multipart, another content type, oversized."""
-    stream = draw(streams(report, leaf))
-    kind = draw(st.sampled_from(["form", "form", "form", "ios", "multipart", "other", "big"]))
+    stream = draw(st.one_of(fz.json_document(envelope), fz.any_json_document()))
+    kind = draw(st.sampled_from(["form", "form", "twice", "ios", "ios", "multipart", "other", "big"]))
     if kind == "form":
-        body = b"jsonStream=" + quote_from_bytes(stream, safe="").encode()
-        if draw(st.booleans()):
-            body += b"&jsonStream=" + draw(fz.urlencoded({"x": draw(fz.form_values)}))
-        return body, FORM
+        return form_of(stream), FORM
+    if kind == "twice":
+        return form_of(stream) + b"&jsonStream=" + draw(fz.urlencoded({"x": draw(fz.form_values)})), FORM
     if kind == "ios":
         return b"jsonStream=" + stream, draw(st.sampled_from([FORM, None]))
     if kind == "multipart":
@@ -124,19 +135,39 @@ def rpc_bodies(draw: st.DrawFn, report: Report, leaf: Category) -> tuple[bytes |
     return draw(fz.oversized), FORM
 
 
-@examples(90)
-@given(data=st.data(), bearer=st.sampled_from([None, "agent", "junk"]))
-def test_rpc_answers_in_the_apps_envelope(sender, staff, report, leaf, data, bearer):
+def bearer_header(data: st.DataObject, staff) -> dict[str, str]:
     from dansmarue.access import auth
 
+    bearer = data.draw(st.sampled_from([None, "agent", "junk"]))
+    if bearer == "agent":
+        return {"Authorization": f"Bearer {auth.issue_token(staff['agent'])}"}
+    if bearer == "junk":
+        return {"Authorization": "Bearer " + data.draw(fz.header_values)}
+    return {}
+
+
+@pytest.mark.parametrize("name", NAMES)
+@examples(10)
+@given(data=st.data())
+def test_each_request_answers_in_the_apps_envelope(sender, staff, report, leaf, name, data):
+    """Each request name the apps send, in a valid envelope, its own fields broken."""
+    request = data.draw(broken_request(report, leaf, name))
+    stream = fz.json_bytes([request])
+    path = data.draw(st.sampled_from(RPC_PATHS))
+    response = sender.send(
+        "POST", path, body=form_of(stream), content_type=FORM, headers=bearer_header(data, staff)
+    )
+    answers.mobile(response)
+
+
+@examples(60)
+@given(data=st.data())
+def test_a_broken_envelope_answers_in_the_apps_envelope(sender, staff, report, leaf, data):
     path = data.draw(st.sampled_from(RPC_PATHS))
     body, content_type = data.draw(rpc_bodies(report, leaf))
-    headers = {}
-    if bearer == "agent":
-        headers["Authorization"] = f"Bearer {auth.issue_token(staff['agent'])}"
-    elif bearer == "junk":
-        headers["Authorization"] = "Bearer " + data.draw(fz.header_values)
-    response = sender.send("POST", path, body=body, content_type=content_type, headers=headers)
+    response = sender.send(
+        "POST", path, body=body, content_type=content_type, headers=bearer_header(data, staff)
+    )
     answers.mobile(response)
 
 
@@ -170,7 +201,7 @@ def test_the_get_endpoints_answer_a_bare_envelope(sender, report, data):
 def test_identitystore_and_bulky_items_answer_a_bare_envelope(sender, staff, data):
     if data.draw(st.booleans()):
         guid = data.draw(st.sampled_from(["guid-unknown", ""]) | fz.wrong_values)
-        stream = data.draw(fz.json_document(data.draw(fz.mutated({"guid": guid}))))
+        stream = data.draw(fz.json_document(data.draw(fz.mutated({"guid": guid}, text=False))))
         body = data.draw(
             st.sampled_from(
                 [b"jsonStream=" + quote_from_bytes(stream, safe="").encode(), b"jsonStream=" + stream, stream]
@@ -181,7 +212,7 @@ def test_identitystore_and_bulky_items_answer_a_bare_envelope(sender, staff, dat
         )
         answers.mobile(response, wrapped=False)
         return
-    position = data.draw(fz.mutated({"latitude": 48.85, "longitude": 2.35}))
+    position = data.draw(fz.mutated({"latitude": 48.85, "longitude": 2.35}, text=False))
     body = data.draw(st.one_of(fz.json_document(position), fz.oversized, fz.any_json_document()))
     content_type = data.draw(st.sampled_from(["application/json", None]) | fz.content_types)
     response = sender.send(

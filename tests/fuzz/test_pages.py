@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dansmarue.models import Report
+from dansmarue.workflow import agent_queue
 from dansmarue.workflow.transitions import MASS_ACTIONS, TRANSITIONS
 from tests.fuzz import answers
 from tests.fuzz import strategies as fz
@@ -21,12 +22,15 @@ FORM = "application/x-www-form-urlencoded"
 ROLES = [None, "agent", "manager", "admin"]
 
 
-def dashboard_query() -> dict[str, str]:
+def dashboard_query(report: Report) -> dict[str, str]:
+    from dansmarue.stats.dashboard_figures import categories
+
+    first_category = next(o.id for _, options in categories() for o in options)
     return {
         "period": "12",
-        "direction": "1",
-        "unit": "1",
-        "category": "1",
+        "direction": str(report.unit.direction_id),
+        "unit": str(report.unit_id),
+        "category": str(first_category),
         "district": "4",
         "from": "2024-01-01",
         "to": "2024-03-01",
@@ -43,7 +47,7 @@ def agent_query(report: Report) -> dict[str, Any]:
         "district": "4",
         "overdue": "true",
         "q": report.reference,
-        "cursor": "eyJhIjoxfQ",
+        "cursor": agent_queue._encode(report),
         "due_before": "2030-01-01",
         "lat": "48.85",
         "lon": "2.35",
@@ -79,8 +83,8 @@ def get_pages(draw: st.DrawFn, report: Report) -> tuple[str, bytes, tuple[str, .
             ]
         )
     )
-    template = dashboard_query() if path.startswith("/dashboard") else agent_query(report)
-    fields = draw(fz.mutated(template, wrong=fz.form_values))
+    template = dashboard_query(report) if path.startswith("/dashboard") else agent_query(report)
+    fields = draw(fz.mutated(template, wrong=fz.form_values, text=True))
     return path, draw(fz.urlencoded(fields)), others
 
 
@@ -129,7 +133,9 @@ def post_pages(
         action = draw(st.sampled_from(sorted(TRANSITIONS)))
         reference = draw(st.sampled_from([report.reference]) | fz.path_segments)
         path = f"/agent/r/{fz.path_segment_bytes(reference)}/{fz.path_segment_bytes(action)}"
-        fields: dict[str, Any] = draw(fz.mutated(action_form(report, action), wrong=fz.form_values))
+        fields: dict[str, Any] = draw(
+            fz.mutated(action_form(report, action), wrong=fz.form_values, text=True)
+        )
         if draw(st.booleans()):
             headers["Accept"] = "application/json"
         for name in ("If-Match", "Idempotency-Key"):
@@ -146,7 +152,7 @@ def post_pages(
             "comment": "Lot",
             "back": "/agent/?page=2",
         }
-        fields = draw(fz.mutated(template, wrong=fz.form_values))
+        fields = draw(fz.mutated(template, wrong=fz.form_values, text=True))
         if draw(st.integers(0, 5)) == 0:
             fields["references"] = [f"G2024L{n:06d}" for n in range(600)]
     else:
@@ -158,8 +164,8 @@ def post_pages(
             "password": "not-the-password",
             "next": f"/{app}/",
         }
-        fields = draw(fz.mutated(template, wrong=fz.form_values))
-    kind = draw(st.sampled_from(["form", "form", "form", "multipart", "other", "big"]))
+        fields = draw(fz.mutated(template, wrong=fz.form_values, text=True))
+    kind = draw(st.sampled_from(["form"] * 6 + ["multipart", "multipart", "other", "big"]))
     if kind == "form":
         return path, draw(fz.urlencoded(fields)), FORM, headers
     if kind == "multipart":

@@ -257,3 +257,91 @@ def test_a_photo_failing_if_match_is_a_problem_not_the_image(sender, session, re
     )
     assert response.status_code == 412
     answers.problem(response)
+
+
+# ---- the staff pages' filters and forms ------------------------------------
+
+
+def test_a_dashboard_direction_beyond_the_column_is_refused_field_by_field(web):
+    # Was: "integer out of range" (DataError) before the choices were checked.
+    response = web("admin").send("GET", "/dashboard", query=b"direction=99999999999")
+    assert response.status_code == 422
+    answers.page(response)
+    assert "direction" in response.get_data(as_text=True)
+
+
+def test_an_agent_queue_category_beyond_the_column_is_reported_beside_the_filter(web):
+    # Was: "integer out of range" (DataError) from the queue's query.
+    response = web("agent").send("GET", "/agent/", query=b"category_id=999999999999999999999999999999")
+    assert response.status_code == 200
+    answers.page(response)
+
+
+@pytest.mark.parametrize(
+    "headers,form", [({"If-Match": "²"}, ""), ({}, "&version=²&seen_event=99999999999999999999")]
+)
+def test_an_unreadable_version_is_no_version(web, report, headers, form):
+    # Was: ValueError from int("²") in the agent's action form.
+    response = web("agent").send(
+        "POST",
+        f"/agent/r/{report.reference}/comment",
+        body=f"csrf_token=csrf-fuzz-token&comment=Vu{form}".encode(),
+        content_type=FORM,
+        headers=headers,
+    )
+    assert response.status_code < 500
+    answers.page(response)
+
+
+def test_an_action_parameter_beyond_the_column_is_refused(web, report):
+    response = web("admin").send(
+        "POST",
+        f"/agent/r/{report.reference}/reject",
+        body=b"csrf_token=csrf-fuzz-token&reason_id=99999999999999999999",
+        content_type=FORM,
+    )
+    assert response.status_code == 422
+    answers.page(response)
+    assert "reason_id" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path,query",
+    [
+        ("requests", b"end_date=0001-01-01"),
+        ("requests", b"start_date=9999-12-31"),
+        ("servicerequestupdates", b"end_date=0001-01-01T00:00:00%2B14:00"),
+        ("requests", b"page=99999999999999999999999"),
+    ],
+)
+def test_open311_dates_and_pages_beyond_what_a_window_can_hold_are_400(sender, path, query):
+    # Was: OverflowError (end - 90 days near year 1) and "bigint out of range" (the page's offset).
+    response = sender.send("GET", f"/open311/v2/{path}.json", query=query)
+    assert response.status_code == 400
+    answers.open311(response, "json")
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"request": "follow", "guid": "g" * 65},
+        {"request": "follow", "email": "a@b.fr", "udid": "u" * 129},
+        {"request": "congratulateAnomalie", "guid": "g" * 300},
+        {"request": "unfollow", "guid": "g" * 65},
+    ],
+)
+def test_follow_and_congratulate_keep_to_the_intakes_lengths(sender, report, request_):
+    # Was: "value too long for type character varying(64/128/254)" (DataError).
+    body = answers.mobile(rpc(sender, json.dumps([{**request_, "incidentId": report.id}])), wrapped=True)
+    assert body[0]["error"] in (3, 13)
+
+
+def test_a_congratulation_by_the_longest_address_is_counted_once(sender, report):
+    # "email:" + 254 characters is longer than the person_key column: kept as a digest.
+    email = "a" * 64 + "@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 61
+    assert len(email) == 254
+    request_ = {"request": "congratulateAnomalie", "incidentId": report.id, "email": email}
+    for _ in range(2):
+        body = answers.mobile(rpc(sender, json.dumps([request_])), wrapped=True)
+        assert body[0]["answer"]["status"] == 0
+    assert sender.send("GET", f"/api/v1/reports/{report.reference}").get_json()["congratulations"] == 1

@@ -4,6 +4,8 @@ import binascii
 from flask_smorest.fields import Upload
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from dansmarue.api.fields import RowId
+from dansmarue.models import Category, RejectionReason, ServiceDoneMessage, Unit
 from dansmarue.workflow.states import STATE_CODES
 from dansmarue.workflow.transitions import MASS_ACTIONS
 
@@ -22,8 +24,8 @@ class Base64Bytes(fields.Field):
 
 class QueueQuerySchema(Schema):
     state = fields.List(fields.String(validate=validate.OneOf(STATE_CODES)))
-    category_id = fields.List(fields.Integer())
-    unit_id = fields.Integer()
+    category_id = fields.List(RowId(Category.id))
+    unit_id = RowId(Unit.id)
     district = fields.Integer(validate=validate.Range(1, 32767))  # the city's numbers
     overdue = fields.Boolean()
     due_before = fields.AwareDateTime(default_timezone=None)
@@ -36,13 +38,13 @@ class ActionParamsSchema(Schema):
     """Every action parameter; each action accepts only its own (else 422)."""
 
     date = fields.Date(metadata={"description": "schedule, reschedule (not in the past)"})
-    message_id = fields.Integer(metadata={"description": "done: catalogue message"})
+    message_id = RowId(ServiceDoneMessage.id, metadata={"description": "done: catalogue message"})
     message = fields.String(validate=validate.Length(max=4000))
     photo = Base64Bytes(metadata={"description": "done: base64 JPEG/PNG/HEIC"})
-    reason_id = fields.Integer(metadata={"description": "reject: catalogue reason"})
+    reason_id = RowId(RejectionReason.id, metadata={"description": "reject: catalogue reason"})
     reason = fields.String(validate=validate.Length(max=1000))
     duplicate_of = fields.String(metadata={"description": "mark_duplicate: reference"})
-    category_id = fields.Integer(metadata={"description": "requalify"})
+    category_id = RowId(Category.id, metadata={"description": "requalify"})
     latitude = fields.Float(validate=validate.Range(-90, 90))
     longitude = fields.Float(validate=validate.Range(-180, 180))
     address = fields.String(validate=validate.Length(max=300))

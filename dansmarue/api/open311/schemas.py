@@ -1,11 +1,16 @@
 """Open311 parameters: an empty parameter counts as absent (spec "Definitions")."""
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from webargs.fields import DelimitedList
 
 from dansmarue import city
+
+# Dates a request may name: the windows are computed around them (start + 90
+# days, end - 2 hours), which Python's datetime cannot do near year 1 or 9999.
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+MAX_PAGE = 1_000_000  # page * page_size stays an offset PostgreSQL can read
 
 
 class W3CDateTime(fields.Field):
@@ -19,7 +24,10 @@ class W3CDateTime(fields.Field):
             raise ValidationError("Date ISO 8601 attendue, par exemple 2024-05-01T00:00:00Z.") from exc
         if len(str(value).strip()) == 10:
             parsed = datetime.combine(parsed.date(), time())
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=city.tz())
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=city.tz())
+        if not EARLIEST <= parsed < LATEST:
+            raise ValidationError("Date entre 1900 et 2999 attendue.")
+        return parsed
 
 
 class Open311Schema(Schema):
@@ -60,7 +68,7 @@ class RequestsQueryArgs(JurisdictionArgs):
     status = DelimitedList(fields.String(validate=validate.OneOf(["open", "closed"])))
     updated_after = W3CDateTime()
     updated_before = W3CDateTime()
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     page_size = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=1000))
     extensions = fields.Boolean(load_default=False)
 
