@@ -1,1 +1,2 @@
-"""Administration services that belong to no other domain package (issue #13)."""
+"""Administration services that belong to no other domain package (issue #13):
+units and sectors. May import: platform, audit and the foundations."""

@@ -55,5 +55,7 @@ class RowId(StrictInteger):
     holds (a larger number would reach the query as a database error, #20.3)."""
 
     def __init__(self, column, **kwargs):
-        kwargs.setdefault("validate", validate.Range(min=1, max=integer_max(column)))
+        highest = integer_max(column)
+        refused = f"Identifiant hors limites (1 à {highest})."
+        kwargs.setdefault("validate", validate.Range(1, highest, error=refused))
         super().__init__(**kwargs)

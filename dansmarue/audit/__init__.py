@@ -4,6 +4,7 @@ a change is audited exactly when it is committed.
 
 Services call `snapshot` before and after their change and hand both over;
 secrets (password hashes, web hook secrets) never reach the trail.
+May import: the foundations only (models, errors).
 """
 
 import datetime as dt

@@ -30,8 +30,8 @@ def test_an_id_or_a_segment_no_column_can_hold_is_not_found(client, people, bugs
 @pytest.mark.parametrize(
     ("role", "url", "field", "message"),
     [
-        ("agent", f"/api/v1/agent/reports?unit_id={NEGATIVE}", "unit_id", "Nombre hors limites"),
-        ("admin", f"/api/v1/agent/reports?category_id={BIG}", "category_id", "Nombre hors limites"),
+        ("agent", f"/api/v1/agent/reports?unit_id={NEGATIVE}", "unit_id", "Identifiant hors limites"),
+        ("admin", f"/api/v1/agent/reports?category_id={BIG}", "category_id", "Identifiant hors limites"),
         ("admin", "/api/v1/agent/reports?q=a%00b", "q", "Caractère interdit"),
         ("admin", "/api/v1/stats/summary?from=0001-01-01&to=0001-01-01", "from", "Date hors de la période"),
         ("admin", "/api/v1/stats/open-data.csv?from=2024-01-01&to=9999-12-31", "to", "2000–2100"),
@@ -70,7 +70,7 @@ def test_the_bounds_are_in_the_openapi_document(client):
     (unit,) = [
         p for p in spec["paths"]["/api/v1/agent/reports"]["get"]["parameters"] if p["name"] == "unit_id"
     ]
-    assert (unit["schema"]["minimum"], unit["schema"]["maximum"]) == (-(2**31), 2**31 - 1)
+    assert (unit["schema"]["minimum"], unit["schema"]["maximum"]) == (1, 2**31 - 1)
 
 
 def test_open311_ids_beyond_the_columns_find_nothing_instead_of_failing(client, bugs):

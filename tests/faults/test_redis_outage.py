@@ -103,13 +103,14 @@ def contractor_unit(app, recorder: Recorder) -> Iterator[Setup]:
         unit_id = routing.locate(ROQUETTE["longitude"], ROQUETTE["latitude"], category.unit_id).unit_id
         unit = db.session.get(Unit, unit_id)
         mailbox = mailbox_unit(unit)
-        assert unit is not None and mailbox is not None and mailbox.email
+        assert unit is not None and mailbox is not None
+        _, address = mailbox
         before = (unit.webhook_url, unit.webhook_secret)
         unit.webhook_url, unit.webhook_secret = recorder.webhook_url, "secret-de-panne"
         setup = Setup(
             category.id,
             unit_id,
-            mailbox.email,
+            address,
             db.session.scalar(select(func.coalesce(func.max(Report.id), 0))),
             db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0))),
         )

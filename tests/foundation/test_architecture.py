@@ -16,11 +16,13 @@ FOUNDATION = {"errors", "extensions", "settings", "signals", "models", "city"}
 MAY_IMPORT = {
     "platform": set(),
     "jobs": {"platform", "create_app"},  # jobs.context builds a worker process's app
-    "access": {"platform"},
-    "catalogue": {"platform", "workflow"},
+    "audit": set(),
+    "access": {"platform", "audit", "jobs", "notifications"},  # password-reset mails
+    "admin": {"platform", "audit"},
+    "catalogue": {"platform", "workflow", "audit"},
     "reports": {"platform", "jobs", "catalogue", "workflow", "access", "media"},
-    "workflow": {"platform", "jobs", "catalogue", "reports", "access", "media", "sla"},
-    "sla": {"platform", "jobs", "workflow", "stats"},
+    "workflow": {"platform", "jobs", "catalogue", "reports", "access", "media", "sla", "audit"},
+    "sla": {"platform", "jobs", "workflow", "stats", "audit"},
     "stats": {"platform", "access", "catalogue", "sla", "workflow"},
     "notifications": {"platform", "jobs", "sla", "reports", "workflow"},
     "interop": {"platform", "access", "catalogue", "reports", "workflow"},
