@@ -15,6 +15,7 @@ from datetime import datetime
 from dansmarue.errors import Unprocessable
 
 MESSAGE = "Curseur de pagination invalide."
+MAX_LENGTH = 500  # a cursor is a few dozen characters; longer is not one of ours
 
 
 def encode(kind: str, key, ident: int) -> str:

@@ -14,8 +14,9 @@ from dansmarue.extensions import db
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Congratulation, Follower, Report, text_max, utcnow
 from dansmarue.models.base import rowcount
+from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform.text import is_mail_address
-from dansmarue.reports.intake import BAD_ADDRESS, TEXT_LIMITS, by_reference
+from dansmarue.reports.intake import BAD_ADDRESS, by_reference
 from dansmarue.reports.search import PUBLIC_OPEN_STATES
 
 NOT_FOLLOWABLE = "Ce signalement est clos : il ne peut plus être suivi."

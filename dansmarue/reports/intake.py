@@ -19,7 +19,8 @@ from dansmarue.catalogue import categories
 from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageInfo, ImageRejected, validate_upload
-from dansmarue.models import Report, text_max, utcnow
+from dansmarue.models import Report, utcnow
+from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform.text import is_mail_address, storable_text
 from dansmarue.reports import idempotency, intake_sql, photo_uploads, references
 from dansmarue.reports.search import duplicate_summary
@@ -50,19 +51,6 @@ def _checked_photos(photos) -> list[tuple[str, bytes, ImageInfo]]:
     if errors:
         raise Unprocessable("Une ou plusieurs photos sont refusées.", errors=errors)
     return checked
-
-
-# Every channel gets these bounds (the columns' lengths; the description, a
-# text column, is held to 4000 characters); the resident API also strips control
-# characters (dansmarue.platform.text.clean_text) before calling create_report.
-TEXT_LIMITS = {
-    "description": 4000,
-    "address": text_max(Report.address),
-    "address_precision": text_max(Report.address_precision),
-    "guid": text_max(Report.reporter_guid),
-    "udid": text_max(Report.reporter_udid),
-    "email": text_max(Report.reporter_email),
-}
 
 
 BAD_ADDRESS = (

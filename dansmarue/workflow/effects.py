@@ -18,10 +18,9 @@ from dansmarue.jobs import outbox, registry
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Category, Photo, Report, ReportEvent, db
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
+from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.reports import duplicates, photo_uploads, routing
 from dansmarue.workflow.transitions import Transition
-
-TEXT_MAX = 4000
 
 
 @dataclass
@@ -41,7 +40,8 @@ def _bad(name: str, message: str) -> Unprocessable:
     )
 
 
-def _text(name: str, value, limit: int = TEXT_MAX) -> str:
+def _text(name: str, value) -> str:
+    limit = TEXT_LIMITS[name]
     if not isinstance(value, str) or not value.strip():
         raise _bad(name, "Texte requis.")
     if len(value) > limit:
@@ -145,9 +145,9 @@ def _check_reject(report, given, values):
         values.data["reason_id"] = reason.id
         text = reason.label
     else:
-        text = _text("reason", given["reason"], 1000)
+        text = _text("reason", given["reason"])
     if "reason" in given and "reason_id" in given:
-        text = f"{text} {_text('reason', given['reason'], 1000)}"
+        text = f"{text} {_text('reason', given['reason'])}"
     values.data["reason"] = text
     values.format_args["reason"] = text
 
@@ -189,11 +189,11 @@ def _check_requalify(report, given, values):
         category=category, lat=lat, lon=lon, placement=routing.locate(lon, lat, category.unit_id)
     )
     if "address" in given:
-        values.params["address"] = _text("address", given["address"], 300)
+        values.params["address"] = _text("address", given["address"])
 
 
 def _check_transfer(report, given, values):
-    name = _text("third_party", given["third_party"], 200)
+    name = _text("third_party", given["third_party"])
     values.data["third_party"] = name
     values.format_args["third_party"] = name
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from dansmarue import create_app
 from dansmarue.models import db
 from dansmarue.refdata import fingerprint
-from tests.conftest import test_config
+from tests.conftest import test_config as base_config
 
 LYON = Path(__file__).resolve().parents[2] / "data" / "cities" / "lyon" / "city.toml"
 
@@ -14,7 +14,7 @@ def test_the_fingerprint_follows_the_city_profile(app, tmp_path_factory):
     with app.app_context():
         paris = fingerprint.compute()
         assert fingerprint.compute() == paris and len(paris) == 64
-    lyon = create_app(test_config(tmp_path_factory) | {"CITY_PROFILE": str(LYON)})
+    lyon = create_app(base_config(tmp_path_factory) | {"CITY_PROFILE": str(LYON)})
     with lyon.app_context():
         assert fingerprint.compute() != paris
 

@@ -7,7 +7,8 @@ from sqlalchemy import create_engine, text
 
 from dansmarue import create_app
 from dansmarue.extensions import db
-from tests.conftest import TEST_DATABASE_URL, test_config
+from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import test_config as base_config
 
 INSERT = text(
     "INSERT INTO idempotency_key (key, request_hash, status_code, response, created_at)"
@@ -17,7 +18,7 @@ INSERT = text(
 
 @pytest.fixture
 def uow_app(tmp_path_factory):
-    app = create_app(test_config(tmp_path_factory))
+    app = create_app(base_config(tmp_path_factory))
 
     def write(status: int):
         db.session.execute(INSERT, {"key": app.config["UOW_KEY"]})

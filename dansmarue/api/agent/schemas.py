@@ -6,6 +6,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from dansmarue.api.fields import RowId
 from dansmarue.models import Category, RejectionReason, ServiceDoneMessage, Unit
+from dansmarue.models.limits import TEXT_LIMITS
+from dansmarue.platform import cursors
 from dansmarue.workflow.states import STATE_CODES
 from dansmarue.workflow.transitions import MASS_ACTIONS
 
@@ -30,7 +32,7 @@ class QueueQuerySchema(Schema):
     overdue = fields.Boolean()
     due_before = fields.AwareDateTime(default_timezone=None)
     q = fields.String(validate=validate.Length(min=1, max=200))
-    cursor = fields.String(validate=validate.Length(max=200))
+    cursor = fields.String(validate=validate.Length(max=cursors.MAX_LENGTH))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
 
 
@@ -39,17 +41,17 @@ class ActionParamsSchema(Schema):
 
     date = fields.Date(metadata={"description": "schedule, reschedule (not in the past)"})
     message_id = RowId(ServiceDoneMessage.id, metadata={"description": "done: catalogue message"})
-    message = fields.String(validate=validate.Length(max=4000))
+    message = fields.String(validate=validate.Length(max=TEXT_LIMITS["message"]))
     photo = Base64Bytes(metadata={"description": "done: base64 JPEG/PNG/HEIC"})
     reason_id = RowId(RejectionReason.id, metadata={"description": "reject: catalogue reason"})
-    reason = fields.String(validate=validate.Length(max=1000))
+    reason = fields.String(validate=validate.Length(max=TEXT_LIMITS["reason"]))
     duplicate_of = fields.String(metadata={"description": "mark_duplicate: reference"})
     category_id = RowId(Category.id, metadata={"description": "requalify"})
     latitude = fields.Float(validate=validate.Range(-90, 90))
     longitude = fields.Float(validate=validate.Range(-180, 180))
-    address = fields.String(validate=validate.Length(max=300))
-    third_party = fields.String(validate=validate.Length(max=200))
-    comment = fields.String(validate=validate.Length(max=4000))
+    address = fields.String(validate=validate.Length(max=TEXT_LIMITS["address"]))
+    third_party = fields.String(validate=validate.Length(max=TEXT_LIMITS["third_party"]))
+    comment = fields.String(validate=validate.Length(max=TEXT_LIMITS["comment"]))
 
 
 class ActionPhotoFileSchema(Schema):

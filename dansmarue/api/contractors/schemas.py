@@ -2,6 +2,8 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from dansmarue.models.limits import TEXT_LIMITS
+
 
 class CallbackSchema(Schema):
     class Meta:
@@ -19,9 +21,9 @@ class CallbackSchema(Schema):
     )
     programming_date = fields.Date(metadata={"description": "Required with programmer; " "today or later"})
     rejection_reason = fields.String(
-        validate=validate.Length(max=500), metadata={"description": "Required with rejeter"}
+        validate=validate.Length(max=TEXT_LIMITS["reason"]), metadata={"description": "Required with rejeter"}
     )
-    comment = fields.String(validate=validate.Length(max=2000))
+    comment = fields.String(validate=validate.Length(max=TEXT_LIMITS["comment"]))
     photo = fields.String(
         validate=validate.Length(max=15 * 1024 * 1024),
         metadata={"description": "Base64 JPEG/PNG: the 'service done' " "photo (only with service fait)"},

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from dansmarue.api.mobile.handlers import Context, _report, _text
 from dansmarue.api.mobile.protocol import BAD_INCIDENT_ID, BAD_OWNER, BAD_SUB_ELEMENT, MobileError
 from dansmarue.errors import Unprocessable
-from dansmarue.reports import intake
+from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.workflow import contractors
 from dansmarue.workflow import perform as workflow
 
@@ -93,7 +93,7 @@ def save_field_precisions(req: dict, ctx: Context) -> dict:
     text = _text(req, "precisionsTerrain")
     if text is None:
         raise MobileError(BAD_SUB_ELEMENT, "precisionsTerrain manquant.")
-    limit = intake.TEXT_LIMITS["address_precision"]
+    limit = TEXT_LIMITS["address_precision"]
     if len(text) > limit:
         raise MobileError(BAD_SUB_ELEMENT, f"precisionsTerrain : {limit} caractères au plus.")
     workflow.perform(report.id, "comment", ctx.user, comment=f"Précisions terrain : {text}")

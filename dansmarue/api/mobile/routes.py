@@ -4,7 +4,7 @@ slash (Android adds one, iOS not; iOS uploads photos to …/api/photo/)."""
 
 from flask import current_app, request
 from flask_limiter import RateLimitExceeded
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.exceptions import HTTPException
 
 from dansmarue import observe
@@ -15,6 +15,7 @@ from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError, answer_errors_under
 from dansmarue.extensions import limiter
 from dansmarue.models import Report, db, key_from_text
+from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform import storage
 from dansmarue.reports import photo_uploads
 
@@ -40,8 +41,8 @@ class PhotoHeaders(Schema):
 
     incident_id = fields.String(data_key="incident-id", load_default=None)
     type = fields.String(load_default=None, metadata={"description": "close, far ou done"})
-    udid = fields.String(load_default=None)
-    guid = fields.String(load_default=None)
+    udid = fields.String(load_default=None, validate=validate.Length(max=TEXT_LIMITS["udid"]))
+    guid = fields.String(load_default=None, validate=validate.Length(max=TEXT_LIMITS["guid"]))
 
 
 def intake_limit() -> str:

@@ -7,6 +7,7 @@ jobs are the shared intake's.
 from dansmarue.interop import open311
 from dansmarue.interop.open311 import BadRequest
 from dansmarue.models import PRIORITIES
+from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.reports import intake as reports
 from dansmarue.workflow import history
 
@@ -80,6 +81,7 @@ def _priority(value) -> int | None:
 def _text(value) -> str | None:
     if isinstance(value, list):
         value = ", ".join(value)
-    if value and len(value) > 300:
-        raise BadRequest("attribute[address_precision] : 300 caractères au plus.")
+    limit = TEXT_LIMITS["address_precision"]
+    if value and len(value) > limit:
+        raise BadRequest(f"attribute[address_precision] : {limit} caractères au plus.")
     return value or None

@@ -6,6 +6,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 from webargs.fields import DelimitedList
 
 from dansmarue import city
+from dansmarue.models.limits import TEXT_LIMITS
 
 # Dates a request may name: the windows are computed around them (start + 90
 # days, end - 2 hours), which Python's datetime cannot do near year 1 or 9999.
@@ -90,15 +91,15 @@ class CreateRequestForm(JurisdictionArgs):
     service_code = fields.String()  # checked after the api_key (403 first)
     lat = fields.Float(validate=validate.Range(min=-90, max=90))
     long = fields.Float(validate=validate.Range(min=-180, max=180))
-    address_string = fields.String(validate=validate.Length(max=300))
+    address_string = fields.String(validate=validate.Length(max=TEXT_LIMITS["address"]))
     address_id = fields.String()
-    email = fields.Email()
-    device_id = fields.String(validate=validate.Length(max=128))
-    account_id = fields.String(validate=validate.Length(max=64))
+    email = fields.Email(validate=validate.Length(max=TEXT_LIMITS["email"]))
+    device_id = fields.String(validate=validate.Length(max=TEXT_LIMITS["udid"]))
+    account_id = fields.String(validate=validate.Length(max=TEXT_LIMITS["guid"]))
     first_name = fields.String()
     last_name = fields.String()
     phone = fields.String()
-    description = fields.String(validate=validate.Length(max=4000))
+    description = fields.String(validate=validate.Length(max=TEXT_LIMITS["description"]))
     media_url = fields.Url(schemes={"http", "https"})
     attributes = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
 

@@ -9,6 +9,7 @@ from dansmarue import city
 from dansmarue.api.open311.render import iso
 from dansmarue.interop import open311
 from dansmarue.models import ORIGINS, PRIORITIES, Report, db
+from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.workflow.states import STATES
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -76,7 +77,7 @@ def definition(leaf: dict) -> dict:
                 "code": "address_precision",
                 "datatype": "string",
                 "required": False,
-                "datatype_description": "300 caractères au plus",
+                "datatype_description": f"{TEXT_LIMITS['address_precision']} caractères au plus",
                 "order": 2,
                 "description": "Précisions sur la localisation (étage, face au n°…)",
                 "values": [],

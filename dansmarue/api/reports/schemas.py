@@ -14,6 +14,8 @@ from marshmallow import (
 )
 
 from dansmarue.api.fields import CleanString, Coordinate, StrictInteger
+from dansmarue.models.limits import TEXT_LIMITS
+from dansmarue.platform import cursors
 from dansmarue.platform.limits import INT_MAX
 from dansmarue.reports.intake import RESIDENT_ORIGINS
 from dansmarue.workflow.states import PUBLIC_STATES, STATES
@@ -34,12 +36,12 @@ class ReportCreateSchema(Schema):
     priority = StrictInteger(
         validate=validate.Range(1, 3), metadata={"description": "1 Dangereux, 2 Gênant, 3 Peu gênant"}
     )
-    description = CleanString(max_length=4000, multiline=True)
-    address = CleanString(max_length=300)
-    address_precision = CleanString(max_length=300)
-    reporter_email = fields.Email(data_key="email", validate=validate.Length(max=254))
-    reporter_guid = CleanString(data_key="guid", max_length=64)
-    reporter_udid = CleanString(data_key="udid", max_length=128)
+    description = CleanString(max_length=TEXT_LIMITS["description"], multiline=True)
+    address = CleanString(max_length=TEXT_LIMITS["address"])
+    address_precision = CleanString(max_length=TEXT_LIMITS["address_precision"])
+    reporter_email = fields.Email(data_key="email", validate=validate.Length(max=TEXT_LIMITS["email"]))
+    reporter_guid = CleanString(data_key="guid", max_length=TEXT_LIMITS["guid"])
+    reporter_udid = CleanString(data_key="udid", max_length=TEXT_LIMITS["udid"])
     origin = fields.String(
         load_default="S",
         validate=validate.OneOf(RESIDENT_ORIGINS),
@@ -122,7 +124,7 @@ class ReportSearchSchema(Schema):
     )
     since = fields.DateTime()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    cursor = fields.String(validate=validate.Length(max=500))
+    cursor = fields.String(validate=validate.Length(max=cursors.MAX_LENGTH))
 
     @validates_schema
     def check_area(self, data, **kwargs):
@@ -178,12 +180,12 @@ class PersonSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    guid = CleanString(max_length=64)
-    email = fields.Email(validate=validate.Length(max=254))
-    udid = CleanString(max_length=128)
-    push_token = CleanString(max_length=300)
+    guid = CleanString(max_length=TEXT_LIMITS["guid"])
+    email = fields.Email(validate=validate.Length(max=TEXT_LIMITS["email"]))
+    udid = CleanString(max_length=TEXT_LIMITS["udid"])
+    push_token = CleanString(max_length=TEXT_LIMITS["push_token"])
 
 
 class PersonQuerySchema(Schema):
-    guid = CleanString(max_length=64)
-    email = fields.Email(validate=validate.Length(max=254))
+    guid = CleanString(max_length=TEXT_LIMITS["guid"])
+    email = fields.Email(validate=validate.Length(max=TEXT_LIMITS["email"]))
