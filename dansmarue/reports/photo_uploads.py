@@ -16,6 +16,7 @@ from dansmarue.jobs import outbox, registry
 from dansmarue.media.imaging import ImageRejected, validate_upload
 from dansmarue.models import Photo, Report
 from dansmarue.platform import storage
+from dansmarue.reports import authorship
 
 UPLOAD_VIEWS = ("close", "far", "done")
 NOT_OWNER = "Seul l'auteur du signalement peut y ajouter des photos."
@@ -29,8 +30,7 @@ def attach_photo(
     report = db.session.get(Report, report_id)
     if report is None:
         raise NotFound("Signalement introuvable.")
-    owner = (udid and udid == report.reporter_udid) or (guid and guid == report.reporter_guid)
-    if not owner:
+    if not authorship.filed_by(report, udid=udid, guid=guid):
         raise Forbidden(NOT_OWNER)
     if view not in UPLOAD_VIEWS:
         raise Unprocessable(

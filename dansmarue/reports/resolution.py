@@ -14,8 +14,7 @@ from dansmarue.access import scopes
 from dansmarue.errors import Forbidden, NotFound
 from dansmarue.jobs import outbox, registry
 from dansmarue.models import Report, ReportEvent, User, db
-from dansmarue.platform.text import same_secret
-from dansmarue.reports import intake
+from dansmarue.reports import authorship, intake
 from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import STAFF
 
@@ -43,7 +42,7 @@ def declare_resolved(
     if report is None:
         raise NotFound("Signalement introuvable.")
     staff = actor is not None and actor.active and actor.role in STAFF
-    reporter = _is_reporter(report, guid, email, actor)
+    reporter = authorship.filed_by(report, user=actor, guid=guid, email=email)
     if staff and not reporter and not scopes.can_act_on(actor, report):
         raise Forbidden(OUT_OF_SCOPE)
     if not staff and not reporter:
@@ -71,18 +70,11 @@ def declare_resolved(
     return report
 
 
-def is_reporter_of(report: Report, *, guid=None, email=None, actor: User | None = None) -> bool:
+def is_reporter_of(
+    report: Report, *, guid: str | None = None, email: str | None = None, actor: User | None = None
+) -> bool:
     """Whether this caller filed `report` (the rule declare_resolved applies)."""
-    return _is_reporter(report, guid, email, actor)
-
-
-def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
-    """The signed-in account by the workflow's own rule, else the guid or e-mail sent."""
-    if actor is not None and actor.active and workflow.is_reporter(actor, report):
-        return True
-    if guid and report.reporter_guid and guid == report.reporter_guid:
-        return True
-    return bool(email and report.reporter_email and email.strip().lower() == report.reporter_email.lower())
+    return authorship.filed_by(report, user=actor, guid=guid, email=email)
 
 
 def declare_resolved_by_reference(
@@ -96,7 +88,7 @@ def declare_resolved_by_reference(
 ) -> Report:
     """The same, by reference; the secret tracking token proves authorship too."""
     report = intake.by_reference(reference)
-    if token and same_secret(token, report.token):
+    if authorship.filed_by(report, token=token):
         guid, email = report.reporter_guid or guid, report.reporter_email or email
     else:
         email = None  # an address is knowledge, not proof

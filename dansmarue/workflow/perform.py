@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dansmarue.access import scopes
 from dansmarue.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed
 from dansmarue.models import Report, User, db, utcnow
+from dansmarue.reports import authorship
 from dansmarue.workflow import effects, history
 from dansmarue.workflow.states import STATES, public_label
 from dansmarue.workflow.transitions import STAFF, TRANSITIONS, Transition, allowed_from
@@ -108,12 +109,8 @@ def _actor_kind(actor: User | None, report: Report, override: str | None) -> str
 
 
 def is_reporter(user: User, report: Report) -> bool:
-    """Whether this account filed `report` (its user, account guid or e-mail)."""
-    return (
-        report.reporter_user_id == user.id
-        or bool(user.account_guid and user.account_guid == report.reporter_guid)
-        or bool(report.reporter_email and user.email.lower() == report.reporter_email.lower())
-    )
+    """Whether this account filed `report` (the one rule: `reports.authorship`)."""
+    return authorship.account_filed(user, report)
 
 
 def _label(actor: User | None, kind: str) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from dansmarue import city
 from dansmarue.models import Category, Follower, Report, db
+from dansmarue.reports import authorship
 from dansmarue.workflow.dispatch import photo_url
 from dansmarue.workflow.states import STATES
 
@@ -56,7 +57,7 @@ def incident(
 ) -> dict:
     state = STATES[report.state]
     local = report.created_at.astimezone(city.tz())
-    is_reporter = bool(guid) and guid == report.reporter_guid
+    is_reporter = authorship.filed_by(report, guid=guid)
     return {
         "id": report.id,
         "categoryId": str(catalogue.root(report.category_id)),
