@@ -13,6 +13,16 @@ UNLIMITED_BLUEPRINTS = {"health", "metrics", "devtools"}
 UNLIMITED_ENDPOINTS = {"static", "docs_assets"}
 
 
+def intake_limit() -> str:
+    """The residents intake's own budget, on every channel that creates reports."""
+    return current_app.config["RATELIMIT_INTAKE"]
+
+
+def login_limit() -> str:
+    """Password guesses per address, on the API and on the pages alike."""
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
 def anonymous_limit() -> str:
     return current_app.config["RATELIMIT_ANONYMOUS"]
 

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -15,6 +14,7 @@ from flask import (
 )
 
 from dansmarue import city, web_session
+from dansmarue.api import ratelimits
 from dansmarue.dashboard import filters as filter_args
 from dansmarue.dashboard import session as auth_session
 from dansmarue.dashboard import view as dashboard_view
@@ -30,12 +30,8 @@ def _template_helpers():
     return {"csrf_token": auth_session.csrf_token, "city_name": city.current().name}
 
 
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(ratelimits.login_limit, methods=["POST"])
 def login():
     """The login form; on success, back to the page asked for."""
     return web_session.login_page(

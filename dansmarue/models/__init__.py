@@ -10,9 +10,14 @@ from dansmarue.models.jobs import IdempotencyKey, OutboxJob
 from dansmarue.models.notifications import NotificationLog
 from dansmarue.models.organisation import Sector, SpecialPerimeter, Unit, unit_sector
 from dansmarue.models.reports import (
+    CONTRACTOR_LABEL,
+    INTAKE_VIEWS,
     ORIGINS,
     PHOTO_VIEWS,
     PRIORITIES,
+    RESIDENT_LABEL,
+    SYSTEM_LABEL,
+    UPLOAD_VIEWS,
     Congratulation,
     Follower,
     Photo,
@@ -24,12 +29,17 @@ from dansmarue.models.sla import SLA_STATUSES, SlaClockState, SlaSweepState, Sla
 from dansmarue.models.users import ROLES, ApiToken, PasswordReset, User, user_unit
 
 __all__ = [
+    "CONTRACTOR_LABEL",
+    "INTAKE_VIEWS",
     "ORIGINS",
     "PHOTO_VIEWS",
     "PRIORITIES",
+    "RESIDENT_LABEL",
     "ROLES",
     "RULE_TARGET_STATES",
     "SLA_STATUSES",
+    "SYSTEM_LABEL",
+    "UPLOAD_VIEWS",
     "ApiClient",
     "ApiToken",
     "AuditEntry",

@@ -33,6 +33,12 @@ PRIORITIES = {1: "Dangereux", 2: "Gênant", 3: "Peu gênant"}
 # S web, B back office); O marks Open311 clients.
 ORIGINS = {"A": "iOS", "G": "Android", "S": "Web", "B": "Back office", "O": "Open311"}
 PHOTO_VIEWS = ("close", "far", "extra", "done")
+INTAKE_VIEWS = ("close", "far", "extra")  # sent with a new report (REST, Open311 media)
+UPLOAD_VIEWS = ("close", "far", "done")  # added afterwards (the apps' photo upload)
+# Who an event names when no person did it, or a person without an account.
+SYSTEM_LABEL = "Système"
+RESIDENT_LABEL = "Usager"
+CONTRACTOR_LABEL = "Prestataire"
 
 
 def _in(values) -> str:
@@ -159,7 +165,7 @@ class ReportEvent(Model):
     from_state: Mapped[str | None] = mapped_column(String(24))
     to_state: Mapped[str | None] = mapped_column(String(24))
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    actor_label: Mapped[str] = mapped_column(String(120), default="Système")
+    actor_label: Mapped[str] = mapped_column(String(120), default=SYSTEM_LABEL)
     comment: Mapped[str | None] = mapped_column(Text)
     # What residents may see of this entry; None keeps it internal.
     public_message: Mapped[str | None] = mapped_column(Text)

@@ -19,14 +19,13 @@ from dansmarue.catalogue import categories
 from dansmarue.errors import NotFound, Unprocessable, field
 from dansmarue.extensions import db
 from dansmarue.media.imaging import ImageInfo, ImageRejected, validate_upload
-from dansmarue.models import Report, utcnow
+from dansmarue.models import INTAKE_VIEWS, RESIDENT_LABEL, Report, utcnow
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform.text import is_mail_address, storable_text
 from dansmarue.reports import idempotency, intake_sql, photo_uploads, references
 from dansmarue.reports.search import duplicate_summary
 from dansmarue.workflow.states import public_label
 
-INTAKE_VIEWS = ("close", "far", "extra")
 RESIDENT_ORIGINS = ("A", "G", "S")
 CREATED_MESSAGE = "Votre signalement a bien été reçu."
 INTAKE_FACTS = "intake_facts"
@@ -111,7 +110,7 @@ def create_report(
     client_uuid: str | None = None,
     photos=(),
     as_agent: bool = False,
-    actor_label: str = "Usager",
+    actor_label: str = RESIDENT_LABEL,
     actor_user_id: int | None = None,
 ) -> Report:
     """Create a report in state "initial" (see the module docstring).

@@ -14,11 +14,10 @@ from dansmarue.errors import Forbidden, NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.jobs import outbox, registry
 from dansmarue.media.imaging import ImageRejected, validate_upload
-from dansmarue.models import Photo, Report
+from dansmarue.models import UPLOAD_VIEWS, Photo, Report
 from dansmarue.platform import storage
 from dansmarue.reports import authorship
 
-UPLOAD_VIEWS = ("close", "far", "done")
 NOT_OWNER = "Seul l'auteur du signalement peut y ajouter des photos."
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from dansmarue.access import scopes
 from dansmarue.errors import Forbidden, NotFound
 from dansmarue.jobs import outbox, registry
-from dansmarue.models import Report, ReportEvent, User, db
+from dansmarue.models import RESIDENT_LABEL, Report, ReportEvent, User, db
 from dansmarue.reports import authorship, intake
 from dansmarue.workflow import perform as workflow
 from dansmarue.workflow.transitions import STAFF
@@ -47,7 +47,7 @@ def declare_resolved(
         raise Forbidden(OUT_OF_SCOPE)
     if not staff and not reporter:
         raise Forbidden(NOT_REPORTER)
-    label = (actor.full_name or actor.email) if actor is not None else "Usager"
+    label = (actor.full_name or actor.email) if actor is not None else RESIDENT_LABEL
     held_by_contractor = report.state in WITH_CONTRACTOR
     # A chosen service-done message (the apps' numero_message) replaces the default text.
     report = workflow.perform(

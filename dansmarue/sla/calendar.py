@@ -38,6 +38,9 @@ Pause = tuple[datetime, datetime | None]
 
 # Open-report age buckets of the real DansMaRue dashboard (SignalementDAO.addQueryTranche).
 AGE_BUCKETS: tuple[str, ...] = ("lt_48h", "lt_10d", "ge_10d")
+# Their upper bounds (the oldest bucket has none): the one definition, read by
+# the stats, the dashboard and `age_bucket`.
+AGE_LIMITS: tuple[timedelta, timedelta] = (timedelta(hours=48), timedelta(days=10))
 _ONE_DAY = timedelta(days=1)
 
 
@@ -292,8 +295,7 @@ def age_bucket(created: datetime, now: datetime | None = None) -> str:
     created = _utc(created, "created")
     now = datetime.now(UTC) if now is None else _utc(now, "now")
     age = now - created
-    if age < timedelta(hours=48):
-        return AGE_BUCKETS[0]
-    if age < timedelta(days=10):
-        return AGE_BUCKETS[1]
-    return AGE_BUCKETS[2]
+    for bucket, limit in zip(AGE_BUCKETS, AGE_LIMITS, strict=False):
+        if age < limit:
+            return bucket
+    return AGE_BUCKETS[-1]

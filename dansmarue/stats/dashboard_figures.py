@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 
 from dansmarue.catalogue import categories as catalogue
 from dansmarue.models import Category, Report, Unit, User, db
+from dansmarue.sla.calendar import AGE_LIMITS
 from dansmarue.stats import queries as stats
 from dansmarue.stats import rollups
 from dansmarue.stats.overdue import CATEGORY_LABEL, scope_filters
@@ -162,7 +163,7 @@ def backlog_by_direction(
 
 
 def _backlog_raw(user, now, direction_id, unit_id, category_id, district_id) -> list[Backlog]:
-    t48, t10 = now - timedelta(hours=48), now - timedelta(days=10)
+    t48, t10 = (now - limit for limit in AGE_LIMITS)
     district = [Report.district_id == district_id] if district_id is not None else []
     query = (
         select(

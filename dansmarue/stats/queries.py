@@ -14,12 +14,13 @@ from sqlalchemy import text
 from dansmarue import city
 from dansmarue.models import db, utcnow
 from dansmarue.platform import cursors
+from dansmarue.sla.calendar import AGE_LIMITS
 from dansmarue.sla.clock import OVERDUE_STATUSES, local_day
 from dansmarue.stats import rollups
 from dansmarue.stats.rollups import BUCKETS, DIM_COLUMNS, DIMS, bucket_bounds
 
 BY = (*DIMS, "week")
-AGE_BUCKETS = ("lt_48h", "lt_10d", "ge_10d")
+
 _SUMS = ", ".join(f"sum({m})::bigint AS {m}" for m in rollups.MEASURES)
 
 
@@ -188,7 +189,7 @@ def backlog(
         rollups.fold()
     now = now or utcnow()
     dim = DIMS[by]
-    t48, t10 = now - timedelta(hours=48), now - timedelta(days=10)
+    t48, t10 = (now - limit for limit in AGE_LIMITS)
     d48, d10 = local_day(t48), local_day(t10)
     scope, params = _scope(directions)
     params.update(dim=dim, d48=d48, d10=d10, t48=t48, t10=t10)

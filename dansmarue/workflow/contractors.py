@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from dansmarue.errors import Forbidden, NotFound, Unprocessable
 from dansmarue.extensions import db
-from dansmarue.models import Report
+from dansmarue.models import CONTRACTOR_LABEL, Report
 from dansmarue.platform.text import same_secret
 from dansmarue.workflow import perform as workflow
 
@@ -32,7 +32,7 @@ STATUS_ACTIONS = {
     "requalifier": "to_requalify",
     "a requalifier": "to_requalify",
 }
-CONTRACTOR = "Prestataire"
+CONTRACTOR = CONTRACTOR_LABEL
 
 
 def _error(field: str, message: str) -> Unprocessable:

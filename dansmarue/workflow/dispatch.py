@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from dansmarue import city
 from dansmarue.extensions import db
-from dansmarue.models import Report, utcnow
+from dansmarue.models import SYSTEM_LABEL, Report, utcnow
 from dansmarue.reports.photo_files import photo_url
 from dansmarue.workflow import contractors, history
 from dansmarue.workflow import requalification as requalification_rules
@@ -35,7 +35,6 @@ from dansmarue.workflow.transitions import TRANSITIONS
 
 log = logging.getLogger(__name__)
 
-SYSTEM = "Système"
 SIGNATURE_HEADER = "X-DansMaRue-Signature"
 DELIVERY_HEADER = "X-DansMaRue-Delivery"
 
@@ -55,7 +54,7 @@ def _change(report: Report, to_state: str, action: str, **fields):
         # A programming error, not bad input: kept under `python -O` too.
         raise RuntimeError(f"{action}: {report.state} -> {to_state} is not in the table")
     data = {"real_action_id": transition.real_id(report.state), **fields.pop("data", {})}
-    return history.change_state(report, to_state, action, actor_label=SYSTEM, data=data, **fields)
+    return history.change_state(report, to_state, action, actor_label=SYSTEM_LABEL, data=data, **fields)
 
 
 def _locked(report_id: int) -> Report | None:

@@ -3,7 +3,7 @@
 from typing import TypedDict, Unpack
 
 from dansmarue import signals
-from dansmarue.models import Report, ReportEvent, db
+from dansmarue.models import SYSTEM_LABEL, Report, ReportEvent, db
 
 
 class EventFields(TypedDict, total=False):
@@ -23,7 +23,7 @@ def record(
     *,
     from_state: str | None = None,
     to_state: str | None = None,
-    actor_label: str = "Système",
+    actor_label: str = SYSTEM_LABEL,
     actor_user_id: int | None = None,
     comment: str | None = None,
     public_message: str | None = None,

@@ -13,14 +13,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dansmarue.access import scopes
 from dansmarue.errors import Conflict, DomainError, Forbidden, NotFound, PreconditionFailed
-from dansmarue.models import Report, User, db, utcnow
+from dansmarue.models import CONTRACTOR_LABEL, RESIDENT_LABEL, SYSTEM_LABEL, Report, User, db, utcnow
 from dansmarue.reports import authorship
 from dansmarue.workflow import effects, history
 from dansmarue.workflow.states import STATES, public_label
 from dansmarue.workflow.transitions import STAFF, TRANSITIONS, Transition, allowed_from
 
 STALE = "Ce signalement a été modifié entre-temps ; rechargez-le avant d'agir."
-SYSTEM_LABEL = "Système"
 COMMIT_EVERY = 50  # mass actions: reports per commit
 
 
@@ -116,7 +115,7 @@ def is_reporter(user: User, report: Report) -> bool:
 def _label(actor: User | None, kind: str) -> str:
     if actor is not None:
         return actor.full_name or actor.email
-    return {"contractor": "Prestataire", "resident": "Usager"}.get(kind, SYSTEM_LABEL)
+    return {"contractor": CONTRACTOR_LABEL, "resident": RESIDENT_LABEL}.get(kind, SYSTEM_LABEL)
 
 
 def _apply(

@@ -15,13 +15,12 @@ from sqlalchemy import select, text
 from dansmarue import audit, signals
 from dansmarue.errors import NotFound, Unprocessable
 from dansmarue.jobs import outbox, registry
-from dansmarue.models import Category, Report, Unit, User, db
+from dansmarue.models import SYSTEM_LABEL, Category, Report, Unit, User, db
 from dansmarue.models.requalification import RequalificationRule
 from dansmarue.platform.savepoint import save_fields
 from dansmarue.workflow import history
 
 ACTION = "auto_requalify"
-SYSTEM = "Système"
 NEAR_UNITS_RADIUS_M = 50  # real signalement.near.units.radius
 
 MATCH_SQL = text("""
@@ -88,7 +87,7 @@ def apply(report: Report) -> RequalificationRule | None:
     report.direction_id = target.direction_id
     new = {"unit_id": target.id, "sector_id": row.sector_id, "direction_id": report.direction_id}
     fields: history.EventFields = {
-        "actor_label": SYSTEM,
+        "actor_label": SYSTEM_LABEL,
         "comment": f"Requalification automatique : {old_label} → " f"{target.label}.",
         "data": {"rule_id": rule.id, "previous": previous, "new": new},
     }

@@ -1,9 +1,8 @@
 """POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/auth/me,
 POST /api/v1/auth/password-reset (the one-time link an administrator sent)."""
 
-from flask import current_app
-
 from dansmarue.access import auth, password_reset
+from dansmarue.api import ratelimits
 from dansmarue.api.admin_users.schemas import PasswordResetSchema
 from dansmarue.api.auth.schemas import LoginSchema, MeSchema, TokenSchema
 from dansmarue.api.edge import Blueprint
@@ -16,12 +15,8 @@ blp = Blueprint(
 document_on(blp)
 
 
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
 @blp.route("/login", methods=["POST"])
-@limiter.limit(_login_limit)
+@limiter.limit(ratelimits.login_limit)
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, description="Identifiants refusés")
@@ -52,7 +47,7 @@ def me():
 
 
 @blp.route("/password-reset", methods=["POST"])
-@limiter.limit(_login_limit)
+@limiter.limit(ratelimits.login_limit)
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
 def complete_password_reset(body):

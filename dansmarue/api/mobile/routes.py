@@ -14,13 +14,14 @@ from dansmarue.api.mobile.blueprint import blp
 from dansmarue.api.security import current_user
 from dansmarue.errors import DomainError, answer_errors_under
 from dansmarue.extensions import limiter
+from dansmarue.media.imaging import MAX_UPLOAD_BYTES
 from dansmarue.models import Report, db, key_from_text
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform import storage
 from dansmarue.reports import photo_uploads
 
 SIGNALEMENT = {**handlers.HANDLERS, **agent_calls.HANDLERS}
-MAX_PHOTO_BYTES = 10 * 1024 * 1024  # the real server's request limit
+MAX_PHOTO_BYTES = MAX_UPLOAD_BYTES  # the real server's request limit too
 
 
 class RpcForm(Schema):
@@ -43,10 +44,6 @@ class PhotoHeaders(Schema):
     type = fields.String(load_default=None, metadata={"description": "close, far ou done"})
     udid = fields.String(load_default=None, validate=validate.Length(max=TEXT_LIMITS["udid"]))
     guid = fields.String(load_default=None, validate=validate.Length(max=TEXT_LIMITS["guid"]))
-
-
-def intake_limit() -> str:
-    return current_app.config["RATELIMIT_INTAKE"]  # the residents intake's own budget
 
 
 def not_an_intake() -> bool:
@@ -123,7 +120,7 @@ def dispatch(stream: str | None, table: dict):
 
 @blp.route("/signalement/api", methods=["POST"])
 @blp.route("/signalement/api/", methods=["POST"])
-@limiter.limit(intake_limit, exempt_when=not_an_intake)
+@limiter.limit(ratelimits.intake_limit, exempt_when=not_an_intake)
 @blp.arguments(RpcForm, location="form")
 def rpc(form):
     """One request per call; answers [{"request", "answer": {"status": 0, …}}]."""
@@ -132,7 +129,7 @@ def rpc(form):
 
 @blp.route("/equipement/api", methods=["POST"])
 @blp.route("/equipement/api/", methods=["POST"])
-@limiter.limit(intake_limit, exempt_when=not_an_intake)
+@limiter.limit(ratelimits.intake_limit, exempt_when=not_an_intake)
 @blp.arguments(RpcForm, location="form")
 def equipment_rpc(form):
     """The equipment module: the same envelope, see mobile/equipment.py."""

@@ -6,7 +6,7 @@ jobs are the shared intake's.
 
 from dansmarue.interop import open311
 from dansmarue.interop.open311 import BadRequest
-from dansmarue.models import PRIORITIES
+from dansmarue.models import INTAKE_VIEWS, PRIORITIES
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.reports import intake as reports
 from dansmarue.workflow import history
@@ -15,7 +15,7 @@ NO_GEOCODER = (
     "Adresse seule non prise en charge : ce serveur n'a pas de géocodeur. "
     "Envoyez lat et long (WGS84), address_string pouvant accompagner le point."
 )
-MEDIA_VIEWS = ("close", "far", "extra")
+MEDIA_VIEWS = INTAKE_VIEWS  # media, media_url: in this order
 MEDIA_URL_NOTICE = (
     "media_url est conservé comme lien ; l'image n'est pas copiée "
     "(envoyez-la en multipart « media » pour qu'elle soit traitée)."

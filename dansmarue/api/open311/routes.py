@@ -11,6 +11,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
+from dansmarue.api import ratelimits
 from dansmarue.api.body_formats import FORM, MULTIPART, accepts
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.open311 import intake, render, schemas
@@ -89,10 +90,6 @@ def _http_error(error: HTTPException):
 answer_errors_under(blp, "/open311", _domain_error)
 
 
-def intake_limit() -> str:
-    return current_app.config["RATELIMIT_INTAKE"]  # the residents intake's own budget
-
-
 @blp.route(f"/discovery.{FMT}")
 def discovery(fmt):
     """Service discovery: specification, URL, formats, changeset."""
@@ -119,7 +116,7 @@ def service_definition(args, code, fmt):
 
 @blp.route(f"/requests.{FMT}")
 class Requests(MethodView):
-    decorators: ClassVar[list] = [limiter.limit(intake_limit, methods=["POST"])]
+    decorators: ClassVar[list] = [limiter.limit(ratelimits.intake_limit, methods=["POST"])]
 
     @blp.arguments(schemas.RequestsQueryArgs, location="query")
     def get(self, args, fmt):

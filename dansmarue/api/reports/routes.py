@@ -30,12 +30,8 @@ blp = Blueprint(
 GEOJSON = "application/geo+json"
 
 
-def intake_limit() -> str:
-    return current_app.config["RATELIMIT_INTAKE"]
-
-
 @blp.route("", methods=["POST"])
-@limiter.limit(intake_limit)
+@limiter.limit(ratelimits.intake_limit)
 @blp.arguments(IntakeHeadersSchema(), location="headers")
 # One body, JSON or multipart: parsed by the blueprint's parser, documented below.
 @blp.ARGUMENTS_PARSER.use_args(ReportCreateSchema(), location="json_or_form")
