@@ -17,8 +17,9 @@ from dansmarue.web_session import (  # noqa: F401 - the dashboard's session API
     log_out,
     signed_in_user,
 )
+from dansmarue.workflow.transitions import MANAGERS
 
-ROLES = ("manager", "admin")
+ROLES = MANAGERS
 
 
 def check_role(user: User) -> None:

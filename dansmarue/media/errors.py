@@ -35,3 +35,8 @@ class ImageRejected(Exception):
         self.reason = reason or _DEFAULT_REASONS[code]
         self.detail = detail
         super().__init__(f"{code}: {detail or self.reason}")
+
+    def field_error(self, key: str, **extra: str) -> dict:
+        """The one field-error shape of a refused photo (every channel): its
+        domain key, the French reason and the stable code."""
+        return {"field": key, "message": self.reason, "code": self.code, **extra}

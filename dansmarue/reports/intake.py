@@ -46,7 +46,7 @@ def _checked_photos(photos) -> list[tuple[str, bytes, ImageInfo]]:
         try:
             checked.append((view, data, validate_upload(data)))
         except ImageRejected as rejected:
-            errors.append(field(key, rejected.reason, code=rejected.code))
+            errors.append(rejected.field_error(key))
     if errors:
         raise Unprocessable("Une ou plusieurs photos sont refusées.", errors=errors)
     return checked

@@ -41,9 +41,7 @@ def attach_photo(
     except ImageRejected as rejected:
         raise Unprocessable(
             rejected.reason,
-            errors=[
-                {"field": "photo", "message": rejected.reason, "code": rejected.code, "location": "body"}
-            ],
+            errors=[rejected.field_error("photo", location="body")],
         ) from None
     stale: list[str] = []
     old = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == view))

@@ -14,11 +14,11 @@ from dansmarue.extensions import db
 from dansmarue.models import Category, Follower, Report
 from dansmarue.platform import cursors
 from dansmarue.workflow.states import OPEN_STATES, PUBLIC_STATES, public_label
+from geo.validate import METRES_PER_DEGREE
 
 PUBLIC_OPEN_STATES = tuple(s for s in PUBLIC_STATES if s in OPEN_STATES)
 DUPLICATE_RADIUS_M = 50
 MAX_DUPLICATES = 5
-METRES_PER_DEGREE = 111_320.0
 
 _COLUMNS = (
     Report.id,

@@ -117,7 +117,9 @@ def _check_done(report, given, values):
         try:
             values.params["photo_info"] = validate_upload(bytes(data))
         except ImageRejected as rejected:
-            raise _bad("photo", rejected.reason) from None
+            raise Unprocessable(
+                "Paramètres de l'action invalides.", errors=[rejected.field_error("photo", location="json")]
+            ) from None
         if db.session.scalar(select(Photo.id).where(Photo.report_id == report.id, Photo.view == "done")):
             raise _bad("photo", "Ce signalement a déjà une photo « service fait ».")
 

@@ -18,6 +18,7 @@ from dansmarue.jobs import outbox, registry
 from dansmarue.models import SYSTEM_LABEL, Category, Report, Unit, User, db
 from dansmarue.models.requalification import RequalificationRule
 from dansmarue.platform.savepoint import save_fields
+from dansmarue.reports import search
 from dansmarue.workflow import history
 
 ACTION = "auto_requalify"
@@ -104,7 +105,7 @@ def apply(report: Report) -> RequalificationRule | None:
 
 def nearby_units(report: Report, radius_m: float = NEAR_UNITS_RADIUS_M) -> list[dict]:
     """Units whose sectors lie within `radius_m` of the report, nearest first."""
-    degrees = radius_m / 111_320 * 3  # longitude degrees shrink at Paris: be generous
+    degrees = search.box_degrees(radius_m, report.latitude)
     rows = db.session.execute(
         NEAR_SQL, {"lon": report.longitude, "lat": report.latitude, "radius": radius_m, "degrees": degrees}
     )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from dansmarue.workflow.states import STATES
 
 STAFF = ("agent", "manager", "admin")
+MANAGERS = ("manager", "admin")  # staff who read every figure (stats, dashboard)
 INTERNAL = ("contractor", "system")
 
 

@@ -23,6 +23,7 @@ from dansmarue.platform.spreadsheet import safe_cell
 from dansmarue.stats import opendata
 from dansmarue.stats import queries as stats
 from dansmarue.stats import scheduled as scheduled_stats
+from dansmarue.workflow.transitions import MANAGERS
 
 blp = Blueprint(
     "stats",
@@ -31,7 +32,7 @@ blp = Blueprint(
     description="Tableaux de bord des délais (responsables, administrateurs)",
 )
 document_on(blp)
-STAFF = ("manager", "admin")
+STAFF = MANAGERS
 
 
 def _scope(query) -> list[int] | None:
