@@ -200,12 +200,24 @@ def opening_message(body) -> str:
     return string_value((dictionary(body) or {}).get("message_information"))
 
 
+# ReferalManager.swift:304-338 reads the saved list back with a force-unwrap of each key.
+PAGE_KEYS = {
+    "actualites": ("id", "libelle", "texte", "image_url", "actif"),
+    "aides": ("libelle", "hypertexte_url", "image_url"),
+}
+
+
 def pages(body, kind: str) -> tuple[float, list] | None:
-    """getActualites / getAides, lines 388-401 and 426-439."""
+    """getActualites / getAides, lines 388-401 and 426-439 (the list saved as
+    is), then ReferalManager.loadActualite / loadAides: every key force-unwrapped."""
     answer = dictionary((dictionary(body) or {}).get("answer"))
     if answer is None or "version" not in answer:
         return None
-    return float_value(answer["version"]), array_value(answer.get(kind))
+    items = []
+    for raw in array_value(answer.get(kind)):
+        values = dictionary(raw) or {}
+        items.append({key: unwrap(values, key, f"{kind}[]") for key in PAGE_KEYS[kind]})
+    return float_value(answer["version"]), items
 
 
 def by_number(body) -> dict:
