@@ -174,10 +174,23 @@ def saved_incident_id(body) -> str | None:
 
 
 def categories(body) -> dict | None:
-    """getCategories, lines 347-360: answer.version.doubleValue, categories.dictionary."""
+    """getCategories, lines 347-360: answer.version.doubleValue, categories.dictionary.
+    ReferalManager.swift:33-65 keeps every key but "0" as a type, and the type
+    search (:83-84) walks parent_id up to "0" force-unwrapping each parent."""
     for a in _answers(body):
         if "version" in a:
-            return dictionary(a.get("categories")) or {}
+            tree = dictionary(a.get("categories")) or {}
+            for key in tree:
+                here, seen = key, set()
+                while key != "0" and here != "0":
+                    node = dictionary(tree.get(here))
+                    if node is None:
+                        raise ForceUnwrapCrash(f"category {key}: parent {here!r} missing")
+                    if here in seen:
+                        raise ForceUnwrapCrash(f"category {key}: parent_id cycle")
+                    seen.add(here)
+                    here = string_value(node.get("parent_id"))
+            return tree
     return None
 
 

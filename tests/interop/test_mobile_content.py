@@ -82,3 +82,24 @@ def test_an_unreadable_field_is_the_apps_error_not_a_500(tmp_path_factory, tmp_p
         .get("/rest/signalement/getAide/0")
     )
     assert answer.status_code == 200 and answer.json["error"] == 3
+
+
+def test_the_ios_category_reader_walks_every_parent():
+    """ReferalManager.swift:83-84 force-unwraps each parent up to "0"."""
+    good = [
+        {
+            "answer": {
+                "status": 0,
+                "version": 1,
+                "categories": {
+                    "0": {"children_id": ["1"]},
+                    "1": {"parent_id": "0", "children_id": ["2"]},
+                    "2": {"parent_id": "1"},
+                },
+            }
+        }
+    ]
+    assert set(ios.categories(good)) == {"0", "1", "2"}
+    orphan = [{"answer": {"status": 0, "version": 1, "categories": {"0": {}, "2": {"parent_id": "9"}}}}]
+    with pytest.raises(ios.ForceUnwrapCrash):
+        ios.categories(orphan)
