@@ -2,8 +2,9 @@
 agent mode once identitystore answers isAgent): sign-in, categories with the
 agents' types, a resident's report programmed for a day, the route sheet of
 that day (MapParisPresenter.searchFDTById), the report's details, field
-precisions (AnomalyDetailsPresenter.java:272), service done, and the note
-after the round (WelcomeMapPresenter.java:115-122), read back by the sheet.
+precisions (AnomalyDetailsPresenter.java:272), service done, the note after
+the round (WelcomeMapPresenter.java:115-122), read back by the sheet, and a
+requalification (changeStatus, AnomalyDetailsPresenter.java:247-262).
 Every answer is read with the app's Gson models (android_models.py).
 
 The real app sends no bearer token (only its Gravitee key): this server keeps
@@ -33,6 +34,7 @@ from tests.interop.replay_support import dispatched
 LIVE = bool(os.environ.get("REPLAY_BASE_URL"))
 API, API_NO_SLASH = "signalement/api/", "signalement/api"
 GRASS = "17"  # "Herbes éparses": routed to DPE-STPP-DT, the agent's unit
+GRID = "24"  # "Élément de grille d'arbre manquant" (DVD-STV)
 POINT = (48.8566, 2.3522)  # Hôtel de Ville
 AGENT_GUID = "guid-agent-proprete"
 DAY = date(2031, 3, 14)
@@ -73,40 +75,53 @@ def android_agent_sequence(resident: Transport, agent: Transport, accounts: bool
     _ok(categories)
     assert GRASS in categories["answer"]["categories"]
 
-    # A resident files a report the agent's unit handles (no account, an e-mail).
-    saved = m.read(
-        *android_rpc(
-            resident,
-            API,
-            android_save_incident(
-                android_incident(GRASS, "Parvis de l'Hôtel de Ville, 75004 Paris", "Herbes hautes"),
-                *POINT,
-                udid="android-udid-riverain",
-                email="riverain@example.org",
-                guid=None,
-                user_token=None,
+    def file_report(udid: str, seed: int) -> int:
+        """A resident (no account, an e-mail) files a report the agent's unit handles."""
+        saved = m.read(
+            *android_rpc(
+                resident,
+                API,
+                android_save_incident(
+                    android_incident(
+                        GRASS, "Parvis de l'Hôtel de Ville, 75004 Paris", f"Herbes hautes {seed}"
+                    ),
+                    *POINT,
+                    udid=udid,
+                    email="riverain@example.org",
+                    guid=None,
+                    user_token=None,
+                ),
             ),
-        ),
-        m.SAVE_INCIDENT,
-    )
-    _ok(saved)
-    incident_id = saved["answer"]["incidentId"]
-    status, _ = android_photo(resident, incident_id, "close", jpeg_bytes(41), "android-udid-riverain")
-    assert 200 <= status < 300
-    _ok(m.read(*android_rpc(resident, API, {"id": str(incident_id), "request": "processWorkflow"}), m.SIMPLE))
-    dispatched(resident, incident_id)
+            m.SAVE_INCIDENT,
+        )
+        _ok(saved)
+        incident_id = saved["answer"]["incidentId"]
+        status, _ = android_photo(resident, incident_id, "close", jpeg_bytes(seed), udid)
+        assert 200 <= status < 300
+        _ok(
+            m.read(
+                *android_rpc(resident, API, {"id": str(incident_id), "request": "processWorkflow"}), m.SIMPLE
+            )
+        )
+        dispatched(resident, incident_id)
+        return incident_id
+
+    def by_id(incident_id: int) -> dict:
+        detail = m.read(
+            *android_rpc(
+                agent,
+                API_NO_SLASH,
+                {"id": incident_id, "source": "DansMaRue", "guid": AGENT_GUID, "request": "getIncidentById"},
+            ),
+            m.BY_ID,
+        )
+        _ok(detail)
+        return detail["answer"]["incident"]
+
+    incident_id = file_report("android-udid-riverain", 41)
 
     # Programmed for DAY by the unit (the agents' API, as /agent's form does).
-    detail = m.read(
-        *android_rpc(
-            agent,
-            API_NO_SLASH,
-            {"id": incident_id, "source": "DansMaRue", "guid": AGENT_GUID, "request": "getIncidentById"},
-        ),
-        m.BY_ID,
-    )
-    _ok(detail)
-    reference = detail["answer"]["incident"]["numero"]
+    reference = by_id(incident_id)["numero"]
     status, text = agent.send("GET", f"/api/v1/agent/reports/{reference}")
     assert status == 200, text
     version = json.loads(text)["version"]
@@ -179,6 +194,37 @@ def android_agent_sequence(resident: Transport, agent: Transport, accounts: bool
     assert stops["infosApresTournee"] == NOTE
     (mine,) = [i for i in stops["incidents"] if i["id"] == incident_id]
     assert mine["state"] == "R" and mine["precisionsTerrain"] == "Côté rue de Rivoli"
+
+    # Another report, of the wrong type: the agent requalifies it (changeStatus,
+    # AnomalyDetailsPresenter.doRequalification: the ChangeStatusRequest.Answer
+    # object with its Java defaults; the token is null for an agent, so left out).
+    other_id = file_report("android-udid-voisin", 42)
+    before = by_id(other_id)
+    changed = m.read(
+        *android_rpc(
+            agent,
+            API,
+            {
+                "answer": {
+                    "id": other_id,
+                    "reference": before["numero"],
+                    "status": "requalifier",
+                    "action_date": "",
+                    "comment": "Grille d'arbre, pas des herbes",
+                    "rejection_reason": "",
+                    "programming_date": "",
+                    "id_type_anomalie": int(GRID),
+                    "chosenMessage": "",
+                    "email": "proprete@paris.fr",
+                },
+                "request": "changeStatus",
+            },
+        ),
+        m.CHANGE_STATUS,
+    )
+    # AnomalyDetailsPresenter.java:206: a success is an id and no error.
+    assert changed["answer"]["id"] == str(other_id) and changed["answer"].get("error") is None
+    assert by_id(other_id)["alias"] != before["alias"]
 
 
 def test_android_agent_sequence(client, session, people):
