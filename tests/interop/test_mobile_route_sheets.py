@@ -1,7 +1,7 @@
 """The agents' route-sheet calls of the Android app (searchIncidentsByIdFdt,
 saveInfosApresTournee) over the agents' app's real route sheets: a sheet is
 the agent's reports programmed for a day (`agentapp.tour.sheet`), numbered by
-its day AAAAMMJJ. Answers are read with the app's Gson models."""
+its day AAMMJJ. Answers are read with the app's Gson models."""
 
 import json
 from datetime import date
@@ -36,6 +36,17 @@ def _after_round(client, number, text, headers):
         headers={**headers, "Content-Type": FORM},
     )
     return m.read(response.status_code, response.get_data(as_text=True), m.SIMPLE)
+
+
+def test_the_number_fits_the_apps_search_field():
+    """dialog_search_fdt_by_id.xml:66 takes six digits; Integer.parseInt drops a
+    leading zero; AAAAMMJJ is read too."""
+    from dansmarue.api.mobile.agent_calls import sheet_day
+
+    assert sheet_number(DAY) == 310314 and sheet_day("310314") == DAY
+    assert sheet_number(date(2026, 12, 4)) == 261204
+    assert sheet_day(str(sheet_number(date(2009, 1, 5)))) == date(2009, 1, 5)  # "90105"
+    assert sheet_day("20310314") == DAY
 
 
 def test_the_sheet_is_the_agents_app_route_sheet_of_that_day(client, session, people):
@@ -89,10 +100,10 @@ def test_the_note_after_the_round_is_read_back_by_its_author_only(client, sessio
 
 def test_refusals_are_the_apps_error_object(client, session, people):
     session.commit()  # a refusal rolls the request back: the accounts must outlive it
-    for number in ("0", "12", "20311340", "abc", "-1"):
+    for number in ("0", "12", "311340", "20311340", "1234567", "abc", "-1", "3103141"):
         refused = _sheet(client, number, bearer(people, "agent"))
         assert refused.get("answer") is None and refused["error"] == "12", number
-        assert "AAAAMMJJ" in refused["error_message"]
+        assert "AAMMJJ" in refused["error_message"]
     anonymous = _sheet(client, sheet_number(DAY), {})
     assert anonymous["error"] == "36" and anonymous.get("answer") is None
     assert _sheet(client, sheet_number(DAY), bearer(people, "resident"))["error"] == "36"

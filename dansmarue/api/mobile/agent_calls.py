@@ -22,7 +22,7 @@ from dansmarue.workflow import contractors
 from dansmarue.workflow import perform as workflow
 
 REQUALIFY = ("requalifier", "a requalifier")
-UNKNOWN_SHEET = "Aucune feuille de tournée n°{} : son numéro est sa date, AAAAMMJJ (ex. 20261204)."
+UNKNOWN_SHEET = "Aucune feuille de tournée n°{} : son numéro est sa date, AAMMJJ (ex. 261204)."
 AFTER_ROUND_LIMIT = 4000
 
 
@@ -107,16 +107,20 @@ def save_field_precisions(req: dict, ctx: Context) -> dict:
 
 
 def sheet_number(day: date) -> int:
-    """A route sheet's number: its day as AAAAMMJJ (a Java int, as the apps hold
-    it). The sheet is the signed-in agent's own for that day."""
-    return day.year * 10000 + day.month * 100 + day.day
+    """A route sheet's number: its day as AAMMJJ, six digits at most, as the
+    Android app's search field allows (dialog_search_fdt_by_id.xml:66) and its
+    int holds. The sheet is the signed-in agent's own for that day."""
+    return (day.year % 100) * 10000 + day.month * 100 + day.day
 
 
 def sheet_day(number: object) -> date:
-    """The day of sheet number `number`, or MobileError(12)."""
+    """The day of sheet number `number` (AAMMJJ; the app's int drops a leading
+    zero; AAAAMMJJ is read too), or MobileError(12)."""
     text = str(number).strip() if number is not None else ""
     try:
-        if len(text) == 8 and text.isdigit():
+        if text.isdigit() and len(text) in (5, 6):
+            return datetime.strptime("20" + text.zfill(6), "%Y%m%d").date()
+        if text.isdigit() and len(text) == 8:
             return datetime.strptime(text, "%Y%m%d").date()
     except ValueError:
         pass
