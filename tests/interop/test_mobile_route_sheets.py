@@ -100,13 +100,20 @@ def test_the_note_after_the_round_is_read_back_by_its_author_only(client, sessio
 
 def test_refusals_are_the_apps_error_object(client, session, people):
     session.commit()  # a refusal rolls the request back: the accounts must outlive it
+    # The sheet's own refusal path in the app: status "0", this request, no
+    # list, a top-level error_message (MapParisPresenter.java:122-127 hands it
+    # to callBackSearchFDTById, which shows it in the sheet-number dialog).
     for number in ("0", "12", "311340", "20311340", "1234567", "abc", "-1", "3103141"):
         refused = _sheet(client, number, bearer(people, "agent"))
-        assert refused.get("answer") is None and refused["error"] == "12", number
+        assert refused["request"] == "searchIncidentsByIdFdt" and refused["answer"]["status"] == "0", number
+        assert (
+            refused["answer"].get("incidents") is None and refused["answer"].get("closest_incidents") is None
+        )
         assert "AAMMJJ" in refused["error_message"]
-    anonymous = _sheet(client, sheet_number(DAY), {})
-    assert anonymous["error"] == "36" and anonymous.get("answer") is None
-    assert _sheet(client, sheet_number(DAY), bearer(people, "resident"))["error"] == "36"
+    for who in ("anonymous", "resident"):
+        refused = _sheet(client, sheet_number(DAY), bearer(people, who))
+        assert refused["answer"]["status"] == "0" and refused["answer"].get("incidents") is None
+        assert "agents" in refused["error_message"]
     assert _after_round(client, sheet_number(DAY), "RAS", {})["error"] == "36"
     assert _after_round(client, 7, "RAS", bearer(people, "agent"))["error"] == "12"
     too_long = _after_round(client, sheet_number(DAY), "x" * 4001, bearer(people, "agent"))
