@@ -5,7 +5,7 @@ from dansmarue.models.base import db, integer_max, key_from_text, text_max, utcn
 from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.models.categories import CatalogueVersion, Category
 from dansmarue.models.geography import ConseilQuartier, District, Quartier
-from dansmarue.models.interop import ApiClient
+from dansmarue.models.interop import ApiClient, RouteSheetNote
 from dansmarue.models.jobs import IdempotencyKey, OutboxJob
 from dansmarue.models.notifications import NotificationLog
 from dansmarue.models.organisation import Sector, SpecialPerimeter, Unit, unit_sector
@@ -59,6 +59,7 @@ __all__ = [
     "Report",
     "ReportEvent",
     "RequalificationRule",
+    "RouteSheetNote",
     "Sector",
     "ServiceDoneMessage",
     "SlaClockState",

@@ -174,10 +174,23 @@ def saved_incident_id(body) -> str | None:
 
 
 def categories(body) -> dict | None:
-    """getCategories, lines 347-360: answer.version.doubleValue, categories.dictionary."""
+    """getCategories, lines 347-360: answer.version.doubleValue, categories.dictionary.
+    ReferalManager.swift:33-65 keeps every key but "0" as a type, and the type
+    search (:83-84) walks parent_id up to "0" force-unwrapping each parent."""
     for a in _answers(body):
         if "version" in a:
-            return dictionary(a.get("categories")) or {}
+            tree = dictionary(a.get("categories")) or {}
+            for key in tree:
+                here, seen = key, set()
+                while key != "0" and here != "0":
+                    node = dictionary(tree.get(here))
+                    if node is None:
+                        raise ForceUnwrapCrash(f"category {key}: parent {here!r} missing")
+                    if here in seen:
+                        raise ForceUnwrapCrash(f"category {key}: parent_id cycle")
+                    seen.add(here)
+                    here = string_value(node.get("parent_id"))
+            return tree
     return None
 
 
@@ -200,12 +213,24 @@ def opening_message(body) -> str:
     return string_value((dictionary(body) or {}).get("message_information"))
 
 
+# ReferalManager.swift:304-338 reads the saved list back with a force-unwrap of each key.
+PAGE_KEYS = {
+    "actualites": ("id", "libelle", "texte", "image_url", "actif"),
+    "aides": ("libelle", "hypertexte_url", "image_url"),
+}
+
+
 def pages(body, kind: str) -> tuple[float, list] | None:
-    """getActualites / getAides, lines 388-401 and 426-439."""
+    """getActualites / getAides, lines 388-401 and 426-439 (the list saved as
+    is), then ReferalManager.loadActualite / loadAides: every key force-unwrapped."""
     answer = dictionary((dictionary(body) or {}).get("answer"))
     if answer is None or "version" not in answer:
         return None
-    return float_value(answer["version"]), array_value(answer.get(kind))
+    items = []
+    for raw in array_value(answer.get(kind)):
+        values = dictionary(raw) or {}
+        items.append({key: unwrap(values, key, f"{kind}[]") for key in PAGE_KEYS[kind]})
+    return float_value(answer["version"]), items
 
 
 def by_number(body) -> dict:

@@ -10,6 +10,8 @@ LoginPresenter (identitystore).
 
 Set REPLAY_BASE_URL=http://127.0.0.1:8000 to replay against a running server
 (`make run`); the account checks then only check that the app can read the answers.
+test_replay_live.py runs the same sequences against `scripts/run.sh` started
+by the test itself (web, worker, scheduler), accounts included.
 """
 
 import json
@@ -18,6 +20,7 @@ import os
 from tests.interop import android_models as m
 from tests.interop.app_calls import (
     ANDROID_HEADERS,
+    Transport,
     android_category_request,
     android_incident,
     android_photo,
@@ -47,7 +50,12 @@ def _ok(model_answer: dict) -> None:
 
 
 def test_android_resident_sequence(client, session, resident_account):
-    t = transport_for(client)
+    android_resident_sequence(transport_for(client), accounts=not LIVE)
+
+
+def android_resident_sequence(t: Transport, accounts: bool) -> None:
+    """The resident's whole sequence; `accounts`: the server knows
+    `resident_account` (else only the answers' readability is checked)."""
     guid, email = "guid-camille", "camille.martin@example.org"
 
     # Splash: isDmrOnline (SiraApiService.java:203), then checkVersion if online.
@@ -228,7 +236,7 @@ def test_android_resident_sequence(client, session, resident_account):
         {**ANDROID_HEADERS, "Content-Type": "application/x-www-form-urlencoded"},
     )
     identity = m.read(status, text, m.IDENTITY)
-    if not LIVE:
+    if accounts:
         _ok(identity)
         assert identity["answer"]["user"] == {
             "name": "Martin",

@@ -4,13 +4,14 @@ reads every answer with its SwiftyJSON code (ios_readers.py): a force-unwrapped
 key that is missing fails the test, as it crashes the app, and each step checks
 that the app really got the data (SwiftyJSON reads a wrong type as empty).
 
-Set REPLAY_BASE_URL=http://127.0.0.1:8000 to replay against a running server.
+Set REPLAY_BASE_URL=http://127.0.0.1:8000 to replay against a running server;
+test_replay_live.py runs this sequence against `scripts/run.sh` itself.
 """
 
 import os
 
 from tests.interop import ios_readers as ios
-from tests.interop.app_calls import IOS_RPC, ios_photo, ios_post, swift_double, transport_for
+from tests.interop.app_calls import IOS_RPC, Transport, ios_photo, ios_post, swift_double, transport_for
 from tests.interop.conftest import jpeg_bytes
 from tests.interop.replay_support import (  # noqa: F401  (fixture)
     ADDRESS,
@@ -30,7 +31,11 @@ DEVICE_TOKEN = "apns-device-token"
 
 
 def test_ios_resident_sequence(client, session, resident_account):
-    t = transport_for(client)
+    ios_resident_sequence(transport_for(client), accounts=not LIVE)
+
+
+def ios_resident_sequence(t: Transport, accounts: bool) -> None:
+    """The resident's whole sequence; `accounts` as in android_resident_sequence."""
 
     # Launch: isDMROnline and getOpeningMessage (same URL), checkVersion.
     status, text = t.send("GET", "/rest/signalement/isDmrOnline")
@@ -149,7 +154,7 @@ def test_ios_resident_sequence(client, session, resident_account):
     # identitystore (lines 1062-1093): a bare {"guid"} object.
     _, text = ios_post(t, f'jsonStream={{"guid":"{GUID}"}}', "/rest/signalement/identitystore")
     profile = ios.identity(ios.parse(text))
-    if not LIVE:
+    if accounts:
         assert profile == {
             "status": True,
             "lastName": "Martin",

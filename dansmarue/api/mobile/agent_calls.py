@@ -1,5 +1,6 @@
 """The agents' calls of the DansMaRue apps (changeStatus, savePrecisionsTerrain,
-searchIncidentsByIdFdt, saveInfosApresTournee), over the shared workflow.
+searchIncidentsByIdFdt, saveInfosApresTournee), over the shared workflow and
+the agents' app's route sheets.
 
 Every state change goes through `workflow.perform` (scopes, transition table,
 history) or, for a caller holding the report's secret token, through the
@@ -8,17 +9,21 @@ contractor callback (`contractors.apply_callback`): no rule is repeated here.
 
 from datetime import date, datetime
 
+from sqlalchemy import select
+
+from dansmarue.agentapp import tour
+from dansmarue.api.mobile import serializers as ser
 from dansmarue.api.mobile.handlers import Context, _report, _text
 from dansmarue.api.mobile.protocol import BAD_INCIDENT_ID, BAD_OWNER, BAD_SUB_ELEMENT, MobileError
 from dansmarue.errors import Unprocessable
+from dansmarue.models import Report, RouteSheetNote, db
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.workflow import contractors
 from dansmarue.workflow import perform as workflow
 
 REQUALIFY = ("requalifier", "a requalifier")
-NO_ROUTE_SHEETS = (
-    "Aucune feuille de tournée n°{}: les feuilles de tournée ne sont pas " "encore gérées par ce serveur."
-)
+UNKNOWN_SHEET = "Aucune feuille de tournée n°{} : son numéro est sa date, AAMMJJ (ex. 261204)."
+AFTER_ROUND_LIMIT = 4000
 
 
 def _staff(ctx: Context) -> None:
@@ -101,16 +106,63 @@ def save_field_precisions(req: dict, ctx: Context) -> dict:
     return {}
 
 
-def route_sheet(sheet_id, ctx: Context) -> dict:
-    """searchIncidentsByIdFdt/{id}: no route sheet exists on this server yet."""
+def sheet_number(day: date) -> int:
+    """A route sheet's number: its day as AAMMJJ, six digits at most, as the
+    Android app's search field allows (dialog_search_fdt_by_id.xml:66) and its
+    int holds. The sheet is the signed-in agent's own for that day."""
+    return (day.year % 100) * 10000 + day.month * 100 + day.day
+
+
+def sheet_day(number: object) -> date:
+    """The day of sheet number `number` (AAMMJJ; the app's int drops a leading
+    zero; AAAAMMJJ is read too), or MobileError(12)."""
+    text = str(number).strip() if number is not None else ""
+    try:
+        if text.isdigit() and len(text) in (5, 6):
+            return datetime.strptime("20" + text.zfill(6), "%Y%m%d").date()
+        if text.isdigit() and len(text) == 8:
+            return datetime.strptime(text, "%Y%m%d").date()
+    except ValueError:
+        pass
+    raise MobileError(BAD_INCIDENT_ID, UNKNOWN_SHEET.format(text[:20]))
+
+
+def route_sheet(sheet_id: object, ctx: Context) -> dict:
+    """searchIncidentsByIdFdt/{id}: the agents' app's route sheet of that day
+    (`agentapp.tour.sheet`: the reports programmed that day in the agent's
+    scope, in the planned order), as Android's GetIncidentsByPositionResponse
+    reads it: answer.incidents, infosAvantTournee, infosApresTournee."""
     _staff(ctx)
-    raise MobileError(BAD_INCIDENT_ID, NO_ROUTE_SHEETS.format(sheet_id))
+    assert ctx.user is not None  # _staff
+    day = sheet_day(sheet_id)
+    references = [stop["reference"] for stop in tour.sheet(ctx.user, day, None)["stops"]]
+    found = {
+        r.reference: r for r in db.session.scalars(select(Report).where(Report.reference.in_(references)))
+    }
+    note = db.session.get(RouteSheetNote, (ctx.user.id, day))
+    return {
+        "incidents": ser.incidents([found[ref] for ref in references], None),
+        "infosAvantTournee": "",  # nobody writes the briefing here (see docs/mobile_apps.md)
+        "infosApresTournee": note.after_round if note else "",
+    }
 
 
 def save_after_round(req: dict, ctx: Context) -> dict:
-    """saveInfosApresTournee {idFDT, infosApresTournee}: see route_sheet."""
+    """saveInfosApresTournee {idFDT, infosApresTournee}: the agent's note after
+    the round of that day's sheet, kept per (agent, day) and read back by
+    searchIncidentsByIdFdt; an empty text clears it."""
     _staff(ctx)
-    raise MobileError(BAD_INCIDENT_ID, NO_ROUTE_SHEETS.format(_text(req, "idFDT")))
+    assert ctx.user is not None  # _staff
+    day = sheet_day(req.get("idFDT"))
+    text = _text(req, "infosApresTournee") or ""
+    if len(text) > AFTER_ROUND_LIMIT:
+        raise MobileError(BAD_SUB_ELEMENT, f"infosApresTournee : {AFTER_ROUND_LIMIT} caractères au plus.")
+    note = db.session.get(RouteSheetNote, (ctx.user.id, day))
+    if note is None:
+        db.session.add(RouteSheetNote(user_id=ctx.user.id, day=day, after_round=text))
+    else:
+        note.after_round = text
+    return {}
 
 
 HANDLERS = {

@@ -3,8 +3,10 @@ signed-in user's profile (identitystore).
 
 News and help come from the JSON file a city names in MOBILE_CONTENT_PATH:
 {"actualites": {"version": 2, "items": [{"id", "libelle", "texte", "image_url",
-"ordre"}]}, "aides": {"version": 1, "items": [{"id", "libelle", "hypertexte_url",
-"image_url", "ordre"}]}}. Without it both lists are empty at version 0.
+"ordre", "actif"}]}, "aides": {"version": 1, "items": [{"id", "libelle",
+"hypertexte_url", "image_url", "ordre"}]}}. Without it both lists are empty at
+version 0. Every field is always sent: iOS force-unwraps each one it reads
+(ReferalManager.swift:310-314 for news, including `actif`; :332-334 for help).
 """
 
 import json
@@ -15,7 +17,7 @@ from dansmarue.api.mobile.protocol import BAD_USER, MobileError
 from dansmarue.models import User, db
 from dansmarue.workflow.transitions import STAFF
 
-NEWS_FIELDS = {"id": int, "libelle": str, "texte": str, "image_url": str, "ordre": int}
+NEWS_FIELDS = {"id": int, "libelle": str, "texte": str, "image_url": str, "ordre": int, "actif": bool}
 HELP_FIELDS = {"id": int, "libelle": str, "hypertexte_url": str, "image_url": str, "ordre": int}
 KINDS = {"actualites": NEWS_FIELDS, "aides": HELP_FIELDS}
 
@@ -34,15 +36,26 @@ def pages(kind: str, settings: dict) -> dict:
     """{"version": int, kind: [...]} with every item typed as the apps' models."""
     block = _load(settings.get("MOBILE_CONTENT_PATH")).get(kind) or {}
     fields = KINDS[kind]
-    items = []
+    items: list[dict] = []
     for raw in block.get("items") or []:
-        item = {}
-        for name, kind_of in fields.items():
-            value = raw.get(name)
-            item[name] = kind_of(value) if value is not None else (0 if kind_of is int else "")
-        items.append(item)
+        items.append({name: _typed(raw.get(name), kind_of) for name, kind_of in fields.items()})
     items.sort(key=lambda item: item["ordre"])
     return {"version": int(block.get("version") or 0), kind: items}
+
+
+def _typed(value: object, kind_of: type) -> object:
+    """A field as the apps' models type it; absent: 0, "" or True (a news item
+    listed is shown unless the file says "actif": false)."""
+    if kind_of is bool:
+        return value if isinstance(value, bool) else str(value).strip().lower() not in ("false", "0", "non")
+    if value is None:
+        return 0 if kind_of is int else ""
+    try:
+        return kind_of(value)
+    except (TypeError, ValueError):
+        raise MobileError(
+            3, f"Contenu des applications illisible : {value!r} n'est pas un {kind_of.__name__}."
+        ) from None
 
 
 def identity(guid: str | None) -> dict:

@@ -4,7 +4,7 @@ searchIncidentsByIdFdt, identitystore, getDossiersCourrantsByGeomWithLimit.
 They answer a bare JSON object (iOS reads them with json.dictionary; Android
 accepts both), HTTP 200 also for a refusal the apps display."""
 
-from flask import current_app, request
+from flask import Response, current_app, request
 
 from dansmarue.api.mobile import agent_calls, content, lookups, protocol
 from dansmarue.api.mobile.blueprint import blp
@@ -12,6 +12,7 @@ from dansmarue.api.mobile.handlers import _text
 from dansmarue.api.mobile.routes import context, run
 
 OFFLINE = "Le service DansMaRue est momentanément indisponible."
+ROUTE_SHEET = "searchIncidentsByIdFdt"
 
 
 def _object(name: str, produce):
@@ -59,9 +60,18 @@ def help_pages(version):
 
 
 @blp.route("/signalement/searchIncidentsByIdFdt/<sheet_id>", methods=["GET"])
-def route_sheet(sheet_id):
+def route_sheet(sheet_id: str) -> Response:
+    """The agent's route sheet of that day (agent_calls.route_sheet). A refusal
+    (unknown number, not an agent) is status 0 with a top-level error_message:
+    the app then shows it in its sheet-number dialog (MapParisPresenter.java:122-127,
+    MapParisFragment.java:1235-1236), where an error object would open the
+    search-by-number dialog and leave the sheet's dialog spinning."""
     ctx = context()
-    return _object("searchIncidentsByIdFdt", lambda: agent_calls.route_sheet(sheet_id, ctx))
+    try:
+        return protocol.answer(ROUTE_SHEET, agent_calls.route_sheet(sheet_id, ctx), wrapped=False)
+    except protocol.MobileError as exc:
+        body = {"request": ROUTE_SHEET, "answer": {"status": 0}, "error_message": exc.message}
+        return protocol.respond(body)
 
 
 @blp.route("/signalement/identitystore", methods=["POST"])
