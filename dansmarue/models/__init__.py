@@ -21,7 +21,7 @@ from dansmarue.models.reports import (
 )
 from dansmarue.models.requalification import RULE_TARGET_STATES, RequalificationRule
 from dansmarue.models.sla import SLA_STATUSES, SlaClockState, SlaSweepState, SlaTarget
-from dansmarue.models.users import ROLES, ApiToken, PasswordReset, User, user_unit
+from dansmarue.models.users import ROLES, ApiToken, PasswordReset, ResidentSignIn, User, user_unit
 
 __all__ = [
     "ORIGINS",
@@ -49,6 +49,7 @@ __all__ = [
     "Report",
     "ReportEvent",
     "RequalificationRule",
+    "ResidentSignIn",
     "Sector",
     "ServiceDoneMessage",
     "SlaClockState",

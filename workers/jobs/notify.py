@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from dansmarue.access.password_reset import send_password_reset  # noqa: F401 (a job)
+from dansmarue.access.residents import send_sign_in_link  # noqa: F401 (a job)
 from dansmarue.models import Follower, Photo, Report, ReportEvent, db
 from dansmarue.models.reports import PRIORITIES
 from dansmarue.notifications.audience import reporter_and_followers
