@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     from dansmarue import (
         agentapp,
         city,
+        contractorapp,
         dashboard,
         observe,
         residentapp,
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(agentapp.bp)
     app.register_blueprint(residentapp.bp)
+    app.register_blueprint(contractorapp.bp)
     app.register_blueprint(metrics_routes.bp)
     if app.config.get("MAIL_SINK_DIR") and not production.is_production(app.config):
         from dansmarue.devtools import routes as devtools_routes

@@ -20,6 +20,7 @@ from dansmarue.notifications.sending import push, render, send_follower_mails, s
 from dansmarue.notifications.wording import for_follower
 from dansmarue.reports.intake import follow_links
 from dansmarue.reports.photo_files import photo_url
+from dansmarue.workflow import contractors
 from dansmarue.workflow.states import STATES, public_label
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ def notify_unit_new_report(report_id: int) -> int:
         unit=unit,
         priority_label=PRIORITIES.get(report.priority, report.priority),
         photo_urls=[photo_url(p) for p in photos],
+        contractor_link=contractors.mail_link(report),
     )
 
 
