@@ -162,3 +162,16 @@ def test_a_staff_address_gets_no_resident_session(session):
     with pytest.raises(Exception) as refused:
         residents.resident_for("agent.y@paris.fr")
     assert getattr(refused.value, "status", None) == 403
+
+
+def test_openapi_documents_the_resident_scheme(client, session):
+    spec = client.get("/api/openapi.json").json
+    scheme = spec["components"]["securitySchemes"]["residentBearer"]
+    assert scheme["type"] == "http" and scheme["scheme"] == "bearer"
+    for path in ("/api/v1/me/reports", "/api/v1/me/follows"):
+        operation = spec["paths"][path]["get"]
+        assert {"residentBearer": []} in operation["security"]
+        assert {"401", "403"} <= set(operation["responses"])
+    for path in ("/api/v1/auth/resident/sign-in-link", "/api/v1/auth/resident/session"):
+        assert "post" in spec["paths"][path]
+    assert "delete" in spec["paths"]["/api/v1/auth/resident/session"]
