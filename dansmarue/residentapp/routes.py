@@ -15,6 +15,7 @@ from dansmarue.errors import DomainError, answer_errors_under
 from dansmarue.extensions import limiter
 from dansmarue.reports import search
 from dansmarue.residentapp import city_account
+from dansmarue.unit_of_work import writes_on_get
 
 bp = Blueprint("residentapp", __name__, url_prefix="/moi")
 bp.record_once(web_session.configure_cookie)
@@ -87,13 +88,14 @@ def sign_out() -> Response:
 @bp.get("/connexion/ville")
 def city_sign_in() -> Response:
     """Start the city account's sign-in (OpenID Connect, code flow with PKCE)."""
-    return city_account.start(url_for("residentapp.city_callback", _external=True))
+    return city_account.start(city_account.callback_url())
 
 
 @bp.get("/connexion/ville/retour")
+@writes_on_get  # the provider redirects back by GET; the first sign-in creates the account
 def city_callback() -> Response:
     """The provider's redirect: its verified e-mail becomes the resident."""
-    email = city_account.finish(url_for("residentapp.city_callback", _external=True))
+    email = city_account.finish(city_account.callback_url())
     web_session.log_in_resident(residents.resident_for(email))
     return redirect(url_for("residentapp.home"))
 
