@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from dansmarue.models import Report, ReportEvent, utcnow
+from dansmarue.models import Report, ReportEvent, Unit, utcnow
 from dansmarue.workflow import contractors
 from tests.workers.conftest import new_report
 from workers.jobs.dispatch import dispatch_report
@@ -85,6 +85,16 @@ def test_a_wrong_token_is_refused_with_a_french_page(ctx, smtp, client):
     assert client.get("/prestataire/S2099X999999?t=x").status_code == 404
     ctx.expire_all()
     assert ctx.get(Report, report.id).state == "transferred" and _events(ctx, report) == before
+
+
+def test_a_requalification_voids_the_link(ctx, smtp, client):
+    report = _contractor_report(ctx)
+    path = _link_path(smtp, report)
+    assert client.get(path).status_code == 200
+    report.unit_id = ctx.scalar(select(Unit.id).where(Unit.id != report.unit_id).order_by(Unit.id))
+    ctx.commit()
+    voided = client.get(path)
+    assert voided.status_code == 403 and "n'est plus valable" in voided.get_data(as_text=True)
 
 
 def test_the_form_names_what_is_missing_in_french(ctx, smtp, client):
