@@ -113,8 +113,7 @@ def _idle_limit_s() -> int:
 
 def current_user() -> User | None:
     """The signed-in, active user, or None (also once the session went idle too long)."""
-    key = CACHE_KEY
-    if key not in request.environ:
+    if CACHE_KEY not in request.environ:
         user_id = session.get(USER_KEY)
         now = int(time.time())
         if isinstance(user_id, int) and now - session.get(SEEN_KEY, 0) > _idle_limit_s():
@@ -123,10 +122,10 @@ def current_user() -> User | None:
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
         if user is not None and session.get(EPOCH_KEY) != user.session_epoch:
             user = None  # signed out since: this cookie was revoked
-        request.environ[key] = user if user is not None and user.active else None
-        if request.environ[key] is not None and now - session.get(SEEN_KEY, 0) > 60:
+        request.environ[CACHE_KEY] = user if user is not None and user.active else None
+        if request.environ[CACHE_KEY] is not None and now - session.get(SEEN_KEY, 0) > 60:
             session[SEEN_KEY] = now  # at most one cookie rewrite a minute
-    g.web_user = request.environ[key]
+    g.web_user = request.environ[CACHE_KEY]
     return g.web_user
 
 
