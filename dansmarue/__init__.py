@@ -12,8 +12,10 @@ def create_app(config: dict | None = None) -> Flask:
     from dansmarue import (
         agentapp,
         city,
+        contractorapp,
         dashboard,
         observe,
+        residentapp,
         subscribers,
         web_headers,
         web_request,
@@ -56,6 +58,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(api_package.refuse_unread_body)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(agentapp.bp)
+    app.register_blueprint(residentapp.bp)
+    app.register_blueprint(contractorapp.bp)
     app.register_blueprint(metrics_routes.bp)
     if app.config.get("MAIL_SINK_DIR") and not production.is_production(app.config):
         from dansmarue.devtools import routes as devtools_routes

@@ -53,6 +53,14 @@ class Config:
         # follows / congratulations / photo uploads one report may receive.
         self.RATELIMIT_ANONYMOUS = env("RATELIMIT_ANONYMOUS", "600 per minute")
         self.RATELIMIT_PER_REPORT = env("RATELIMIT_PER_REPORT", "60 per hour")
+        # Residents' sign-in links (#19.2): mails one address may receive, and
+        # requests one client address may make.
+        self.RATELIMIT_SIGN_IN_PER_EMAIL = env("RATELIMIT_SIGN_IN_PER_EMAIL", "5 per hour")
+        self.RATELIMIT_SIGN_IN_PER_CLIENT = env("RATELIMIT_SIGN_IN_PER_CLIENT", "20 per hour")
+        # Residents' city account (OpenID Connect, e.g. Mon Paris): off while the issuer is empty.
+        self.RESIDENT_OIDC_ISSUER = env("RESIDENT_OIDC_ISSUER", "")
+        self.RESIDENT_OIDC_CLIENT_ID = env("RESIDENT_OIDC_CLIENT_ID", "")
+        self.RESIDENT_OIDC_CLIENT_SECRET = env("RESIDENT_OIDC_CLIENT_SECRET", "")
         # Web UIs (/dashboard, /agent): idle minutes before a session expires;
         # an XYZ tile URL ({z}/{x}/{y}) for the agents' map ("" = outlines only).
         self.WEB_SESSION_IDLE_MINUTES = int(env("WEB_SESSION_IDLE_MINUTES", "480"))

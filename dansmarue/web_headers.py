@@ -18,7 +18,7 @@ DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 UNSCRIPTED = {"api-docs.openapi_swagger_ui", "api-docs.openapi_redoc", "api-docs.openapi_rapidoc"}
 # Links holding a capability (tracking, follow) must not leak to other sites
 # through Referer, nor be kept by a shared cache.
-SECRET_PATHS = ("/api/v1/track/", "/api/v1/follows/")
+SECRET_PATHS = ("/api/v1/track/", "/api/v1/follows/", "/moi/", "/prestataire/")
 
 
 def init_app(app: Flask) -> None:

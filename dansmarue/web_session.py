@@ -26,6 +26,7 @@ CSRF_KEY = "web_csrf"
 SEEN_KEY = "web_seen"
 EPOCH_KEY = "web_epoch"
 EXPIRED = "Session expirée : reconnectez-vous."
+CACHE_KEY = "dansmarue.web_user"  # per request: an app context (hence g) may outlive one
 
 
 def configure_cookie(state) -> None:
@@ -54,10 +55,26 @@ def check_csrf() -> None:
 def log_in(user: User) -> None:
     """A fresh session (new CSRF token) so a planted cookie gains nothing."""
     session.clear()
+    request.environ.pop(CACHE_KEY, None)
     session[USER_KEY] = user.id
     session[EPOCH_KEY] = user.session_epoch
     session[CSRF_KEY] = secrets.token_urlsafe(32)
     session[SEEN_KEY] = int(time.time())
+
+
+def log_in_resident(user: User) -> None:
+    """Put a proven resident (sign-in link, city account) in the shared cookie
+    session: the same keys as staff, so sign-out and revocation work alike;
+    staff pages refuse the role, residents' pages accept only it."""
+    if user.role != "resident" or not user.active:
+        raise Forbidden("Seul un compte de résident se connecte ainsi.")
+    log_in(user)
+
+
+def current_resident() -> User | None:
+    """The signed-in resident of this cookie session, or None (also for staff)."""
+    user = current_user()
+    return user if user is not None and user.role == "resident" else None
 
 
 def sign_in(email: str, password: str, check) -> User:
@@ -82,6 +99,7 @@ def log_out() -> None:
     if user is not None:
         revoke_sessions(user)
     session.clear()
+    request.environ.pop(CACHE_KEY, None)
 
 
 def revoke_sessions(user: User) -> None:
@@ -95,7 +113,7 @@ def _idle_limit_s() -> int:
 
 def current_user() -> User | None:
     """The signed-in, active user, or None (also once the session went idle too long)."""
-    if "web_user" not in g:
+    if CACHE_KEY not in request.environ:
         user_id = session.get(USER_KEY)
         now = int(time.time())
         if isinstance(user_id, int) and now - session.get(SEEN_KEY, 0) > _idle_limit_s():
@@ -104,9 +122,10 @@ def current_user() -> User | None:
         user = db.session.get(User, user_id) if isinstance(user_id, int) else None
         if user is not None and session.get(EPOCH_KEY) != user.session_epoch:
             user = None  # signed out since: this cookie was revoked
-        g.web_user = user if user is not None and user.active else None
-        if g.web_user is not None and now - session.get(SEEN_KEY, 0) > 60:
+        request.environ[CACHE_KEY] = user if user is not None and user.active else None
+        if request.environ[CACHE_KEY] is not None and now - session.get(SEEN_KEY, 0) > 60:
             session[SEEN_KEY] = now  # at most one cookie rewrite a minute
+    g.web_user = request.environ[CACHE_KEY]
     return g.web_user
 
 

@@ -45,6 +45,8 @@ def test_config(tmp_path_factory) -> dict:
         "RATELIMIT_INTAKE": "100000 per second",
         "RATELIMIT_ANONYMOUS": "100000 per second",
         "RATELIMIT_PER_REPORT": "100000 per second",
+        "RATELIMIT_SIGN_IN_PER_EMAIL": "100000 per second",
+        "RATELIMIT_SIGN_IN_PER_CLIENT": "100000 per second",
     }
 
 

@@ -51,3 +51,22 @@ def signed_in() -> bool:
 
 def exempt_from_default() -> bool:
     return request.blueprint in UNLIMITED_BLUEPRINTS or request.endpoint in UNLIMITED_ENDPOINTS or signed_in()
+
+
+def sign_in_email_limit() -> str:
+    return current_app.config["RATELIMIT_SIGN_IN_PER_EMAIL"]
+
+
+def sign_in_client_limit() -> str:
+    return current_app.config["RATELIMIT_SIGN_IN_PER_CLIENT"]
+
+
+def sign_in_email_key() -> str:
+    """The address a sign-in link is asked for (a budget per mailbox, whoever
+    asks): the JSON body's, or the residents' page form's."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        email = body.get("email") if isinstance(body, dict) else None
+    else:
+        email = request.form.get("email")
+    return f"sign-in:{str(email or '').strip().lower()[:254]}"

@@ -16,6 +16,15 @@ from dansmarue.models import User
 
 SCHEME_NAME = "bearerAuth"
 SCHEME = {"type": "http", "scheme": "bearer", "description": "Jeton obtenu par POST /api/v1/auth/login."}
+RESIDENT_SCHEME_NAME = "residentBearer"
+RESIDENT_SCHEME = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": (
+        "Jeton de résident : lien de connexion demandé par POST /api/v1/auth/resident/sign-in-link, "
+        "échangé par POST /api/v1/auth/resident/session (ou la session des pages /moi)."
+    ),
+}
 
 
 def bearer_token() -> str | None:
@@ -100,3 +109,14 @@ def document_on(blp) -> None:
     from dansmarue.extensions import api
 
     blp.record(lambda state: register_security_scheme(api))
+
+
+def document_resident_auth(blp) -> None:
+    """Make a blueprint declare the residents' bearer scheme when registered."""
+    from dansmarue.extensions import api
+
+    def register(state: object) -> None:
+        if RESIDENT_SCHEME_NAME not in api.spec.components.security_schemes:
+            api.spec.components.security_scheme(RESIDENT_SCHEME_NAME, RESIDENT_SCHEME)
+
+    blp.record(register)

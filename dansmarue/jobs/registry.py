@@ -49,6 +49,7 @@ SEND_FOLLOW_CONFIRMATION = Job(
     "workers.jobs.notify.send_follow_confirmation", "mail", "follower:{follower_id}:confirm"
 )
 SEND_PASSWORD_RESET = Job("workers.jobs.notify.send_password_reset", "mail", "password-reset:{reset_id}")
+SEND_RESIDENT_SIGN_IN = Job("workers.jobs.notify.send_sign_in_link", "mail", "resident-sign-in:{sign_in_id}")
 NOTIFY_CONTRACTOR = Job("workers.jobs.notify.notify_contractor", "dispatch", "event:{event_id}:contractor")
 NOTIFY_SCHEDULED_DAY = Job(
     "workers.jobs.notify.notify_scheduled_day", "mail", "report:{report_id}:scheduled-day:{day}"

@@ -26,7 +26,7 @@ from dansmarue.models.reports import (
 )
 from dansmarue.models.requalification import RULE_TARGET_STATES, RequalificationRule
 from dansmarue.models.sla import SLA_STATUSES, SlaClockState, SlaSweepState, SlaTarget
-from dansmarue.models.users import ROLES, ApiToken, PasswordReset, User, user_unit
+from dansmarue.models.users import ROLES, ApiToken, PasswordReset, ResidentSignIn, User, user_unit
 
 __all__ = [
     "CONTRACTOR_LABEL",
@@ -59,6 +59,7 @@ __all__ = [
     "Report",
     "ReportEvent",
     "RequalificationRule",
+    "ResidentSignIn",
     "RouteSheetNote",
     "Sector",
     "ServiceDoneMessage",

@@ -77,3 +77,20 @@ class PasswordReset(Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class ResidentSignIn(Model):
+    """A one-time sign-in link mailed to a resident (issue #19.2).
+
+    As for password resets, the mail job draws the token and keeps only its
+    sha256; the link works once, before `expires_at`. `email` is the address
+    the link was sent to: exchanging the token proves the resident holds it.
+    """
+
+    __tablename__ = "resident_sign_in"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 from dansmarue.models import Follower, Report, db
+from dansmarue.reports import authorship
 
 
 class _Follow(TypedDict):
@@ -53,10 +54,8 @@ def move_followers(duplicate: Report, original: Report) -> None:
 
 
 def _already_follows(report: Report, guid: str | None, email: str | None) -> bool:
-    if report.reporter_guid and guid == report.reporter_guid:
-        return True
-    if report.reporter_email and email and email.lower() == report.reporter_email.lower():
-        return True
+    if authorship.filed_by(report, guid=guid, email=email):
+        return True  # its reporter already hears of it
     conditions = []
     if guid:
         conditions.append(Follower.account_guid == guid)

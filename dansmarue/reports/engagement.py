@@ -16,6 +16,7 @@ from dansmarue.models import Congratulation, Follower, Report, text_max, utcnow
 from dansmarue.models.base import rowcount
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform.text import is_mail_address
+from dansmarue.reports import authorship
 from dansmarue.reports.intake import BAD_ADDRESS, by_reference
 from dansmarue.reports.search import PUBLIC_OPEN_STATES
 
@@ -114,7 +115,7 @@ def follow(
     if inserted is None:
         return False, report.followers_count
     if not guid and email:
-        if params["email"] == (report.reporter_email or "").lower():
+        if authorship.filed_by(report, email=email):
             # The reporter's own address: it already receives this report's mails.
             db.session.execute(CONFIRM_SQL, {"id": inserted.id})
         else:

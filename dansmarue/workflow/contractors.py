@@ -33,6 +33,7 @@ STATUS_ACTIONS = {
     "a requalifier": "to_requalify",
 }
 CONTRACTOR = CONTRACTOR_LABEL
+WRONG_TOKEN = "Jeton du prestataire invalide pour ce signalement."
 
 
 def _error(field: str, message: str) -> Unprocessable:
@@ -58,6 +59,45 @@ def secret_for(report: Report) -> str:
     return callback_secret(report.id, report.unit_id, report.token)
 
 
+def page_url(report: Report) -> str:
+    """The contractor's own page for this report (#19.13): its summary and a
+    form over this same callback, the secret in the link as its only proof."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/prestataire/{report.reference}?t={secret_for(report)}"
+
+
+def mail_link(report: Report) -> str | None:
+    """The page link for a unit mail: only a contractor without a web hook
+    (it has no other way to report back); None for the city's own units."""
+    unit = report.unit
+    if unit is None or not unit.contractor_without_ws or unit.webhook_url:
+        return None
+    return page_url(report)
+
+
+def checked_report_id(reference: str, token: str) -> int:
+    """The id of the report `token` opens: NotFound for an unknown reference,
+    Forbidden for a wrong secret (or one voided by a requalification)."""
+    report_id, unit_id, report_token = db.session.execute(
+        select(Report.id, Report.unit_id, Report.token).where(Report.reference == reference)
+    ).first() or (None, None, "")
+    expected = callback_secret(report_id or 0, unit_id, report_token)
+    # Compared even for an unknown reference, so timing tells nothing.
+    token_ok = same_secret(token or "", expected)
+    if report_id is None:
+        raise NotFound("Aucun signalement ne porte cette référence.")
+    if not token_ok:
+        raise Forbidden(WRONG_TOKEN)
+    return report_id
+
+
+def report_for(reference: str, token: str) -> Report:
+    """The report behind a contractor's link (see `checked_report_id`)."""
+    report = db.session.get(Report, checked_report_id(reference, token))
+    assert report is not None  # just read by reference
+    return report
+
+
 def apply_callback(
     reference: str,
     *,
@@ -69,16 +109,7 @@ def apply_callback(
     photo: str | None = None,
 ) -> Report:
     """Apply a contractor's status change; does not commit."""
-    report_id, unit_id, report_token = db.session.execute(
-        select(Report.id, Report.unit_id, Report.token).where(Report.reference == reference)
-    ).first() or (None, None, "")
-    expected = callback_secret(report_id or 0, unit_id, report_token)
-    # Compared even for an unknown reference, so timing tells nothing.
-    token_ok = same_secret(token, expected)
-    if report_id is None:
-        raise NotFound("Aucun signalement ne porte cette référence.")
-    if not token_ok:
-        raise Forbidden("Jeton du prestataire invalide pour ce signalement.")
+    report_id = checked_report_id(reference, token)
     action = STATUS_ACTIONS.get(normalise_status(status or ""))
     if action is None:
         raise _error(

@@ -138,6 +138,11 @@ MATRIX = [
         {"token": "inconnu", "password": "un mot de passe solide"},
         (422, 422, 422, 422, 422, 422),
     ),
+    # Residents (#19.2): the same 202 for everyone (no enumeration), a bad link 422,
+    # and only a resident's token signs a resident out (tests/security/test_matrix_me.py).
+    ("POST", "/api/v1/auth/resident/sign-in-link", {"email": "quiconque@example.org"}, (202,) * 6),
+    ("POST", "/api/v1/auth/resident/session", {"token": "inconnu"}, (422,) * 6),
+    ("DELETE", "/api/v1/auth/resident/session", None, (401, 204, 403, 403, 403, 403)),
 ]
 
 CASES = [

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from dansmarue.access.password_reset import send_password_reset  # noqa: F401 (a job)
+from dansmarue.access.residents import send_sign_in_link  # noqa: F401 (a job)
 from dansmarue.models import Follower, Photo, Report, ReportEvent, db
 from dansmarue.models.reports import PRIORITIES
 from dansmarue.notifications.audience import reporter_and_followers
@@ -19,6 +20,7 @@ from dansmarue.notifications.sending import push, render, send_follower_mails, s
 from dansmarue.notifications.wording import for_follower
 from dansmarue.reports.intake import follow_links
 from dansmarue.reports.photo_files import photo_url
+from dansmarue.workflow import contractors
 from dansmarue.workflow.states import STATES, public_label
 
 log = logging.getLogger(__name__)
@@ -106,6 +108,7 @@ def notify_unit_new_report(report_id: int) -> int:
         unit=unit,
         priority_label=PRIORITIES.get(report.priority, report.priority),
         photo_urls=[photo_url(p) for p in photos],
+        contractor_link=contractors.mail_link(report),
     )
 
 
