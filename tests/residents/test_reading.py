@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from dansmarue.models import Category, Report, ReportEvent, utcnow
 from dansmarue.workflow import history
 from tests.residents.conftest import ROQUETTE, body, category_where
+from tests.workers.conftest import smtp  # noqa: F401
 
 # ~ metres per degree of latitude; a few metres north of the Roquette point.
 NORTH = 1 / 111_320
@@ -179,12 +180,30 @@ def test_follow_unfollow_keeps_count(client, session, graffiti):
     assert client.post(url, json={"email": "bob@example.org"}).json["followers"] == 2
     assert client.post(url, json={}).status_code == 422
     assert client.post(url, json={"guid": "x", "extra": 1}).status_code == 422
-    assert client.delete(f"{url}?email=bob@example.org").json["followers"] == 1
-    assert client.delete(f"{url}?email=bob@example.org").json["followers"] == 1
-    assert client.delete(f"{url}?guid=g-1").json["followers"] == 0
+    assert client.delete(f"{url}?guid=g-1").json["followers"] == 1
+    assert client.delete(f"{url}?guid=g-1").json["followers"] == 1
     report = session.scalar(select(Report).where(Report.reference == ref))
     session.refresh(report)
-    assert report.followers_count == 0
+    assert report.followers_count == 1
+
+
+def test_an_address_alone_unfollows_nobody(client, session, graffiti, smtp):
+    """Anyone may know Bob's address: only Bob signed in (or his mail link) stops his follow."""
+    from tests.residents.test_resident_sign_in import sign_in
+
+    ref = post(client, graffiti)["reference"]
+    url = f"/api/v1/reports/{ref}/followers"
+    assert client.post(url, json={"email": "bob@example.org"}).json["followers"] == 1
+    refused = client.delete(f"{url}?email=bob@example.org")
+    assert refused.status_code == 401 and refused.mimetype == "application/problem+json"
+    assert "Connectez-vous" in refused.json["detail"]
+    assert client.post(url, json={"email": "bob@example.org"}).json["followers"] == 1
+    alice = sign_in(client, session, smtp, "alice@example.org")
+    other = client.delete(f"{url}?email=bob@example.org", headers={"Authorization": f"Bearer {alice}"})
+    assert other.status_code == 403
+    bob = sign_in(client, session, smtp, "bob@example.org")
+    done = client.delete(f"{url}?email=bob@example.org", headers={"Authorization": f"Bearer {bob}"})
+    assert done.status_code == 200 and done.json["followers"] == 0
 
 
 def test_closed_report_cannot_be_followed(client, session, graffiti):

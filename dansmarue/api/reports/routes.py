@@ -6,6 +6,7 @@ from marshmallow import RAISE
 from dansmarue.api import ratelimits
 from dansmarue.api.body_formats import FORM, JSON, MULTIPART, accepts
 from dansmarue.api.edge import Blueprint
+from dansmarue.api.me import identity
 from dansmarue.api.reports.schemas import (
     INTAKE_BODY_DOC,
     DuplicatesQuerySchema,
@@ -98,8 +99,10 @@ def follow(person, reference):
 @blp.arguments(PersonQuerySchema(), location="query")
 @blp.response(200)
 def unfollow(person, reference):
-    """Stop following a report (?guid= or ?email=)."""
-    count = engagement.unfollow(reference, **person)
+    """Stop following a report: ?guid= (the apps), or ?email= by a signed-in
+    resident (an address alone is knowledge, not proof: 401). A follower's own
+    mail link unsubscribes without signing in (/api/v1/follows/<token>)."""
+    count = engagement.unfollow(reference, **identity.person(person.get("guid"), person.get("email")))
     return {"following": False, "followers": count}
 
 
