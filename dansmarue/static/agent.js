@@ -79,16 +79,50 @@
     });
   });
 
+  /* A replayed action met a 412: open the conflict page, the one a live 412
+     shows (what changed, the agent's input kept, redo on the fresh state), by
+     posting the kept fields as the form would have. The version they carry is
+     stale, so the server can only answer with that page: nothing is applied. */
+  function showConflict(item) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = item.url;
+    form.enctype = "multipart/form-data";
+    form.hidden = true;
+    item.fields.forEach(function (f) {
+      var input = document.createElement("input");
+      input.name = f[0];
+      if (typeof f[1] === "string") {
+        input.type = "hidden";
+        input.value = f[0] === "csrf_token" ? csrf : f[1];
+      } else {
+        input.type = "file";
+        if (f[1] && f[1].size) {
+          var list = new DataTransfer();
+          list.items.add(f[1]);
+          input.files = list.files;
+        }
+      }
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    return tx("readwrite", function (s) { return s.delete(item.key); }).then(function () { form.submit(); });
+  }
+
   var replaying = false;
   function replay() {
     if (replaying || !navigator.onLine) { return; }
     replaying = true;
     pending().then(function (items) {
       return items.reduce(function (chain, item) {
-        return chain.then(function () { return send(item); });
+        return chain.then(function () { return item.conflict ? null : send(item); });
       }, Promise.resolve());
     }).catch(function () { /* network gone again: items stay */ }).then(function () {
       replaying = false;
+      return pending();
+    }).then(function (items) {
+      var conflicts = (items || []).filter(function (i) { return i.conflict; });
+      if (conflicts.length) { return showConflict(conflicts[0]); }
       return showBanner();
     });
   }
@@ -102,11 +136,14 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.status >= 500) { throw new Error("retry later"); }
+        if (response.status === 412) {  /* kept, to be shown on the conflict page */
+          item.conflict = true;
+          say("Conflit : " + answer.detail + " Ouverture de la page du conflit…");
+          return tx("readwrite", function (s) { return s.put(item); });
+        }
         return tx("readwrite", function (s) { return s.delete(item.key); }).then(function () {
           if (response.ok) {
             say("Action « " + item.label + " » envoyée (" + answer.reference + ").");
-          } else if (response.status === 412) {
-            say("Conflit : " + answer.detail + " Rouvrez le signalement pour refaire « " + item.label + " ».");
           } else {
             say("Action « " + item.label + " » refusée : " + (answer.detail || response.status));
           }

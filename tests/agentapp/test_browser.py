@@ -290,3 +290,122 @@ def test_login_and_logout_pages_are_accessible(browser, live_server, seeded, axe
     assert page.get_by_role("alert").count() == 1
     axe(page, "login-error")
     context.close()
+
+
+def _perform(app, reference, action, **params):
+    """An action by the agent straight through the service (another agent, meanwhile)."""
+    from dansmarue.models import User
+    from dansmarue.workflow import perform as workflow
+
+    with app.app_context():
+        agent = db.session.scalar(select(User).where(User.email == AGENT_EMAIL))
+        report = db.session.scalar(select(Report).where(Report.reference == reference))
+        workflow.perform(report.id, action, agent, **params)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_photo_chosen_before_a_conflict_is_kept(agent, live_server, seeded, app, tmp_path):
+    """Item 4: a 412 re-shows the form with the photo kept server-side; sending
+    it again without choosing the photo again closes the ticket with it."""
+    ref = seeded.refs[16]
+    _perform(app, ref, "take_charge")
+    photo = tmp_path / "trottoir.jpg"
+    Image.new("RGB", (2000, 1500), (90, 90, 200)).save(photo, "JPEG")
+    _act(agent, live_server, ref, "Service fait")
+    with agent.expect_file_chooser() as chooser:
+        agent.get_by_label("Photo du travail fait").click()
+    chooser.value.set_files(str(photo))
+    wait_js(agent, "document.getElementById('p-photo').dataset.width")
+    agent.get_by_label("Texte libre au demandeur").fill("Trottoir nettoyé.")
+    _perform(app, ref, "comment", comment="Vu par un collègue")  # the ticket changes first
+    agent.get_by_role("button", name="Service fait").click()
+    assert agent.get_by_role("heading", name="Ce signalement a changé entre-temps").count() == 1
+    assert "trottoir.jpg" in agent.locator("#photo-kept").inner_text()
+    assert agent.get_by_label("Texte libre au demandeur").input_value() == "Trottoir nettoyé."
+    assert agent.locator("#p-photo").evaluate("i => i.files.length") == 0  # nothing to choose again
+    axe(agent, "conflict-photo-kept")
+    agent.get_by_role("button", name="Service fait").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    report, events = _report(app, ref)
+    assert report.state == "done" and [e.action for e in events].count("done") == 1
+    drain(app)  # the photo job
+    with app.app_context():
+        done = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
+        assert done is not None and done.status == "ready"
+        assert max(done.width, done.height) <= 1600  # the browser's resize reached the server
+        db.session.remove()
+
+
+def test_offline_action_meeting_a_conflict_shows_the_conflict_page(
+    browser, live_server, seeded, app, axe_source
+):
+    """Item 7: one context acts offline, the other changes the ticket meanwhile;
+    back online, the replay meets a 412 and the conflict page is shown (not the
+    banner alone), the offline input kept; redone, it is applied once."""
+    ref = seeded.refs[17]
+    offline, other = _login(browser, live_server, axe_source), _login(browser, live_server, axe_source)
+    try:
+        page = offline[1]
+        _act(page, live_server, ref, "Prendre en charge")
+        page.context.set_offline(True)
+        page.get_by_label("Commentaire interne (facultatif)").fill("Pris hors ligne, rue barrée")
+        page.get_by_role("button", name="Prendre en charge").click()
+        page.locator("#offline-banner").filter(has_text="Hors ligne — 1 action en attente").wait_for()
+
+        _act(other[1], live_server, ref, "Commentaire interne")
+        other[1].get_by_label("Commentaire interne").fill("Passé avant vous")
+        other[1].get_by_role("button", name="Commentaire interne").click()
+        other[1].wait_for_url(f"{live_server}/agent/r/{ref}")
+
+        page.context.set_offline(False)
+        page.get_by_role("heading", name="Ce signalement a changé entre-temps").wait_for(timeout=15000)
+        assert page.locator("ul.changes li").count() == 1  # the other agent's comment
+        assert page.get_by_label("Commentaire interne (facultatif)").input_value() == (
+            "Pris hors ligne, rue barrée"
+        )
+        assert _report(app, ref)[0].state == "new"  # nothing applied behind the agent's back
+        axe(page, "offline-conflict")
+        page.get_by_role("button", name="Prendre en charge").click()  # redo on the fresh state
+        page.wait_for_url(f"{live_server}/agent/r/{ref}")
+        report, events = _report(app, ref)
+        assert report.state == "to_process"
+        assert [e.comment for e in events if e.action == "take_charge"] == ["Pris hors ligne, rue barrée"]
+        page.goto(f"{live_server}/agent/")
+        wait_js(page, "document.getElementById('offline-banner').hidden")  # nothing left pending
+    finally:
+        offline[0].close()
+        other[0].close()
+
+
+def test_queue_page_weight_is_at_most_300_kb(browser, live_server, seeded, axe_source):
+    """Item 8: every response the queue page loads (HTML, CSS, JS, service
+    worker, thumbnails, the inline SVG map) adds up to at most 300 KB, with a
+    seeded queue of 21 reports each with a photo, empty cache."""
+    signed_in, _ = _login(browser, live_server, axe_source)
+    state = signed_in.storage_state()
+    signed_in.close()
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", storage_state=state)
+    try:
+        page = context.new_page()
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(f"{live_server}/agent/")
+        assert page.locator("ul.queue img").count() == len(seeded.refs)
+        page.locator("ul.queue li").last.scroll_into_view_if_needed()  # lazy thumbnails load too
+        wait_js(
+            page, "[...document.querySelectorAll('ul.queue img')].every(i => i.complete && i.naturalWidth)"
+        )
+        page.wait_for_load_state("networkidle")
+        sizes = {r.url: len(r.body()) for r in responses if not 300 <= r.status < 400}
+        total = sum(sizes.values())
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "agent-queue-weight.txt").write_text(
+            "\n".join(f"{n:>8} {url}" for url, n in sorted(sizes.items(), key=lambda x: -x[1]))
+            + f"\n{total:>8} total\n",
+            encoding="utf-8",
+        )
+        assert any("/media/" in url for url in sizes)  # thumbnails were counted
+        assert total <= 300 * 1024, (total, sizes)
+    finally:
+        context.close()
