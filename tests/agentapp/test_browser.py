@@ -468,3 +468,27 @@ def test_tile_url_adds_a_street_base_map(agent, live_server, app):
         assert agent.locator("svg.agent-map .districts path").count() == 20
     finally:
         app.config["AGENT_TILE_URL"] = tiles
+
+
+def test_refused_actions_keep_the_input_and_show_what_is_allowed(agent, live_server, seeded, app):
+    """Item 4: a 422 shows the field's error, a 409 the actions allowed now; the
+    agent's text stays in the form both times and nothing is applied."""
+    ref = seeded.refs[18]
+    _act(agent, live_server, ref, "Programmer")
+    agent.get_by_label("Date d'intervention").fill("2001-01-15")  # in the past (the form is novalidate)
+    agent.get_by_label("Commentaire interne (facultatif)").fill("Prévu avec la voirie")
+    agent.get_by_role("button", name="Programmer").click()
+    assert agent.locator("#err-date").count() == 1
+    assert agent.get_by_label("Date d'intervention").get_attribute("aria-invalid") == "true"
+    assert agent.get_by_label("Commentaire interne (facultatif)").input_value() == "Prévu avec la voirie"
+    axe(agent, "refused-422")
+
+    agent.goto(f"{live_server}/agent/r/{ref}/end_watch")  # not allowed on a new report
+    agent.get_by_label("Commentaire interne (facultatif)").fill("Surveillance terminée")
+    agent.get_by_role("button", name="Fin de surveillance").click()
+    assert agent.get_by_text("Actions possibles maintenant").count() == 1
+    assert agent.get_by_role("link", name="Prendre en charge", exact=True).count() == 1
+    assert agent.get_by_label("Commentaire interne (facultatif)").input_value() == "Surveillance terminée"
+    axe(agent, "refused-409")
+    report, events = _report(app, ref)
+    assert report.state == "new" and [e.action for e in events if e.action in ("schedule", "end_watch")] == []
