@@ -492,3 +492,33 @@ def test_refused_actions_keep_the_input_and_show_what_is_allowed(agent, live_ser
     axe(agent, "refused-409")
     report, events = _report(app, ref)
     assert report.state == "new" and [e.action for e in events if e.action in ("schedule", "end_watch")] == []
+
+
+def test_logout_ends_the_session(browser, live_server, seeded, axe_source):
+    context, page = _login(browser, live_server, axe_source)
+    try:
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_url(f"{live_server}/agent/login")
+        page.goto(f"{live_server}/agent/")
+        assert "/agent/login" in page.url
+    finally:
+        context.close()
+
+
+def test_route_sheet_starts_from_the_point_the_agent_picks(agent, live_server, seeded):
+    """From the west end, the first stop is a western one; from the east end, an eastern one."""
+    west = min(ZIGZAG)
+    east = max(ZIGZAG)
+    for (lon, lat), nearest in (
+        (west, seeded.stops[ZIGZAG.index(west)]),
+        (east, seeded.stops[ZIGZAG.index(east)]),
+    ):
+        agent.goto(f"{live_server}/agent/tournee")
+        agent.get_by_label("Départ : latitude").fill(str(lat))
+        agent.get_by_label("Départ : longitude").fill(str(lon))
+        agent.locator("#route-form button[type=submit]").click()
+        agent.wait_for_url(re.compile(r"lon="))
+        order = agent.locator("table.route tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.reference)"
+        )
+        assert order[0] == nearest
