@@ -10,14 +10,18 @@ cannot be refilled by the page, and because the offline replay's conflict
 page is rendered by the server too.
 """
 
+import contextlib
+import logging
 import secrets
 
+from redis.exceptions import RedisError
 from werkzeug.datastructures import FileStorage
 
 from dansmarue.platform.redis_client import get_redis
 
 TTL_S = 3600
 NAME_MAX = 120
+log = logging.getLogger(__name__)
 
 
 def _key(user_id: int, token: str) -> str:
@@ -27,7 +31,16 @@ def _key(user_id: int, token: str) -> str:
 def keep(user_id: int, upload: FileStorage | None, token: str | None) -> dict[str, str] | None:
     """Keep `upload` (a new choice) or the photo already kept under `token`.
 
-    Returns {"token", "name"} for the re-shown form, or None when there is none."""
+    Returns {"token", "name"} for the re-shown form, or None when there is none
+    (or Redis is down: the form then asks for the photo again, never a 500)."""
+    try:
+        return _keep(user_id, upload, token)
+    except RedisError:
+        log.warning("pending photo not kept: Redis unavailable")
+        return None
+
+
+def _keep(user_id: int, upload: FileStorage | None, token: str | None) -> dict[str, str] | None:
     if upload is not None and upload.filename:
         upload.stream.seek(0)
         data = upload.stream.read()
@@ -49,10 +62,15 @@ def load(user_id: int, token: str | None) -> bytes | None:
     """The kept photo's bytes (None when unknown, expired or another agent's)."""
     if not token:
         return None
-    data = get_redis().hget(_key(user_id, token), "data")
+    try:
+        data = get_redis().hget(_key(user_id, token), "data")
+    except RedisError:
+        log.warning("pending photo not read: Redis unavailable")
+        return None
     return data if isinstance(data, bytes) else None
 
 
 def drop(user_id: int, token: str | None) -> None:
     if token:
-        get_redis().delete(_key(user_id, token))
+        with contextlib.suppress(RedisError):  # else it expires on its own
+            get_redis().delete(_key(user_id, token))
