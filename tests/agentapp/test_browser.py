@@ -522,3 +522,35 @@ def test_route_sheet_starts_from_the_point_the_agent_picks(agent, live_server, s
             "rows => rows.map(r => r.dataset.reference)"
         )
         assert order[0] == nearest
+
+
+def test_service_fait_with_a_photo_taken_offline_is_sent_once_online(
+    agent, live_server, seeded, app, tmp_path
+):
+    """The issue's "done when", offline: the photo is kept in IndexedDB with the
+    action and sent with it when the network returns; the ticket is closed once."""
+    ref = seeded.refs[19]
+    _perform(app, ref, "take_charge")
+    photo = tmp_path / "avaloir.jpg"
+    Image.new("RGB", (2400, 1800), (160, 120, 40)).save(photo, "JPEG")
+    _act(agent, live_server, ref, "Service fait")
+    agent.context.set_offline(True)
+    with agent.expect_file_chooser() as chooser:
+        agent.get_by_label("Photo du travail fait").click()
+    chooser.value.set_files(str(photo))
+    wait_js(agent, "document.getElementById('p-photo').dataset.width")
+    agent.get_by_label("Texte libre au demandeur").fill("Avaloir débouché.")
+    agent.get_by_role("button", name="Service fait").click()
+    banner = agent.locator("#offline-banner")
+    banner.filter(has_text="Hors ligne — 1 action en attente").wait_for()
+    assert _report(app, ref)[0].state == "to_process"
+    agent.context.set_offline(False)
+    banner.filter(has_text="envoyée").wait_for()
+    report, events = _report(app, ref)
+    assert report.state == "done" and [e.action for e in events].count("done") == 1
+    assert events[-1].public_message == "Avaloir débouché."
+    drain(app)  # the photo job
+    with app.app_context():
+        done = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
+        assert done is not None and done.status == "ready" and max(done.width, done.height) <= 1600
+        db.session.remove()
