@@ -91,11 +91,16 @@ def build(user: User, filters: Filters) -> dict:
     if filters.sort == "distance":
         here = func.Geography(func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), SRID))
         # `<->` on geography is the sphere distance in metres, served nearest first
-        # by the GiST index ix_report_geog (migration 0015k): no sort of the scope.
+        # by a GiST index (ix_report_open_geog, else ix_report_geog; migration
+        # 0015k): no sort of the scope.
         distance = func.Geography(Report.geom).op("<->")(here)
+        query = agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
+        if set(filters.api.get("state") or OPEN_STATES) <= set(OPEN_STATES):
+            # Open states only: closed_at is NULL for exactly these (the SLA clock
+            # keeps it so), which lets the smaller ix_report_open_geog serve them.
+            query = query.where(Report.closed_at.is_(None))
         query = (
-            agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
-            .order_by(None)
+            query.order_by(None)
             .order_by(distance)
             .add_columns(distance.label("distance"))
             .offset((min(filters.page, DISTANCE_PAGES) - 1) * PAGE_SIZE)

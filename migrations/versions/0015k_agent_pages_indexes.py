@@ -4,6 +4,11 @@
   on the positions as geography, so `ORDER BY geography(geom) <-> here` is a
   nearest-first index scan (KNN, metres on the sphere) instead of computing and
   sorting the distance of every open report of the unit (400 ms before).
+* `ix_report_open_geog`: the same on open reports only (the SLA clock keeps
+  `closed_at` NULL exactly while a report is open): the queue sorted by distance
+  among open states, and Doublon's nearby open reports, which otherwise read
+  every report within 300 m (16 k in a dense street at 1 M reports) and a
+  bitmap of the 200 k open ones.
 * `ix_report_unit_scheduled`: the route sheet, a unit's reports scheduled for
   one day, without reading all the unit's reports (240 ms before); partial, as
   most reports are never scheduled.
@@ -29,6 +34,10 @@ depends_on = None
 def upgrade():
     op.execute("CREATE INDEX IF NOT EXISTS ix_report_geog ON report USING gist ((geography(geom)))")
     op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_report_open_geog ON report USING gist ((geography(geom))) "
+        "WHERE closed_at IS NULL"
+    )
+    op.execute(
         "CREATE INDEX IF NOT EXISTS ix_report_unit_scheduled ON report (unit_id, scheduled_for) "
         "WHERE scheduled_for IS NOT NULL"
     )
@@ -43,4 +52,5 @@ def downgrade():
     op.execute("DROP INDEX IF EXISTS ix_report_description_trgm")
     op.execute("DROP INDEX IF EXISTS ix_report_address_trgm")
     op.execute("DROP INDEX IF EXISTS ix_report_unit_scheduled")
+    op.execute("DROP INDEX IF EXISTS ix_report_open_geog")
     op.execute("DROP INDEX IF EXISTS ix_report_geog")
