@@ -64,6 +64,7 @@ def render_form(
         changes=changes or [],
         allowed=allowed,
         kept_photo=kept_photo,
+        action_labels={code: t.label for code, t in TRANSITIONS.items()},
         key=actions.new_key(),
         svg=report_map(row, view, pin="latitude" in context["params"]),
         **context,

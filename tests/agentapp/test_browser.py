@@ -361,6 +361,7 @@ def test_offline_action_meeting_a_conflict_shows_the_conflict_page(
         page.context.set_offline(False)
         page.get_by_role("heading", name="Ce signalement a changé entre-temps").wait_for(timeout=15000)
         assert page.locator("ul.changes li").count() == 1  # the other agent's comment
+        assert "Commentaire interne" in page.locator("ul.changes li").inner_text()  # its label, not its code
         assert page.get_by_label("Commentaire interne (facultatif)").input_value() == (
             "Pris hors ligne, rue barrée"
         )
