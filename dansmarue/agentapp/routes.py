@@ -242,8 +242,12 @@ def service_worker():
 
 
 @bp.errorhandler(DomainError)
-def _domain_error(error: DomainError):
-    """Pages, not problem+json: a person reads these."""
+def _domain_error(error: DomainError) -> ResponseReturnValue:
+    """Pages, not problem+json: a person reads these. Except for the offline
+    replay (Accept: application/json), which must tell an expired session (401)
+    from a success: redirected to the login page, it would drop the action."""
+    if request.accept_mimetypes.best == "application/json" and request.method == "POST":
+        return jsonify(actions.problem_of(error)), error.status
     if isinstance(error, Unauthorized):
         return redirect(url_for("agentapp.login"))
     return render_template("agent/error.html", error=error), error.status

@@ -109,10 +109,11 @@
     return tx("readwrite", function (s) { return s.delete(item.key); }).then(function () { form.submit(); });
   }
 
-  var replaying = false;
+  var replaying = false, expired = false;
   function replay() {
     if (replaying || !navigator.onLine) { return; }
     replaying = true;
+    expired = false;
     pending().then(function (items) {
       return items.reduce(function (chain, item) {
         return chain.then(function () { return item.conflict ? null : send(item); });
@@ -123,6 +124,7 @@
     }).then(function (items) {
       var conflicts = (items || []).filter(function (i) { return i.conflict; });
       if (conflicts.length) { return showConflict(conflicts[0]); }
+      if (expired) { return null; }  /* the message stays until the agent signs in */
       return showBanner();
     });
   }
@@ -136,6 +138,13 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.status >= 500) { throw new Error("retry later"); }
+        if (response.status === 401 || response.redirected || (response.ok && !answer.ok)) {
+          /* Session expired (or not an answer of the action): keep the action,
+             it is sent again once the agent has signed in again. */
+          expired = true;
+          say("Session expirée : reconnectez-vous, vos actions en attente seront envoyées ensuite.");
+          throw new Error("sign in first");
+        }
         if (response.status === 412) {  /* kept, to be shown on the conflict page */
           item.conflict = true;
           say("Conflit : " + answer.detail + " Ouverture de la page du conflit…");

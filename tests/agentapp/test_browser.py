@@ -555,3 +555,33 @@ def test_service_fait_with_a_photo_taken_offline_is_sent_once_online(
         done = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
         assert done is not None and done.status == "ready" and max(done.width, done.height) <= 1600
         db.session.remove()
+
+
+def test_offline_action_survives_an_expired_session(agent, live_server, seeded, app):
+    """Back online with the session expired, the replay gets a 401 (not the login
+    page taken for a success): the action stays in the phone and is sent, once,
+    after the agent signs in again."""
+    ref = seeded.refs[20]
+    _act(agent, live_server, ref, "Prendre en charge")
+    agent.context.set_offline(True)
+    agent.get_by_label("Commentaire interne (facultatif)").fill("Pris avant la fin de session")
+    agent.get_by_role("button", name="Prendre en charge").click()
+    banner = agent.locator("#offline-banner")
+    banner.filter(has_text="Hors ligne — 1 action en attente").wait_for()
+    idle = app.config["WEB_SESSION_IDLE_MINUTES"]
+    app.config["WEB_SESSION_IDLE_MINUTES"] = -1  # the session expires meanwhile
+    try:
+        agent.context.set_offline(False)
+        banner.filter(has_text="Session expirée").wait_for()
+        assert _report(app, ref)[0].state == "new"
+    finally:
+        app.config["WEB_SESSION_IDLE_MINUTES"] = idle
+    agent.goto(f"{live_server}/agent/login")
+    agent.get_by_label("Adresse e-mail").fill(AGENT_EMAIL)
+    agent.get_by_label("Mot de passe").fill(PASSWORD)
+    agent.get_by_role("button", name="Se connecter").click()
+    agent.wait_for_url(f"{live_server}/agent/")
+    banner.filter(has_text="envoyée").wait_for()
+    report, events = _report(app, ref)
+    assert report.state == "to_process"
+    assert [e.comment for e in events if e.action == "take_charge"] == ["Pris avant la fin de session"]
