@@ -32,7 +32,12 @@
       });
     });
   }
-  function pending() { return tx("readonly", function (s) { return s.getAll(); }); }
+  /* In the order they were taken (the store's own order is the keys', random). */
+  function pending() {
+    return tx("readonly", function (s) { return s.getAll(); }).then(function (items) {
+      return (items || []).sort(function (a, b) { return a.saved - b.saved; });
+    });
+  }
 
   var banner = document.getElementById("offline-banner");
   function showBanner() {
@@ -43,7 +48,9 @@
         banner.textContent = "Hors ligne — " + n + " action" + (n > 1 ? "s" : "") + " en attente";
         banner.hidden = false;
       } else if (n > 0) {
-        banner.textContent = "Envoi de " + n + " action" + (n > 1 ? "s" : "") + " en attente…";
+        var c = items.filter(function (i) { return i.conflict; }).length, w = n - c;
+        banner.textContent = (w ? "Envoi de " + w + " action" + (w > 1 ? "s" : "") + " en attente… " : "") +
+          (c ? c + " conflit" + (c > 1 ? "s" : "") + " à revoir." : "");
         banner.hidden = false;
       } else if (!banner.getAttribute("data-keep")) {
         banner.hidden = true;
@@ -123,7 +130,8 @@
       return pending();
     }).then(function (items) {
       var conflicts = (items || []).filter(function (i) { return i.conflict; });
-      if (conflicts.length) { return showConflict(conflicts[0]); }
+      /* One conflict page at a time: the next opens once this one is dealt with. */
+      if (conflicts.length && !document.getElementById("conflict")) { return showConflict(conflicts[0]); }
       if (expired) { return null; }  /* the message stays until the agent signs in */
       return showBanner();
     });

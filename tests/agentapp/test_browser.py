@@ -585,3 +585,36 @@ def test_offline_action_survives_an_expired_session(agent, live_server, seeded, 
     report, events = _report(app, ref)
     assert report.state == "to_process"
     assert [e.comment for e in events if e.action == "take_charge"] == ["Pris avant la fin de session"]
+
+
+def test_two_offline_conflicts_are_shown_one_after_the_other(browser, live_server, seeded, app, axe_source):
+    first_ref, second_ref = seeded.refs[2], seeded.refs[3]
+    context, page = _login(browser, live_server, axe_source)
+    try:
+        _act(page, live_server, first_ref, "Commentaire interne")
+        tab = context.new_page()
+        _act(tab, live_server, second_ref, "Commentaire interne")
+        context.set_offline(True)
+        for p, text in ((page, "Hors ligne, premier"), (tab, "Hors ligne, second")):
+            p.get_by_label("Commentaire interne").fill(text)
+            p.get_by_role("button", name="Commentaire interne").click()
+            p.get_by_role("status").filter(has_text="enregistrée hors ligne").wait_for()
+        tab.close()
+        for ref in (first_ref, second_ref):
+            _perform(app, ref, "comment", comment="Un collègue avant")
+        context.set_offline(False)
+        heading = page.get_by_role("heading", name="Ce signalement a changé entre-temps")
+        heading.wait_for()
+        shown = [page.locator("h1 + .alert").inner_text()]
+        page.locator("#offline-banner").filter(has_text="1 conflit à revoir.").wait_for()
+        page.get_by_role("button", name="Commentaire interne").click()  # redo the first
+        page.wait_for_url(re.compile(r"/agent/r/"))
+        heading.wait_for()  # then the second opens
+        shown.append(page.locator("h1 + .alert").inner_text())
+        page.get_by_role("button", name="Commentaire interne").click()
+        page.wait_for_url(re.compile(r"/agent/r/"))
+        assert first_ref in shown[0] and second_ref in shown[1]
+        for ref, text in ((first_ref, "Hors ligne, premier"), (second_ref, "Hors ligne, second")):
+            assert [e.comment for e in _report(app, ref)[1]].count(text) == 1
+    finally:
+        context.close()
