@@ -5,8 +5,9 @@ Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
 """
 
 import contextlib
+from collections.abc import Mapping
 from datetime import date, datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
@@ -20,6 +21,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from dansmarue import city, web_session
 from dansmarue.agentapp import action_pages, actions, mapsvg, pending_photo, report_page, tour
@@ -99,9 +101,22 @@ def logout():
 
 @bp.get("/")
 @login_required
-def queue():
+def queue() -> tuple[str, int]:
+    return _queue_page(request.args)
+
+
+def _queue_page(
+    args: MultiDict[str, str],
+    *,
+    status: int = 200,
+    back: str | None = None,
+    mass_form: Mapping[str, str] | None = None,
+    mass_error: DomainError | None = None,
+) -> tuple[str, int]:
+    """The queue; after a refused mass action, again with the agent's ticks and
+    choices (`mass_form`) and the reason, so nothing has to be chosen again."""
     user = web_session.signed_in_user()
-    filters = work_queue.parse(request.args)
+    filters = work_queue.parse(args)
     page = work_queue.build(user, filters)
     points = [
         mapsvg.Point(
@@ -126,7 +141,11 @@ def queue():
         svg=svg,
         choices=work_queue.choices(user),
         mass_actions=[(code, TRANSITIONS[code].label) for code in MASS_ACTIONS],
-    )
+        back=back or request.full_path,
+        mass_form=mass_form or {},
+        checked=set(mass_form.getlist("references")) if isinstance(mass_form, MultiDict) else set(),
+        mass_error=mass_error,
+    ), status
 
 
 @bp.get("/r/<reference>")
@@ -176,16 +195,26 @@ def act(reference: str, action: str) -> ResponseReturnValue:
 
 @bp.post("/mass")
 @login_required
-def mass() -> str:
+def mass() -> ResponseReturnValue:
     web_session.check_csrf()
     user = web_session.signed_in_user()
     action = request.form.get("action", "")
     references = request.form.getlist("references")
-    if action not in MASS_ACTIONS:
-        raise Unprocessable("Choisissez une action groupée.")
-    if not references:
-        raise Unprocessable("Cochez au moins un signalement.")
-    params = actions.params_from_form(action, request.form, request.files, user.id)
+    try:
+        if action not in MASS_ACTIONS:
+            raise Unprocessable("Choisissez une action groupée.")
+        if not references:
+            raise Unprocessable("Cochez au moins un signalement.")
+        params = actions.params_from_form(action, request.form, request.files, user.id)
+    except Unprocessable as error:  # the same queue again, ticks and choices kept
+        back = request.form.get("back") or url_for("agentapp.queue")
+        return _queue_page(
+            MultiDict(parse_qsl(urlsplit(back).query)),
+            status=error.status,
+            back=back,
+            mass_form=request.form,
+            mass_error=error,
+        )
     results = actions.mass(user, action, references[:500], params)
     return render_template(
         "agent/mass.html",

@@ -618,3 +618,25 @@ def test_two_offline_conflicts_are_shown_one_after_the_other(browser, live_serve
             assert [e.comment for e in _report(app, ref)[1]].count(text) == 1
     finally:
         context.close()
+
+
+def test_a_refused_mass_action_keeps_the_ticks_and_choices(agent, live_server, seeded, app):
+    """Item 4 for mass actions: a 422 shows the queue again, same filters, the same
+    reports ticked, the same action and text, and the reason; nothing applied."""
+    chosen = [seeded.refs[12], seeded.refs[13]]
+    agent.goto(f"{live_server}/agent/?state=to_process")
+    for ref in chosen:
+        agent.get_by_label(f"Sélectionner {ref}").check()
+    agent.get_by_label("Action", exact=True).select_option("reject")
+    too_long = "Motif " + "x" * 1000  # the API's bound is 1,000 characters
+    agent.get_by_label("Motif de rejet (Rejeter)").fill(too_long)
+    agent.get_by_role("button", name="Appliquer aux signalements cochés").click()
+    agent.locator("#mass-error").wait_for()
+    assert agent.locator("#mass-error").inner_text().startswith("Paramètres de l'action invalides.")
+    assert all(agent.get_by_label(f"Sélectionner {ref}").is_checked() for ref in chosen)
+    assert agent.get_by_label("Action", exact=True).input_value() == "reject"
+    assert agent.get_by_label("Motif de rejet (Rejeter)").input_value() == too_long
+    assert agent.get_by_label("Trier par").count() == 1  # the queue page, its filters kept:
+    assert agent.locator("#f-state").input_value() == "to_process"
+    axe(agent, "mass-refused")
+    assert {_report(app, ref)[0].state for ref in chosen} == {"to_process"}
