@@ -9,10 +9,13 @@ parameters are typed by the API's `ActionParamsSchema`, checked by
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
+from dansmarue.agentapp import pending_photo
 from dansmarue.api.agent.schemas import ActionParamsSchema
 from dansmarue.api.edge import bound
 from dansmarue.errors import DomainError, Unprocessable
@@ -29,11 +32,14 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
-def params_from_form(action: str, form, files) -> dict:
+def params_from_form(
+    action: str, form: Mapping[str, str], files: Mapping[str, FileStorage], user_id: int | None = None
+) -> dict:
     """The action's parameters typed from the form; blank fields are absent.
 
     Only the table's parameters of this action are read, so a form can keep
-    other inputs (a search box) without them reaching `perform`."""
+    other inputs (a search box) without them reaching `perform`. With no new
+    photo, the one kept after a refusal (`pending_photo`, this agent's) is used."""
     transition = TRANSITIONS[action]
     raw = {
         name: form.get(name)
@@ -53,6 +59,10 @@ def params_from_form(action: str, form, files) -> dict:
     photo = files.get("photo") if "photo" in transition.params else None
     if photo is not None and photo.filename:
         params["photo"] = photo.read()
+    elif "photo" in transition.params and user_id is not None:
+        kept = pending_photo.load(user_id, form.get("pending_photo"))
+        if kept:
+            params["photo"] = kept
     return params
 
 
@@ -67,7 +77,7 @@ def run(
     """Perform once per key; (outcome, replayed). Raises DomainError (nothing written)."""
     report = agent_queue.find_in_scope(user, reference)
 
-    def produce():
+    def produce() -> tuple[int, dict, int]:
         done = workflow.perform(report.id, action, user, expected_version=version, **params)
         return 200, {"reference": done.reference, "state": done.state, "version": done.version}, done.id
 

@@ -65,6 +65,7 @@ def nearby_open(user: User, report: Report, q: str | None = None, limit: int = 1
             scopes.report_scope(user),
             Report.id != report.id,
             Report.state.in_(OPEN_STATES),
+            Report.closed_at.is_(None),  # the same reports, said so for ix_report_open_geog
             func.ST_DWithin(func.Geography(Report.geom), here, NEARBY_M),
         )
         .order_by(distance)

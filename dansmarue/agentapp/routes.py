@@ -5,8 +5,9 @@ Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
 """
 
 import contextlib
+from collections.abc import Mapping
 from datetime import date, datetime
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
@@ -19,13 +20,14 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask.typing import ResponseReturnValue
+from werkzeug.datastructures import MultiDict
 
 from dansmarue import city, web_session
-from dansmarue.agentapp import actions, mapsvg, report_page, tour
+from dansmarue.agentapp import action_pages, actions, mapsvg, pending_photo, report_page, tour
 from dansmarue.agentapp import queue as work_queue
 from dansmarue.dashboard import fmt
 from dansmarue.errors import (
-    Conflict,
     DomainError,
     Forbidden,
     PreconditionFailed,
@@ -34,7 +36,7 @@ from dansmarue.errors import (
     answer_errors_under,
 )
 from dansmarue.extensions import limiter
-from dansmarue.models import Report, ReportEvent, User, key_from_text
+from dansmarue.models import ReportEvent, User, key_from_text
 from dansmarue.workflow import agent_queue
 from dansmarue.workflow.transitions import MASS_ACTIONS, STAFF, TRANSITIONS
 
@@ -99,9 +101,22 @@ def logout():
 
 @bp.get("/")
 @login_required
-def queue():
+def queue() -> tuple[str, int]:
+    return _queue_page(request.args)
+
+
+def _queue_page(
+    args: MultiDict[str, str],
+    *,
+    status: int = 200,
+    back: str | None = None,
+    mass_form: Mapping[str, str] | None = None,
+    mass_error: DomainError | None = None,
+) -> tuple[str, int]:
+    """The queue; after a refused mass action, again with the agent's ticks and
+    choices (`mass_form`) and the reason, so nothing has to be chosen again."""
     user = web_session.signed_in_user()
-    filters = work_queue.parse(request.args)
+    filters = work_queue.parse(args)
     page = work_queue.build(user, filters)
     points = [
         mapsvg.Point(
@@ -126,139 +141,80 @@ def queue():
         svg=svg,
         choices=work_queue.choices(user),
         mass_actions=[(code, TRANSITIONS[code].label) for code in MASS_ACTIONS],
-    )
+        back=back or request.full_path,
+        mass_form=mass_form or {},
+        checked=set(mass_form.getlist("references")) if isinstance(mass_form, MultiDict) else set(),
+        mass_error=mass_error,
+    ), status
 
 
 @bp.get("/r/<reference>")
 @login_required
-def report(reference):
+def report(reference: str) -> str:
     user = web_session.signed_in_user()
     row, view = report_page.detail(user, reference)
-    svg = _report_map(row, view)
+    svg = action_pages.report_map(row, view)
     return render_template("agent/report.html", r=view, svg=svg)
-
-
-def _report_map(row, view, pin: bool = False):
-    point = mapsvg.Point(
-        view["reference"],
-        *mapsvg.project(view["longitude"], view["latitude"]),
-        view["overdue"],
-        f'Position de {view["reference"]}',
-        "#position",
-    )
-    return mapsvg.render(
-        [] if pin else [point],
-        title="Position du signalement",
-        tile_url=current_app.config.get("AGENT_TILE_URL"),
-        pin=(view["longitude"], view["latitude"]) if pin else None,
-    )
 
 
 @bp.get("/r/<reference>/<action>")
 @login_required
-def action_form(reference, action):
-    return _render_form(reference, action, values=request.args, status=200)
-
-
-def _render_form(
-    reference, action, *, values, status, error=None, changes=None, allowed=None, template="agent/action.html"
-):
-    user = web_session.signed_in_user()
-    if action not in TRANSITIONS:
-        raise Unprocessable(f"Action inconnue : {action}.")
-    row, view = report_page.detail(user, reference)
-    context = report_page.form_context(user, row, action, values.get("q"))
-    return render_template(
-        template,
-        r=view,
-        action=action,
-        values=values,
-        error=error,
-        changes=changes or [],
-        allowed=allowed,
-        key=actions.new_key(),
-        svg=_report_map(row, view, pin="latitude" in context["params"]),
-        **context,
-    ), status
+def action_form(reference: str, action: str) -> tuple[str, int]:
+    return action_pages.render_form(reference, action, values=request.args, status=200)
 
 
 @bp.post("/r/<reference>/<action>")
 @login_required
-def act(reference, action):
+def act(reference: str, action: str) -> ResponseReturnValue:
     """Run the action; HTML by default, JSON for the offline replay (Accept)."""
     web_session.check_csrf()
     wants_json = request.accept_mimetypes.best == "application/json"
     user = web_session.signed_in_user()
-    version = _version()
+    version = action_pages.version()
     key = request.headers.get("Idempotency-Key") or request.form.get("idempotency_key")
     seen = key_from_text(request.form.get("seen_event"), ReportEvent.id)
     if action not in TRANSITIONS:
         raise Unprocessable(f"Action inconnue : {action}.")
     try:
-        params = actions.params_from_form(action, request.form, request.files)
+        params = actions.params_from_form(action, request.form, request.files, user.id)
         outcome, replayed = actions.run(user, reference, action, version, params, key)
+        pending_photo.drop(user.id, request.form.get("pending_photo"))
     except DomainError as error:
         if wants_json:
             body = actions.problem_of(error)
             if isinstance(error, PreconditionFailed):
                 row = agent_queue.find_in_scope(user, reference)
-                body["changes"] = [_event_text(e) for e in actions.changes_since(row, seen)]
+                body["changes"] = [action_pages.event_text(e) for e in actions.changes_since(row, seen)]
             return jsonify(body), error.status
-        return _refused(reference, action, error, seen)
+        return action_pages.refused(reference, action, error, seen)
     if wants_json:
         return jsonify({"ok": True, "replayed": replayed, **outcome})
     flash(f"« {TRANSITIONS[action].label} » enregistré pour {reference}.")
     return redirect(url_for("agentapp.report", reference=reference))
 
 
-def _version() -> int | None:
-    raw = (request.headers.get("If-Match") or request.form.get("version") or "").strip('W/" ')
-    return key_from_text(raw, Report.version)  # not "²" (isdigit), not beyond the column
-
-
-def _refused(reference, action, error: DomainError, seen):
-    """Same form again, with the agent's input, the reason and what to do next."""
-    changes = allowed = None
-    if isinstance(error, PreconditionFailed):
-        user = web_session.signed_in_user()
-        changes = actions.changes_since(agent_queue.find_in_scope(user, reference), seen)
-        return _render_form(
-            reference,
-            action,
-            values=request.form,
-            status=412,
-            error=error,
-            changes=changes,
-            template="agent/conflict.html",
-        )
-    if isinstance(error, Conflict | Forbidden) and "allowed" in error.extra:
-        allowed = [(c, TRANSITIONS[c].label) for c in error.extra["allowed"]]
-    return _render_form(
-        reference, action, values=request.form, status=error.status, error=error, allowed=allowed
-    )
-
-
-def _event_text(event) -> dict:
-    return {
-        "action": TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
-        "actor": event.actor_label,
-        "to_state": event.to_state,
-        "at": fmt.local_datetime(event.created_at),
-    }
-
-
 @bp.post("/mass")
 @login_required
-def mass():
+def mass() -> ResponseReturnValue:
     web_session.check_csrf()
     user = web_session.signed_in_user()
     action = request.form.get("action", "")
     references = request.form.getlist("references")
-    if action not in MASS_ACTIONS:
-        raise Unprocessable("Choisissez une action groupée.")
-    if not references:
-        raise Unprocessable("Cochez au moins un signalement.")
-    params = actions.params_from_form(action, request.form, request.files)
+    try:
+        if action not in MASS_ACTIONS:
+            raise Unprocessable("Choisissez une action groupée.")
+        if not references:
+            raise Unprocessable("Cochez au moins un signalement.")
+        params = actions.params_from_form(action, request.form, request.files, user.id)
+    except Unprocessable as error:  # the same queue again, ticks and choices kept
+        back = request.form.get("back") or url_for("agentapp.queue")
+        return _queue_page(
+            MultiDict(parse_qsl(urlsplit(back).query)),
+            status=error.status,
+            back=back,
+            mass_form=request.form,
+            mass_error=error,
+        )
     results = actions.mass(user, action, references[:500], params)
     return render_template(
         "agent/mass.html",
@@ -315,8 +271,12 @@ def service_worker():
 
 
 @bp.errorhandler(DomainError)
-def _domain_error(error: DomainError):
-    """Pages, not problem+json: a person reads these."""
+def _domain_error(error: DomainError) -> ResponseReturnValue:
+    """Pages, not problem+json: a person reads these. Except for the offline
+    replay (Accept: application/json), which must tell an expired session (401)
+    from a success: redirected to the login page, it would drop the action."""
+    if request.accept_mimetypes.best == "application/json" and request.method == "POST":
+        return jsonify(actions.problem_of(error)), error.status
     if isinstance(error, Unauthorized):
         return redirect(url_for("agentapp.login"))
     return render_template("agent/error.html", error=error), error.status

@@ -32,7 +32,12 @@
       });
     });
   }
-  function pending() { return tx("readonly", function (s) { return s.getAll(); }); }
+  /* In the order they were taken (the store's own order is the keys', random). */
+  function pending() {
+    return tx("readonly", function (s) { return s.getAll(); }).then(function (items) {
+      return (items || []).sort(function (a, b) { return a.saved - b.saved; });
+    });
+  }
 
   var banner = document.getElementById("offline-banner");
   function showBanner() {
@@ -43,7 +48,9 @@
         banner.textContent = "Hors ligne — " + n + " action" + (n > 1 ? "s" : "") + " en attente";
         banner.hidden = false;
       } else if (n > 0) {
-        banner.textContent = "Envoi de " + n + " action" + (n > 1 ? "s" : "") + " en attente…";
+        var c = items.filter(function (i) { return i.conflict; }).length, w = n - c;
+        banner.textContent = (w ? "Envoi de " + w + " action" + (w > 1 ? "s" : "") + " en attente… " : "") +
+          (c ? c + " conflit" + (c > 1 ? "s" : "") + " à revoir." : "");
         banner.hidden = false;
       } else if (!banner.getAttribute("data-keep")) {
         banner.hidden = true;
@@ -79,16 +86,53 @@
     });
   });
 
-  var replaying = false;
+  /* A replayed action met a 412: open the conflict page, the one a live 412
+     shows (what changed, the agent's input kept, redo on the fresh state), by
+     posting the kept fields as the form would have. The version they carry is
+     stale, so the server can only answer with that page: nothing is applied. */
+  function showConflict(item) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = item.url;
+    form.enctype = "multipart/form-data";
+    form.hidden = true;
+    item.fields.forEach(function (f) {
+      var input = document.createElement("input");
+      input.name = f[0];
+      if (typeof f[1] === "string") {
+        input.type = "hidden";
+        input.value = f[0] === "csrf_token" ? csrf : f[1];
+      } else {
+        input.type = "file";
+        if (f[1] && f[1].size) {
+          var list = new DataTransfer();
+          list.items.add(f[1]);
+          input.files = list.files;
+        }
+      }
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    return tx("readwrite", function (s) { return s.delete(item.key); }).then(function () { form.submit(); });
+  }
+
+  var replaying = false, expired = false;
   function replay() {
     if (replaying || !navigator.onLine) { return; }
     replaying = true;
+    expired = false;
     pending().then(function (items) {
       return items.reduce(function (chain, item) {
-        return chain.then(function () { return send(item); });
+        return chain.then(function () { return item.conflict ? null : send(item); });
       }, Promise.resolve());
     }).catch(function () { /* network gone again: items stay */ }).then(function () {
       replaying = false;
+      return pending();
+    }).then(function (items) {
+      var conflicts = (items || []).filter(function (i) { return i.conflict; });
+      /* One conflict page at a time: the next opens once this one is dealt with. */
+      if (conflicts.length && !document.getElementById("conflict")) { return showConflict(conflicts[0]); }
+      if (expired) { return null; }  /* the message stays until the agent signs in */
       return showBanner();
     });
   }
@@ -102,11 +146,21 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (answer) {
         if (response.status >= 500) { throw new Error("retry later"); }
+        if (response.status === 401 || response.redirected || (response.ok && !answer.ok)) {
+          /* Session expired (or not an answer of the action): keep the action,
+             it is sent again once the agent has signed in again. */
+          expired = true;
+          say("Session expirée : reconnectez-vous, vos actions en attente seront envoyées ensuite.");
+          throw new Error("sign in first");
+        }
+        if (response.status === 412) {  /* kept, to be shown on the conflict page */
+          item.conflict = true;
+          say("Conflit : " + answer.detail + " Ouverture de la page du conflit…");
+          return tx("readwrite", function (s) { return s.put(item); });
+        }
         return tx("readwrite", function (s) { return s.delete(item.key); }).then(function () {
           if (response.ok) {
             say("Action « " + item.label + " » envoyée (" + answer.reference + ").");
-          } else if (response.status === 412) {
-            say("Conflit : " + answer.detail + " Rouvrez le signalement pour refaire « " + item.label + " ».");
           } else {
             say("Action « " + item.label + " » refusée : " + (answer.detail || response.status));
           }

@@ -1,11 +1,13 @@
 """Fixtures of the agents' web app: committed reports dispatched by a real RQ
 worker, an agent of one unit with a password, a live server, axe-core."""
 
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image, ImageFilter
 from rq import SimpleWorker
 from sqlalchemy import delete, func, select
 
@@ -39,7 +41,20 @@ OTHERS = [
     (2.3535, 48.8555),
     (2.3545, 48.8577),
     (2.3518, 48.8559),
+    (2.3528, 48.8585),
+    (2.3538, 48.8551),
+    (2.3548, 48.8583),
+    (2.3508, 48.8571),
+    (2.3558, 48.8561),
 ]
+
+
+def phone_photo(seed: int) -> bytes:
+    """A 1600 x 1200 JPEG with texture, about what a resized phone photo weighs."""
+    image = Image.effect_noise((1600, 1200), 24 + seed % 8).convert("RGB").filter(ImageFilter.GaussianBlur(2))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def drain(app) -> None:
@@ -95,6 +110,7 @@ def seeded(app):
                 longitude=lon,
                 description=f"Herbes hautes n°{n}",
                 address=f"{n} rue de test, Paris",
+                photos=[("close", phone_photo(n))],  # the queue shows their thumbnails
             )
             for n, (lon, lat) in enumerate(ZIGZAG + OTHERS)
         ]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dansmarue.models import Photo, Report, ReportEvent, db
 from tests import axe as axe_core
-from tests.agentapp.conftest import AGENT_EMAIL, PASSWORD, drain
+from tests.agentapp.conftest import AGENT_EMAIL, PASSWORD, ZIGZAG, drain
 from tests.browser import ARTIFACTS, browser_fixture, needs_chromium
 
 PHONE = {"width": 390, "height": 844}
@@ -290,3 +290,353 @@ def test_login_and_logout_pages_are_accessible(browser, live_server, seeded, axe
     assert page.get_by_role("alert").count() == 1
     axe(page, "login-error")
     context.close()
+
+
+def _perform(app, reference, action, **params):
+    """An action by the agent straight through the service (another agent, meanwhile)."""
+    from dansmarue.models import User
+    from dansmarue.workflow import perform as workflow
+
+    with app.app_context():
+        agent = db.session.scalar(select(User).where(User.email == AGENT_EMAIL))
+        report = db.session.scalar(select(Report).where(Report.reference == reference))
+        workflow.perform(report.id, action, agent, **params)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_photo_chosen_before_a_conflict_is_kept(agent, live_server, seeded, app, tmp_path):
+    """Item 4: a 412 re-shows the form with the photo kept server-side; sending
+    it again without choosing the photo again closes the ticket with it."""
+    ref = seeded.refs[16]
+    _perform(app, ref, "take_charge")
+    photo = tmp_path / "trottoir.jpg"
+    Image.new("RGB", (2000, 1500), (90, 90, 200)).save(photo, "JPEG")
+    _act(agent, live_server, ref, "Service fait")
+    with agent.expect_file_chooser() as chooser:
+        agent.get_by_label("Photo du travail fait").click()
+    chooser.value.set_files(str(photo))
+    wait_js(agent, "document.getElementById('p-photo').dataset.width")
+    agent.get_by_label("Texte libre au demandeur").fill("Trottoir nettoyé.")
+    _perform(app, ref, "comment", comment="Vu par un collègue")  # the ticket changes first
+    agent.get_by_role("button", name="Service fait").click()
+    assert agent.get_by_role("heading", name="Ce signalement a changé entre-temps").count() == 1
+    assert "trottoir.jpg" in agent.locator("#photo-kept").inner_text()
+    assert agent.get_by_label("Texte libre au demandeur").input_value() == "Trottoir nettoyé."
+    assert agent.locator("#p-photo").evaluate("i => i.files.length") == 0  # nothing to choose again
+    axe(agent, "conflict-photo-kept")
+    agent.get_by_role("button", name="Service fait").click()
+    agent.wait_for_url(f"{live_server}/agent/r/{ref}")
+    report, events = _report(app, ref)
+    assert report.state == "done" and [e.action for e in events].count("done") == 1
+    drain(app)  # the photo job
+    with app.app_context():
+        done = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
+        assert done is not None and done.status == "ready"
+        assert max(done.width, done.height) <= 1600  # the browser's resize reached the server
+        db.session.remove()
+
+
+def test_offline_action_meeting_a_conflict_shows_the_conflict_page(
+    browser, live_server, seeded, app, axe_source
+):
+    """Item 7: one context acts offline, the other changes the ticket meanwhile;
+    back online, the replay meets a 412 and the conflict page is shown (not the
+    banner alone), the offline input kept; redone, it is applied once."""
+    ref = seeded.refs[17]
+    offline, other = _login(browser, live_server, axe_source), _login(browser, live_server, axe_source)
+    try:
+        page = offline[1]
+        _act(page, live_server, ref, "Prendre en charge")
+        page.context.set_offline(True)
+        page.get_by_label("Commentaire interne (facultatif)").fill("Pris hors ligne, rue barrée")
+        page.get_by_role("button", name="Prendre en charge").click()
+        page.locator("#offline-banner").filter(has_text="Hors ligne — 1 action en attente").wait_for()
+
+        _act(other[1], live_server, ref, "Commentaire interne")
+        other[1].get_by_label("Commentaire interne").fill("Passé avant vous")
+        other[1].get_by_role("button", name="Commentaire interne").click()
+        other[1].wait_for_url(f"{live_server}/agent/r/{ref}")
+
+        page.context.set_offline(False)
+        page.get_by_role("heading", name="Ce signalement a changé entre-temps").wait_for(timeout=15000)
+        assert page.locator("ul.changes li").count() == 1  # the other agent's comment
+        assert "Commentaire interne" in page.locator("ul.changes li").inner_text()  # its label, not its code
+        assert page.get_by_label("Commentaire interne (facultatif)").input_value() == (
+            "Pris hors ligne, rue barrée"
+        )
+        assert _report(app, ref)[0].state == "new"  # nothing applied behind the agent's back
+        axe(page, "offline-conflict")
+        page.get_by_role("button", name="Prendre en charge").click()  # redo on the fresh state
+        page.wait_for_url(f"{live_server}/agent/r/{ref}")
+        report, events = _report(app, ref)
+        assert report.state == "to_process"
+        assert [e.comment for e in events if e.action == "take_charge"] == ["Pris hors ligne, rue barrée"]
+        page.goto(f"{live_server}/agent/")
+        wait_js(page, "document.getElementById('offline-banner').hidden")  # nothing left pending
+    finally:
+        offline[0].close()
+        other[0].close()
+
+
+def test_queue_page_weight_is_at_most_300_kb(browser, live_server, seeded, axe_source):
+    """Item 8: every response the queue page loads (HTML, CSS, JS, service
+    worker, thumbnails, the inline SVG map) adds up to at most 300 KB, with a
+    seeded queue of about 20 reports each with a photo, empty cache."""
+    signed_in, _ = _login(browser, live_server, axe_source)
+    state = signed_in.storage_state()
+    signed_in.close()
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", storage_state=state)
+    try:
+        page = context.new_page()
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(f"{live_server}/agent/")
+        listed = page.locator("ul.queue li").count()  # earlier tests closed a few
+        assert listed >= len(seeded.refs) - 6 and page.locator("ul.queue img").count() == listed
+        page.locator("ul.queue li").last.scroll_into_view_if_needed()  # lazy thumbnails load too
+        wait_js(
+            page, "[...document.querySelectorAll('ul.queue img')].every(i => i.complete && i.naturalWidth)"
+        )
+        page.wait_for_load_state("networkidle")
+        sizes = {r.url: len(r.body()) for r in responses if not 300 <= r.status < 400}
+        total = sum(sizes.values())
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "agent-queue-weight.txt").write_text(
+            "\n".join(f"{n:>8} {url}" for url, n in sorted(sizes.items(), key=lambda x: -x[1]))
+            + f"\n{total:>8} total\n",
+            encoding="utf-8",
+        )
+        assert any("/media/" in url for url in sizes)  # thumbnails were counted
+        assert total <= 300 * 1024, (total, sizes)
+    finally:
+        context.close()
+
+
+def test_sort_by_distance_from_the_phones_position(browser, live_server, seeded, axe_source):
+    """The browser's geolocation fills the position; the nearest report comes first."""
+    lon, lat = ZIGZAG[0]
+    context, page = _login(
+        browser,
+        live_server,
+        axe_source,
+        geolocation={"longitude": lon, "latitude": lat},
+        permissions=["geolocation"],
+    )
+    try:
+        page.locator("summary").click()
+        page.get_by_label("Trier par").select_option("distance")
+        page.locator("#geo-status").filter(has_text="Position trouvée.").wait_for()
+        page.get_by_role("button", name="Appliquer", exact=True).click()
+        page.wait_for_url(re.compile(r"sort=distance"))
+        listed = page.locator("ul.queue li").evaluate_all("items => items.map(i => i.dataset.reference)")
+        assert listed[0] == seeded.refs[0] and len(listed) >= len(seeded.refs) - 6
+        distances = [
+            int(m) for m in re.findall(r"à (\d+) m", " ".join(page.locator("ul.queue li").all_inner_texts()))
+        ]
+        assert len(distances) == len(listed) and distances == sorted(distances) and distances[0] == 0
+    finally:
+        context.close()
+
+
+def test_session_expires_when_idle(agent, live_server, app):
+    """WEB_SESSION_IDLE_MINUTES: an idle session is sent back to the login page."""
+    idle = app.config["WEB_SESSION_IDLE_MINUTES"]
+    app.config["WEB_SESSION_IDLE_MINUTES"] = -1  # every session is already too old
+    try:
+        agent.goto(f"{live_server}/agent/")
+        assert "/agent/login" in agent.url
+    finally:
+        app.config["WEB_SESSION_IDLE_MINUTES"] = idle
+    assert agent.get_by_label("Adresse e-mail").count() == 1
+
+
+def test_tile_url_adds_a_street_base_map(agent, live_server, app):
+    """Outlines from PostGIS always; AGENT_TILE_URL adds tiles (and only its host in the CSP)."""
+    assert agent.locator("svg.agent-map .tiles image").count() == 0
+    tiles = app.config["AGENT_TILE_URL"]
+    app.config["AGENT_TILE_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
+    try:
+        response = agent.goto(f"{live_server}/agent/")
+        hrefs = agent.locator("svg.agent-map .tiles image").evaluate_all(
+            "images => images.map(i => i.getAttribute('href'))"
+        )
+        assert hrefs and all(re.fullmatch(r"https://tiles\.example\.org/\d+/\d+/\d+\.png", h) for h in hrefs)
+        assert (
+            "img-src 'self' data: blob: https://tiles.example.org;"
+            in response.headers["content-security-policy"]
+        )
+        assert agent.locator("svg.agent-map .districts path").count() == 20
+    finally:
+        app.config["AGENT_TILE_URL"] = tiles
+
+
+def test_refused_actions_keep_the_input_and_show_what_is_allowed(agent, live_server, seeded, app):
+    """Item 4: a 422 shows the field's error, a 409 the actions allowed now; the
+    agent's text stays in the form both times and nothing is applied."""
+    ref = seeded.refs[18]
+    _act(agent, live_server, ref, "Programmer")
+    agent.get_by_label("Date d'intervention").fill("2001-01-15")  # in the past (the form is novalidate)
+    agent.get_by_label("Commentaire interne (facultatif)").fill("Prévu avec la voirie")
+    agent.get_by_role("button", name="Programmer").click()
+    assert agent.locator("#err-date").count() == 1
+    assert agent.get_by_label("Date d'intervention").get_attribute("aria-invalid") == "true"
+    assert agent.get_by_label("Commentaire interne (facultatif)").input_value() == "Prévu avec la voirie"
+    axe(agent, "refused-422")
+
+    agent.goto(f"{live_server}/agent/r/{ref}/end_watch")  # not allowed on a new report
+    agent.get_by_label("Commentaire interne (facultatif)").fill("Surveillance terminée")
+    agent.get_by_role("button", name="Fin de surveillance").click()
+    assert agent.get_by_text("Actions possibles maintenant").count() == 1
+    assert agent.get_by_role("link", name="Prendre en charge", exact=True).count() == 1
+    assert agent.get_by_label("Commentaire interne (facultatif)").input_value() == "Surveillance terminée"
+    axe(agent, "refused-409")
+    report, events = _report(app, ref)
+    assert report.state == "new" and [e.action for e in events if e.action in ("schedule", "end_watch")] == []
+
+
+def test_logout_ends_the_session(browser, live_server, seeded, axe_source):
+    context, page = _login(browser, live_server, axe_source)
+    try:
+        page.get_by_role("button", name="Se déconnecter").click()
+        page.wait_for_url(f"{live_server}/agent/login")
+        page.goto(f"{live_server}/agent/")
+        assert "/agent/login" in page.url
+    finally:
+        context.close()
+
+
+def test_route_sheet_starts_from_the_point_the_agent_picks(agent, live_server, seeded):
+    """From the west end, the first stop is a western one; from the east end, an eastern one."""
+    west = min(ZIGZAG)
+    east = max(ZIGZAG)
+    for (lon, lat), nearest in (
+        (west, seeded.stops[ZIGZAG.index(west)]),
+        (east, seeded.stops[ZIGZAG.index(east)]),
+    ):
+        agent.goto(f"{live_server}/agent/tournee")
+        agent.get_by_label("Départ : latitude").fill(str(lat))
+        agent.get_by_label("Départ : longitude").fill(str(lon))
+        agent.locator("#route-form button[type=submit]").click()
+        agent.wait_for_url(re.compile(r"lon="))
+        order = agent.locator("table.route tbody tr").evaluate_all(
+            "rows => rows.map(r => r.dataset.reference)"
+        )
+        assert order[0] == nearest
+
+
+def test_service_fait_with_a_photo_taken_offline_is_sent_once_online(
+    agent, live_server, seeded, app, tmp_path
+):
+    """The issue's "done when", offline: the photo is kept in IndexedDB with the
+    action and sent with it when the network returns; the ticket is closed once."""
+    ref = seeded.refs[19]
+    _perform(app, ref, "take_charge")
+    photo = tmp_path / "avaloir.jpg"
+    Image.new("RGB", (2400, 1800), (160, 120, 40)).save(photo, "JPEG")
+    _act(agent, live_server, ref, "Service fait")
+    agent.context.set_offline(True)
+    with agent.expect_file_chooser() as chooser:
+        agent.get_by_label("Photo du travail fait").click()
+    chooser.value.set_files(str(photo))
+    wait_js(agent, "document.getElementById('p-photo').dataset.width")
+    agent.get_by_label("Texte libre au demandeur").fill("Avaloir débouché.")
+    agent.get_by_role("button", name="Service fait").click()
+    banner = agent.locator("#offline-banner")
+    banner.filter(has_text="Hors ligne — 1 action en attente").wait_for()
+    assert _report(app, ref)[0].state == "to_process"
+    agent.context.set_offline(False)
+    banner.filter(has_text="envoyée").wait_for()
+    report, events = _report(app, ref)
+    assert report.state == "done" and [e.action for e in events].count("done") == 1
+    assert events[-1].public_message == "Avaloir débouché."
+    drain(app)  # the photo job
+    with app.app_context():
+        done = db.session.scalar(select(Photo).where(Photo.report_id == report.id, Photo.view == "done"))
+        assert done is not None and done.status == "ready" and max(done.width, done.height) <= 1600
+        db.session.remove()
+
+
+def test_offline_action_survives_an_expired_session(agent, live_server, seeded, app):
+    """Back online with the session expired, the replay gets a 401 (not the login
+    page taken for a success): the action stays in the phone and is sent, once,
+    after the agent signs in again."""
+    ref = seeded.refs[20]
+    _act(agent, live_server, ref, "Prendre en charge")
+    agent.context.set_offline(True)
+    agent.get_by_label("Commentaire interne (facultatif)").fill("Pris avant la fin de session")
+    agent.get_by_role("button", name="Prendre en charge").click()
+    banner = agent.locator("#offline-banner")
+    banner.filter(has_text="Hors ligne — 1 action en attente").wait_for()
+    idle = app.config["WEB_SESSION_IDLE_MINUTES"]
+    app.config["WEB_SESSION_IDLE_MINUTES"] = -1  # the session expires meanwhile
+    try:
+        agent.context.set_offline(False)
+        banner.filter(has_text="Session expirée").wait_for()
+        assert _report(app, ref)[0].state == "new"
+    finally:
+        app.config["WEB_SESSION_IDLE_MINUTES"] = idle
+    agent.goto(f"{live_server}/agent/login")
+    agent.get_by_label("Adresse e-mail").fill(AGENT_EMAIL)
+    agent.get_by_label("Mot de passe").fill(PASSWORD)
+    agent.get_by_role("button", name="Se connecter").click()
+    agent.wait_for_url(f"{live_server}/agent/")
+    banner.filter(has_text="envoyée").wait_for()
+    report, events = _report(app, ref)
+    assert report.state == "to_process"
+    assert [e.comment for e in events if e.action == "take_charge"] == ["Pris avant la fin de session"]
+
+
+def test_two_offline_conflicts_are_shown_one_after_the_other(browser, live_server, seeded, app, axe_source):
+    first_ref, second_ref = seeded.refs[2], seeded.refs[3]
+    context, page = _login(browser, live_server, axe_source)
+    try:
+        _act(page, live_server, first_ref, "Commentaire interne")
+        tab = context.new_page()
+        _act(tab, live_server, second_ref, "Commentaire interne")
+        context.set_offline(True)
+        for p, text in ((page, "Hors ligne, premier"), (tab, "Hors ligne, second")):
+            p.get_by_label("Commentaire interne").fill(text)
+            p.get_by_role("button", name="Commentaire interne").click()
+            p.get_by_role("status").filter(has_text="enregistrée hors ligne").wait_for()
+        tab.close()
+        for ref in (first_ref, second_ref):
+            _perform(app, ref, "comment", comment="Un collègue avant")
+        context.set_offline(False)
+        heading = page.get_by_role("heading", name="Ce signalement a changé entre-temps")
+        heading.wait_for()
+        shown = [page.locator("h1 + .alert").inner_text()]
+        page.locator("#offline-banner").filter(has_text="1 conflit à revoir.").wait_for()
+        page.get_by_role("button", name="Commentaire interne").click()  # redo the first
+        page.wait_for_url(re.compile(r"/agent/r/"))
+        heading.wait_for()  # then the second opens
+        shown.append(page.locator("h1 + .alert").inner_text())
+        page.get_by_role("button", name="Commentaire interne").click()
+        page.wait_for_url(re.compile(r"/agent/r/"))
+        assert first_ref in shown[0] and second_ref in shown[1]
+        for ref, text in ((first_ref, "Hors ligne, premier"), (second_ref, "Hors ligne, second")):
+            assert [e.comment for e in _report(app, ref)[1]].count(text) == 1
+    finally:
+        context.close()
+
+
+def test_a_refused_mass_action_keeps_the_ticks_and_choices(agent, live_server, seeded, app):
+    """Item 4 for mass actions: a 422 shows the queue again, same filters, the same
+    reports ticked, the same action and text, and the reason; nothing applied."""
+    chosen = [seeded.refs[12], seeded.refs[13]]
+    agent.goto(f"{live_server}/agent/?state=to_process")
+    for ref in chosen:
+        agent.get_by_label(f"Sélectionner {ref}").check()
+    agent.get_by_label("Action", exact=True).select_option("reject")
+    too_long = "Motif " + "x" * 1000  # the API's bound is 1,000 characters
+    agent.get_by_label("Motif de rejet (Rejeter)").fill(too_long)
+    agent.get_by_role("button", name="Appliquer aux signalements cochés").click()
+    agent.locator("#mass-error").wait_for()
+    assert agent.locator("#mass-error").inner_text().startswith("Paramètres de l'action invalides.")
+    assert all(agent.get_by_label(f"Sélectionner {ref}").is_checked() for ref in chosen)
+    assert agent.get_by_label("Action", exact=True).input_value() == "reject"
+    assert agent.get_by_label("Motif de rejet (Rejeter)").input_value() == too_long
+    assert agent.get_by_label("Trier par").count() == 1  # the queue page, its filters kept:
+    assert agent.locator("#f-state").input_value() == "to_process"
+    axe(agent, "mass-refused")
+    assert {_report(app, ref)[0].state for ref in chosen} == {"to_process"}
