@@ -26,7 +26,7 @@ Revises: 0014b
 from alembic import op
 
 revision = "0015k"
-down_revision = "0014b"
+down_revision = "0015r"
 branch_labels = None
 depends_on = None
 
