@@ -20,7 +20,7 @@ blp = Blueprint(
 @blp.route("/reports", methods=["GET"])
 @blp.arguments(MeQuerySchema(), location="query")
 @blp.response(200)
-def my_reports(query):
+def my_reports(query: dict) -> dict:
     """Reports filed by this person, newest first (100 at most)."""
     return {"items": search.my_reports(**query)}
 
@@ -28,6 +28,6 @@ def my_reports(query):
 @blp.route("/follows", methods=["GET"])
 @blp.arguments(MeQuerySchema(), location="query")
 @blp.response(200)
-def my_follows(query):
+def my_follows(query: dict) -> dict:
     """Reports this person follows, newest first (100 at most)."""
     return {"items": search.my_follows(**query)}

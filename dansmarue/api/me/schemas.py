@@ -11,6 +11,6 @@ class MeQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 100))
 
     @validates_schema
-    def someone(self, data, **kwargs):
+    def someone(self, data: dict, **kwargs: object) -> None:
         if not data.get("guid") and not data.get("email"):
             raise ValidationError("Indiquez guid ou email.", "guid")

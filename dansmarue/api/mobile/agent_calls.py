@@ -26,7 +26,7 @@ def _staff(ctx: Context) -> None:
         raise MobileError(BAD_OWNER, "Réservé aux agents connectés (jeton Bearer).")
 
 
-def _int(value, field: str) -> int | None:
+def _int(value: object, field: str) -> int | None:
     if value in (None, "", -1, "-1"):
         return None
     try:
@@ -101,7 +101,7 @@ def save_field_precisions(req: dict, ctx: Context) -> dict:
     return {}
 
 
-def route_sheet(sheet_id, ctx: Context) -> dict:
+def route_sheet(sheet_id: str, ctx: Context) -> dict:
     """searchIncidentsByIdFdt/{id}: no route sheet exists on this server yet."""
     _staff(ctx)
     raise MobileError(BAD_INCIDENT_ID, NO_ROUTE_SHEETS.format(sheet_id))
