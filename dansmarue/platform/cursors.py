@@ -17,7 +17,7 @@ from dansmarue.errors import Unprocessable
 MESSAGE = "Curseur de pagination invalide."
 
 
-def encode(kind: str, key, ident: int) -> str:
+def encode(kind: str, key: datetime | float | str | None, ident: int) -> str:
     if isinstance(key, datetime):
         key = key.isoformat()
     raw = json.dumps([kind, key, ident]).encode()
