@@ -12,6 +12,7 @@ import uuid
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from dansmarue.api.agent.schemas import ActionParamsSchema
 from dansmarue.api.edge import bound
@@ -29,7 +30,7 @@ def new_key() -> str:
     return str(uuid.uuid4())
 
 
-def params_from_form(action: str, form, files) -> dict:
+def params_from_form(action: str, form: MultiDict[str, str], files: MultiDict[str, FileStorage]) -> dict:
     """The action's parameters typed from the form; blank fields are absent.
 
     Only the table's parameters of this action are read, so a form can keep
@@ -67,7 +68,7 @@ def run(
     """Perform once per key; (outcome, replayed). Raises DomainError (nothing written)."""
     report = agent_queue.find_in_scope(user, reference)
 
-    def produce():
+    def produce() -> tuple[int, dict, int]:
         done = workflow.perform(report.id, action, user, expected_version=version, **params)
         return 200, {"reference": done.reference, "state": done.state, "version": done.version}, done.id
 

@@ -5,11 +5,15 @@ Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
 """
 
 import contextlib
+from collections.abc import Mapping
 from datetime import date, datetime
+from types import ModuleType
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     jsonify,
@@ -19,6 +23,8 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 
 from dansmarue import city, web_session
 from dansmarue.agentapp import actions, mapsvg, report_page, tour
@@ -51,12 +57,12 @@ login_required = web_session.login_required(check_role, "agentapp.login")
 
 
 @bp.app_template_global()
-def agent_fmt():
+def agent_fmt() -> ModuleType:
     return fmt
 
 
 @bp.context_processor
-def _helpers():
+def _helpers() -> dict[str, Any]:
     return {
         "csrf_token": web_session.csrf_token,
         "user": web_session.current_user(),
@@ -66,7 +72,7 @@ def _helpers():
 
 
 @bp.after_request
-def _security_headers(response):
+def _security_headers(response: Response) -> Response:
     """No inline script anywhere under /agent; tiles only from the configured host."""
     tiles = current_app.config.get("AGENT_TILE_URL") or ""
     tile_origin = ""
@@ -84,12 +90,12 @@ def _security_headers(response):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     return web_session.login_page("agent/login.html", check_role, "/agent", url_for("agentapp.queue"))
 
 
 @bp.route("/logout", methods=["GET", "POST"])
-def logout():
+def logout() -> ResponseReturnValue:
     if request.method == "POST":
         web_session.check_csrf()
         web_session.log_out()
@@ -99,7 +105,7 @@ def logout():
 
 @bp.get("/")
 @login_required
-def queue():
+def queue() -> str:
     user = web_session.signed_in_user()
     filters = work_queue.parse(request.args)
     page = work_queue.build(user, filters)
@@ -131,14 +137,14 @@ def queue():
 
 @bp.get("/r/<reference>")
 @login_required
-def report(reference):
+def report(reference: str) -> str:
     user = web_session.signed_in_user()
     row, view = report_page.detail(user, reference)
     svg = _report_map(row, view)
     return render_template("agent/report.html", r=view, svg=svg)
 
 
-def _report_map(row, view, pin: bool = False):
+def _report_map(row: Report, view: dict, pin: bool = False) -> Markup:
     point = mapsvg.Point(
         view["reference"],
         *mapsvg.project(view["longitude"], view["latitude"]),
@@ -156,13 +162,21 @@ def _report_map(row, view, pin: bool = False):
 
 @bp.get("/r/<reference>/<action>")
 @login_required
-def action_form(reference, action):
+def action_form(reference: str, action: str) -> tuple[str, int]:
     return _render_form(reference, action, values=request.args, status=200)
 
 
 def _render_form(
-    reference, action, *, values, status, error=None, changes=None, allowed=None, template="agent/action.html"
-):
+    reference: str,
+    action: str,
+    *,
+    values: Mapping[str, str],
+    status: int,
+    error: DomainError | None = None,
+    changes: list[ReportEvent] | None = None,
+    allowed: list[tuple[str, str]] | None = None,
+    template: str = "agent/action.html",
+) -> tuple[str, int]:
     user = web_session.signed_in_user()
     if action not in TRANSITIONS:
         raise Unprocessable(f"Action inconnue : {action}.")
@@ -184,7 +198,7 @@ def _render_form(
 
 @bp.post("/r/<reference>/<action>")
 @login_required
-def act(reference, action):
+def act(reference: str, action: str) -> ResponseReturnValue:
     """Run the action; HTML by default, JSON for the offline replay (Accept)."""
     web_session.check_csrf()
     wants_json = request.accept_mimetypes.best == "application/json"
@@ -216,7 +230,7 @@ def _version() -> int | None:
     return key_from_text(raw, Report.version)  # not "²" (isdigit), not beyond the column
 
 
-def _refused(reference, action, error: DomainError, seen):
+def _refused(reference: str, action: str, error: DomainError, seen: int | None) -> tuple[str, int]:
     """Same form again, with the agent's input, the reason and what to do next."""
     changes = allowed = None
     if isinstance(error, PreconditionFailed):
@@ -238,7 +252,7 @@ def _refused(reference, action, error: DomainError, seen):
     )
 
 
-def _event_text(event) -> dict:
+def _event_text(event: ReportEvent) -> dict:
     return {
         "action": TRANSITIONS[event.action].label if event.action in TRANSITIONS else event.action,
         "actor": event.actor_label,
@@ -249,7 +263,7 @@ def _event_text(event) -> dict:
 
 @bp.post("/mass")
 @login_required
-def mass():
+def mass() -> str:
     web_session.check_csrf()
     user = web_session.signed_in_user()
     action = request.form.get("action", "")
@@ -270,7 +284,7 @@ def mass():
 
 @bp.get("/tournee")
 @login_required
-def route_sheet():
+def route_sheet() -> str:
     user = web_session.signed_in_user()
     day = _day(request.args.get("date"))
     start = None
@@ -305,7 +319,7 @@ def _day(raw: str | None) -> date:
 
 
 @bp.get("/sw.js")
-def service_worker():
+def service_worker() -> Response:
     """Served from /agent so that it may control every /agent page."""
     static = current_app.static_folder
     assert static is not None  # the app's own folder, dansmarue/static
@@ -315,7 +329,7 @@ def service_worker():
 
 
 @bp.errorhandler(DomainError)
-def _domain_error(error: DomainError):
+def _domain_error(error: DomainError) -> ResponseReturnValue:
     """Pages, not problem+json: a person reads these."""
     if isinstance(error, Unauthorized):
         return redirect(url_for("agentapp.login"))
