@@ -1,6 +1,6 @@
 """Reports, their photos, history, followers and congratulations."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -35,7 +35,7 @@ ORIGINS = {"A": "iOS", "G": "Android", "S": "Web", "B": "Back office", "O": "Ope
 PHOTO_VIEWS = ("close", "far", "extra", "done")
 
 
-def _in(values) -> str:
+def _in(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 

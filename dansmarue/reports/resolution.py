@@ -71,12 +71,14 @@ def declare_resolved(
     return report
 
 
-def is_reporter_of(report: Report, *, guid=None, email=None, actor: User | None = None) -> bool:
+def is_reporter_of(
+    report: Report, *, guid: str | None = None, email: str | None = None, actor: User | None = None
+) -> bool:
     """Whether this caller filed `report` (the rule declare_resolved applies)."""
     return _is_reporter(report, guid, email, actor)
 
 
-def _is_reporter(report: Report, guid, email, actor: User | None) -> bool:
+def _is_reporter(report: Report, guid: str | None, email: str | None, actor: User | None) -> bool:
     """The signed-in account by the workflow's own rule, else the guid or e-mail sent."""
     if actor is not None and actor.active and workflow.is_reporter(actor, report):
         return True
