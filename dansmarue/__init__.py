@@ -92,9 +92,9 @@ def _alembic_helpers() -> dict:
 
 def _serve_docs_assets(app: Flask) -> None:
     """Swagger UI's files come from a pinned package: no CDN at run time."""
-    from flask import send_from_directory
+    from flask import Response, send_from_directory
     from swagger_ui_bundle import swagger_ui_path
 
     @app.get("/api/docs-assets/<path:filename>")
-    def docs_assets(filename: str):
+    def docs_assets(filename: str) -> Response:
         return send_from_directory(swagger_ui_path, filename)

@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
@@ -127,7 +128,7 @@ class _Reader:
     def __init__(self, raw: dict, path: str) -> None:
         self.raw, self.path = raw, path
 
-    def _get(self, key: str, default):
+    def _get(self, key: str, default: Any) -> Any:
         node = self.raw
         for part in key.split("."):
             if not isinstance(node, dict) or part not in node:
@@ -137,7 +138,7 @@ class _Reader:
             node = node[part]
         return node
 
-    def text(self, key: str, default=_MISSING) -> str:
+    def text(self, key: str, default: object = _MISSING) -> str:
         value = self._get(key, default)
         if not isinstance(value, str) or (default is self._MISSING and not value.strip()):
             raise CityProfileError(f"city profile {self.path}: {key} must be a non-empty text")

@@ -1,9 +1,11 @@
 """Domain exceptions and their one mapping to RFC 9457 problem details."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-from flask import Blueprint, Flask, jsonify, make_response, request
+from flask import Blueprint, Flask, Response, jsonify, make_response, request
+from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
@@ -19,7 +21,9 @@ class DomainError(Exception):
     title = "Requête invalide"
     slug = "bad-request"
 
-    def __init__(self, detail: str | None = None, errors: list | None = None, **extra):
+    def __init__(
+        self, detail: str | None = None, errors: list[dict[str, Any]] | None = None, **extra: Any
+    ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or self.title
         self.errors = errors
@@ -70,7 +74,7 @@ class HTTPProblem(DomainError):
     """An HTTP error (werkzeug's, an extension's) or a last resort, carried as a
     DomainError so that each adapter writes it in its own format."""
 
-    def __init__(self, status: int, title: str, slug: str, detail: str, errors: list | None = None):
+    def __init__(self, status: int, title: str, slug: str, detail: str, errors: list | None = None) -> None:
         super().__init__(detail, errors)
         self.status, self.title, self.slug = status, title, slug
 
@@ -97,7 +101,7 @@ def answer_errors_under(blueprint: Blueprint, prefix: str, write: ErrorWriter) -
     """`write` answers every error under `prefix` ("/open311", "/rest"...) that no
     handler of the blueprint answered; registered with the blueprint, per app."""
 
-    def record(state) -> None:
+    def record(state: BlueprintSetupState) -> None:
         state.app.extensions.setdefault("dansmarue.error_writers", []).append((prefix.rstrip("/"), write))
 
     blueprint.record_once(record)
@@ -110,7 +114,7 @@ def _writer_for(app: Flask, path: str) -> ErrorWriter | None:
     return None
 
 
-def field(key: str, message: str, **extra) -> dict:
+def field(key: str, message: str, **extra: Any) -> dict[str, Any]:
     """A field error named by its domain key (`category`, `position`, `photo:close`,
     `description`...): each adapter translates keys to its own wire names."""
     return {"field": key, "message": message, **extra}
@@ -120,7 +124,12 @@ def field(key: str, message: str, **extra) -> dict:
 REST_FIELDS = {"category": ("category_id",), "position": ("latitude", "longitude")}
 
 
-def wire_errors(errors, names: dict, photo_field: str, default_location: str | None) -> list:
+def wire_errors(
+    errors: Iterable[dict[str, Any]] | None,
+    names: Mapping[str, tuple[str, ...]],
+    photo_field: str,
+    default_location: str | None,
+) -> list[dict[str, Any]]:
     """Translate domain-keyed field errors into an adapter's names and locations;
     an error that already names its location (query, headers...) is kept as it is."""
     out = []
@@ -140,7 +149,9 @@ def wire_errors(errors, names: dict, photo_field: str, default_location: str | N
     return out
 
 
-def problem(status: int, title: str, detail: str, slug: str, errors=None, **extra):
+def problem(
+    status: int, title: str, detail: str, slug: str, errors: list[dict[str, Any]] | None = None, **extra: Any
+) -> Response:
     body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors
@@ -155,16 +166,16 @@ def problem(status: int, title: str, detail: str, slug: str, errors=None, **extr
 WEBARGS_TEXTS = {"Invalid JSON body.": "Le corps de la requête n'est pas un JSON valide."}
 
 
-def field_errors(messages, location: str | None = None) -> list[dict]:
+def field_errors(messages: Any, location: str | None = None) -> list[dict]:
     """Flatten marshmallow/webargs messages into [{field, message}] items."""
     out: list[dict] = []
 
-    def add(path, message) -> None:
+    def add(path: list[str], message: str) -> None:
         # An error about the whole body (not JSON at all...) names no field.
         item = {"field": ".".join(path)} if path else {}
         out.append({**item, "message": WEBARGS_TEXTS.get(message, message)})
 
-    def walk(node, path):
+    def walk(node: Any, path: list[str]) -> None:
         if isinstance(node, dict):
             for key, value in node.items():
                 walk(value, [*path, str(key)])
@@ -248,12 +259,12 @@ def register_error_handlers(app: Flask) -> None:
         return problem(error.status, error.title, error.detail, error.slug, errors, **error.extra)
 
     @app.errorhandler(DomainError)
-    def handle_domain(error: DomainError):
+    def handle_domain(error: DomainError) -> ResponseReturnValue:
         observe.note_refusal(error.slug)
         return answer(error)
 
     @app.errorhandler(HTTPException)
-    def handle_http(error: HTTPException):
+    def handle_http(error: HTTPException) -> Response:
         observe.note_refusal(error.name.lower().replace(" ", "-"))
         response = make_response(answer(HTTPProblem.of(error)))
         data = getattr(error, "data", None) or {}
@@ -264,20 +275,20 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
     @app.errorhandler(DataError)
-    def handle_data_error(error: DataError):
+    def handle_data_error(error: DataError) -> ResponseReturnValue:
         # Last resort: the edge should have refused this value (#20.1); it is a bug.
         _discard_session()
         log.error("bug: a database DataError escaped validation: %s", error.orig)
         return answer(Unprocessable("Une valeur dépasse ce que le service peut enregistrer."))
 
     @app.errorhandler(IntegrityError)
-    def handle_integrity_error(error: IntegrityError):
+    def handle_integrity_error(error: IntegrityError) -> ResponseReturnValue:
         _discard_session()
         log.error("bug: a database IntegrityError escaped validation: %s", error.orig)
         return answer(Conflict("Cette opération contredit des données existantes."))
 
     @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception):
+    def handle_unexpected(error: Exception) -> ResponseReturnValue:
         log.exception("unhandled error")
         return answer(
             HTTPProblem(500, "Erreur interne", "internal-error", "Une erreur inattendue est survenue.")

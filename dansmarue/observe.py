@@ -6,9 +6,10 @@ import re
 import time
 import uuid
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
 
 from dansmarue import signals
 from dansmarue.platform import logs, metrics
@@ -54,7 +55,9 @@ def _tag_open_transaction() -> None:
         _tag_transaction(session, None, session.connection())
 
 
-def _tag_transaction(session, transaction, connection) -> None:
+def _tag_transaction(
+    session: Session, transaction: SessionTransaction | None, connection: Connection
+) -> None:
     """A writing request's transactions carry its id: the outbox rows they write
     take it as their column default (migration 0011), so the jobs log it too."""
     if logs.current("tag_writes"):
@@ -63,7 +66,7 @@ def _tag_transaction(session, transaction, connection) -> None:
         )
 
 
-def _finish(response):
+def _finish(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.get("request_id", "")
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
     seconds = time.perf_counter() - g.started if "started" in g else 0.0
@@ -99,7 +102,7 @@ def note_refusal(reason: str, any_endpoint: bool = False) -> None:
         g.intake_refused = reason
 
 
-def report_created(report=None, **_) -> None:
+def report_created(report: object = None, **_: object) -> None:
     """A signal subscriber: counted as accepted once the request succeeds."""
     if has_request_context():  # not in a job or the CLI: those are not intakes
         g.reports_created = g.get("reports_created", 0) + 1

@@ -8,17 +8,21 @@ Running inside `dispatch_request` (not `after_request`) means a failing
 commit goes through the app's error handlers like any other exception.
 """
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from flask import Flask, Response, current_app, request
 
 from dansmarue.extensions import db
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+V = TypeVar("V", bound=Callable[..., Any])
 
 
-def writes_on_get(view):
+def writes_on_get(view: V) -> V:
     """Mark a view whose GET must be kept: a link in an e-mail (confirm a
     follow, unsubscribe) is opened by GET. Put it nearest the function."""
-    view.writes_on_get = True
+    view.writes_on_get = True  # type: ignore[attr-defined]  # a function attribute, read by finish
     return view
 
 
@@ -35,7 +39,7 @@ def finish(method: str, response: Response) -> None:
 class UnitOfWorkFlask(Flask):
     """Flask whose every view runs as one unit of work."""
 
-    def dispatch_request(self):
+    def dispatch_request(self) -> Response:
         response = self.make_response(super().dispatch_request())
         finish(request.method, response)
         return response

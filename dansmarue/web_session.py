@@ -11,10 +11,14 @@ expires. Each UI says who may enter (`check`) and where its login page is.
 
 import secrets
 import time
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 
 from dansmarue.access import auth
 from dansmarue.errors import Forbidden, Unauthorized
@@ -29,7 +33,7 @@ EXPIRED = "Session expirée : reconnectez-vous."
 CACHE_KEY = "dansmarue.web_user"  # per request: an app context (hence g) may outlive one
 
 
-def configure_cookie(state) -> None:
+def configure_cookie(state: BlueprintSetupState) -> None:
     """SameSite=Lax unless the deployment chose otherwise."""
     config = state.app.config
     if not config.get("SESSION_COOKIE_SAMESITE"):
@@ -77,7 +81,7 @@ def current_resident() -> User | None:
     return user if user is not None and user.role == "resident" else None
 
 
-def sign_in(email: str, password: str, check) -> User:
+def sign_in(email: str, password: str, check: Callable[[User], None]) -> User:
     """Check the password and `check(user)`, then open a fresh session.
 
     Raises Unauthorized or Forbidden (nothing written) for the login page to show."""
@@ -137,13 +141,15 @@ def signed_in_user() -> User:
     return user
 
 
-def login_required(check, login_endpoint: str):
+def login_required(
+    check: Callable[[User], None], login_endpoint: str
+) -> Callable[[Callable[..., ResponseReturnValue]], Callable[..., ResponseReturnValue]]:
     """A decorator: anonymous visitors go to `login_endpoint` then come back;
     `check(user)` raises Forbidden for those this UI is not for."""
 
-    def decorator(view):
+    def decorator(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
         @wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
             user = current_user()
             if user is None:
                 if request.method == "GET":
@@ -167,7 +173,7 @@ def safe_next(target: str | None, prefix: str, default: str) -> str:
     return target
 
 
-def login_page(template: str, check, home: str, home_url: str):
+def login_page(template: str, check: Callable[[User], None], home: str, home_url: str) -> ResponseReturnValue:
     """The login form of a staff app (dashboard, agents): GET shows it, POST signs
     in (CSRF checked) and goes back to the page asked for, inside `home` only."""
     next_url = request.values.get("next")

@@ -10,7 +10,9 @@ import importlib
 import logging
 import os
 import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import has_app_context
 from sqlalchemy import text, update
@@ -22,11 +24,13 @@ from dansmarue.models import OutboxJob, db, utcnow
 from dansmarue.platform import logs, metrics
 
 log = logging.getLogger(__name__)
+# What RQ keeps of a job's result.
+Storable = str | int | float | bool | None
 
 _pid = os.getpid()
 
 
-def resolve(path: str):
+def resolve(path: str) -> Callable[..., Any]:
     """The function of a declared job; nothing else may be named."""
     if path not in JOBS:
         raise ValueError(f"not a job function: {path}")
@@ -35,7 +39,7 @@ def resolve(path: str):
 
 
 @contextmanager
-def app_context():
+def app_context() -> Iterator[None]:
     """Reuse an active context (tests, SimpleWorker in-process), else push one."""
     global _pid
     if has_app_context():
@@ -53,7 +57,7 @@ def app_context():
             db.session.remove()
 
 
-def run_outbox_job(outbox_id: int):
+def run_outbox_job(outbox_id: int) -> Storable:
     """Run the outbox row's function once; skip it if already done or dead."""
     with app_context():
         claimed = db.session.execute(
@@ -91,7 +95,7 @@ def run_outbox_job(outbox_id: int):
         return _storable(result)
 
 
-def run_scheduled(path: str):
+def run_scheduled(path: str) -> Storable:
     """Run a periodic job function (enqueued by the scheduler) in an app context."""
     with app_context():
         result = resolve(path)()
@@ -115,7 +119,7 @@ def _commit_bookkeeping() -> None:
     db.session.commit()
 
 
-def _storable(result):
+def _storable(result: object) -> Storable:
     """What RQ keeps as the job's result: scalars as they are, anything else as text."""
     return result if isinstance(result, str | int | float | bool | type(None)) else str(result)
 

@@ -19,10 +19,12 @@ import time
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from rq import SimpleWorker, Worker
+from rq import Queue, SimpleWorker, Worker
+from rq.job import Job
 from rq.worker import BaseWorker
 
 from dansmarue.jobs.context import get_app
@@ -35,7 +37,7 @@ from dansmarue.platform import logs
 class _ReadySignal(BaseWorker):
     """Logs once RQ's SIGINT/SIGTERM handlers are in place (before: default action)."""
 
-    def _install_signal_handlers(self):
+    def _install_signal_handlers(self) -> None:
         super()._install_signal_handlers()
         self.log.info("ready: Ctrl-C or SIGTERM stops after the current job")
 
@@ -45,7 +47,7 @@ class _OneLineFailures(BaseWorker):
     full traceback: without a mail server every retry would print 40 lines.
     The outbox row keeps the error text for `flask jobs dead`."""
 
-    def handle_exception(self, job, *exc_info):
+    def handle_exception(self, job: Job, *exc_info: Any) -> None:
         exc = exc_info[1]
         lines = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()
         self.log.warning(
@@ -61,7 +63,7 @@ class _OneLineFailures(BaseWorker):
                 break
 
     @staticmethod
-    def _next_try(job) -> str:
+    def _next_try(job: Job) -> str:
         """RQ calls this before it schedules the retry: say when that will be."""
         if not job.retries_left:
             return "no retry left"
@@ -87,7 +89,7 @@ class _JobLogContext:
     not on the worker's next ones (without a fork per job, the log context
     outlives the job: the next job's first line named the previous one)."""
 
-    def execute_job(self, job, queue):
+    def execute_job(self, job: Job, queue: Queue) -> None:
         try:
             return super().execute_job(job, queue)  # type: ignore[misc]  # a mixin of RQ workers
         finally:

@@ -6,6 +6,7 @@ Only the sha256 of a token is stored, so a database leak gives no session.
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -36,7 +37,7 @@ def create_user(
     password: str | None,
     role: str,
     full_name: str | None = None,
-    unit_codes=(),
+    unit_codes: Iterable[str] = (),
     direction_code: str | None = None,
     *,
     actor: User | None = None,
@@ -90,7 +91,7 @@ def direction_id(code: str) -> int:
     return direction.id
 
 
-def units_by_code(codes) -> list[Unit]:
+def units_by_code(codes: Iterable[str] | None) -> list[Unit]:
     codes = list(dict.fromkeys(codes or ()))
     if not codes:
         return []

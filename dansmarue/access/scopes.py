@@ -5,12 +5,12 @@ garden workshop under its gardening service). Managers: their direction.
 Admins: everything. Anyone else: nothing.
 """
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, Select, false, select, true
 
 from dansmarue.models import Report, Unit, User, db, user_unit
 
 
-def scoped_unit_ids(user_id: int):
+def scoped_unit_ids(user_id: int) -> Select[tuple[int]]:
     """A SELECT of the ids of the user's units and all their descendants."""
     tree = (
         select(user_unit.c.unit_id.label("id"))

@@ -7,7 +7,10 @@ lie in WGS84's range. Audited; callers commit.
 """
 
 import math
+from collections.abc import Iterable
+from typing import Any
 
+from geoalchemy2 import WKBElement
 from geoalchemy2.shape import from_shape
 from shapely.geometry import shape
 from sqlalchemy import select
@@ -41,7 +44,7 @@ def _bad(name: str, message: str) -> Unprocessable:
     return Unprocessable(message, errors=[field(name, message, location="json")])
 
 
-def _geometry(geojson: dict):
+def _geometry(geojson: dict[str, Any]) -> WKBElement:
     try:
         geom = shape(geojson)
     except Exception:  # shapely raises many kinds on a malformed mapping
@@ -59,7 +62,7 @@ def _geometry(geojson: dict):
     return from_shape(repaired, srid=SRID)
 
 
-def _units(unit_ids) -> list[Unit]:
+def _units(unit_ids: Iterable[int]) -> list[Unit]:
     ids = list(dict.fromkeys(unit_ids))
     found = list(db.session.scalars(select(Unit).where(Unit.id.in_(ids)))) if ids else []
     if len(found) != len(ids):

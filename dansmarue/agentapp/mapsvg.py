@@ -8,6 +8,7 @@ never change while the app runs: they are read once per process.
 
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -90,7 +91,7 @@ def _tiles(tile_url: str, box: tuple) -> str:
 def render(
     points: list[Point],
     *,
-    sector_ids=(),
+    sector_ids: Sequence[int] = (),
     title: str,
     tile_url: str | None = None,
     pin: tuple[float, float] | None = None,

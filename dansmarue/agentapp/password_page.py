@@ -3,6 +3,7 @@
 the session; the service refuses a spent, expired or unknown one."""
 
 from flask import redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from dansmarue import web_session
 from dansmarue.access import password_reset
@@ -13,7 +14,7 @@ from dansmarue.extensions import limiter
 
 @bp.route("/password-reset", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
-def password_reset_page():
+def password_reset_page() -> ResponseReturnValue:
     token = request.values.get("token", "")
     if request.method == "GET":
         return render_template("agent/password_reset.html", token=token)

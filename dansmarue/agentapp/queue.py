@@ -12,6 +12,7 @@ from datetime import datetime, time
 from flask import url_for
 from marshmallow import ValidationError
 from sqlalchemy import Row, func, select
+from werkzeug.datastructures import MultiDict
 
 from dansmarue import city
 from dansmarue.access import scopes
@@ -42,7 +43,7 @@ class Filters:
     errors: dict = field(default_factory=dict)
     due_before: str = ""
 
-    def url_args(self, **changes) -> dict:
+    def url_args(self, **changes: object) -> dict:
         """The filter state as query arguments (what the links keep)."""
         args = {k: v for k, v in self.api.items() if k not in ("due_before", "limit", "cursor")}
         if self.due_before:
@@ -53,7 +54,7 @@ class Filters:
         return {k: v for k, v in args.items() if v not in (None, "", [])}
 
 
-def parse(args) -> Filters:
+def parse(args: MultiDict[str, str]) -> Filters:
     """The URL's filters; a bad value is reported beside its field and ignored."""
     raw = {
         k: args.getlist(k) if k in LIST_ARGS else args.get(k)

@@ -7,10 +7,13 @@ Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
 import contextlib
 from collections.abc import Mapping
 from datetime import date, datetime
+from types import ModuleType
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     jsonify,
@@ -53,12 +56,12 @@ login_required = web_session.login_required(check_role, "agentapp.login")
 
 
 @bp.app_template_global()
-def agent_fmt():
+def agent_fmt() -> ModuleType:
     return fmt
 
 
 @bp.context_processor
-def _helpers():
+def _helpers() -> dict[str, Any]:
     return {
         "csrf_token": web_session.csrf_token,
         "user": web_session.current_user(),
@@ -68,7 +71,7 @@ def _helpers():
 
 
 @bp.after_request
-def _security_headers(response):
+def _security_headers(response: Response) -> Response:
     """No inline script anywhere under /agent; tiles only from the configured host."""
     tiles = current_app.config.get("AGENT_TILE_URL") or ""
     tile_origin = ""
@@ -86,12 +89,12 @@ def _security_headers(response):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     return web_session.login_page("agent/login.html", check_role, "/agent", url_for("agentapp.queue"))
 
 
 @bp.route("/logout", methods=["GET", "POST"])
-def logout():
+def logout() -> ResponseReturnValue:
     if request.method == "POST":
         web_session.check_csrf()
         web_session.log_out()
@@ -226,7 +229,7 @@ def mass() -> ResponseReturnValue:
 
 @bp.get("/tournee")
 @login_required
-def route_sheet():
+def route_sheet() -> str:
     user = web_session.signed_in_user()
     day = _day(request.args.get("date"))
     start = None
@@ -261,7 +264,7 @@ def _day(raw: str | None) -> date:
 
 
 @bp.get("/sw.js")
-def service_worker():
+def service_worker() -> Response:
     """Served from /agent so that it may control every /agent page."""
     static = current_app.static_folder
     assert static is not None  # the app's own folder, dansmarue/static

@@ -2,6 +2,8 @@
 
 import importlib
 
+from flask_smorest import Api
+
 from dansmarue.api.body_formats import refuse_unread_body  # noqa: F401 (the app factory's hook)
 
 MODULES = (
@@ -28,7 +30,7 @@ MODULES = (
 )
 
 
-def register_blueprints(api) -> None:
+def register_blueprints(api: Api) -> None:
     for name in MODULES:
         module = importlib.import_module(f"dansmarue.api.{name}.routes")
         api.register_blueprint(module.blp)

@@ -17,8 +17,10 @@ Each protocol's own error handler (Open311, mobile) renders the 422 its way.
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import flask
 import flask_smorest
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -32,7 +34,7 @@ OUT_OF_RANGE = f"Nombre hors limites ({INT_MIN} à {INT_MAX})."
 OUT_OF_PERIOD = f"Date hors de la période {EARLIEST.year}–{LATEST.year}."
 
 
-def unstorable_text(data, path: tuple = ()) -> dict:
+def unstorable_text(data: Any, path: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """{field path: [message]} for every string (key or value) PostgreSQL cannot hold."""
     found: dict = {}
     if isinstance(data, str):
@@ -52,7 +54,7 @@ def unstorable_text(data, path: tuple = ()) -> dict:
     return found
 
 
-def within_period(value) -> None:
+def within_period(value: dt.date) -> None:
     day = value.date() if isinstance(value, dt.datetime) else value
     if not EARLIEST <= day <= LATEST:
         raise ValidationError(OUT_OF_PERIOD)
@@ -93,7 +95,9 @@ class EdgeParser(WireParser):
     """The wire's parser (bounded JSON reading), refusing text the database
     cannot hold before the schema runs."""
 
-    def pre_load(self, location_data, *, schema, req, location):
+    def pre_load(
+        self, location_data: Mapping[str, Any], *, schema: Schema, req: flask.Request, location: str
+    ) -> Mapping[str, Any]:
         # A CleanString (a resident's description...) drops such characters itself.
         cleaning = {f.data_key or n for n, f in schema.fields.items() if isinstance(f, CleanString)}
         found = {k: v for k, v in unstorable_text(location_data).items() if k.split(".")[0] not in cleaning}
@@ -107,6 +111,8 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = EdgeParser()
 
-    def arguments(self, schema, *args, **kwargs):
+    def arguments(
+        self, schema: Schema | type[Schema], *args: Any, **kwargs: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         schema = schema() if isinstance(schema, type) else schema
         return super().arguments(bound(schema), *args, **kwargs)

@@ -1,8 +1,11 @@
 """Marshmallow fields shared by the API packages."""
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from marshmallow import ValidationError, fields, validate
+from sqlalchemy.orm import InstrumentedAttribute
 
 from dansmarue.models import integer_max
 from dansmarue.platform.text import clean_text
@@ -11,13 +14,15 @@ from dansmarue.platform.text import clean_text
 class CleanString(fields.String):
     """A string without control characters; length checked after cleaning."""
 
-    def __init__(self, *, max_length: int, multiline: bool = False, **kwargs):
+    def __init__(self, *, max_length: int, multiline: bool = False, **kwargs: Any) -> None:
         self.max_length = max_length
         self.multiline = multiline
         kwargs.setdefault("metadata", {}).setdefault("maxLength", max_length)
         super().__init__(**kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
         text = clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=self.multiline)
         if len(text) > self.max_length:
             raise ValidationError(f"{self.max_length} caractères au maximum.")
@@ -27,12 +32,14 @@ class CleanString(fields.String):
 class Coordinate(fields.Float):
     """A finite WGS84 coordinate (never a bool, never NaN or infinity)."""
 
-    def __init__(self, low: float, high: float, **kwargs):
+    def __init__(self, low: float, high: float, **kwargs: Any) -> None:
         self.low, self.high = low, high
         kwargs.setdefault("metadata", {}).update(minimum=low, maximum=high)
         super().__init__(allow_nan=False, **kwargs)
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> float:
         if isinstance(value, bool):
             raise ValidationError("Nombre attendu.")
         number = super()._deserialize(value, attr, data, **kwargs)
@@ -44,7 +51,9 @@ class Coordinate(fields.Float):
 class StrictInteger(fields.Integer):
     """An integer that refuses booleans (JSON true is not 1)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> int:
         if isinstance(value, bool):
             raise ValidationError("Entier attendu.")
         return super()._deserialize(value, attr, data, **kwargs)
@@ -54,7 +63,7 @@ class RowId(StrictInteger):
     """The id of a row of `column`'s table: from 1 to what the column's own type
     holds (a larger number would reach the query as a database error, #20.3)."""
 
-    def __init__(self, column, **kwargs):
+    def __init__(self, column: InstrumentedAttribute[int], **kwargs: Any) -> None:
         highest = integer_max(column)
         refused = f"Identifiant hors limites (1 à {highest})."
         kwargs.setdefault("validate", validate.Range(1, highest, error=refused))

@@ -9,6 +9,7 @@ client generated from the document, or schemathesis, knows every answer.
 """
 
 from http import HTTPStatus
+from typing import Any
 
 from apispec import BasePlugin
 from flask_smorest import Api
@@ -87,7 +88,7 @@ class DocumentedApi(Api):
 
     ERROR_SCHEMA = Problem
 
-    def _register_responses(self):
+    def _register_responses(self) -> None:
         for status in HTTPStatus:
             response: dict = {"description": status.phrase}
             if status >= 400:
@@ -120,7 +121,9 @@ class DocumentedApi(Api):
 class ErrorResponsesPlugin(BasePlugin):
     """Declares on each operation the errors it can answer, in its protocol's format."""
 
-    def operation_helper(self, path=None, operations=None, **kwargs):
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         protocol = next((p[1:] for p in PROTOCOLS if (path or "").startswith(p[0])), None)
         for operation in (operations or {}).values():
             responses = operation.setdefault("responses", {})

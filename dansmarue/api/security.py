@@ -5,16 +5,21 @@ Put the decorator closest to the view function (below `@blp.route`,
 needing the `bearerAuth` scheme in the OpenAPI.
 """
 
+from collections.abc import Callable
 from copy import deepcopy
 from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from flask import g, request
+from flask_smorest import Api, Blueprint
 
 from dansmarue.access import auth
 from dansmarue.errors import Forbidden, Unauthorized
 from dansmarue.models import User
 
 SCHEME_NAME = "bearerAuth"
+P = ParamSpec("P")
+R = TypeVar("R")
 SCHEME = {"type": "http", "scheme": "bearer", "description": "Jeton obtenu par POST /api/v1/auth/login."}
 RESIDENT_SCHEME_NAME = "residentBearer"
 RESIDENT_SCHEME = {
@@ -75,12 +80,12 @@ def authenticate_first() -> None:
         _check(roles)
 
 
-def auth_required(*roles: str):
+def auth_required(*roles: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Require a valid bearer token (401) and, if given, one of `roles` (403)."""
 
-    def decorator(view):
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             _check(roles)
             return view(*args, **kwargs)
 
@@ -98,20 +103,20 @@ def auth_required(*roles: str):
     return decorator
 
 
-def register_security_scheme(api) -> None:
+def register_security_scheme(api: Api) -> None:
     """Declare the bearer scheme once per spec (idempotent)."""
     if SCHEME_NAME not in api.spec.components.security_schemes:
         api.spec.components.security_scheme(SCHEME_NAME, SCHEME)
 
 
-def document_on(blp) -> None:
+def document_on(blp: Blueprint) -> None:
     """Make a blueprint declare the scheme when registered (any app)."""
     from dansmarue.extensions import api
 
     blp.record(lambda state: register_security_scheme(api))
 
 
-def document_resident_auth(blp) -> None:
+def document_resident_auth(blp: Blueprint) -> None:
     """Make a blueprint declare the residents' bearer scheme when registered."""
     from dansmarue.extensions import api
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, inspect, select
 
 from dansmarue.models import User, db
 from dansmarue.models.audit import AuditEntry
+from dansmarue.models.base import Base
 
 SECRET_FIELDS = frozenset({"password_hash", "webhook_secret", "token_hash"})
 HIDDEN = "***"
@@ -38,7 +39,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def snapshot(item, **extra) -> dict:
+def snapshot(item: Base, **extra: object) -> dict[str, Any]:
     """The columns of a mapped object as JSON values (secrets masked), plus `extra`."""
     state = inspect(item)
     values: dict = {}
@@ -55,7 +56,7 @@ def snapshot(item, **extra) -> dict:
 def record(
     actor: User | None,
     entity: str,
-    entity_id,
+    entity_id: int | str | None,
     action: str,
     before: dict | None = None,
     after: dict | None = None,

@@ -5,6 +5,8 @@ migration 0004 already inserts the reasons and generic messages; the
 per-category messages need the category tree, loaded after migrations.
 """
 
+from typing import Any, Literal, cast, overload
+
 from sqlalchemy import or_, select, update
 
 from dansmarue import audit, city
@@ -31,7 +33,21 @@ ORDER = {
 }
 
 
-def list_items(kind: str, *, active_only: bool = False, category_id: int | None = None):
+@overload
+def list_items(
+    kind: Literal["reason"], *, active_only: bool = False, category_id: int | None = None
+) -> list[RejectionReason]: ...
+@overload
+def list_items(
+    kind: Literal["message"], *, active_only: bool = False, category_id: int | None = None
+) -> list[ServiceDoneMessage]: ...
+@overload
+def list_items(
+    kind: str, *, active_only: bool = False, category_id: int | None = None
+) -> list[RejectionReason] | list[ServiceDoneMessage]: ...
+def list_items(
+    kind: str, *, active_only: bool = False, category_id: int | None = None
+) -> list[RejectionReason] | list[ServiceDoneMessage]:
     model = MODELS[kind]
     query = select(model).order_by(*ORDER[kind])
     if active_only:
@@ -43,17 +59,20 @@ def list_items(kind: str, *, active_only: bool = False, category_id: int | None 
                 ServiceDoneMessage.category_id.in_(category_lineage(category_id)),
             )
         )
-    return list(db.session.scalars(query))
+    return cast("list[RejectionReason] | list[ServiceDoneMessage]", list(db.session.scalars(query)))
 
 
-def get(kind: str, item_id: int):
-    item = db.session.get(MODELS[kind], item_id)
+def get(kind: str, item_id: int) -> RejectionReason | ServiceDoneMessage:
+    # MODELS[kind] is one of the two classes: the session types it as their base.
+    item = cast("RejectionReason | ServiceDoneMessage | None", db.session.get(MODELS[kind], item_id))
     if item is None:
         raise NotFound("Élément de catalogue introuvable.")
     return item
 
 
-def save(kind: str, values: dict, item_id: int | None = None, *, actor: User | None = None):
+def save(
+    kind: str, values: dict[str, Any], item_id: int | None = None, *, actor: User | None = None
+) -> RejectionReason | ServiceDoneMessage:
     """Create (item_id None) or update an entry; duplicate labels are a 409. Audited."""
     item = MODELS[kind]() if item_id is None else get(kind, item_id)
     before = None if item_id is None else audit.snapshot(item)

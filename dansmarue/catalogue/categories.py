@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
 
 from dansmarue.errors import OutOfScopeCategory, Unprocessable, field
 from dansmarue.extensions import db
@@ -41,7 +42,7 @@ def reportable(category_id: int, *, as_agent: bool = False) -> Reportable:
     return check(db.session.execute(CATEGORY_SQL, {"id": category_id}).first(), as_agent=as_agent)
 
 
-def check(row, *, as_agent: bool = False) -> Reportable:
+def check(row: Row[Any] | None, *, as_agent: bool = False) -> Reportable:
     """Apply the intake rules to a category row (the columns of CATEGORY_SQL)."""
     if row is None or not row.active or row.unit_id is None:
         raise _refuse(UNKNOWN)

@@ -2,16 +2,20 @@
 
 Skipped when nothing it reads changed since the last load (`--force` reloads)."""
 
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
 import click
 from flask.cli import AppGroup
 
 from dansmarue.models import db
 from dansmarue.refdata import fingerprint, loader
 
+T = TypeVar("T")
 cli = AppGroup("data", help="Reference data (geography, units, categories).")
 
 
-def _progress(items, label):
+def _progress(items: Iterable[T], label: str) -> Iterator[T]:
     with click.progressbar(list(items), label=f"{label:<22}") as bar:
         yield from bar
 

@@ -9,19 +9,19 @@ from dansmarue.workflow.states import CLOSED_STATES
 
 
 @click.group("sla", help="Délais : balayage, agrégats, échéances.")
-def cli():
+def cli() -> None:
     pass
 
 
 @cli.command("sweep", help="Run one SLA sweep now.")
-def sweep_command():
+def sweep_command() -> None:
     from dansmarue.sla.sweep import sweep
 
     click.echo(sweep())
 
 
 @cli.command("rebuild-rollups", help="Recompute every roll-up (statistics, late counts) from the reports.")
-def rebuild_command():
+def rebuild_command() -> None:
     from dansmarue.stats import overdue
 
     overdue.rebuild_all()
@@ -31,7 +31,7 @@ def rebuild_command():
 
 @cli.command("recompute", help="Recompute due dates of open reports (after editing targets).")
 @click.option("--batch", default=1000, show_default=True)
-def recompute_command(batch: int):
+def recompute_command(batch: int) -> None:
     count, last_id = 0, 0
     while True:
         reports = db.session.scalars(

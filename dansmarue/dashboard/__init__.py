@@ -4,8 +4,13 @@
 districtmap, fmt) import without the routes and their dependencies.
 """
 
+from typing import TYPE_CHECKING
 
-def __getattr__(name: str):
+if TYPE_CHECKING:
+    from flask import Blueprint
+
+
+def __getattr__(name: str) -> "Blueprint":
     if name == "bp":
         from dansmarue.dashboard.routes import bp
 

@@ -205,7 +205,9 @@ def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
     return runs
 
 
-def _legend(items, x: int, y: int, dashes=None) -> str:
+def _legend(
+    items: Sequence[tuple[str, str]], x: int, y: int, dashes: Sequence[str | None] | None = None
+) -> str:
     out, cursor = [], x
     for k, (name, colour) in enumerate(items):
         dash = dashes[k] if dashes else None

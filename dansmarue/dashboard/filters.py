@@ -5,9 +5,10 @@ a field-by-field 422 (shown as a French page by the blueprint). A manager is
 always held to their own direction, whatever the URL says.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 from urllib.parse import urlencode
 
 from marshmallow import (
@@ -75,7 +76,7 @@ class DashboardArgsSchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
 
     @validates_schema
-    def _a_whole_range(self, data, **kwargs):
+    def _a_whole_range(self, data: dict, **kwargs: object) -> None:
         start, end = data.get("start"), data.get("end")
         if (start is None) != (end is None):
             raise ValidationError(
@@ -119,7 +120,7 @@ class Filters:
     def scope(self) -> Scope:
         return {"direction_id": self.direction, "unit_id": self.unit, "category_id": self.category}
 
-    def query(self, **changes) -> str:
+    def query(self, **changes: Any) -> str:
         """This state (with `changes`) as a query string, defaults left out."""
         state = replace(self, **changes)
         defaults = Filters()
@@ -140,7 +141,7 @@ class Filters:
         return self.query(sort=column, order=order, page=1)
 
 
-def parse(args, user: User) -> Filters:
+def parse(args: Mapping[str, str], user: User) -> Filters:
     """Filters from request args (blank values mean "all"), scoped to `user`."""
     raw = {k: v for k, v in args.items() if v not in ("", None)}
     try:

@@ -1,6 +1,6 @@
 """French formatting of figures for people: counts, shares, durations, dates."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from dansmarue import city
 
@@ -53,10 +53,10 @@ def local_datetime(value: datetime | str | None) -> str:
     return value.astimezone(city.tz()).strftime("%d/%m/%Y %H:%M")
 
 
-def local_date(value) -> str:
-    return value.strftime("%d/%m/%Y")
+def local_date(value: date | None) -> str:
+    return "–" if value is None else value.strftime("%d/%m/%Y")
 
 
-def short_date(value) -> str:
+def short_date(value: date) -> str:
     """Axis label: "23/11"."""
     return value.strftime("%d/%m")

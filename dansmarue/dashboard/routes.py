@@ -1,6 +1,7 @@
 """/dashboard, /dashboard/login, /dashboard/logout, /dashboard/overdue.csv."""
 
 from itertools import chain
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import (
@@ -12,6 +13,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 
 from dansmarue import city, web_session
 from dansmarue.api import ratelimits
@@ -26,13 +28,13 @@ bp.record_once(auth_session.configure_cookie)
 
 
 @bp.app_context_processor
-def _template_helpers():
+def _template_helpers() -> dict[str, Any]:
     return {"csrf_token": auth_session.csrf_token, "city_name": city.current().name}
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(ratelimits.login_limit, methods=["POST"])
-def login():
+def login() -> ResponseReturnValue:
     """The login form; on success, back to the page asked for."""
     return web_session.login_page(
         "dashboard/login.html", auth_session.check_role, "/dashboard", url_for("dashboard.index")
@@ -40,7 +42,7 @@ def login():
 
 
 @bp.route("/logout", methods=["GET", "POST"])
-def logout():
+def logout() -> ResponseReturnValue:
     """POST (with the CSRF token) ends the session; GET only offers the button."""
     if request.method == "POST":
         auth_session.check_csrf()
@@ -51,7 +53,7 @@ def logout():
 
 @bp.get("")
 @auth_session.login_required
-def index():
+def index() -> str:
     """The dashboard itself."""
     user = auth_session.signed_in_user()
     filters = filter_args.parse(request.args, user)
@@ -62,7 +64,7 @@ def index():
 
 
 @bp.get("/")
-def index_slash():
+def index_slash() -> ResponseReturnValue:
     # Every argument kept, none taken as one of url_for's options (_external, _scheme...).
     query = urlencode(list(request.args.items(multi=True)))
     return redirect(url_for("dashboard.index") + (f"?{query}" if query else ""))
@@ -70,7 +72,7 @@ def index_slash():
 
 @bp.get("/overdue.csv")
 @auth_session.login_required
-def overdue_csv():
+def overdue_csv() -> Response:
     """Every overdue row of the filtered list (not only the page), same sort, streamed."""
     user = auth_session.signed_in_user()
     filters = filter_args.parse(request.args, user)
@@ -86,7 +88,7 @@ def overdue_csv():
 
 
 @bp.errorhandler(DomainError)
-def _domain_error(error: DomainError):
+def _domain_error(error: DomainError) -> ResponseReturnValue:
     """Pages, not problem+json: a person reads these."""
     if isinstance(error, Unauthorized):
         return redirect(url_for("dashboard.login"))

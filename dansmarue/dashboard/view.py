@@ -7,8 +7,9 @@ the indexed overdue list) and turns them into French labels and SVG.
 
 import csv
 import io
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import url_for
 from markupsafe import Markup
@@ -80,7 +81,12 @@ class Page:
     )
 
 
-def _check_choices(f: Filters, directions, units, categories) -> None:
+def _check_choices(
+    f: Filters,
+    directions: list[figures.Option],
+    units: list[figures.Option],
+    categories: list[tuple[str, list[figures.Option]]],
+) -> None:
     if f.direction is not None and f.direction not in {d.id for d in directions}:
         raise Forbidden("Cette direction n'existe pas ou ne vous est pas accessible.")
     errors = []
@@ -94,7 +100,7 @@ def _check_choices(f: Filters, directions, units, categories) -> None:
         raise Unprocessable("Certains filtres sont invalides.", errors=errors)
 
 
-def overdue_list(user: User, f: Filters, now, late: dict | None = None) -> OverdueList:
+def overdue_list(user: User, f: Filters, now: datetime, late: dict | None = None) -> OverdueList:
     rows, total = overdue_list_service.overdue_page(
         user,
         now,
@@ -138,7 +144,7 @@ def refresh() -> None:
     overdue_list_service.fold_late()
 
 
-def period_bounds(f: Filters, now) -> tuple[date, date]:
+def period_bounds(f: Filters, now: datetime) -> tuple[date, date]:
     """[Monday N-1 weeks ago, today] in the city's local dates, or the chosen
     range from the Monday of its first week."""
     if f.start is not None and f.end is not None:  # the filters give both dates or neither
@@ -158,7 +164,7 @@ def unit_rows(user: User, f: Filters, late: dict) -> list[dict]:
     """The breakdown by unit; each unit links to the dashboard filtered on it."""
     rows = figures.unit_figures(user, late, district_id=f.district, **f.scope())
 
-    def link(u):
+    def link(u: int) -> str:
         return url_for("dashboard.index") + "?" + f.query(unit=u, page=1)
 
     return [
@@ -186,7 +192,7 @@ def build(user: User, f: Filters) -> Page:
     districts = figures.district_figures(user, late, now, **scope)
     shapes = districtmap.shapes()
 
-    def link(n):
+    def link(n: int) -> str:
         return url_for("dashboard.index") + "?" + f.query(district=n, page=1) + "#retards"
 
     map_svg = districtmap.render(shapes, districts, link, selected=f.district)
@@ -325,7 +331,7 @@ def build(user: User, f: Filters) -> Page:
 CSV_PAGE = 500  # rows read per query while streaming
 
 
-def overdue_csv(user: User, f: Filters):
+def overdue_csv(user: User, f: Filters) -> Iterator[str]:
     """Every overdue row of the filtered list (all pages, the page's sort) as CSV,
     yielded line by line: UTF-8 with BOM, ";" and a decimal comma for French
     spreadsheets, the delay as a number of days."""
@@ -338,7 +344,7 @@ def overdue_csv(user: User, f: Filters):
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
 
-    def line(values) -> str:
+    def line(values: Sequence[object]) -> str:
         out.seek(0)
         out.truncate()
         writer.writerow(safe_row(values))
@@ -366,7 +372,7 @@ def overdue_csv(user: User, f: Filters):
         page += 1
 
 
-def _share(figs) -> str:
+def _share(figs: figures.UnitFigures | figures.DistrictFigures | None) -> str:
     if figs is None or figs.open == 0:
         return "–"
     return fmt.percent(figs.overdue / figs.open)

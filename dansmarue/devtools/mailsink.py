@@ -16,6 +16,12 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, Envelope
+    from aiosmtpd.smtp import Session as SMTPSession
 
 KEEP = 500  # newest messages kept; a development sink must not fill the disk
 # What email.message_from_bytes(raw, policy=policy.default) does, typed as EmailMessage.
@@ -25,11 +31,13 @@ _PARSER = BytesParser(EmailMessage, policy=policy.default)
 class MaildirHandler:
     """aiosmtpd handler: each accepted message becomes one Maildir file."""
 
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path) -> None:
         self.box = mailbox.Maildir(str(folder), create=True)
 
-    async def handle_DATA(self, server, session, envelope) -> str:
-        message = _PARSER.parsebytes(envelope.original_content or envelope.content)
+    async def handle_DATA(self, server: "SMTP", session: "SMTPSession", envelope: "Envelope") -> str:
+        raw = envelope.original_content or envelope.content
+        assert isinstance(raw, bytes)  # the Controller keeps decode_data off: the bytes received
+        message = _PARSER.parsebytes(raw)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.box.add(message)
         _trim(self.box)
@@ -87,7 +95,7 @@ def _read(key: str, raw: bytes) -> CaughtMail:
     )
 
 
-def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 1025):
+def serve(folder: str | Path, host: str = "127.0.0.1", port: int = 1025) -> "Controller":
     """Start the sink in a background thread; returns the aiosmtpd Controller."""
     from aiosmtpd.controller import Controller
 

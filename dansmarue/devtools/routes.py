@@ -5,7 +5,7 @@ MAIL_SINK_DIR is set (`make run` sets it when it starts the sink); even then
 it answers loopback callers only, since the mails hold residents' addresses.
 """
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from dansmarue.devtools import mailsink
 
@@ -14,13 +14,13 @@ LOOPBACK = {"127.0.0.1", "::1"}
 
 
 @bp.before_request
-def _loopback_only():
+def _loopback_only() -> None:
     if request.remote_addr not in LOOPBACK:
         abort(404)
 
 
 @bp.after_request
-def _headers(response):
+def _headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -30,13 +30,13 @@ def _headers(response):
 
 
 @bp.get("/mails")
-def mails():
+def mails() -> str:
     found = mailsink.caught(current_app.config["MAIL_SINK_DIR"])
     return render_template("dev/mails.html", mails=found)
 
 
 @bp.get("/mails/<key>")
-def mail(key: str):
+def mail(key: str) -> str:
     found = mailsink.one(current_app.config["MAIL_SINK_DIR"], key)
     if found is None:
         abort(404)

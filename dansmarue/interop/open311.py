@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Case, ColumnElement, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from dansmarue import city
@@ -98,7 +98,7 @@ def category_labels() -> dict[int, str]:
     return dict(db.session.execute(select(Category.id, Category.label)).tuples().all())
 
 
-def catalogue_changed_at():
+def catalogue_changed_at() -> datetime | None:
     return db.session.scalar(select(CatalogueVersion.updated_at))
 
 
@@ -118,7 +118,7 @@ class RequestFilters:
     page_size: int = MAX_ROWS
 
 
-def updated_expr():
+def updated_expr() -> Case[datetime]:
     """updated_datetime: the close time once closed (spec), else the last change."""
     return case(
         (Report.state.in_(CLOSED_STATES), func.coalesce(Report.closed_at, Report.updated_at)),
@@ -126,7 +126,7 @@ def updated_expr():
     )
 
 
-def _id_clause(ids: list[str]):
+def _id_clause(ids: list[str]) -> ColumnElement[bool]:
     numbers = [n for n in (key_from_text(i, Report.id) for i in ids) if n is not None]
     references = [i.upper() for i in ids if not i.isdigit()]
     return or_(Report.id.in_(numbers), Report.reference.in_(references))
@@ -169,7 +169,9 @@ def find_requests(f: RequestFilters, now: datetime | None = None) -> list[Report
     return list(db.session.scalars(query))
 
 
-def window(start, end, now, incremental=False):
+def window(
+    start: datetime | None, end: datetime | None, now: datetime, incremental: bool = False
+) -> tuple[datetime | None, datetime | None]:
     """The requested_datetime window: 90 days by default, never more.
 
     With only v2.1's updated_after/updated_before, no creation window applies
@@ -180,6 +182,7 @@ def window(start, end, now, incremental=False):
             return None, None
         return now - MAX_SPAN, now
     if start is None:
+        assert end is not None  # both None answered above
         start = end - MAX_SPAN
     if end is None:
         end = start + MAX_SPAN

@@ -2,8 +2,9 @@
 
 import contextlib
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 
+from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 from sqlalchemy import func, select, update
@@ -38,7 +39,7 @@ def status() -> dict:
     }
 
 
-def _oldest_job_age(queue) -> float | None:
+def _oldest_job_age(queue: Queue) -> float | None:
     """Seconds the job at the head of the queue has waited (None: queue empty)."""
     for job_id in queue.get_job_ids(0, 0):
         job = queue.fetch_job(job_id)
@@ -47,7 +48,7 @@ def _oldest_job_age(queue) -> float | None:
     return None
 
 
-def _age(moment) -> float | None:
+def _age(moment: datetime | None) -> float | None:
     if moment is None:
         return None
     if moment.tzinfo is None:  # RQ stores naive UTC

@@ -24,7 +24,7 @@ import time
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from dansmarue.jobs.outbox import WRITTEN_FLAG as _FLAG
 from dansmarue.models import OutboxJob, db
@@ -40,13 +40,13 @@ _wanted = threading.Event()
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _note_outbox_insert(state) -> None:
+def _note_outbox_insert(state: ORMExecuteState) -> None:
     if state.is_insert and state.bind_mapper is not None and state.bind_mapper.class_ is OutboxJob:
         state.session.info[_FLAG] = True
 
 
 @event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, previous_transaction) -> None:
+def _forget(session: Session, previous_transaction: SessionTransaction) -> None:
     if previous_transaction.parent is None:  # a savepoint's rollback keeps earlier rows
         session.info.pop(_FLAG, None)
 

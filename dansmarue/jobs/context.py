@@ -1,5 +1,7 @@
 """The Flask app of a worker process, built once and reused by every job."""
 
+from typing import Any
+
 from flask import Flask, current_app, has_app_context
 
 _app: Flask | None = None
@@ -22,6 +24,6 @@ def get_app() -> Flask:
     return _app
 
 
-def setting(name: str, default):
+def setting(name: str, default: Any) -> Any:
     """A jobs setting from the app config (itself read from the environment)."""
     return get_app().config.get(name, default)

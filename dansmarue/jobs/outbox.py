@@ -4,6 +4,8 @@ A relay (dansmarue.jobs.relay) moves pending rows to RQ after commit, so a job
 exists if and only if the change that caused it was committed.
 """
 
+from typing import Any
+
 from sqlalchemy.dialects.postgresql import insert
 
 from dansmarue.jobs.registry import Job
@@ -14,7 +16,7 @@ from dansmarue.models import OutboxJob, db
 WRITTEN_FLAG = "dansmarue.outbox_written"
 
 
-def add_job(job: Job, *args, **key_fields) -> None:
+def add_job(job: Job, *args: Any, **key_fields: object) -> None:
     """Queue `job(*args)` on its declared queue with this transaction.
 
     `key_fields` fill the job's idempotency key: a repeated key is ignored,

@@ -30,7 +30,7 @@ class Job:
     def name(self) -> str:
         return self.path.rpartition(".")[2]
 
-    def dedup_key(self, **fields) -> str | None:
+    def dedup_key(self, **fields: object) -> str | None:
         """The key that makes queuing this job twice a no-op (None: no key)."""
         return self.dedup.format(**fields) if self.dedup else None
 

@@ -10,13 +10,15 @@ not pushed again, so relaying a row twice is harmless.
 
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from rq.job import Job, JobStatus
-from sqlalchemy import any_, bindparam, select, text, update
+from sqlalchemy import Row, any_, bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -115,7 +117,7 @@ def relay_pending(
     return len(rows)
 
 
-def _enqueue(rows, connection: Redis) -> None:
+def _enqueue(rows: Sequence[Row[Any]], connection: Redis) -> None:
     """One pipeline for the whole batch (`enqueue_many`), grouped by queue."""
     existing = Job.fetch_many([rq_job_id(row.id) for row in rows], connection=connection)
     retry = retry_policy()
@@ -168,7 +170,7 @@ def recover_lost(*, session: Session | None = None, connection: Redis | None = N
     return lost
 
 
-def _recover_batch(session: Session, connection: Redis, after: int):
+def _recover_batch(session: Session, connection: Redis, after: int) -> tuple[int, int, int | None, int]:
     """One batch of `recover_lost`: (lost, gave_up, last id seen, rows seen)."""
     rows = session.scalars(
         select(OutboxJob)

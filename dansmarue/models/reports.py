@@ -1,6 +1,6 @@
 """Reports, their photos, history, followers and congratulations."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -41,7 +41,7 @@ RESIDENT_LABEL = "Usager"
 CONTRACTOR_LABEL = "Prestataire"
 
 
-def _in(values) -> str:
+def _in(values: Iterable[str]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 

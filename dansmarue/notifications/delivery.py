@@ -5,6 +5,8 @@ workers racing, never send the same message to the same person twice; a
 failed send rolls the row back so a later attempt may try again.
 """
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -36,7 +38,7 @@ def email_channel() -> EmailChannel:
     )
 
 
-def message_id_domain(config) -> str:
+def message_id_domain(config: Mapping[str, Any]) -> str:
     """MAIL_MESSAGE_ID_DOMAIN if set, else the host of PUBLIC_BASE_URL."""
     return (
         config.get("MAIL_MESSAGE_ID_DOMAIN")

@@ -1,5 +1,7 @@
 """Sending a report's mails and pushes: each recipient gets the links that are theirs."""
 
+from typing import Any
+
 from flask import current_app, render_template
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from dansmarue.notifications.delivery import deliver, email_channel, push_channe
 from dansmarue.reports.intake import follow_links, tracking_url
 
 
-def render(name: str, **context) -> tuple[str, str]:
+def render(name: str, **context: Any) -> tuple[str, str]:
     return (render_template(f"mail/{name}.txt", **context), render_template(f"mail/{name}.html", **context))
 
 
@@ -18,7 +20,7 @@ def tracking_link(report: Report) -> str:
 
 
 def send_mails(
-    recipients: list[str], subject: str, template: str, dedup_key: str, report: Report, **context
+    recipients: list[str], subject: str, template: str, dedup_key: str, report: Report, **context: Any
 ) -> int:
     """To the reporter (or a unit): the reporter's own tracking link."""
     channel = email_channel()
@@ -30,7 +32,12 @@ def send_mails(
 
 
 def send_follower_mails(
-    followers: list[tuple[str, str]], subject: str, template: str, dedup_key: str, report: Report, **context
+    followers: list[tuple[str, str]],
+    subject: str,
+    template: str,
+    dedup_key: str,
+    report: Report,
+    **context: Any,
 ) -> int:
     """To followers: each gets their own link (public view, unsubscribe), never
     the reporter's, and a one-click List-Unsubscribe (RFC 8058)."""

@@ -18,7 +18,7 @@ MESSAGE = "Curseur de pagination invalide."
 MAX_LENGTH = 500  # a cursor is a few dozen characters; longer is not one of ours
 
 
-def encode(kind: str, key, ident: int) -> str:
+def encode(kind: str, key: datetime | float | str | None, ident: int) -> str:
     if isinstance(key, datetime):
         key = key.isoformat()
     raw = json.dumps([kind, key, ident]).encode()

@@ -12,19 +12,24 @@ with `pool_pre_ping`. A connection already known closed is never handed out.
 import time
 
 from sqlalchemy import event, exc
-from sqlalchemy.pool import Pool
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry, Pool, PoolProxiedConnection
 
 IDLE_PING_AFTER = 5.0  # seconds
 _CHECKED_IN = "dansmarue.checked_in_at"
 
 
 @event.listens_for(Pool, "checkin")
-def _note_checkin(dbapi_connection, connection_record) -> None:
+def _note_checkin(dbapi_connection: DBAPIConnection | None, connection_record: ConnectionPoolEntry) -> None:
     connection_record.info[_CHECKED_IN] = time.monotonic()
 
 
 @event.listens_for(Pool, "checkout")
-def _check_on_checkout(dbapi_connection, connection_record, connection_proxy) -> None:
+def _check_on_checkout(
+    dbapi_connection: DBAPIConnection,
+    connection_record: ConnectionPoolEntry,
+    connection_proxy: PoolProxiedConnection,
+) -> None:
     if getattr(dbapi_connection, "closed", False):
         raise exc.DisconnectionError("connection already closed")
     since = connection_record.info.get(_CHECKED_IN)

@@ -1,9 +1,15 @@
 """Versions of the components, or the name of the one that is down."""
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from sqlalchemy import text
 
 from dansmarue.extensions import db
 from dansmarue.platform.redis_client import get_redis
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
 
 
 def check() -> dict:
@@ -79,7 +85,7 @@ def ready(migrations_dir: str) -> dict:
     return {"status": "down" if down else "ok", "down": down, "components": components}
 
 
-def _alembic_config(factory, migrations_dir: str):
+def _alembic_config(factory: Callable[[], "AlembicConfig"], migrations_dir: str) -> "AlembicConfig":
     config = factory()
     config.set_main_option("script_location", migrations_dir)
     return config

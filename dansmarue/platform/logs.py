@@ -12,12 +12,13 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 _context: contextvars.ContextVar[dict] = contextvars.ContextVar("log_context")
 HANDLER_NAME = "dansmarue-json"
 
 
-def bind(**values) -> None:
+def bind(**values: object) -> None:
     """Fields added to every log line of this request or job (e.g. request_id)."""
     _context.set({**_context.get({}), **values})
 
@@ -26,7 +27,7 @@ def clear() -> None:
     _context.set({})
 
 
-def current(name: str):
+def current(name: str) -> Any:
     return _context.get({}).get(name)
 
 

@@ -10,6 +10,8 @@ time by `api/metrics/collector.py`, not kept here.
 
 import os
 import time
+from collections.abc import Iterable
+from typing import Literal
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -20,6 +22,8 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.metrics_core import Metric
+from prometheus_client.registry import Collector
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 
@@ -61,16 +65,16 @@ def job_name(path: str) -> str:
 class timed:
     """`with timed() as t: ...` then `t.seconds`."""
 
-    def __enter__(self):
+    def __enter__(self) -> "timed":
         self.start = time.perf_counter()
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.seconds = time.perf_counter() - self.start
         return False
 
 
-def render(extra_collectors=()) -> tuple[bytes, str]:
+def render(extra_collectors: Iterable[Collector] = ()) -> tuple[bytes, str]:
     """The text exposition of every process's metrics plus `extra_collectors`."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
@@ -86,8 +90,8 @@ def render(extra_collectors=()) -> tuple[bytes, str]:
 class _Forward:
     """The process registry's metrics inside a scrape registry of its own."""
 
-    def __init__(self, source) -> None:
+    def __init__(self, source: CollectorRegistry) -> None:
         self.source = source
 
-    def collect(self):
+    def collect(self) -> Iterable[Metric]:
         return self.source.collect()

@@ -4,6 +4,8 @@ Each refusal names the setting and what to do, so an operator can fix the
 deployment from the error alone. Development keeps its convenient defaults.
 """
 
+from collections.abc import Mapping, MutableMapping
+from typing import Any
 from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-change-me"
@@ -14,11 +16,11 @@ class UnsafeProductionConfig(RuntimeError):
     """The settings would run production with a development default."""
 
 
-def is_production(config) -> bool:
+def is_production(config: Mapping[str, Any]) -> bool:
     return str(config.get("APP_ENV", "development")).strip().lower() == "production"
 
 
-def problems(config) -> list[str]:
+def problems(config: Mapping[str, Any]) -> list[str]:
     """Every unsafe setting found (empty: safe to start)."""
     found: list[str] = []
     secret = config.get("SECRET_KEY") or ""
@@ -53,7 +55,7 @@ def problems(config) -> list[str]:
     return found
 
 
-def enforce(config) -> None:
+def enforce(config: MutableMapping[str, Any]) -> None:
     """Raise UnsafeProductionConfig in production mode; set secure cookies."""
     if not is_production(config):
         return

@@ -1,13 +1,19 @@
 """One guarded write for admin CRUD: set fields, flush in a savepoint, 409 on a duplicate."""
 
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from dansmarue.errors import Conflict
 from dansmarue.models import db
+from dansmarue.models.base import Base
+
+T = TypeVar("T", bound=Base)
 
 
-def save_fields(item, values: dict, conflict_message: str):
+def save_fields(item: T, values: Mapping[str, Any], conflict_message: str) -> T:
     """Apply `values` to `item` (new or loaded) and flush; a unique violation
     becomes Conflict(conflict_message) and leaves nothing pending."""
     try:

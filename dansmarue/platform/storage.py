@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 _PENDING = "dansmarue_written_files"
 
@@ -75,7 +75,7 @@ def _keep_files(session: Session) -> None:
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _drop_uncommitted_files(session: Session, transaction) -> None:
+def _drop_uncommitted_files(session: Session, transaction: SessionTransaction) -> None:
     # Only the outermost transaction decides; after_commit has already
     # emptied the list when it committed, so what is left was rolled back.
     if transaction.parent is None and not transaction.nested:

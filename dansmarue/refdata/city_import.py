@@ -18,7 +18,7 @@ from dansmarue.refdata.sources import CategorySeed
 GEOM_SQL = loader.GEOM_SQL
 
 
-def import_pack(pack: CityPack, progress=loader._plain) -> dict[str, int]:
+def import_pack(pack: CityPack, progress: loader.Progress = loader._plain) -> dict[str, int]:
     """Load every file of the pack; returns counts per kind. Does not commit."""
     counts = {
         "districts": _districts(pack, progress),
@@ -38,7 +38,7 @@ def import_pack(pack: CityPack, progress=loader._plain) -> dict[str, int]:
     return counts
 
 
-def _districts(pack: CityPack, progress) -> int:
+def _districts(pack: CityPack, progress: loader.Progress) -> int:
     rows = []
     for area in pack.districts:
         group = pack.profile.group_of(int(area.number))
@@ -66,7 +66,7 @@ def _districts(pack: CityPack, progress) -> int:
     )
 
 
-def _subdistricts(pack: CityPack, progress) -> int:
+def _subdistricts(pack: CityPack, progress: loader.Progress) -> int:
     rows = [
         {
             "id": int(a.number),
@@ -89,7 +89,7 @@ def _subdistricts(pack: CityPack, progress) -> int:
     )
 
 
-def _sectors(sectors: list[Area], progress) -> int:
+def _sectors(sectors: list[Area], progress: loader.Progress) -> int:
     for area in progress(sectors, "Secteurs"):
         sector_id = db.session.execute(
             text(f"""

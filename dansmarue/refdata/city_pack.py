@@ -16,11 +16,13 @@ that one run lists them all; `CityPackError` carries the list.
 
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shapely.geometry import shape
-from sqlalchemy import String
+from sqlalchemy import Column, String, Table
 
 from dansmarue import city
 from dansmarue.models import Category, District, Quartier, Sector, Unit
@@ -129,7 +131,7 @@ def read(folder: str | Path) -> CityPack:
     return CityPack(folder, profile, districts, subdistricts, units, sectors, categories, sla_path)
 
 
-def _int(value) -> int | None:
+def _int(value: object) -> int | None:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -137,14 +139,14 @@ def _int(value) -> int | None:
     return number if 0 < number < 32768 else None
 
 
-def _max_length(column) -> int:
+def _max_length(column: Column[Any]) -> int:
     """The length of a `String(n)` column: the longest value a file may give."""
     kind = column.type
     assert isinstance(kind, String) and kind.length is not None  # the models declare String(n)
     return kind.length
 
 
-def _too_long(table, values: dict) -> str | None:
+def _too_long(table: Table, values: dict[str, object]) -> str | None:
     """The first value longer than its column of `table` allows."""
     for key, value in values.items():
         column = table.c.get(key)
@@ -155,7 +157,7 @@ def _too_long(table, values: dict) -> str | None:
 
 
 def _areas(
-    path: Path, problems: list[str], *, required: bool, integer: bool, extra: tuple[str, ...], table
+    path: Path, problems: list[str], *, required: bool, integer: bool, extra: tuple[str, ...], table: Table
 ) -> list[Area]:
     if not path.exists():
         if required:
@@ -207,7 +209,7 @@ def _areas(
     return areas
 
 
-def _rows(path: Path, columns: tuple[str, ...], problems: list[str]):
+def _rows(path: Path, columns: tuple[str, ...], problems: list[str]) -> Iterator[tuple[int, dict[str, str]]]:
     if not path.exists():
         problems.append(f"{path.name}: missing")
         return

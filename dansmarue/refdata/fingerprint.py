@@ -7,8 +7,10 @@ loader may load the same files differently). Stored in `refdata_state`.
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session, scoped_session
 
 from dansmarue import city
 from dansmarue.models import utcnow
@@ -27,11 +29,11 @@ def compute() -> str:
     return digest.hexdigest()
 
 
-def stored(session) -> str | None:
+def stored(session: Session | scoped_session[Any]) -> str | None:
     return session.execute(text("SELECT fingerprint FROM refdata_state WHERE id = 1")).scalar()
 
 
-def store(session, fingerprint: str) -> None:
+def store(session: Session | scoped_session[Any], fingerprint: str) -> None:
     session.execute(
         text("""
         INSERT INTO refdata_state (id, fingerprint, loaded_at) VALUES (1, :f, :at)

@@ -1,22 +1,26 @@
 """Idempotent load of the reference data into PostGIS (upserts by natural key)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from sqlalchemy import select, text
 
 from dansmarue import city
 from dansmarue.catalogue import agent_texts as agent_catalogues
+from dansmarue.city import DistrictGroup
 from dansmarue.models import Category, Unit, db
 from dansmarue.refdata import sources
 from dansmarue.refdata.sla import load_sla
+from dansmarue.refdata.sources import CategorySeed
 
 # Geometries arrive repaired by `geo` as WKB hex MultiPolygons.
 GEOM_SQL = "ST_Multi(ST_GeomFromWKB(decode(:geom, 'hex'), 4326))"
 
 Progress = Callable[[Iterable, str], Iterable]
+T = TypeVar("T")
 
 
-def _plain(items, label):
+def _plain(items: Iterable[T], label: str) -> Iterable[T]:
     return items
 
 
@@ -165,7 +169,7 @@ def load_sectors(progress: Progress = _plain) -> int:
     return seed_sectors(city.current().district_groups, progress)
 
 
-def seed_sectors(groups, progress: Progress = _plain) -> int:
+def seed_sectors(groups: Sequence[DistrictGroup], progress: Progress = _plain) -> int:
     """One sector per direction and territorial entity, linked to the direction's units."""
     names, numbers = [g.name for g in groups], [g.number for g in groups]
     directions = db.session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.code)).all()
@@ -225,7 +229,9 @@ def load_categories(progress: Progress = _plain) -> int:
     return upsert_categories(sources.category_seeds(), units, progress)
 
 
-def upsert_categories(seeds, units: dict, progress: Progress = _plain) -> int:
+def upsert_categories(
+    seeds: Sequence[CategorySeed], units: dict[str, Unit], progress: Progress = _plain
+) -> int:
     """Types and leaves by their "type:label" key; `units` maps each seed's unit_name."""
     existing = {c.open_data_label: c for c in db.session.scalars(select(Category))}
     type_order: dict[str, int] = {}

@@ -9,6 +9,8 @@ priority whose targets differ. Editing the CSV and re-running the load
 
 import csv
 import os
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -18,7 +20,10 @@ from dansmarue.sla import clock as sla
 from dansmarue.sla.targets import PRIORITIES, ResolvedTargets, UnknownCategoryError, load_targets
 
 
-def load_sla(progress=lambda items, label: items, path: str | os.PathLike[str] | None = None) -> int:
+def load_sla(
+    progress: Callable[[Iterable[Any], str], Iterable[Any]] = lambda items, label: items,
+    path: str | os.PathLike[str] | None = None,
+) -> int:
     """Upsert targets and clock states; returns the number of target rows.
 
     `path`: a city pack's targets file (default: Paris's data/sla_targets.csv)."""

@@ -37,7 +37,7 @@ BUSY_MESSAGE = "Requête en cours de traitement : réessayez dans quelques secon
 REUSED_MESSAGE = "Cette clé d'idempotence a déjà servi pour une autre requête : " "utilisez une nouvelle clé."
 
 
-def fingerprint(*parts) -> str:
+def fingerprint(*parts: object) -> str:
     """A stable hash of the request's meaningful content."""
     canonical = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -9,7 +9,8 @@ outbox jobs and its photos in the caller's transaction (two statements, see
 """
 
 import hashlib
-from typing import NotRequired, TypedDict
+from collections.abc import Iterable, Sequence
+from typing import Any, NotRequired, TypedDict
 
 from geoalchemy2 import WKTElement
 from sqlalchemy import inspect, select
@@ -31,7 +32,7 @@ CREATED_MESSAGE = "Votre signalement a bien été reçu."
 INTAKE_FACTS = "intake_facts"
 
 
-def _checked_photos(photos) -> list[tuple[str, bytes, ImageInfo]]:
+def _checked_photos(photos: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes, ImageInfo]]:
     """Validate every photo (type sniffed from the bytes) or raise a 422."""
     checked, errors, seen = [], [], set()
     for view, data in photos:
@@ -58,7 +59,7 @@ BAD_ADDRESS = (
 )
 
 
-def _clean_texts(**values) -> dict:
+def _clean_texts(**values: str | None) -> dict[str, str | None]:
     """Storable text (no NUL), lengths checked (422), empty -> None."""
     cleaned, errors = {}, []
     for name, value in values.items():
@@ -108,7 +109,7 @@ def create_report(
     reporter_udid: str | None = None,
     origin: str = "S",
     client_uuid: str | None = None,
-    photos=(),
+    photos: Sequence[tuple[str, bytes]] = (),
     as_agent: bool = False,
     actor_label: str = RESIDENT_LABEL,
     actor_user_id: int | None = None,
@@ -216,7 +217,7 @@ def intake_answer(report: Report, base_url: str) -> dict:
 
 
 def submit_report(
-    fields: dict, photos, *, idempotency_key: str | None, base_url: str
+    fields: dict[str, Any], photos: Sequence[tuple[str, bytes]], *, idempotency_key: str | None, base_url: str
 ) -> tuple[int, dict, bool]:
     """Idempotent intake for the resident API: (status, body, replayed).
 
@@ -234,7 +235,7 @@ def submit_report(
             fields, sorted((view, hashlib.sha256(data).hexdigest()) for view, data in photos)
         )
 
-    def produce():
+    def produce() -> tuple[int, dict[str, Any], int]:
         # A client_uuid already used (under another key) is a 409 (intake_sql).
         report = create_report(**fields, photos=photos)
         body = intake_answer(report, base_url)

@@ -16,7 +16,9 @@ statements themselves on this, the hottest endpoint.
 """
 
 from functools import lru_cache
+from typing import Any
 
+import psycopg
 from psycopg.errors import UniqueViolation
 from psycopg.types.json import Jsonb
 from sqlalchemy.dialects.postgresql import JSONB
@@ -84,7 +86,7 @@ FROM district d JOIN unit u ON u.id = %(direction_id)s
 WHERE d.id = %(district_id)s"""
 
 
-def _cursor():
+def _cursor() -> "psycopg.Cursor[Any]":
     """A cursor on the session's connection, inside the session's transaction."""
     from psycopg.rows import namedtuple_row
 
@@ -93,7 +95,10 @@ def _cursor():
     return driver.cursor(row_factory=namedtuple_row)
 
 
-def allocate(category_id: int, *, as_agent: bool, year: int, month: int, longitude: float, latitude: float):
+# The rows below are psycopg named tuples whose fields are the statements' columns: Any.
+def allocate(
+    category_id: int, *, as_agent: bool, year: int, month: int, longitude: float, latitude: float
+) -> Any:
     """The category row with routing columns (r_*), report_id and number."""
     with _cursor() as cursor:
         cursor.execute(
@@ -110,7 +115,7 @@ def allocate(category_id: int, *, as_agent: bool, year: int, month: int, longitu
         return cursor.fetchone()
 
 
-def placement(row) -> "routing.Placement":
+def placement(row: Any) -> "routing.Placement":
     return routing.placement(tuple(getattr(row, c) for c in ROUTE_COLUMNS))
 
 
@@ -138,7 +143,7 @@ def insert(
     actor_user_id: int | None,
     message: str,
     with_ack: bool,
-):
+) -> Any:
     """Write the report (with every attribute set on it), its event and jobs."""
     state = report.__dict__
     columns = tuple(sorted(k for k in Report.__mapper__.columns.keys() if k in state and k not in _SKIP))  # noqa: SIM118 (a ColumnCollection iterates over columns)

@@ -7,13 +7,14 @@ ownership check and the "one photo per view, the new one replaces the old" rule.
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
 from dansmarue.errors import Forbidden, NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.jobs import outbox, registry
-from dansmarue.media.imaging import ImageRejected, validate_upload
+from dansmarue.media.imaging import ImageInfo, ImageRejected, validate_upload
 from dansmarue.models import UPLOAD_VIEWS, Photo, Report
 from dansmarue.platform import storage
 from dansmarue.reports import authorship
@@ -53,7 +54,7 @@ def attach_photo(
     return photo, stale
 
 
-def store_photos(report: Report, checked) -> list[Photo]:
+def store_photos(report: Report, checked: Iterable[tuple[str, bytes, ImageInfo]]) -> list[Photo]:
     """Write validated (view, bytes, ImageInfo) originals, add their pending
     Photo rows and queue their processing, in the caller's transaction."""
     photos = []

@@ -6,8 +6,11 @@ geometry first keeps the GiST index in play.
 
 import math
 from datetime import datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.functions import Function
 
 from dansmarue.errors import Unprocessable
 from dansmarue.extensions import db
@@ -17,6 +20,7 @@ from dansmarue.workflow.states import OPEN_STATES, PUBLIC_STATES, public_label
 from geo.validate import METRES_PER_DEGREE
 
 PUBLIC_OPEN_STATES = tuple(s for s in PUBLIC_STATES if s in OPEN_STATES)
+R = TypeVar("R", bound=tuple[Any, ...])
 DUPLICATE_RADIUS_M = 50
 MAX_DUPLICATES = 5
 
@@ -36,15 +40,15 @@ _COLUMNS = (
 )
 
 
-def _point(lon: float, lat: float):
+def _point(lon: float, lat: float) -> Function[Any]:
     return func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
 
 
-def _distance(lon: float, lat: float):
+def _distance(lon: float, lat: float) -> Function[Any]:
     return func.ST_Distance(func.geography(Report.geom), func.geography(_point(lon, lat)))
 
 
-def _within(lon: float, lat: float, radius_m: float):
+def _within(lon: float, lat: float, radius_m: float) -> ColumnElement[bool]:
     """Exact metres on geography, behind an index-friendly box in degrees."""
     degrees = box_degrees(radius_m, lat)
     point = _point(lon, lat)
@@ -54,7 +58,7 @@ def _within(lon: float, lat: float, radius_m: float):
     )
 
 
-def summary(row, distance: float | None = None) -> dict:
+def summary(row: Row[Any], distance: float | None = None) -> dict:
     """The public face of a report in lists (no reporter data)."""
     item = {
         "reference": row.reference,
@@ -166,6 +170,7 @@ def search(
         query = query.where(Report.created_at >= since)
     if bbox is not None:
         query = query.where(Report.geom.op("&&")(func.ST_MakeEnvelope(*bbox, 4326)))
+    sort: Function[Any] | InstrumentedAttribute[datetime]
     if near is not None:
         lat, lon = near
         distance = _distance(lon, lat)
@@ -191,7 +196,13 @@ def search(
     return {"items": items, "next_cursor": next_cursor}
 
 
-def _person(query, guid_column, email_column, guid: str | None, email: str | None):
+def _person(
+    query: Select[R],
+    guid_column: InstrumentedAttribute[str | None],
+    email_column: InstrumentedAttribute[str | None],
+    guid: str | None,
+    email: str | None,
+) -> Select[R]:
     if not guid and not email:
         message = "Indiquez un identifiant de compte (guid) ou une adresse e-mail."
         raise Unprocessable(message, errors=[{"field": "guid", "message": message, "location": "query"}])

@@ -23,7 +23,7 @@ import functools
 import time as time_module
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 
 from dansmarue import city
 from dansmarue.models import Report, SlaClockState, SlaTarget, db, utcnow
@@ -45,7 +45,7 @@ def is_overdue(report: Report) -> bool:
     return report.closed_at is None and report.sla_status in OVERDUE_STATUSES
 
 
-def overdue_clause():
+def overdue_clause() -> ColumnElement[bool]:
     """`is_overdue` as an SQL condition on `report`."""
     return and_(Report.closed_at.is_(None), Report.sla_status.in_(OVERDUE_STATUSES))
 

@@ -7,10 +7,10 @@ INSERT itself.
 """
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, UOWTransaction
 
 from dansmarue import signals
-from dansmarue.models import Report, utcnow
+from dansmarue.models import Report, ReportEvent, utcnow
 from dansmarue.sla import clock as sla
 
 # "Reschedule" and "unschedule" keep the state, so no signal: a new programmed
@@ -20,7 +20,7 @@ CLOCK_INPUTS = ("scheduled_for",)
 
 
 @event.listens_for(Session, "before_flush")
-def _inputs_changed(session, flush_context, instances):
+def _inputs_changed(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     for report in session.dirty:
         if isinstance(report, Report) and report.state is not None:
             state = inspect(report)
@@ -29,16 +29,18 @@ def _inputs_changed(session, flush_context, instances):
 
 
 @signals.report_created.connect
-def on_report_created(report, **_):
+def on_report_created(report: Report, **_: object) -> None:
     sla.on_state_change(report, None, report.state, report.created_at or utcnow())
 
 
 @signals.state_changed.connect
-def on_state_changed(report, event=None, **_):
+def on_state_changed(report: Report, event: ReportEvent | None = None, **_: object) -> None:
     at = (event.created_at if event is not None and event.created_at else None) or utcnow()
     sla.on_state_change(report, event.from_state if event else None, report.state, at)
 
 
 @signals.report_requalified.connect
-def on_report_requalified(report, event=None, previous=None, **_):
+def on_report_requalified(
+    report: Report, event: ReportEvent | None = None, previous: object = None, **_: object
+) -> None:
     sla.refresh(report, utcnow())

@@ -11,6 +11,7 @@ through partial covering indexes (migration 0007). Overdue counts come from
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, text
 
@@ -110,7 +111,12 @@ class LateCategory:
 
 
 def district_figures(
-    user: User, late: dict, now: datetime, direction_id=None, unit_id=None, category_id=None
+    user: User,
+    late: dict[tuple[int, int, int], int],
+    now: datetime,
+    direction_id: int | None = None,
+    unit_id: int | None = None,
+    category_id: int | None = None,
 ) -> dict[int, DistrictFigures]:
     """Open (stats backlog by district) and overdue reports per arrondissement."""
     open_counts: dict[int, int]
@@ -136,7 +142,12 @@ def district_figures(
 
 
 def backlog_by_direction(
-    user: User, now: datetime, direction_id=None, unit_id=None, category_id=None, district_id=None
+    user: User,
+    now: datetime,
+    direction_id: int | None = None,
+    unit_id: int | None = None,
+    category_id: int | None = None,
+    district_id: int | None = None,
 ) -> list[Backlog]:
     """Open reports by age bucket (< 48 h, < 10 days, >= 10 days) per direction."""
     scope = stats.directions_for(user, direction_id)
@@ -162,7 +173,14 @@ def backlog_by_direction(
     return [Backlog(r["key"], r["lt_48h"], r["lt_10d"], r["ge_10d"]) for r in rows]
 
 
-def _backlog_raw(user, now, direction_id, unit_id, category_id, district_id) -> list[Backlog]:
+def _backlog_raw(
+    user: User,
+    now: datetime,
+    direction_id: int | None,
+    unit_id: int | None,
+    category_id: int | None,
+    district_id: int | None,
+) -> list[Backlog]:
     t48, t10 = (now - limit for limit in AGE_LIMITS)
     district = [Report.district_id == district_id] if district_id is not None else []
     query = (
@@ -184,7 +202,13 @@ def _backlog_raw(user, now, direction_id, unit_id, category_id, district_id) -> 
 
 
 def weekly(
-    user: User, start: date, end: date, direction_id=None, unit_id=None, category_id=None, district_id=None
+    user: User,
+    start: date,
+    end: date,
+    direction_id: int | None = None,
+    unit_id: int | None = None,
+    category_id: int | None = None,
+    district_id: int | None = None,
 ) -> list[Week]:
     """Resolved, on time, median and p90 time to resolve per week (Monday), every
     week of [start, end] present even when empty."""
@@ -210,11 +234,19 @@ def weekly(
     return weeks
 
 
-def _weekly_filtered(scope, start, end, unit_id, category_id, district_id=None) -> dict[date, Week]:
+def _weekly_filtered(
+    scope: list[int] | None,
+    start: date,
+    end: date,
+    unit_id: int | None,
+    category_id: int | None,
+    district_id: int | None = None,
+) -> dict[date, Week]:
     """Weekly figures under a unit or category filter: the same roll-up rows the
     stats services read (dimension unit or category), or the report table when
     two filters combine or a district is chosen."""
-    where, params = ["TRUE"], {"start": start, "end": end}
+    where: list[str] = ["TRUE"]
+    params: dict[str, Any] = {"start": start, "end": end}
     if scope is not None:
         where.append("direction_id = ANY(:dirs)")
         params["dirs"] = list(scope)
@@ -289,7 +321,12 @@ class UnitFigures:
 
 
 def unit_figures(
-    user: User, late: dict, direction_id=None, unit_id=None, category_id=None, district_id=None
+    user: User,
+    late: dict[tuple[int, int, int], int],
+    direction_id: int | None = None,
+    unit_id: int | None = None,
+    category_id: int | None = None,
+    district_id: int | None = None,
 ) -> list[UnitFigures]:
     """Open and overdue reports per unit under every filter, most overdue first.
 

@@ -6,7 +6,7 @@ category, place, day, channel, unit and reference, as the city publishes them.
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import text
@@ -73,7 +73,9 @@ def rows(start: date, end: date, directions: list[int] | None = None) -> Iterato
         )
 
 
-def csv_lines(header, records, delimiter: str = ";") -> Iterator[str]:
+def csv_lines(
+    header: Sequence[str], records: Iterable[Sequence[object]], delimiter: str = ";"
+) -> Iterator[str]:
     """CSV text, one chunk per line, for streaming responses."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")

@@ -11,8 +11,9 @@ instead of sorting every late report. "Late" is the sweep's mark, as in
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import ColumnElement, Select, and_, func, select, text
 
 from dansmarue.access.scopes import report_scope
 from dansmarue.models import Category, Report, Unit, User, db
@@ -43,7 +44,13 @@ class OverdueRow:
     late_seconds: int
 
 
-def scope_filters(user: User, direction_id=None, unit_id=None, category_id=None, district_id=None) -> list:
+def scope_filters(
+    user: User,
+    direction_id: int | None = None,
+    unit_id: int | None = None,
+    category_id: int | None = None,
+    district_id: int | None = None,
+) -> list[ColumnElement[bool]]:
     conditions = [report_scope(user)]
     for column, value in (
         (Report.direction_id, direction_id),
@@ -56,7 +63,7 @@ def scope_filters(user: User, direction_id=None, unit_id=None, category_id=None,
     return conditions
 
 
-def overdue_conditions(user: User, **filters) -> list:
+def overdue_conditions(user: User, **filters: int | None) -> list[ColumnElement[bool]]:
     """ "Open and marked late by the sweep" (the partial index `ix_report_sla_late`)."""
     return [overdue_clause(), *scope_filters(user, **filters)]
 
@@ -70,7 +77,7 @@ def overdue_page(
     page: int = 1,
     page_size: int = 25,
     late: dict | None = None,
-    **filters,
+    **filters: int | None,
 ) -> tuple[list[OverdueRow], int]:
     """One page of overdue reports and the total count, sorted as asked.
 
@@ -80,7 +87,12 @@ def overdue_page(
     page is read group by group from an index on (group, due_at, id) instead
     of sorting every late report."""
     if late is None:
-        late = late_counts(user, **{k: v for k, v in filters.items() if k != "district_id"})
+        late = late_counts(
+            user,
+            direction_id=filters.get("direction_id"),
+            unit_id=filters.get("unit_id"),
+            category_id=filters.get("category_id"),
+        )
     district = filters.get("district_id")
     total = sum(n for (d, _, _), n in late.items() if district in (None, d))
     descending = (order == "desc") != (sort == "late")
@@ -97,7 +109,7 @@ def overdue_page(
     return _rows(query, now), total
 
 
-def _rows_query(user: User, filters: dict):
+def _rows_query(user: User, filters: dict[str, int | None]) -> Select[Any]:
     return (
         select(
             Report.id,
@@ -113,7 +125,7 @@ def _rows_query(user: User, filters: dict):
     )
 
 
-def _rows(query, now: datetime) -> list[OverdueRow]:
+def _rows(query: Select[Any], now: datetime) -> list[OverdueRow]:
     return [
         OverdueRow(
             r.id, r.reference, r.category, r.address, r.unit, r.due_at, int((now - r.due_at).total_seconds())
@@ -122,7 +134,16 @@ def _rows(query, now: datetime) -> list[OverdueRow]:
     ]
 
 
-def _grouped_page(user, now, sort, descending, offset, limit, late, filters) -> list[OverdueRow]:
+def _grouped_page(
+    user: User,
+    now: datetime,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+    late: dict[tuple[int, int, int], int],
+    filters: dict[str, int | None],
+) -> list[OverdueRow]:
     """Rows [offset, offset + limit) in (group label, group id, due_at, id) order."""
     position = 1 if sort == "category" else 2
     district = filters.get("district_id")
@@ -204,13 +225,18 @@ def rebuild_all() -> None:
 
 
 def late_counts(
-    user: User, direction_id=None, unit_id=None, category_id=None, refresh: bool = True
+    user: User,
+    direction_id: int | None = None,
+    unit_id: int | None = None,
+    category_id: int | None = None,
+    refresh: bool = True,
 ) -> dict[tuple[int, int, int], int]:
     """Overdue reports per (district, category, unit) in the user's scope, from the
     roll-up; the map, the top list, the totals and the list's groups derive from it."""
     if refresh:
         fold_late()
-    where, params = ["n <> 0"], {}
+    where: list[str] = ["n <> 0"]
+    params: dict[str, Any] = {}
     scope = stats.directions_for(user, direction_id)
     if scope is not None:
         where.append("direction_id = ANY(:dirs)")

@@ -5,14 +5,14 @@ direction ids (a manager's scope). Periods are inclusive Paris local dates.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import text
 
 from dansmarue import city
-from dansmarue.models import db, utcnow
+from dansmarue.models import User, db, utcnow
 from dansmarue.platform import cursors
 from dansmarue.sla.calendar import AGE_LIMITS
 from dansmarue.sla.clock import OVERDUE_STATUSES, local_day
@@ -149,7 +149,7 @@ def totals(start: date, end: date, directions: list[int] | None = None, refresh:
     return _figures({k: (v or 0) for k, v in row.items()})
 
 
-def _key(value):
+def _key(value: object) -> object:
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -196,7 +196,7 @@ def backlog(
     (params["a_from"], params["a_to"]), (params["b_from"], params["b_to"]) = day_bounds(d48), day_bounds(d10)
     figures: dict = {}
 
-    def add(rows, *names):
+    def add(rows: Iterable[Sequence[Any]], *names: str) -> None:
         for row in rows:
             entry = figures.setdefault(row[0], {"total": 0, "lt_48h": 0, "lt_10d": 0})
             for name, value in zip(names, row[1:], strict=False):
@@ -283,7 +283,7 @@ def overdue(
     return [{k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.items()} for row in rows]
 
 
-def directions_for(user, direction_id: int | None = None) -> list[int] | None:
+def directions_for(user: User, direction_id: int | None = None) -> list[int] | None:
     """The directions a manager or admin may read: None means all (admins)."""
     from dansmarue.errors import Forbidden
 

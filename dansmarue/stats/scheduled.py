@@ -16,7 +16,7 @@ the work is due by the end of that day):
   undated      no scheduled day (legacy rows), so the columns add up to `total`
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import text
 
@@ -36,7 +36,7 @@ def tranches(by: str, directions: list[int] | None = None, now: datetime | None 
     today = local_day(now or utcnow())
     scope, params = queries._scope(directions)
 
-    def day(offset: int):
+    def day(offset: int) -> date:
         return today + timedelta(days=offset)
 
     params.update(

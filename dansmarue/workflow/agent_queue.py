@@ -1,8 +1,9 @@
 """The agents' work queue and their full view of a report, within their scope."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from dansmarue.access import scopes
@@ -43,7 +44,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def work_queue(user: User, *, limit=50, **filters):
+def work_queue(user: User, *, limit: int = 50, **filters: Any) -> tuple[list[dict], str | None]:
     """(items, next_cursor): reports in scope by due date (undated last), then id."""
     rows = list(db.session.scalars(queue_query(user, limit=limit, **filters)).unique())
     page, more = rows[:limit], len(rows) > limit
@@ -54,16 +55,16 @@ def work_queue(user: User, *, limit=50, **filters):
 def queue_query(
     user: User,
     *,
-    state=None,
-    category_id=None,
-    unit_id=None,
-    district=None,
-    overdue=None,
-    due_before=None,
-    q=None,
-    cursor=None,
-    limit=50,
-):
+    state: list[str] | None = None,
+    category_id: list[int] | None = None,
+    unit_id: int | None = None,
+    district: int | None = None,
+    overdue: bool | None = None,
+    due_before: datetime | None = None,
+    q: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Select[tuple[Report]]:
     """The queue's SELECT (one row more than `limit`, to tell if a page follows).
 
     Its order (due_at NULLS LAST, id) is that of index ix_report_unit_due
@@ -99,7 +100,7 @@ def queue_query(
     return query.order_by(Report.due_at.asc().nulls_last(), Report.id).limit(limit + 1)
 
 
-def _after(due: datetime | None, ident: int):
+def _after(due: datetime | None, ident: int) -> ColumnElement[bool]:
     if due is None:
         return and_(Report.due_at.is_(None), Report.id > ident)
     return or_(Report.due_at > due, and_(Report.due_at == due, Report.id > ident), Report.due_at.is_(None))

@@ -135,7 +135,8 @@ def apply_callback(
     except Unprocessable as error:  # name the callback's own fields
         renamed = {"date": "programming_date", "reason": "rejection_reason"}
         for item in error.errors or ():
-            item["field"] = renamed.get(item.get("field"), item.get("field"))
+            name = item.get("field")
+            item["field"] = renamed.get(name, name) if isinstance(name, str) else name
             item["location"] = "body"
         raise
 

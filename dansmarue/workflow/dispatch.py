@@ -20,6 +20,7 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 from flask import current_app
@@ -27,7 +28,7 @@ from sqlalchemy import select
 
 from dansmarue import city
 from dansmarue.extensions import db
-from dansmarue.models import SYSTEM_LABEL, Report, utcnow
+from dansmarue.models import SYSTEM_LABEL, Report, ReportEvent, Unit, utcnow
 from dansmarue.reports.photo_files import photo_url
 from dansmarue.workflow import contractors, history
 from dansmarue.workflow import requalification as requalification_rules
@@ -47,7 +48,7 @@ class Delivery:
     delivery_id: str
 
 
-def _change(report: Report, to_state: str, action: str, **fields):
+def _change(report: Report, to_state: str, action: str, **fields: Any) -> ReportEvent:
     """A system transition of the workflow table (code, target, real action id)."""
     transition = TRANSITIONS[action]
     if transition.to_state != to_state or report.state not in transition.sources:
@@ -178,7 +179,8 @@ def payload(report: Report) -> dict:
     }
 
 
-def _delivery(report: Report, unit) -> Delivery:
+def _delivery(report: Report, unit: Unit) -> Delivery:
     body = json.dumps(payload(report), ensure_ascii=False, separators=(",", ":")).encode()
     delivery_id = f"{report.reference}-{int(utcnow().timestamp())}"
+    assert unit.webhook_url  # callers deliver only to a unit with a web hook
     return Delivery(unit.webhook_url, unit.webhook_secret, body, delivery_id)

@@ -7,6 +7,7 @@ entry exists (outbox jobs, signals, followers moved to the original).
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from geoalchemy2 import WKTElement
 from sqlalchemy import select
@@ -40,7 +41,7 @@ def _bad(name: str, message: str) -> Unprocessable:
     )
 
 
-def _text(name: str, value) -> str:
+def _text(name: str, value: object) -> str:
     limit = TEXT_LIMITS[name]
     if not isinstance(value, str) or not value.strip():
         raise _bad(name, "Texte requis.")
@@ -49,7 +50,7 @@ def _text(name: str, value) -> str:
     return value.strip()
 
 
-def _date(name: str, value) -> date:
+def _date(name: str, value: object) -> date:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, str):
@@ -94,14 +95,14 @@ def validate(transition: Transition, report: Report, params: dict) -> Values:
     return values
 
 
-def _check_date(report, given, values):
+def _check_date(report: Report, given: dict[str, Any], values: Values) -> None:
     day = _date("date", given["date"])
     values.params["date"] = day
     values.data["date"] = day.isoformat()
     values.format_args["date"] = day.strftime("%d/%m/%Y")
 
 
-def _check_done(report, given, values):
+def _check_done(report: Report, given: dict[str, Any], values: Values) -> None:
     if "message_id" in given:
         message = db.session.get(ServiceDoneMessage, given["message_id"])
         if message is None or not message.active or not _applies(message, report):
@@ -139,7 +140,7 @@ def category_lineage(category_id: int) -> list[int]:
     return list(db.session.scalars(select(tree.c.id)))
 
 
-def _check_reject(report, given, values):
+def _check_reject(report: Report, given: dict[str, Any], values: Values) -> None:
     if "reason_id" in given:
         reason = db.session.get(RejectionReason, given["reason_id"])
         if reason is None or not reason.active:
@@ -154,7 +155,7 @@ def _check_reject(report, given, values):
     values.format_args["reason"] = text
 
 
-def _check_duplicate(report, given, values):
+def _check_duplicate(report: Report, given: dict[str, Any], values: Values) -> None:
     ref = given["duplicate_of"]
     query = select(Report).where(
         Report.id == ref if isinstance(ref, int) else Report.reference == str(ref).strip()
@@ -174,7 +175,7 @@ def _check_duplicate(report, given, values):
     values.format_args["reference"] = original.reference
 
 
-def _check_requalify(report, given, values):
+def _check_requalify(report: Report, given: dict[str, Any], values: Values) -> None:
     has_lat, has_lon = "latitude" in given, "longitude" in given
     if has_lat != has_lon:
         raise _bad("longitude" if has_lat else "latitude", "Latitude et longitude vont ensemble.")
@@ -194,7 +195,7 @@ def _check_requalify(report, given, values):
         values.params["address"] = _text("address", given["address"])
 
 
-def _check_transfer(report, given, values):
+def _check_transfer(report: Report, given: dict[str, Any], values: Values) -> None:
     name = _text("third_party", given["third_party"])
     values.data["third_party"] = name
     values.format_args["third_party"] = name

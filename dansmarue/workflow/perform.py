@@ -8,6 +8,8 @@ SAVEPOINT: a refused or conflicting action leaves nothing behind and the
 caller's session stays usable. The caller commits.
 """
 
+from typing import Any
+
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,7 +32,7 @@ def perform(
     *,
     actor_label: str | None = None,
     expected_version: int | None = None,
-    **params,
+    **params: Any,
 ) -> Report:
     """Run `action` on a report and return it (flushed, not committed).
 
@@ -157,7 +159,7 @@ def allowed_actions(report: Report, user: User | None) -> list[str]:
     return allowed_from(report.state, user.role)
 
 
-def perform_many(report_ids: dict[str, int | None], action: str, actor: User, **params) -> list[dict]:
+def perform_many(report_ids: dict[str, int | None], action: str, actor: User, **params: Any) -> list[dict]:
     """One action on many reports, each atomic in its own SAVEPOINT.
 
     `report_ids` maps each reference to its id (None: not found or out of

@@ -17,7 +17,7 @@ Real daemon ids: 91 = retry of a failed send (send_failed -> transferred),
 "service done") is the `done` action run by the system.
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from dansmarue.workflow.states import STATES
@@ -236,7 +236,7 @@ def allowed_from(state: str, kind: str | None = None) -> list[str]:
     return [t.code for t in TABLE if state in t.sources and (kind is None or kind in t.roles)]
 
 
-def check_table(table=None) -> None:
+def check_table(table: Sequence[Transition] | None = None) -> None:
     """Raise ValueError for a row naming an unknown state, role or follow-up."""
     table = TABLE if table is None else table
     codes = {x.code for x in table}

@@ -1,5 +1,7 @@
 """Dispatch of new reports to their unit or contractor (real state 19)."""
 
+from collections.abc import Callable
+
 from dansmarue.workflow import dispatch
 
 
@@ -18,7 +20,13 @@ def retry_send(report_id: int) -> str:
     return _deliver(report_id, dispatch.start_retry, dispatch.finish_retry, idle="nothing to retry")
 
 
-def _deliver(report_id: int, start, finish, *, idle: str) -> str:
+def _deliver(
+    report_id: int,
+    start: Callable[[int], dispatch.Delivery | None],
+    finish: Callable[[int, bool, str], str | None],
+    *,
+    idle: str,
+) -> str:
     """start (locked, commits) → HTTP post (no lock) → finish (locked, commits)."""
     delivery = start(report_id)
     if delivery is None:

@@ -1,6 +1,10 @@
 """/api/v1/admin: rejection reasons, service-done messages and automatic
 requalification rules (CRUD, admin role), and the audit trail of every change."""
 
+from typing import Any
+
+from marshmallow import Schema
+
 from dansmarue import audit
 from dansmarue.api.admin.schemas import (
     AuditPageSchema,
@@ -17,6 +21,8 @@ from dansmarue.api.admin.schemas import (
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, authenticated_user, document_on
 from dansmarue.catalogue import agent_texts as catalogues
+from dansmarue.models import RequalificationRule
+from dansmarue.models.catalogues import RejectionReason, ServiceDoneMessage
 from dansmarue.workflow import requalification as rules
 
 blp = Blueprint(
@@ -27,11 +33,21 @@ blp = Blueprint(
 )
 document_on(blp)
 
+CatalogueText = RejectionReason | ServiceDoneMessage
 
-def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
+
+def _crud(
+    kind: str,
+    path: str,
+    schema: type[Schema],
+    patch_schema: type[Schema],
+    query_schema: type[Schema] | None = None,
+) -> None:
     """Register list/create/read/update/delete routes for one catalogue."""
 
-    def list_items(args=None):
+    def list_items(
+        args: dict[str, Any] | None = None,
+    ) -> list[RejectionReason] | list[ServiceDoneMessage]:
         """List the entries (inactive ones included)."""
         return catalogues.list_items(kind, **(args or {}))
 
@@ -45,7 +61,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.arguments(schema)
     @blp.response(201, schema)
     @auth_required("admin")
-    def create(values):
+    def create(values: dict[str, Any]) -> CatalogueText:
         """Add an entry."""
         item = catalogues.save(kind, values, actor=authenticated_user())
         return item
@@ -53,7 +69,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.route(f"{path}/<int:item_id>", methods=["GET"], endpoint=f"get_{kind}")
     @blp.response(200, schema)
     @auth_required("admin")
-    def read(item_id):
+    def read(item_id: int) -> CatalogueText:
         """One entry."""
         return catalogues.get(kind, item_id)
 
@@ -61,7 +77,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.arguments(patch_schema)
     @blp.response(200, schema)
     @auth_required("admin")
-    def update(values, item_id):
+    def update(values: dict[str, Any], item_id: int) -> CatalogueText:
         """Change an entry (e.g. `active: false` to withdraw it)."""
         item = catalogues.save(kind, values, item_id, actor=authenticated_user())
         return item
@@ -69,7 +85,7 @@ def _crud(kind: str, path: str, schema, patch_schema, query_schema=None):
     @blp.route(f"{path}/<int:item_id>", methods=["DELETE"], endpoint=f"delete_{kind}")
     @blp.response(204)
     @auth_required("admin")
-    def delete(item_id):
+    def delete(item_id: int) -> None:
         """Delete an entry (past history keeps its text)."""
         catalogues.delete(kind, item_id, actor=authenticated_user())
 
@@ -84,7 +100,7 @@ RULES = "/requalification-rules"
 @blp.arguments(RequalificationRuleQuerySchema, location="query")
 @blp.response(200, RequalificationRuleSchema(many=True))
 @auth_required("admin")
-def list_rules(args):
+def list_rules(args: dict[str, Any]) -> list[RequalificationRule]:
     """Automatic requalification rules (inactive ones included)."""
     return rules.list_rules(**args)
 
@@ -93,7 +109,7 @@ def list_rules(args):
 @blp.arguments(RequalificationRuleSchema)
 @blp.response(201, RequalificationRuleSchema)
 @auth_required("admin")
-def create_rule(values):
+def create_rule(values: dict[str, Any]) -> RequalificationRule:
     """Add a rule: new reports of a unit (or below it) go to another unit."""
     rule = rules.save(values, actor=authenticated_user())
     return rule
@@ -102,7 +118,7 @@ def create_rule(values):
 @blp.route(f"{RULES}/<int:rule_id>", methods=["GET"])
 @blp.response(200, RequalificationRuleSchema)
 @auth_required("admin")
-def get_rule(rule_id):
+def get_rule(rule_id: int) -> RequalificationRule:
     """One rule."""
     return rules.get(rule_id)
 
@@ -111,7 +127,7 @@ def get_rule(rule_id):
 @blp.arguments(RequalificationRulePatchSchema)
 @blp.response(200, RequalificationRuleSchema)
 @auth_required("admin")
-def update_rule(values, rule_id):
+def update_rule(values: dict[str, Any], rule_id: int) -> RequalificationRule:
     """Change a rule (e.g. `active: false` to suspend it)."""
     rule = rules.save(values, rule_id, actor=authenticated_user())
     return rule
@@ -120,7 +136,7 @@ def update_rule(values, rule_id):
 @blp.route(f"{RULES}/<int:rule_id>", methods=["DELETE"])
 @blp.response(204)
 @auth_required("admin")
-def delete_rule(rule_id):
+def delete_rule(rule_id: int) -> None:
     """Delete a rule (past history keeps what it did)."""
     rules.delete(rule_id, actor=authenticated_user())
 
@@ -129,7 +145,7 @@ def delete_rule(rule_id):
 @blp.arguments(AuditQuerySchema, location="query")
 @blp.response(200, AuditPageSchema)
 @auth_required("admin")
-def audit_trail(args):
+def audit_trail(args: dict[str, Any]) -> dict[str, Any]:
     """The audit trail, newest first: who changed what, when, before and after."""
     items, total = audit.entries(**args)
     return {"items": items, "total": total, "page": args["page"], "page_size": args["page_size"]}

@@ -1,6 +1,8 @@
 """/api/v1/admin/categories: the category tree (admin role). Each change bumps
 the catalogue version the apps cache; the answer to a change carries it."""
 
+from typing import Any
+
 from dansmarue.api.admin_catalogue.schemas import (
     CategoryChangeSchema,
     CategoryPatchSchema,
@@ -11,6 +13,7 @@ from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, authenticated_user, document_on
 from dansmarue.catalogue import categories as catalogue
 from dansmarue.catalogue import category_admin
+from dansmarue.models import Category
 
 blp = Blueprint(
     "admin_catalogue",
@@ -21,7 +24,7 @@ blp = Blueprint(
 document_on(blp)
 
 
-def _with_version(category) -> dict:
+def _with_version(category: Category) -> dict[str, Any]:
     return {**CategorySchema().dump(category), "catalogue_version": catalogue.version()}
 
 
@@ -29,7 +32,7 @@ def _with_version(category) -> dict:
 @blp.arguments(CategoryQuerySchema, location="query")
 @blp.response(200, CategorySchema(many=True))
 @auth_required("admin")
-def list_categories(args):
+def list_categories(args: dict[str, Any]) -> list[Category]:
     """Every category (inactive ones included), parents first."""
     return category_admin.list_all(**args)
 
@@ -38,7 +41,7 @@ def list_categories(args):
 @blp.arguments(CategorySchema)
 @blp.response(201, CategoryChangeSchema)
 @auth_required("admin")
-def create_category(values):
+def create_category(values: dict[str, Any]) -> dict[str, Any]:
     """Add a category (under `parent_id`, or as a top type)."""
     return _with_version(category_admin.save(values, actor=authenticated_user()))
 
@@ -46,7 +49,7 @@ def create_category(values):
 @blp.route("/<int:category_id>", methods=["GET"])
 @blp.response(200, CategorySchema)
 @auth_required("admin")
-def get_category(category_id):
+def get_category(category_id: int) -> Category:
     """One category."""
     return category_admin.get(category_id)
 
@@ -55,7 +58,7 @@ def get_category(category_id):
 @blp.arguments(CategoryPatchSchema)
 @blp.response(200, CategoryChangeSchema)
 @auth_required("admin")
-def update_category(values, category_id):
+def update_category(values: dict[str, Any], category_id: int) -> dict[str, Any]:
     """Rename, move (`parent_id`), deactivate (`active: false`, its sub-categories too),
     change the responsible unit, flags, default priority or public age cut-off."""
     return _with_version(category_admin.save(values, category_id, actor=authenticated_user()))

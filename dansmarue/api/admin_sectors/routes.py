@@ -1,9 +1,12 @@
 """/api/v1/admin/sectors: sector polygons and the units they serve (admin role)."""
 
+from typing import Any
+
 from dansmarue.admin import sectors
 from dansmarue.api.admin_sectors.schemas import SectorPatchSchema, SectorQuerySchema, SectorSchema
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, authenticated_user, document_on
+from dansmarue.models import Sector
 
 blp = Blueprint(
     "admin_sectors", __name__, url_prefix="/api/v1/admin/sectors", description="Administration des secteurs"
@@ -15,7 +18,7 @@ document_on(blp)
 @blp.arguments(SectorQuerySchema, location="query")
 @blp.response(200, SectorSchema(many=True))
 @auth_required("admin")
-def list_sectors(args):
+def list_sectors(args: dict[str, Any]) -> list[Sector]:
     """Sectors (of one unit if asked), with their polygons."""
     return sectors.list_all(**args)
 
@@ -24,7 +27,7 @@ def list_sectors(args):
 @blp.arguments(SectorSchema)
 @blp.response(201, SectorSchema)
 @auth_required("admin")
-def create_sector(values):
+def create_sector(values: dict[str, Any]) -> Sector:
     """Upload a sector: its polygon and the units it serves."""
     return sectors.save(values, actor=authenticated_user())
 
@@ -32,7 +35,7 @@ def create_sector(values):
 @blp.route("/<int:sector_id>", methods=["GET"])
 @blp.response(200, SectorSchema)
 @auth_required("admin")
-def get_sector(sector_id):
+def get_sector(sector_id: int) -> Sector:
     """One sector."""
     return sectors.get(sector_id)
 
@@ -41,7 +44,7 @@ def get_sector(sector_id):
 @blp.arguments(SectorPatchSchema)
 @blp.response(200, SectorSchema)
 @auth_required("admin")
-def update_sector(values, sector_id):
+def update_sector(values: dict[str, Any], sector_id: int) -> Sector:
     """Replace the polygon or the linked units (`unit_ids`: the whole list).
 
     New reports route by it at once."""

@@ -1,6 +1,10 @@
+from typing import Any
+
 from geoalchemy2.shape import to_shape
 from marshmallow import Schema, fields, validate
 from shapely.geometry import mapping
+
+from dansmarue.models import Sector
 
 GEOMETRY = fields.Dict(
     metadata={
@@ -21,13 +25,13 @@ class SectorSchema(Schema):
     unit_ids = fields.List(fields.Integer(), validate=validate.Length(max=500), load_default=list)
     units = fields.Method("_unit_ids", dump_only=True)
 
-    def _geometry(self, sector) -> dict:
+    def _geometry(self, sector: Sector) -> dict[str, Any]:
         return mapping(to_shape(sector.geom))
 
-    def _load_geometry(self, value):
+    def _load_geometry(self, value: Any) -> dict[str, Any]:
         return GEOMETRY.deserialize(value)
 
-    def _unit_ids(self, sector) -> list[int]:
+    def _unit_ids(self, sector: Sector) -> list[int]:
         return sorted(u.id for u in sector.units)
 
 

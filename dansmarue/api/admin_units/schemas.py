@@ -1,5 +1,6 @@
 from marshmallow import Schema, fields, validate
 
+from dansmarue.models import Unit
 from dansmarue.models.organisation import UNIT_KINDS
 
 WEBHOOK_URL = fields.Url(
@@ -34,7 +35,7 @@ class UnitSchema(Schema):
     contractor_without_ws = fields.Boolean()
     active = fields.Boolean()
 
-    def _has_secret(self, unit) -> bool:
+    def _has_secret(self, unit: Unit) -> bool:
         return bool(unit.webhook_secret)
 
 

@@ -1,5 +1,8 @@
 """/api/v1/admin/users: staff accounts (admin role). The same services as `flask users`."""
 
+from datetime import datetime
+from typing import Any
+
 from dansmarue.access import accounts, auth, password_reset
 from dansmarue.api.admin_users.schemas import (
     LogoutResultSchema,
@@ -11,6 +14,7 @@ from dansmarue.api.admin_users.schemas import (
 )
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, authenticated_user, document_on
+from dansmarue.models import User
 
 blp = Blueprint(
     "admin_users", __name__, url_prefix="/api/v1/admin/users", description="Administration des comptes"
@@ -22,7 +26,7 @@ document_on(blp)
 @blp.arguments(UserQuerySchema, location="query")
 @blp.response(200, UserPageSchema)
 @auth_required("admin")
-def list_users(args):
+def list_users(args: dict[str, Any]) -> dict[str, Any]:
     """Search accounts (by e-mail or name, role, state, unit), by e-mail."""
     items, total = accounts.search(**args)
     return {"items": items, "total": total, "page": args["page"], "page_size": args["page_size"]}
@@ -32,7 +36,7 @@ def list_users(args):
 @blp.arguments(UserSchema)
 @blp.response(201, UserSchema)
 @auth_required("admin")
-def create_user(values):
+def create_user(values: dict[str, Any]) -> User:
     """Create an account (no password: by default it is mailed a one-time link)."""
     actor = authenticated_user()
     user = auth.create_user(
@@ -52,7 +56,7 @@ def create_user(values):
 @blp.route("/<int:user_id>", methods=["GET"])
 @blp.response(200, UserSchema)
 @auth_required("admin")
-def get_user(user_id):
+def get_user(user_id: int) -> User:
     """One account."""
     return accounts.get(user_id)
 
@@ -61,7 +65,7 @@ def get_user(user_id):
 @blp.arguments(UserPatchSchema)
 @blp.response(200, UserSchema)
 @auth_required("admin")
-def update_user(values, user_id):
+def update_user(values: dict[str, Any], user_id: int) -> User:
     """Change the name, role, units or direction of an account."""
     return accounts.update(accounts.get(user_id), values, authenticated_user())
 
@@ -69,7 +73,7 @@ def update_user(values, user_id):
 @blp.route("/<int:user_id>/disable", methods=["POST"])
 @blp.response(200, UserSchema)
 @auth_required("admin")
-def disable_user(user_id):
+def disable_user(user_id: int) -> User:
     """Disable the account; its tokens and web sessions are revoked."""
     return auth.set_active(accounts.get(user_id), False, authenticated_user())
 
@@ -77,7 +81,7 @@ def disable_user(user_id):
 @blp.route("/<int:user_id>/enable", methods=["POST"])
 @blp.response(200, UserSchema)
 @auth_required("admin")
-def enable_user(user_id):
+def enable_user(user_id: int) -> User:
     """Enable the account again."""
     return auth.set_active(accounts.get(user_id), True, authenticated_user())
 
@@ -85,7 +89,7 @@ def enable_user(user_id):
 @blp.route("/<int:user_id>/logout", methods=["POST"])
 @blp.response(200, LogoutResultSchema)
 @auth_required("admin")
-def force_logout(user_id):
+def force_logout(user_id: int) -> dict[str, int]:
     """Revoke every bearer token and web session of the account."""
     return {"tokens_revoked": accounts.force_logout(accounts.get(user_id), authenticated_user())}
 
@@ -93,7 +97,7 @@ def force_logout(user_id):
 @blp.route("/<int:user_id>/password-reset", methods=["POST"])
 @blp.response(202, ResetRequestedSchema)
 @auth_required("admin")
-def request_password_reset(user_id):
+def request_password_reset(user_id: int) -> dict[str, datetime]:
     """Mail the account a one-time link to choose a new password."""
     reset = password_reset.request_reset(accounts.get(user_id), authenticated_user())
     return {"expires_at": reset.expires_at}

@@ -1,6 +1,8 @@
+from typing import Any
+
 from marshmallow import Schema, fields, validate
 
-from dansmarue.models import ROLES
+from dansmarue.models import ROLES, User
 
 UNIT_CODES = fields.List(
     fields.String(validate=validate.Length(1, 60)),
@@ -31,10 +33,10 @@ class UserSchema(Schema):
         metadata={"description": "Mail the new account a one-time link to choose its password"},
     )
 
-    def _unit_codes(self, user) -> list[str]:
+    def _unit_codes(self, user: User) -> list[str]:
         return sorted(u.code for u in user.units)
 
-    def _load_codes(self, value):
+    def _load_codes(self, value: Any) -> list[str]:
         return UNIT_CODES.deserialize(value)
 
 

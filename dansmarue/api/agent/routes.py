@@ -1,6 +1,6 @@
 """/api/v1/agent: the work queue, a report, its actions, mass actions."""
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 from marshmallow import RAISE
 
 from dansmarue.api.agent.schemas import (
@@ -19,6 +19,7 @@ from dansmarue.api.conditional import etag, required_version
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, authenticated_user, document_on
 from dansmarue.catalogue import agent_texts
+from dansmarue.models import RejectionReason, ServiceDoneMessage
 from dansmarue.reports import views
 from dansmarue.workflow import agent_queue, requalification
 from dansmarue.workflow import perform as workflow
@@ -45,7 +46,7 @@ ACTIONS_DOC = "Actions: " + "; ".join(
 @blp.arguments(QueueQuerySchema, location="query")
 @blp.response(200, QueuePageSchema)
 @auth_required(*STAFF)
-def list_reports(args):
+def list_reports(args: dict) -> Response | dict:
     """Reports in my scope, by due date; GeoJSON with `Accept: application/geo+json`."""
     items, next_cursor = agent_queue.work_queue(authenticated_user(), **args)
     if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
@@ -58,7 +59,7 @@ def list_reports(args):
 @blp.route("/reports/<reference>")
 @blp.response(200, ReportDetailSchema)
 @auth_required(*STAFF)
-def get_report(reference):
+def get_report(reference: str) -> tuple[dict, dict[str, str]]:
     """Full view of a report, with its `ETag` (the version to send in If-Match)."""
     user = authenticated_user()
     report = agent_queue.find_in_scope(user, reference)
@@ -76,7 +77,7 @@ def get_report(reference):
 @blp.doc(description=ACTIONS_DOC)
 @auth_required(*STAFF)
 @accepts(JSON, MULTIPART)
-def act(params, files, reference, action):
+def act(params: dict, files: dict, reference: str, action: str) -> tuple[dict, dict[str, str]]:
     """Run one workflow action; requires `If-Match: "<version>"`."""
     if "photo" in files:
         params["photo"] = files["photo"].read()
@@ -91,7 +92,7 @@ def act(params, files, reference, action):
 @blp.arguments(MassActionSchema)
 @blp.response(200, MassResultSchema)
 @auth_required(*STAFF)
-def mass_action(body):
+def mass_action(body: dict) -> dict:
     """One action on up to 500 reports, each on its own; a result per report."""
     user = authenticated_user()
     ids = agent_queue.ids_in_scope(user, body["references"])
@@ -109,7 +110,7 @@ def mass_action(body):
 @blp.route("/reports/<reference>/done-messages")
 @blp.response(200, CatalogueEntrySchema(many=True))
 @auth_required(*STAFF)
-def done_messages(reference):
+def done_messages(reference: str) -> list[ServiceDoneMessage]:
     """Service-done messages offered for this report's category."""
     report = agent_queue.find_in_scope(authenticated_user(), reference)
     return agent_texts.list_items("message", active_only=True, category_id=report.category_id)
@@ -118,7 +119,7 @@ def done_messages(reference):
 @blp.route("/reports/<reference>/nearby-units")
 @blp.response(200, NearbyUnitSchema(many=True))
 @auth_required(*STAFF)
-def nearby_units(reference):
+def nearby_units(reference: str) -> list[dict]:
     """Units whose sectors lie within 50 m of the report (where to requalify it)."""
     report = agent_queue.find_in_scope(authenticated_user(), reference)
     return requalification.nearby_units(report)
@@ -127,6 +128,6 @@ def nearby_units(reference):
 @blp.route("/rejection-reasons")
 @blp.response(200, CatalogueEntrySchema(many=True))
 @auth_required(*STAFF)
-def rejection_reasons():
+def rejection_reasons() -> list[RejectionReason]:
     """Active rejection reasons."""
     return agent_texts.list_items("reason", active_only=True)

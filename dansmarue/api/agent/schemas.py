@@ -15,7 +15,7 @@ from dansmarue.workflow.transitions import MASS_ACTIONS
 class Base64Bytes(fields.Field):
     """A file sent inside JSON as base64 (the "done" photo)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: object) -> bytes:
         if not isinstance(value, str):
             raise ValidationError("Chaîne base64 attendue.")
         try:

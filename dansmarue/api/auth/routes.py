@@ -4,6 +4,8 @@ residents (#19.2): POST /api/v1/auth/resident/sign-in-link (a one-time link by
 e-mail), POST /api/v1/auth/resident/session (the link for a resident bearer
 token), DELETE /api/v1/auth/resident/session (sign-out: the token is revoked)."""
 
+from typing import Any
+
 from dansmarue.access import auth, password_reset, residents
 from dansmarue.api import ratelimits
 from dansmarue.api.admin_users.schemas import PasswordResetSchema
@@ -19,6 +21,7 @@ from dansmarue.api.auth.schemas import (
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.security import auth_required, bearer_token, current_user, document_on
 from dansmarue.extensions import limiter
+from dansmarue.models import User
 
 blp = Blueprint(
     "auth",
@@ -34,7 +37,7 @@ document_on(blp)
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, description="Identifiants refusés")
-def login(body):
+def login(body: dict[str, Any]) -> dict[str, Any]:
     """Exchange e-mail and password for a bearer token (12 h)."""
     user = auth.authenticate(body["email"], body["password"])
     token = auth.issue_token(user)
@@ -45,7 +48,7 @@ def login(body):
 @blp.route("/logout", methods=["POST"])
 @blp.response(204)
 @auth_required()
-def logout():
+def logout() -> None:
     """Revoke the token used for this request."""
     token = bearer_token()
     assert token is not None  # auth_required let a valid one through
@@ -55,7 +58,7 @@ def logout():
 @blp.route("/me", methods=["GET"])
 @blp.response(200, MeSchema)
 @auth_required()
-def me():
+def me() -> User | None:
     """The account behind the token."""
     return current_user()
 
@@ -64,7 +67,7 @@ def me():
 @limiter.limit(ratelimits.login_limit)
 @blp.arguments(PasswordResetSchema)
 @blp.response(204)
-def complete_password_reset(body):
+def complete_password_reset(body: dict[str, Any]) -> None:
     """Choose a new password with the one-time link's token; every session of the account ends."""
     password_reset.complete_reset(body["token"], body["password"])
 

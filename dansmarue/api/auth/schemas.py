@@ -1,5 +1,7 @@
 from marshmallow import Schema, fields, validate
 
+from dansmarue.models import User
+
 
 class LoginSchema(Schema):
     email = fields.Email(required=True, metadata={"example": "agent@paris.fr"})
@@ -21,7 +23,7 @@ class MeSchema(Schema):
     direction_id = fields.Integer(allow_none=True)
     unit_codes = fields.Method("get_unit_codes")
 
-    def get_unit_codes(self, user):
+    def get_unit_codes(self, user: User) -> list[str]:
         return sorted(u.code for u in user.units)
 
 

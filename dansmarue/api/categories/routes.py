@@ -1,5 +1,7 @@
 """GET /api/v1/categories: the tree and its version, cacheable by ETag."""
 
+from typing import Any
+
 from flask import request
 
 from dansmarue.api.edge import Blueprint
@@ -13,7 +15,7 @@ blp = Blueprint(
 @blp.route("", methods=["GET"])
 @blp.response(200)
 @blp.alt_response(304, description="Unchanged since the ETag given in If-None-Match")
-def list_categories():
+def list_categories() -> tuple[str | dict[str, Any], int, dict[str, str]]:
     """Active categories residents may choose (leaves are reportable)."""
     tree = catalogue.tree()
     tag = f"categories-{tree['version']}"

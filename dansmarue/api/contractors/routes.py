@@ -21,7 +21,7 @@ blp.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
 @blp.alt_response(403, description="Wrong token")
 @blp.alt_response(409, description="Not possible from the report's current state")
 @accepts(JSON, FORM)
-def callback(fields, reference):
+def callback(fields: dict, reference: str) -> dict:
     """A contractor sets service fait, rejeter, programmer or (a) requalifier."""
     report = contractors.apply_callback(reference, **fields)
     return {"reference": report.reference, "state": report.state, "public_state": public_label(report.state)}

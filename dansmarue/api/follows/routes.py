@@ -7,10 +7,13 @@ GET on /confirm and /unsubscribe writes (`writes_on_get`): mail links are
 opened by GET.
 """
 
+from typing import Any
+
 from flask import current_app
 
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.follows.schemas import FollowLinkSchema, UnfollowedSchema
+from dansmarue.models import Follower
 from dansmarue.reports import engagement, intake, views
 from dansmarue.unit_of_work import writes_on_get
 
@@ -22,7 +25,7 @@ blp = Blueprint(
 )
 
 
-def _link_view(follower) -> dict:
+def _link_view(follower: Follower) -> dict[str, Any]:
     report = engagement.report_of(follower)
     links = intake.follow_links(current_app.config["PUBLIC_BASE_URL"], follower.token)
     return {
@@ -35,7 +38,7 @@ def _link_view(follower) -> dict:
 @blp.route("/<token>", methods=["GET"])
 @blp.response(200, FollowLinkSchema)
 @blp.alt_response(404, description="Unknown or withdrawn link")
-def show(token):
+def show(token: str) -> dict[str, Any]:
     """The followed report's public view."""
     return _link_view(engagement.by_follow_token(token))
 
@@ -44,7 +47,7 @@ def show(token):
 @blp.response(200, FollowLinkSchema)
 @blp.alt_response(404, description="Unknown or withdrawn link")
 @writes_on_get
-def confirm(token):
+def confirm(token: str) -> dict[str, Any]:
     """Confirm a follow by e-mail (idempotent)."""
     return _link_view(engagement.confirm_follow(token))
 
@@ -53,7 +56,7 @@ def confirm(token):
 @blp.response(200, UnfollowedSchema)
 @blp.alt_response(404, description="Unknown or withdrawn link")
 @writes_on_get
-def unsubscribe(token):
+def unsubscribe(token: str) -> dict[str, Any]:
     """Stop following; the link is void afterwards."""
     report = engagement.unfollow_by_token(token)
     return {"following": False, "followers": report.followers_count}
@@ -62,7 +65,7 @@ def unsubscribe(token):
 @blp.route("/<token>", methods=["DELETE"])
 @blp.response(200, UnfollowedSchema)
 @blp.alt_response(404, description="Unknown or withdrawn link")
-def delete(token):
+def delete(token: str) -> dict[str, Any]:
     """Stop following (the API form of the unsubscribe link)."""
     report = engagement.unfollow_by_token(token)
     return {"following": False, "followers": report.followers_count}

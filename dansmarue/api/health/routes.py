@@ -1,5 +1,7 @@
 """GET /health: versions of PostgreSQL, PostGIS and Redis, or who is down."""
 
+from typing import Any
+
 from dansmarue.api.edge import Blueprint
 from dansmarue.platform import health
 
@@ -9,7 +11,7 @@ blp = Blueprint("health", __name__, url_prefix="/health", description="Service h
 @blp.route("")
 @blp.response(200)
 @blp.alt_response(503, description="A component is down")
-def get_health():
+def get_health() -> tuple[dict[str, Any], int]:
     """Check PostgreSQL, PostGIS and Redis."""
     report = health.check()
     return report, (200 if report["status"] == "ok" else 503)
@@ -17,7 +19,7 @@ def get_health():
 
 @blp.route("/live")
 @blp.response(200)
-def get_live():
+def get_live() -> dict[str, str]:
     """The process answers (no dependency checked): for a restart probe."""
     return {"status": "ok"}
 
@@ -25,7 +27,7 @@ def get_live():
 @blp.route("/ready")
 @blp.response(200)
 @blp.alt_response(503, description="Not ready to serve")
-def get_ready():
+def get_ready() -> tuple[dict[str, Any], int]:
     """PostgreSQL, PostGIS, Redis, migrations at head and the outbox moving."""
     import os
 

@@ -24,7 +24,7 @@ blp = Blueprint("media", __name__, url_prefix="/media", description="Report phot
         404: {"description": "Unknown photo or variant"},
     }
 )
-def get_photo(access_key: str, variant: str):
+def get_photo(access_key: str, variant: str) -> Response:
     """A photo derivative (variant: display or thumb)."""
     path, placeholder = photo_files.servable(access_key, variant)
     if path is None:  # pending or purged: the placeholder

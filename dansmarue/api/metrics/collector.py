@@ -2,9 +2,11 @@
 the RQ queues, dead letters and the SLA picture (cheap queries on partial
 indexes; a failing component yields no sample rather than a failed scrape)."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
 from sqlalchemy import func, select
 
 from dansmarue.jobs.queues import all_queues, redis_connection
@@ -13,12 +15,12 @@ from dansmarue.sla.clock import overdue_clause
 
 
 class StateCollector:
-    def collect(self):
+    def collect(self) -> Iterator[Metric]:
         yield from self._outbox()
         yield from self._queues()
         yield from self._sla()
 
-    def _outbox(self):
+    def _outbox(self) -> Iterator[Metric]:
         try:
             rows = db.session.execute(
                 select(OutboxJob.status, func.count(), func.min(OutboxJob.created_at))
@@ -41,7 +43,7 @@ class StateCollector:
             value=age,
         )
 
-    def _queues(self):
+    def _queues(self) -> Iterator[Metric]:
         try:
             queues = [(q.name, q.count, q.failed_job_registry.count) for q in all_queues(redis_connection())]
         except Exception:  # Redis down: the outbox gauges still tell the story
@@ -56,7 +58,7 @@ class StateCollector:
         yield depth
         yield failed
 
-    def _sla(self):
+    def _sla(self) -> Iterator[Metric]:
         now = utcnow()
         try:
             open_, overdue, soon = db.session.execute(

@@ -16,7 +16,7 @@ LOOPBACK = {"127.0.0.1", "::1"}
 
 
 @bp.get("/metrics")
-def scrape():
+def scrape() -> Response:
     token = current_app.config.get("METRICS_TOKEN") or ""
     if token:
         sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()

@@ -31,7 +31,7 @@ def _staff(ctx: Context) -> None:
         raise MobileError(BAD_OWNER, "Réservé aux agents connectés (jeton Bearer).")
 
 
-def _int(value, field: str) -> int | None:
+def _int(value: object, field: str) -> int | None:
     if value in (None, "", -1, "-1"):
         return None
     try:

@@ -6,6 +6,7 @@ returns the `answer` payload, or raises MobileError / a domain error.
 
 import contextlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -138,7 +139,7 @@ def save_incident(req: dict, ctx: Context) -> dict:
         "as_agent": ctx.staff,
     }
 
-    def produce():
+    def produce() -> tuple[int, dict, int]:
         report = reports.create_report(
             **fields, actor_label="Agent (application)" if ctx.staff else "Usager (application)"
         )
@@ -207,7 +208,7 @@ def incident_by_id(req: dict, ctx: Context) -> dict:
     }
 
 
-def _done_messages(messages) -> list[dict]:
+def _done_messages(messages: Iterable[ServiceDoneMessage]) -> list[dict]:
     """The service-done catalogue, as the apps show it to a resolving user: iOS
     force-unwraps numero_message and message, Android reads an int numero_message."""
     return [

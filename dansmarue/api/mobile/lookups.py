@@ -32,7 +32,7 @@ def reports_of_device(udid: str | None, guid: str | None) -> list[dict]:
     return ser.incidents(rows, guid)
 
 
-def same_version(known, current) -> bool:
+def same_version(known: object, current: int) -> bool:
     """The app's cached version is the current one ("3", 3 and iOS's "3.0" alike)."""
     try:
         return known is not None and float(str(known).strip()) == float(current)
@@ -40,7 +40,7 @@ def same_version(known, current) -> bool:
         return False
 
 
-def check_version(known, settings: dict) -> dict:
+def check_version(known: object, settings: dict) -> dict:
     """checkVersion: the catalogue's version, and the store versions a city sets
     (MOBILE_* settings) so that the apps prompt for, or force, an update."""
     current = catalogue.version()

@@ -4,6 +4,8 @@ searchIncidentsByIdFdt, identitystore, getDossiersCourrantsByGeomWithLimit.
 They answer a bare JSON object (iOS reads them with json.dictionary; Android
 accepts both), HTTP 200 also for a refusal the apps display."""
 
+from collections.abc import Callable
+
 from flask import Response, current_app, request
 
 from dansmarue.api.mobile import agent_calls, content, lookups, protocol
@@ -15,7 +17,7 @@ OFFLINE = "Le service DansMaRue est momentanément indisponible."
 ROUTE_SHEET = "searchIncidentsByIdFdt"
 
 
-def _object(name: str, produce):
+def _object(name: str, produce: Callable[[], dict]) -> Response:
     """`run` without the array: a refusal is {"error", "error_message"}, HTTP 200."""
     response = run(name, produce)
     body = response.get_json()
@@ -24,7 +26,7 @@ def _object(name: str, produce):
 
 @blp.route("/signalement/isDmrOnline", methods=["GET"])
 @blp.route("/signalement/api/isDmrOnline", methods=["GET"])
-def is_dmr_online():
+def is_dmr_online() -> Response:
     """Top-level `online` and `message_information`. Offline: no `online` key
     (iOS tests its presence, Android's boolean defaults to false) and HTTP 503."""
     message = current_app.config.get("MOBILE_MESSAGE_INFORMATION") or ""
@@ -43,19 +45,19 @@ def is_dmr_online():
 @blp.route("/signalement/getAnomalieByNumber/<number>", methods=["GET"])
 @blp.route("/signalement/api/getAnomalieByNumber/<number>", methods=["GET"])
 @blp.route("/signalement/api/getAnomalieByNumber/<number>/<guid>", methods=["GET"])
-def anomaly_by_number(number, guid=None):
+def anomaly_by_number(number: str, guid: str | None = None) -> Response:
     """{"answer": {"incident": [one report]}}; unknown or over 90 days old: an
     error_message, which both apps show (iOS would crash on an empty array)."""
     return _object("getAnomalieByNumber", lambda: {"incident": [lookups.by_number(number, guid)]})
 
 
 @blp.route("/signalement/getActualite/<version>", methods=["GET"])
-def news(version):
+def news(version: str) -> Response:
     return _object("getActualite", lambda: content.pages("actualites", current_app.config))
 
 
 @blp.route("/signalement/getAide/<version>", methods=["GET"])
-def help_pages(version):
+def help_pages(version: str) -> Response:
     return _object("getAide", lambda: content.pages("aides", current_app.config))
 
 
@@ -75,10 +77,10 @@ def route_sheet(sheet_id: str) -> Response:
 
 
 @blp.route("/signalement/identitystore", methods=["POST"])
-def identity_store():
+def identity_store() -> Response:
     """Form field jsonStream = {"guid": …} (a bare object, no request name)."""
 
-    def produce():
+    def produce() -> dict:
         req = protocol.parse(request.form.get("jsonStream"), named=False)
         return content.identity(_text(req, "guid"))
 
@@ -86,7 +88,7 @@ def identity_store():
 
 
 @blp.route("/signalement/getDossiersCourrantsByGeomWithLimit", methods=["POST"])
-def bulky_item_pickups():
+def bulky_item_pickups() -> Response:
     """Android posts its position as JSON and parses "[" + body + "]" as
     DossierRamen[]: the bulky-item pickups of the city's Ramen system, which this
     server does not run. An empty array reads as no pickup."""

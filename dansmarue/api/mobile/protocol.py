@@ -44,7 +44,7 @@ TOO_MANY_REQUESTS = 429  # ours: the real server had no rate limit (HTTP 429 too
 
 
 class MobileError(Exception):
-    def __init__(self, code: int, message: str = ""):
+    def __init__(self, code: int, message: str = "") -> None:
         super().__init__(message)
         self.code, self.message = code, message
 
@@ -103,7 +103,7 @@ def code_for_http(error: DomainError, photo: bool) -> int:
     return code_for(error)
 
 
-def respond(body, status: int = 200) -> Response:
+def respond(body: dict | list, status: int = 200) -> Response:
     return Response(
         json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8"
     )

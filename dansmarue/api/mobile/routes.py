@@ -2,7 +2,9 @@
 /rest/signalement/api and /rest/equipement/api, each with and without a trailing
 slash (Android adds one, iOS not; iOS uploads photos to …/api/photo/)."""
 
-from flask import current_app, request
+from collections.abc import Callable, Mapping
+
+from flask import Response, current_app, request
 from flask_limiter import RateLimitExceeded
 from marshmallow import EXCLUDE, Schema, fields, validate
 from werkzeug.exceptions import HTTPException
@@ -57,7 +59,7 @@ def not_an_intake() -> bool:
 
 
 @blp.errorhandler(RateLimitExceeded)
-def _too_many(error):
+def _too_many(error: RateLimitExceeded) -> Response:
     response = protocol.error(
         protocol.TOO_MANY_REQUESTS,
         "Trop de signalements envoyés depuis cette adresse : " "réessayez dans une minute.",
@@ -67,7 +69,7 @@ def _too_many(error):
     return response
 
 
-def _unanswered(error: DomainError):
+def _unanswered(error: DomainError) -> Response:
     """An error no handler answered (a body too large, an unreadable form, an
     unknown address, a last resort): the bare error object, with its HTTP status."""
     photo = request.path.rstrip("/").endswith("/photo")
@@ -85,7 +87,7 @@ def context() -> handlers.Context:
     )
 
 
-def run(name: str, produce):
+def run(name: str, produce: Callable[[], dict]) -> Response:
     """Call a handler inside the envelope: commit on success, roll back on error."""
     try:
         payload = produce()
@@ -105,7 +107,7 @@ def _refused(name: str, reason: str) -> None:
         observe.note_refusal(reason, any_endpoint=True)
 
 
-def dispatch(stream: str | None, table: dict):
+def dispatch(stream: str | None, table: Mapping[str, Callable[[dict, handlers.Context], dict]]) -> Response:
     try:
         req = protocol.parse(stream)
     except protocol.MobileError as exc:
@@ -122,7 +124,7 @@ def dispatch(stream: str | None, table: dict):
 @blp.route("/signalement/api/", methods=["POST"])
 @limiter.limit(ratelimits.intake_limit, exempt_when=not_an_intake)
 @blp.arguments(RpcForm, location="form")
-def rpc(form):
+def rpc(form: dict) -> Response:
     """One request per call; answers [{"request", "answer": {"status": 0, …}}]."""
     return dispatch(form["jsonStream"], SIGNALEMENT)
 
@@ -131,7 +133,7 @@ def rpc(form):
 @blp.route("/equipement/api/", methods=["POST"])
 @limiter.limit(ratelimits.intake_limit, exempt_when=not_an_intake)
 @blp.arguments(RpcForm, location="form")
-def equipment_rpc(form):
+def equipment_rpc(form: dict) -> Response:
     """The equipment module: the same envelope, see mobile/equipment.py."""
     return dispatch(form["jsonStream"], equipment.HANDLERS)
 
@@ -142,7 +144,7 @@ def equipment_rpc(form):
 @blp.route("/equipement/api/photo/", methods=["POST"])
 @limiter.limit(ratelimits.per_report_limit, key_func=ratelimits.photo_report_key)
 @blp.arguments(PhotoHeaders, location="headers")
-def photo(headers):
+def photo(headers: dict) -> Response:
     """Raw image body; headers incident-id, type (close|far|done), udid (must be the reporter's)."""
     if (request.content_length or 0) > MAX_PHOTO_BYTES:
         return protocol.error(

@@ -1,6 +1,6 @@
 """Our rows in the mobile apps' shapes (the real SignalementFormatterJson's keys)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 
@@ -31,7 +31,7 @@ class Catalogue:
         return None if node is None else node.alias or node.label
 
 
-def followed_ids(report_ids, guid: str | None) -> set[int]:
+def followed_ids(report_ids: Iterable[int], guid: str | None) -> set[int]:
     if not guid or not report_ids:
         return set()
     return set(

@@ -4,6 +4,10 @@ Only the translation lives here; validation, routing, reference, photos and
 jobs are the shared intake's.
 """
 
+from typing import Any
+
+from werkzeug.datastructures import FileStorage, MultiDict
+
 from dansmarue.interop import open311
 from dansmarue.interop.open311 import BadRequest
 from dansmarue.models import INTAKE_VIEWS, PRIORITIES
@@ -22,7 +26,7 @@ MEDIA_URL_NOTICE = (
 )
 
 
-def create(form: dict, files) -> dict:
+def create(form: dict[str, Any], files: MultiDict[str, FileStorage]) -> dict[str, Any]:
     """Create the report; answer the `request` item of the POST response."""
     client = open311.check_api_key(form.get("api_key"))
     if not form.get("service_code"):
@@ -70,7 +74,7 @@ def _position(form: dict) -> tuple[float, float]:
     raise BadRequest("Position manquante : lat et long sont requis.")
 
 
-def _priority(value) -> int | None:
+def _priority(value: Any) -> int | None:
     if value in (None, ""):
         return None
     if str(value).strip() not in {str(k) for k in PRIORITIES}:
@@ -78,7 +82,7 @@ def _priority(value) -> int | None:
     return int(value)
 
 
-def _text(value) -> str | None:
+def _text(value: str | list[str] | None) -> str | None:
     if isinstance(value, list):
         value = ", ".join(value)
     limit = TEXT_LIMITS["address_precision"]

@@ -9,6 +9,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
+from typing import Any
 
 from flask import Response
 
@@ -42,7 +43,7 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(city.tz()).isoformat(timespec="seconds")
 
 
-def render(fmt: str, root: str, value, status: int = 200) -> Response:
+def render(fmt: str, root: str, value: Any, status: int = 200) -> Response:
     """A response in `fmt` ("json" or "xml"); `root` names the XML root element."""
     if fmt == "xml":
         element = ET.Element(root)
@@ -54,13 +55,13 @@ def render(fmt: str, root: str, value, status: int = 200) -> Response:
     return Response(text, status=status, content_type=f"{MIMETYPES[fmt]}; charset=utf-8")
 
 
-def errors(fmt: str, status: int, messages: list[str], code=None) -> Response:
+def errors(fmt: str, status: int, messages: list[str], code: int | str | None = None) -> Response:
     """The spec's error body: [{code, description}] / <errors><error>."""
     items = [{"code": code or status, "description": m} for m in messages]
     return render(fmt, "errors", items, status)
 
 
-def _fill(element: ET.Element, name: str, value) -> None:
+def _fill(element: ET.Element, name: str, value: Any) -> None:
     if isinstance(value, list):
         item_name = ITEM_NAMES.get(name, "item")
         for item in value:

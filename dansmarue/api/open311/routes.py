@@ -4,10 +4,10 @@ Every path ends in `.json` or `.xml`; errors use the spec's own body
 (`[{code, description}]` / `<errors><error>`) with 400, 403, 404, 405 or 429.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import flask
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +26,7 @@ from dansmarue.errors import (
 )
 from dansmarue.extensions import limiter
 from dansmarue.interop import open311
+from dansmarue.models import Report
 
 blp = Blueprint(
     "open311",
@@ -55,7 +56,7 @@ OPEN311_FIELDS = {
 
 
 @blp.errorhandler(DomainError)
-def _domain_error(error: DomainError):
+def _domain_error(error: DomainError) -> Response:
     status = {404: 404, 401: 403, 403: 403}.get(error.status, 500 if error.status >= 500 else 400)
     errors = wire_errors(error.errors, OPEN311_FIELDS, "media", None)
     messages = [error.detail] + [
@@ -67,7 +68,7 @@ def _domain_error(error: DomainError):
 
 
 @blp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
+def _http_error(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     if "messages" in data:
         messages = [
@@ -91,14 +92,14 @@ answer_errors_under(blp, "/open311", _domain_error)
 
 
 @blp.route(f"/discovery.{FMT}")
-def discovery(fmt):
+def discovery(fmt: str) -> Response:
     """Service discovery: specification, URL, formats, changeset."""
     return render.render(fmt, "discovery", ser.discovery(open311.catalogue_changed_at()))
 
 
 @blp.route(f"/services.{FMT}")
 @blp.arguments(schemas.JurisdictionArgs, location="query")
-def services(args, fmt):
+def services(args: dict[str, Any], fmt: str) -> Response:
     """Leaf categories residents may choose; `group` is the top-level type."""
     open311.check_jurisdiction(args.get("jurisdiction_id"))
     items = [ser.service(leaf, group) for leaf, group in open311.services()]
@@ -107,7 +108,7 @@ def services(args, fmt):
 
 @blp.route(f"/services/<code>.{FMT}")
 @blp.arguments(schemas.JurisdictionArgs, location="query")
-def service_definition(args, code, fmt):
+def service_definition(args: dict[str, Any], code: str, fmt: str) -> Response:
     """Attributes of one service (priority, location details)."""
     open311.check_jurisdiction(args.get("jurisdiction_id"))
     leaf, _ = open311.service(code)
@@ -119,7 +120,7 @@ class Requests(MethodView):
     decorators: ClassVar[list] = [limiter.limit(ratelimits.intake_limit, methods=["POST"])]
 
     @blp.arguments(schemas.RequestsQueryArgs, location="query")
-    def get(self, args, fmt):
+    def get(self, args: dict[str, Any], fmt: str) -> Response:
         """Search requests (default: the last 90 days, at most 1000 rows)."""
         open311.check_jurisdiction(args.get("jurisdiction_id"))
         reports = open311.find_requests(
@@ -139,7 +140,7 @@ class Requests(MethodView):
 
     @blp.arguments(schemas.CreateRequestForm, location="form")
     @accepts(FORM, MULTIPART)  # an XML or JSON body is refused (400), never read as an empty form
-    def post(self, form, fmt):
+    def post(self, form: dict[str, Any], fmt: str) -> Response:
         """Create a request (api_key required; lat/long, attribute[..], media)."""
         for name in ("api_key", "jurisdiction_id"):  # some clients put these in the URL
             form.setdefault(name, request.args.get(name) or None)
@@ -150,7 +151,7 @@ class Requests(MethodView):
 
 @blp.route(f"/requests/<request_id>.{FMT}")
 @blp.arguments(schemas.RequestQueryArgs, location="query")
-def get_request(args, request_id, fmt):
+def get_request(args: dict[str, Any], request_id: str, fmt: str) -> Response:
     """One request, still wrapped in a list (spec)."""
     open311.check_jurisdiction(args.get("jurisdiction_id"))
     return _requests(fmt, [open311.get_request(request_id)], args["extensions"])
@@ -158,7 +159,7 @@ def get_request(args, request_id, fmt):
 
 @blp.route(f"/tokens/<token>.{FMT}")
 @blp.arguments(schemas.JurisdictionArgs, location="query")
-def token(args, token, fmt):
+def token(args: dict[str, Any], token: str, fmt: str) -> Response:
     """The service_request_id behind a report's token."""
     open311.check_jurisdiction(args.get("jurisdiction_id"))
     report = open311.by_token(token)
@@ -167,14 +168,14 @@ def token(args, token, fmt):
 
 @blp.route(f"/servicerequestupdates.{FMT}")
 @blp.arguments(schemas.UpdatesQueryArgs, location="query")
-def updates(args, fmt):
+def updates(args: dict[str, Any], fmt: str) -> Response:
     """FixMyStreet extension: state changes and public messages (default: last 2 h)."""
     open311.check_jurisdiction(args.get("jurisdiction_id"))
     events = open311.find_updates(args.get("start_date"), args.get("end_date"))
     return render.render(fmt, "service_request_updates", [ser.update(e) for e in events])
 
 
-def unknown(rest):
+def unknown(rest: str) -> Response:
     """Every method on an unknown path (404), or on a known one it lacks (405)."""
     adapter = current_app.create_url_adapter(request)
     assert adapter is not None  # always built when given a request
@@ -201,6 +202,6 @@ flask.Blueprint.add_url_rule(
 )
 
 
-def _requests(fmt, reports, extensions):
+def _requests(fmt: str, reports: list[Report], extensions: bool) -> Response:
     labels = open311.category_labels()
     return render.render(fmt, "service_requests", [ser.request(r, labels, extensions) for r in reports])

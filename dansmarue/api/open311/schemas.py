@@ -1,6 +1,8 @@
 """Open311 parameters: an empty parameter counts as absent (spec "Definitions")."""
 
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, time
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 from webargs.fields import DelimitedList
@@ -18,7 +20,9 @@ class W3CDateTime(fields.Field):
     """ISO 8601 / W3C-DTF. The spec wants a zone; a bare date or a naive
     time is read as Paris time rather than refused (lenient on input)."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> datetime:
         try:
             parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
         except ValueError as exc:
@@ -36,7 +40,7 @@ class Open311Schema(Schema):
         unknown = EXCLUDE  # clients send api_key, callback, extensions…
 
     @pre_load
-    def drop_empty(self, data, **kwargs):
+    def drop_empty(self, data: Mapping[str, Any], **kwargs: Any) -> dict[str, Any]:
         items = {}
         for key, value in _items(data):
             if isinstance(value, list) and isinstance(self.fields.get(key), DelimitedList):
@@ -49,7 +53,7 @@ class Open311Schema(Schema):
         return data
 
 
-def _items(data):
+def _items(data: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     # webargs hands a MultiDict proxy; keep repeated values only where lists are expected.
     getlist = getattr(data, "getlist", None)
     for key in data:

@@ -3,12 +3,15 @@
 Never any personal data: no e-mail, guid, udid or name of the reporter.
 """
 
+from datetime import datetime
+from typing import Any
+
 from flask import current_app
 
 from dansmarue import city
 from dansmarue.api.open311.render import iso
 from dansmarue.interop import open311
-from dansmarue.models import ORIGINS, PRIORITIES, Report, db
+from dansmarue.models import ORIGINS, PRIORITIES, Photo, Report, ReportEvent, db
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.workflow.states import STATES
 
@@ -22,7 +25,7 @@ def base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
 
 
-def discovery(changeset) -> dict:
+def discovery(changeset: datetime | None) -> dict[str, Any]:
     config = current_app.config
     return {
         "changeset": iso(changeset),
@@ -86,27 +89,27 @@ def definition(leaf: dict) -> dict:
     }
 
 
-def photo_url(photo, variant: str = "display") -> str:
+def photo_url(photo: Photo, variant: str = "display") -> str:
     return f"{base_url()}/media/photos/{photo.access_key}/{variant}"
 
 
-def visible_photos(report) -> list:
+def visible_photos(report: Report) -> list[Photo]:
     # Purged (licence plates) or unprocessed photos are never linked.
     photos = [p for p in report.photos if p.status == "ready"]
     return sorted(photos, key=lambda p: PHOTO_ORDER.get(p.view, 9))
 
 
-def status(report) -> str:
+def status(report: Report) -> str:
     return "closed" if STATES[report.state].closed else "open"
 
 
-def updated_datetime(report):
+def updated_datetime(report: Report) -> datetime:
     if STATES[report.state].closed and report.closed_at:
         return report.closed_at
     return report.updated_at
 
 
-def request(report, labels: dict, extensions: bool = False) -> dict:
+def request(report: Report, labels: dict[int, str], extensions: bool = False) -> dict[str, Any]:
     history = open311.public_history(report)
     notes = [e.public_message for e in history if e.public_message]
     photos = visible_photos(report)
@@ -135,7 +138,7 @@ def request(report, labels: dict, extensions: bool = False) -> dict:
     return item
 
 
-def _client_media_url(report) -> str | None:
+def _client_media_url(report: Report) -> str | None:
     """The media_url an Open311 client sent (kept as a link, not copied)."""
     for event in report.events:
         if event.action == "open311_media_url" and event.data:
@@ -143,7 +146,7 @@ def _client_media_url(report) -> str | None:
     return None
 
 
-def extended(report, photos) -> dict:
+def extended(report: Report, photos: list[Photo]) -> dict[str, Any]:
     state = STATES[report.state]
     original = db.session.get(Report, report.duplicate_of_id) if report.duplicate_of_id else None
     return {
@@ -163,7 +166,7 @@ def extended(report, photos) -> dict:
     }
 
 
-def note(event) -> dict:
+def note(event: ReportEvent) -> dict[str, Any]:
     label = STATES[event.to_state].public_label if event.to_state else None
     return {
         "datetime": iso(event.created_at),
@@ -172,7 +175,7 @@ def note(event) -> dict:
     }
 
 
-def update(event) -> dict:
+def update(event: ReportEvent) -> dict[str, Any]:
     """One `request_update` of FixMyStreet's servicerequestupdates."""
     report = event.report
     to_state = event.to_state or report.state

@@ -1,7 +1,10 @@
 """Resident endpoints of /api/v1/reports."""
 
-from flask import current_app, jsonify, request
+from typing import Any
+
+from flask import Response, current_app, jsonify, request
 from marshmallow import RAISE
+from werkzeug.datastructures import FileStorage
 
 from dansmarue.api import ratelimits
 from dansmarue.api.body_formats import FORM, JSON, MULTIPART, accepts
@@ -42,7 +45,9 @@ GEOJSON = "application/geo+json"
 @blp.alt_response(409, description="Idempotency key reused with another body")
 @blp.alt_response(429, description="Too many reports from this address")
 @accepts(JSON, FORM, MULTIPART)
-def create_report(headers, fields, files):
+def create_report(
+    headers: dict[str, Any], fields: dict[str, Any], files: dict[str, FileStorage]
+) -> tuple[dict[str, Any], int, dict[str, str]]:
     """File a report (JSON, or multipart with photos close/far/extra)."""
     photos = [(view, upload.read()) for view, upload in files.items()]
     status, body, replayed = reports.submit_report(
@@ -60,7 +65,7 @@ def create_report(headers, fields, files):
 @blp.route("", methods=["GET"])
 @blp.arguments(ReportSearchSchema(), location="query")
 @blp.response(200)
-def list_reports(query):
+def list_reports(query: dict[str, Any]) -> Response | dict[str, Any]:
     """Public reports near a point (sorted by distance) or in a box; GeoJSON on request."""
     result = report_search.search(**query)
     if request.accept_mimetypes.best_match(["application/json", GEOJSON]) == GEOJSON:
@@ -73,14 +78,14 @@ def list_reports(query):
 @blp.route("/duplicates", methods=["GET"])
 @blp.arguments(DuplicatesQuerySchema(), location="query")
 @blp.response(200)
-def possible_duplicates(query):
+def possible_duplicates(query: dict[str, Any]) -> dict[str, Any]:
     """Before filing: open reports of the category within 50 m, to follow instead."""
     return {"items": report_search.duplicates_near(**query)}
 
 
 @blp.route("/<reference>", methods=["GET"])
 @blp.response(200)
-def get_report(reference):
+def get_report(reference: str) -> dict[str, Any]:
     """The public view of a report, with its public history."""
     return views.public_view(reports.by_reference(reference))
 
@@ -89,7 +94,7 @@ def get_report(reference):
 @limiter.limit(ratelimits.per_report_limit, key_func=ratelimits.report_key)
 @blp.arguments(PersonSchema())
 @blp.response(201)
-def follow(person, reference):
+def follow(person: dict[str, Any], reference: str) -> tuple[dict[str, int], int]:
     """Follow a report (by account guid or e-mail); 200 if already followed."""
     created, count = engagement.follow(reference, **person)
     return {"following": True, "followers": count}, 201 if created else 200
@@ -98,7 +103,7 @@ def follow(person, reference):
 @blp.route("/<reference>/followers", methods=["DELETE"])
 @blp.arguments(PersonQuerySchema(), location="query")
 @blp.response(200)
-def unfollow(person, reference):
+def unfollow(person: dict[str, Any], reference: str) -> dict[str, int | bool]:
     """Stop following a report: ?guid= (the apps), or ?email= by a signed-in
     resident (an address alone is knowledge, not proof: 401). A follower's own
     mail link unsubscribes without signing in (/api/v1/follows/<token>)."""
@@ -110,7 +115,7 @@ def unfollow(person, reference):
 @limiter.limit(ratelimits.per_report_limit, key_func=ratelimits.report_key)
 @blp.arguments(PersonSchema())
 @blp.response(201)
-def congratulate(person, reference):
+def congratulate(person: dict[str, Any], reference: str) -> tuple[dict[str, int], int]:
     """Congratulate the services; counted once per person (200 the next times)."""
     person.pop("push_token", None)
     counted, count = engagement.congratulate(reference, **person)

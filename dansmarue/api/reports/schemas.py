@@ -1,6 +1,7 @@
 """Request schemas of /api/v1/reports (unknown body fields are refused)."""
 
 from datetime import UTC
+from typing import Any
 
 from flask_smorest.fields import Upload
 from marshmallow import (
@@ -53,7 +54,7 @@ class ReportCreateSchema(Schema):
     )
 
     @post_load
-    def normalise(self, data, **kwargs):
+    def normalise(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if data.get("reporter_email"):
             data["reporter_email"] = data["reporter_email"].strip().lower()
         # Empty strings mean "not given".
@@ -127,12 +128,12 @@ class ReportSearchSchema(Schema):
     cursor = fields.String(validate=validate.Length(max=cursors.MAX_LENGTH))
 
     @validates_schema
-    def check_area(self, data, **kwargs):
+    def check_area(self, data: dict[str, Any], **kwargs: Any) -> None:
         if "near" not in data and "bbox" not in data:
             raise ValidationError("Indiquez near=lat,lon ou bbox=...", "near")
 
     @post_load
-    def convert(self, data, **kwargs):
+    def convert(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         if "near" in data:
             lat, lon = _floats(data["near"], 2, "near")
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
@@ -157,7 +158,7 @@ class DuplicatesQuerySchema(Schema):
     near = fields.String(required=True, metadata={"description": "lat,lon"})
 
     @post_load
-    def convert(self, data, **kwargs):
+    def convert(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         lat, lon = _floats(data["near"], 2, "near")
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValidationError("Coordonnées hors limites (lat,lon).", "near")

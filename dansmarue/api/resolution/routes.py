@@ -1,5 +1,7 @@
 """POST /api/v1/reports/<reference>/resolve: the reporter or staff in scope closes it."""
 
+from typing import Any
+
 from dansmarue.api.edge import Blueprint
 from dansmarue.api.resolution.schemas import ResolvedSchema, ResolveSchema
 from dansmarue.api.security import current_user, document_on
@@ -20,7 +22,7 @@ document_on(blp)
 @blp.response(200, ResolvedSchema)
 @blp.alt_response(403, description="Ni l'auteur ni un agent dont le périmètre contient le signalement")
 @blp.alt_response(409, description="Déjà clos")
-def resolve(body, reference):
+def resolve(body: dict[str, Any], reference: str) -> dict[str, Any]:
     """Declare the anomaly gone. Send the reporter's tracking token or account
     guid, or act as staff in scope with a bearer token."""
     report = declare_resolved_by_reference(

@@ -5,6 +5,8 @@ direction with ?direction_id=)."""
 
 import csv
 import io
+from collections.abc import Sequence
+from typing import Any
 
 from flask import Response, g, stream_with_context
 
@@ -35,11 +37,11 @@ document_on(blp)
 STAFF = MANAGERS
 
 
-def _scope(query) -> list[int] | None:
+def _scope(query: dict[str, Any]) -> list[int] | None:
     return stats.directions_for(g.current_user, query.get("direction_id"))
 
 
-def _csv(rows: list[dict], filename: str, columns=None) -> Response:
+def _csv(rows: list[dict[str, Any]], filename: str, columns: Sequence[str] | None = None) -> Response:
     buffer = io.StringIO()
     if rows or columns:
         writer = csv.DictWriter(buffer, fieldnames=list(columns or rows[0]), delimiter=";")
@@ -52,7 +54,7 @@ def _csv(rows: list[dict], filename: str, columns=None) -> Response:
     )
 
 
-def _delays(query) -> list[dict]:
+def _delays(query: dict[str, Any]) -> list[dict[str, Any]]:
     rows = stats.breakdown(query["by"], query["start"], query["end"], _scope(query))
     return rows
 
@@ -61,7 +63,7 @@ def _delays(query) -> list[dict]:
 @blp.arguments(PeriodSchema, location="query")
 @blp.response(200)
 @auth_required(*STAFF)
-def summary(query):
+def summary(query: dict[str, Any]) -> dict[str, Any]:
     """Whole-scope figures over the period and the open backlog by age."""
     scope = _scope(query)
     figures = stats.totals(query["start"], query["end"], scope)
@@ -79,7 +81,7 @@ def summary(query):
 @blp.arguments(BacklogQuerySchema, location="query")
 @blp.response(200)
 @auth_required(*STAFF)
-def backlog(query):
+def backlog(query: dict[str, Any]) -> dict[str, Any]:
     """Open reports by age (< 48 h, < 10 days, >= 10 days) per direction, unit, district…"""
     items = stats.backlog(query["by"], _scope(query))
     return {"by": query["by"], "items": items}
@@ -89,7 +91,7 @@ def backlog(query):
 @blp.doc(responses=csv_file("Stock par ancienneté, en CSV"))
 @blp.arguments(BacklogQuerySchema, location="query")
 @auth_required(*STAFF)
-def backlog_csv(query):
+def backlog_csv(query: dict[str, Any]) -> Response:
     """The backlog table as CSV (;-separated)."""
     items = stats.backlog(query["by"], _scope(query))
     return _csv(items, f"backlog_{query['by']}.csv")
@@ -99,7 +101,7 @@ def backlog_csv(query):
 @blp.arguments(ScheduledQuerySchema, location="query")
 @blp.response(200)
 @auth_required(*STAFF)
-def scheduled(query):
+def scheduled(query: dict[str, Any]) -> dict[str, Any]:
     """Scheduled reports: due within 48 h / 8 days, late up to / over 10 days.
 
     Live from the report table: only scheduled reports qualify (few rows, found
@@ -112,7 +114,7 @@ def scheduled(query):
 @blp.doc(responses=csv_file("Signalements programmés par tranche, en CSV"))
 @blp.arguments(ScheduledQuerySchema, location="query")
 @auth_required(*STAFF)
-def scheduled_csv(query):
+def scheduled_csv(query: dict[str, Any]) -> Response:
     """The scheduled-reports table as CSV (;-separated, header always present)."""
     items = scheduled_stats.tranches(query["by"], _scope(query))
     return _csv(items, f"programmes_{query['by']}.csv", scheduled_stats.COLUMNS)
@@ -122,7 +124,7 @@ def scheduled_csv(query):
 @blp.arguments(DelaysQuerySchema, location="query")
 @blp.response(200)
 @auth_required(*STAFF)
-def delays(query):
+def delays(query: dict[str, Any]) -> dict[str, Any]:
     """On-time rates, mean, median and p90 time to acknowledge and to resolve."""
     return {
         "by": query["by"],
@@ -136,7 +138,7 @@ def delays(query):
 @blp.doc(responses=csv_file("Délais par regroupement, en CSV"))
 @blp.arguments(DelaysQuerySchema, location="query")
 @auth_required(*STAFF)
-def delays_csv(query):
+def delays_csv(query: dict[str, Any]) -> Response:
     """The delays table as CSV (durations in seconds)."""
     return _csv([stats.flat(row) for row in _delays(query)], f"delais_{query['by']}.csv")
 
@@ -145,7 +147,7 @@ def delays_csv(query):
 @blp.arguments(PeriodSchema, location="query")
 @blp.response(200)
 @auth_required(*STAFF)
-def trends(query):
+def trends(query: dict[str, Any]) -> dict[str, Any]:
     """Week by week: created, resolved, on-time rate, median delays."""
     return {
         "from": query["start"].isoformat(),
@@ -158,7 +160,7 @@ def trends(query):
 @blp.arguments(OverdueQuerySchema, location="query")
 @blp.response(200)
 @auth_required(*STAFF)
-def overdue(query):
+def overdue(query: dict[str, Any]) -> dict[str, Any]:
     """Open reports past their due date, most overdue first (cursor pagination)."""
     items = stats.overdue(_scope(query), query["limit"], stats.parse_cursor(query.get("after")))
     next_cursor = stats.make_cursor(items[-1]) if len(items) == query["limit"] else None
@@ -169,7 +171,7 @@ def overdue(query):
 @blp.doc(responses=csv_file("Signalements en retard, en CSV"))
 @blp.arguments(OverdueQuerySchema, location="query")
 @auth_required(*STAFF)
-def overdue_csv(query):
+def overdue_csv(query: dict[str, Any]) -> Response:
     """The overdue list as CSV."""
     return _csv(stats.overdue(_scope(query), 500, stats.parse_cursor(query.get("after"))), "en_retard.csv")
 
@@ -178,7 +180,7 @@ def overdue_csv(query):
 @blp.doc(responses=csv_file("Export anonymisé pour l'open data, en CSV"))
 @blp.arguments(OpenDataQuerySchema, location="query")
 @auth_required(*STAFF)
-def open_data(query):
+def open_data(query: dict[str, Any]) -> Response:
     """Anonymised export with the real open data set's columns, streamed."""
     records = opendata.rows(query["start"], query["end"], _scope(query))
     body = stream_with_context(opendata.csv_lines(opendata.COLUMNS, records))

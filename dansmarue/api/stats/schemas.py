@@ -1,6 +1,7 @@
 """Query schemas of /api/v1/stats."""
 
 from datetime import timedelta
+from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
@@ -23,7 +24,7 @@ class PeriodSchema(ScopeSchema):
     end = fields.Date(data_key="to", metadata={"description": "Dernier jour inclus"})
 
     @validates_schema
-    def ordered(self, data, **kwargs):
+    def ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise ValidationError("La date de début doit précéder la date de fin.", "from")
@@ -31,7 +32,7 @@ class PeriodSchema(ScopeSchema):
             raise ValidationError("Période limitée à dix ans.", "from")
 
     @post_load
-    def defaults(self, data, **kwargs):
+    def defaults(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         # Default: the last three months, like the real dashboard's longest period but one.
         data.setdefault("end", local_day(utcnow()))
         data.setdefault("start", data["end"] - timedelta(days=90))
