@@ -6,9 +6,12 @@ for the routing preview, where a click (admin.js) gives a point."""
 from markupsafe import Markup, escape
 from sqlalchemy import text
 
-from dansmarue.agentapp.mapsvg import COLOURS, _outlines, _tiles, project
+from dansmarue.agentapp.mapsvg import COLOURS, _tiles, project
 from dansmarue.models import db
 
+# Read on each page (about twenty outlines), not from the agents' per-process
+# cache: that one also holds the sectors, which these pages change.
+_DISTRICTS_SQL = text("SELECT ST_AsSVG(ST_Transform(geom, 3857), 1, 0) AS path FROM district ORDER BY id")
 _SECTOR_SQL = text("""
     SELECT ST_AsSVG(g, 1, 0) AS path, ST_XMin(g) AS x0, ST_YMin(g) AS y0, ST_XMax(g) AS x1, ST_YMax(g) AS y1
     FROM (SELECT ST_Transform(geom, 3857) AS g FROM sector WHERE id = :id) s
@@ -31,7 +34,6 @@ def _box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, floa
 
 
 def _svg(box: tuple, title: str, tile_url: str | None, layers: list[str], css: str = "") -> Markup:
-    shapes = _outlines()
     parts = [
         f'<svg class="agent-map admin-map{css}" '
         f'viewBox="{box[0]:.0f} {box[1]:.0f} {box[2]:.0f} {box[3]:.0f}" '
@@ -41,7 +43,7 @@ def _svg(box: tuple, title: str, tile_url: str | None, layers: list[str], css: s
     if tile_url:
         parts.append(_tiles(tile_url, box))
     parts.append('<g class="districts" aria-hidden="true">')
-    parts += [f'<path d="{path}"/>' for _, path in shapes["district"].values()]
+    parts += [f'<path d="{row.path}"/>' for row in db.session.execute(_DISTRICTS_SQL)]
     parts.append("</g>")
     parts += layers
     parts.append("</svg>")
