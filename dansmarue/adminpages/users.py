@@ -89,26 +89,11 @@ def user_new() -> Any:
     try:
         values = forms.load(UserSchema(), forms.read(request.form, fields))
         who = actor()
-        user = forms.run(lambda: _create(values, who))
+        user = forms.run(lambda: accounts.create(values, who))
     except Refused as refused:
         return form_page("admin/user_form.html", fields, request.form, refused)
     flash(f"Compte {user.email} créé.")
     return redirect(url_for("adminpages.user_edit", user_id=user.id))
-
-
-def _create(values: dict[str, Any], who: User) -> User:
-    user = auth.create_user(
-        values["email"],
-        None,
-        values["role"],
-        full_name=values["full_name"],
-        unit_codes=values["unit_codes"],
-        direction_code=values["direction_code"],
-        actor=who,
-    )
-    if values["send_reset_link"]:
-        password_reset.request_reset(user, who)
-    return user
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ import requests
 from sqlalchemy import delete, func, select, text, update
 
 from dansmarue.models import Category, OutboxJob, Sector, User, db
+from dansmarue.models.audit import AuditEntry
 from tests import axe
 from tests.browser import ARTIFACTS, browser_fixture, needs_chromium
 from tests.live_server import LiveServer
@@ -56,6 +57,7 @@ def seeded(app):
     with app.app_context():
         _purge()
         marks = db.session.scalar(select(func.coalesce(func.max(OutboxJob.id), 0)))
+        trail = db.session.scalar(select(func.coalesce(func.max(AuditEntry.id), 0)))
         auth.create_user(ADMIN_EMAIL, PASSWORD, "admin", full_name="Admin Navigateur")
         sector = db.session.scalar(select(Sector).where(Sector.number == "DPE-00"))
         geom = db.session.scalar(select(func.ST_AsEWKT(Sector.geom)).where(Sector.id == sector.id))
@@ -66,6 +68,7 @@ def seeded(app):
     with app.app_context():
         _restore(data)
         db.session.execute(delete(OutboxJob).where(OutboxJob.id > marks))
+        db.session.execute(delete(AuditEntry).where(AuditEntry.id > trail))  # this module's only
         db.session.commit()
         _purge()
         db.session.remove()
