@@ -357,3 +357,31 @@ def test_audit_log_filters(web, session, admin):
     page = text(web.get(f"/admin/audit?entity=user&entity_id={user.id}&actor_id={admin.id}"))
     assert "journal@example.org" in page and "Page 1 sur 1 (1 résultat)" in page
     assert web.get("/admin/audit?actor_id=abc").status_code == 422
+
+
+@pytest.mark.parametrize(
+    "path", ["/admin/users/999999", "/admin/units/99999999999", "/admin/sla-targets/0", "/admin/nulle-part"]
+)
+def test_unknown_things_get_the_french_404_page(web, path):
+    answer = web.get(path)
+    assert answer.status_code == 404 and "Retour à l'administration" in text(answer)
+
+
+def test_text_the_database_cannot_hold_or_too_long_is_refused(web, session):
+    nul = post(web, "/admin/rejection-reasons/new", {"label": "Motif \x00 nul"})
+    assert nul.status_code == 422 and "Caractère interdit" in text(nul)
+    long = post(web, "/admin/units/new", {"code": "X" * 61, "label": "Trop long", "kind": "service"})
+    assert long.status_code == 422 and 'id="err-code">Longueur hors limites' in text(long)
+    huge = post(web, "/admin/sla-targets/new", {"category_id": "99999999999", "ack_amount": "1"})
+    assert huge.status_code == 422 and 'id="err-category_id"' in text(huge)
+    assert session.scalar(select(func.count()).select_from(Unit).where(Unit.label == "Trop long")) == 0
+
+
+def test_a_manager_is_shown_the_403_page_and_changes_nothing(client, session):
+    from tests.adminpages.conftest import sign_in
+
+    manager = auth.create_user("chef.pages@example.org", None, "manager", direction_code="DPE")
+    sign_in(client, manager)
+    answer = post(client, f"/admin/categories/{GRASS}", {"label": "Piratée"})
+    assert answer.status_code == 403 and "réservée aux administrateurs" in text(answer)
+    assert session.get(Category, GRASS).label != "Piratée"
