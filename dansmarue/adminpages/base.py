@@ -97,7 +97,9 @@ def form_page(
 def page_args() -> int:
     """The page number of a paginated list (1 when absent or not a number)."""
     raw = request.args.get("page", "1")
-    return max(1, min(100_000, int(raw))) if raw.isdigit() else 1
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6):  # not "²", not 10**100
+        return 1
+    return max(1, min(100_000, int(raw)))
 
 
 @bp.errorhandler(DomainError)

@@ -135,6 +135,7 @@ def test_user_search_and_pagination(web, session):
     assert "Page 1 sur 2 (30 résultats)" in first
     second = text(web.get("/admin/users?q=cherche.&unit_code=DVD-STV&role=agent&page=2"))
     assert "cherche.29@example.org" in second and "cherche.00@example.org" not in second
+    assert "Page 1 sur 2" in text(web.get("/admin/users?q=cherche.&page=%C2%B2"))  # "²" is no number
     refused = web.get("/admin/users?role=chef")
     assert refused.status_code == 422 and "Valeur non autorisée." in text(refused)
 
