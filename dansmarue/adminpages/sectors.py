@@ -1,7 +1,6 @@
 """/admin/sectors: the sectors with a search, each drawn on a map, its polygon
 replaced by an uploaded or pasted GeoJSON, renamed, linked to units; `admin.sectors`."""
 
-import json
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -13,6 +12,7 @@ from dansmarue.adminpages.base import PAGE_SIZE, actor, admin_view, bp, form_pag
 from dansmarue.adminpages.forms import Field, Refused
 from dansmarue.api.admin_sectors.schemas import SectorPatchSchema, SectorSchema
 from dansmarue.models import Sector
+from dansmarue.platform import jsontext
 
 BAD_JSON = "GeoJSON illisible : collez ou déposez un fichier GeoJSON (Polygon, MultiPolygon ou Feature)."
 
@@ -40,7 +40,7 @@ def _values(sector: Sector) -> MultiDict:
 def _geometry(raw: str) -> dict[str, Any]:
     """A geometry from pasted or uploaded GeoJSON (a Feature or a one-feature collection too)."""
     try:
-        data = json.loads(raw)
+        data = jsontext.loads(raw)  # no NaN, no 10 000-level nesting
     except ValueError:
         raise Refused({"geometry": BAD_JSON}) from None
     if (

@@ -312,6 +312,8 @@ def test_replace_a_sector_polygon_changes_the_routing_preview(web, session):
 
     bad = post(web, f"/admin/sectors/{sector.id}", {"name": "Renommé", "geometry": '{"type": "Point"'})
     assert bad.status_code == 422 and "GeoJSON illisible" in text(bad) and 'value="Renommé"' in text(bad)
+    deep = post(web, f"/admin/sectors/{sector.id}", {"name": "Renommé", "geometry": "[" * 5000 + "]" * 5000})
+    assert deep.status_code == 422 and "GeoJSON illisible" in text(deep)
     line = post(
         web,
         f"/admin/sectors/{sector.id}",
