@@ -3,6 +3,7 @@ made, writes an audit entry, and bad input is refused field by field in
 French, with what the admin typed kept and the database unchanged."""
 
 import pytest
+from flask import g
 from sqlalchemy import func, select
 
 from dansmarue.access import auth
@@ -388,3 +389,36 @@ def test_a_manager_is_shown_the_403_page_and_changes_nothing(client, session):
     answer = post(client, f"/admin/categories/{GRASS}", {"label": "Piratée"})
     assert answer.status_code == 403 and "réservée aux administrateurs" in text(answer)
     assert session.get(Category, GRASS).label != "Piratée"
+
+
+def test_one_session_for_the_agents_app_and_admin(client, session):
+    from dansmarue.extensions import limiter
+
+    limiter.reset()
+    auth.create_user("admin.session@example.org", "un-mot-de-passe-long", "admin")
+    client.get("/agent/login")
+    with client.session_transaction() as cookie:
+        token = cookie["web_csrf"]
+    signed = client.post(
+        "/agent/login",
+        data={"email": "admin.session@example.org", "password": "un-mot-de-passe-long", "csrf_token": token},
+    )
+    assert signed.status_code == 302, signed.get_data(as_text=True)[:300]
+    g.pop("web_user", None)  # the test's app context (so its `g`) outlives each request
+    assert client.get("/admin/").status_code == 200  # no second sign-in
+    with client.session_transaction() as cookie:
+        cookie["web_seen"] = 0  # idle far longer than WEB_SESSION_IDLE_MINUTES
+    g.pop("web_user", None)
+    expired = client.get("/admin/users")
+    assert expired.status_code == 302 and "/admin/login" in expired.headers["Location"]
+
+
+def test_an_admin_may_disable_another_admin_but_not_themself(web, session, admin):
+    other = auth.create_user("autre.admin@example.org", None, "admin")
+    assert post(web, f"/admin/users/{other.id}/disable", {}).status_code == 302
+    session.refresh(other)
+    assert not other.active
+    demote = post(web, f"/admin/users/{admin.id}", {"role": "agent"})
+    assert demote.status_code == 409 and "propre rôle" in text(demote)
+    session.refresh(admin)
+    assert admin.role == "admin"
