@@ -2,6 +2,7 @@
 cookie session, the security headers, error pages, and the form helpers."""
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -71,13 +72,12 @@ def home() -> str:
 def admin_view(view: Callable[..., Any]) -> Callable[..., Any]:
     """An admin page: signed in as an admin, and every POST carries the CSRF token."""
 
+    @wraps(view)
     def checked(*args: Any, **kwargs: Any) -> Any:
         if request.method == "POST":
             web_session.check_csrf()
         return view(*args, **kwargs)
 
-    checked.__name__ = view.__name__
-    checked.__doc__ = view.__doc__
     return login_required(checked)
 
 

@@ -29,6 +29,10 @@ FRENCH = {
     "Not a valid string.": "Texte attendu.",
     "Not a valid mapping type.": "Objet GeoJSON attendu.",
     "Unknown field.": "Champ inconnu.",
+    "Special numeric values (nan or infinity) are not permitted.": "Nombre fini attendu.",
+    "Not a valid list.": "Liste attendue.",
+    "Invalid input type.": "Valeur invalide.",
+    "Invalid value.": "Valeur invalide.",
 }
 
 

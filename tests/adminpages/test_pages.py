@@ -352,6 +352,8 @@ def test_upload_a_geojson_file_for_a_new_sector(web, session):
 def test_the_preview_explains_a_point_outside_the_city(web):
     answer = web.get(f"/admin/preview?category_id={GRASS}&latitude=45.76&longitude=4.83")
     assert answer.status_code == 422 and 'class="alert"' in text(answer)
+    infinite = web.get(f"/admin/preview?category_id={GRASS}&latitude=48.85&longitude=inf")
+    assert infinite.status_code == 422 and 'id="err-longitude">Nombre fini attendu.' in text(infinite)
     bad = web.get(f"/admin/preview?category_id={GRASS}&latitude=nord&longitude=2.35")
     assert bad.status_code == 422 and 'id="err-latitude">Nombre attendu.' in text(bad)
 
