@@ -31,6 +31,7 @@ class Catalogue:
     save: Callable[[dict[str, Any], int | None, User], Any]
     delete: Callable[[int, User], None]
     filters: Callable[[], list[Field]] = list
+    conflict_field: str | None = None  # where a duplicate's refusal is shown
 
 
 def _values(item: Any, fields: list[Field]) -> MultiDict:
@@ -78,7 +79,7 @@ def register(cat: Catalogue) -> None:
         try:
             values = forms.load(cat.schema(), forms.read(request.form, fields))
             who = actor()
-            item = forms.run(lambda: cat.save(values, None, who))
+            item = forms.run(lambda: cat.save(values, None, who), cat.conflict_field)
         except Refused as refused:
             return form_page(template, fields, request.form, refused, **context)
         flash(f"{cat.singular} n° {item.id} créé(e).")
@@ -93,7 +94,7 @@ def register(cat: Catalogue) -> None:
         try:
             values = forms.load(cat.patch_schema(), forms.read(request.form, fields))
             who = actor()
-            forms.run(lambda: cat.save(values, item_id, who))
+            forms.run(lambda: cat.save(values, item_id, who), cat.conflict_field)
         except Refused as refused:
             return form_page(template, fields, request.form, refused, **context)
         flash(f"{cat.singular} n° {item_id} enregistré(e).")

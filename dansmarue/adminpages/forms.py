@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError
 from werkzeug.datastructures import MultiDict
 
 from dansmarue.api.edge import bound, unstorable_text
-from dansmarue.errors import DomainError
+from dansmarue.errors import Conflict, DomainError
 from dansmarue.models import db
 
 # marshmallow's default messages (English) as the admins read them.
@@ -127,21 +127,24 @@ def load(schema: Schema, values: dict[str, Any]) -> dict[str, Any]:
         raise Refused(_flatten(error.messages)) from None
 
 
-def refusal_of(error: DomainError) -> Refused:
-    """A service's refusal: its field errors, else its detail for the whole form."""
+def refusal_of(error: DomainError, conflict_field: str | None = None) -> Refused:
+    """A service's refusal: its field errors, else its detail for the whole form;
+    a duplicate (409) is also shown next to `conflict_field` (a code, an e-mail...)."""
     errors: dict[str, str] = {}
     for item in error.errors or []:
         name = str(item.get("field") or "_form").split(".")[-1]
         errors.setdefault(name, str(item.get("message") or error.detail))
+    if conflict_field and isinstance(error, Conflict) and not errors:
+        errors[conflict_field] = error.detail
     errors.setdefault("_form", error.detail)
     return Refused(errors, error.status)
 
 
-def run(action: Callable[[], Any]) -> Any:
+def run(action: Callable[[], Any], conflict_field: str | None = None) -> Any:
     """Run a service call in a savepoint: a DomainError becomes Refused and
     leaves nothing pending (the request answers 4xx, so nothing is committed)."""
     try:
         with db.session.begin_nested():
             return action()
     except DomainError as error:
-        raise refusal_of(error) from None
+        raise refusal_of(error, conflict_field) from None

@@ -93,7 +93,7 @@ def sector_new() -> Any:
     try:
         values = forms.load(SectorSchema(), _read(fields))
         who = actor()
-        sector = forms.run(lambda: sector_admin.save(values, actor=who))
+        sector = forms.run(lambda: sector_admin.save(values, actor=who), "number")
     except Refused as refused:
         return form_page("admin/sector_form.html", fields, request.form, refused)
     flash(f"Secteur « {sector.name} » créé.")
@@ -112,7 +112,7 @@ def sector_edit(sector_id: int) -> Any:
     try:
         values = forms.load(SectorPatchSchema(), _read(fields))
         who = actor()
-        forms.run(lambda: sector_admin.save(values, sector_id, actor=who))
+        forms.run(lambda: sector_admin.save(values, sector_id, actor=who), "number")
     except Refused as refused:
         svg = maps.sector_map(sector.id, sector.name, tiles)
         return form_page("admin/sector_form.html", fields, request.form, refused, item=sector, svg=svg)

@@ -63,5 +63,6 @@ register(
         save=lambda values, item_id, who: target_admin.save(values, item_id, actor=who),
         delete=lambda item_id, who: target_admin.delete(item_id, actor=who),
         filters=_filters,
+        conflict_field="priority",
     )
 )

@@ -123,6 +123,7 @@ register(
         save=lambda values, item_id, who: requalification.save(values, item_id, actor=who),
         delete=lambda item_id, who: requalification.delete(item_id, actor=who),
         filters=lambda: [Field("source_unit_id", "Unité d'origine", "select", choices.unit_ids())],
+        conflict_field="source_unit_id",
     )
 )
 

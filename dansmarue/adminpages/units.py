@@ -86,7 +86,7 @@ def unit_new() -> Any:
     try:
         values = forms.load(UnitSchema(), _read(fields))
         who = actor()
-        unit = forms.run(lambda: unit_admin.save(values, actor=who))
+        unit = forms.run(lambda: unit_admin.save(values, actor=who), "code")
     except Refused as refused:
         return form_page("admin/unit_form.html", fields, request.form, refused)
     flash(f"Unité {unit.code} créée.")
@@ -103,7 +103,7 @@ def unit_edit(unit_id: int) -> Any:
     try:
         values = forms.load(UnitPatchSchema(), _read(fields))
         who = actor()
-        forms.run(lambda: unit_admin.save(values, unit_id, actor=who))
+        forms.run(lambda: unit_admin.save(values, unit_id, actor=who), "code")
     except Refused as refused:
         return form_page("admin/unit_form.html", fields, request.form, refused, item=unit)
     flash(f"Unité {unit.code} enregistrée.")

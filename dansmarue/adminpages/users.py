@@ -89,7 +89,7 @@ def user_new() -> Any:
     try:
         values = forms.load(UserSchema(), forms.read(request.form, fields))
         who = actor()
-        user = forms.run(lambda: accounts.create(values, who))
+        user = forms.run(lambda: accounts.create(values, who), "email")
     except Refused as refused:
         return form_page("admin/user_form.html", fields, request.form, refused)
     flash(f"Compte {user.email} créé.")

@@ -90,7 +90,7 @@ def test_bad_user_input_is_refused_field_by_field(web, session):
     assert 'id="err-email">Adresse e-mail invalide.' in page and 'id="err-role">Valeur non autorisée.' in page
     assert 'value="pas-une-adresse"' in page and 'value="Gardé"' in page
     duplicate = post(web, "/admin/users/new", {"email": "admin.pages@example.org", "role": "agent"})
-    assert duplicate.status_code == 409 and "existe déjà" in text(duplicate)
+    assert duplicate.status_code == 409 and 'id="err-email">Un compte existe déjà' in text(duplicate)
     unknown_unit = post(
         web, "/admin/users/new", {"email": "x.y@example.org", "role": "agent", "unit_codes": "NOPE"}
     )
@@ -187,7 +187,7 @@ def test_units_create_rename_move_secret_and_refusals(web, session):
     )
     assert loop.status_code == 422 and "sous elle-même" in text(loop)
     duplicate = post(web, "/admin/units/new", {**form, "code": "DPE"})
-    assert duplicate.status_code == 409 and "porte déjà ce code" in text(duplicate)
+    assert duplicate.status_code == 409 and 'id="err-code">Une unité porte déjà ce code.' in text(duplicate)
     session.expire_all()
     assert session.get(Unit, dpe.id).parent_id is None and audits(session, "unit", unit.id) == 3
 
@@ -232,6 +232,8 @@ def test_sla_targets_create_edit_delete(web, session):
     created = post(web, "/admin/sla-targets/new", form)
     assert created.status_code == 302, text(created)[:800]
     target = session.scalar(select(SlaTarget).where(SlaTarget.category_id == GRASS, SlaTarget.priority == 1))
+    twice = post(web, "/admin/sla-targets/new", form)
+    assert twice.status_code == 409 and 'id="err-priority">Un délai existe déjà' in text(twice)
     assert post(web, f"/admin/sla-targets/{target.id}", {**form, "resolve_amount": "5"}).status_code == 302
     session.refresh(target)
     assert float(target.resolve_amount) == 5
