@@ -426,3 +426,14 @@ def test_an_admin_may_disable_another_admin_but_not_themself(web, session, admin
     assert demote.status_code == 409 and "propre rôle" in text(demote)
     session.refresh(admin)
     assert admin.role == "admin"
+
+
+def test_trees_and_their_searches(web, session):
+    units = text(web.get("/admin/units?q=stpp"))
+    found = units.split("<h2>Arbre des unités</h2>")[0]
+    assert "DPE-STPP-DT" in found and "DVD-STV" not in found
+    assert units.count('<ul class="tree">') == 1 and "<ul>" in units.split("<h2>Arbre des unités</h2>")[1]
+    categories = text(web.get("/admin/categories?q=herbes"))
+    assert f'href="/admin/categories/{GRASS}"' in categories.split("<h2>Arbre des catégories</h2>")[0]
+    sectors = text(web.get("/admin/sectors?q=DPE-00"))
+    assert "DPE - Paris Centre" in sectors and "DVD - Paris Centre" not in sectors
