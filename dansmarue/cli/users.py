@@ -20,7 +20,14 @@ cli = AppGroup("users", help="Staff accounts (agents, managers, admins).")
 @click.option("--full-name", default=None)
 @click.option("--unit", "unit_codes", multiple=True, help="Unit code (repeatable).")
 @click.option("--direction", "direction_code", default=None, help="Direction unit code.")
-def create(email, role, password, full_name, unit_codes, direction_code):
+def create(
+    email: str,
+    role: str,
+    password: str,
+    full_name: str | None,
+    unit_codes: tuple[str, ...],
+    direction_code: str | None,
+) -> None:
     """Create an account."""
     try:
         user = auth.create_user(
@@ -35,7 +42,7 @@ def create(email, role, password, full_name, unit_codes, direction_code):
 
 @cli.command("list")
 @click.option("--role", type=click.Choice(ROLES), default=None)
-def list_users(role):
+def list_users(role: str | None) -> None:
     """List accounts."""
     query = select(User).order_by(User.email)
     if role:
@@ -48,7 +55,7 @@ def list_users(role):
 
 @cli.command("disable")
 @click.argument("email")
-def disable(email):
+def disable(email: str) -> None:
     """Disable an account and revoke its tokens."""
     try:
         user = auth.disable_user(email)
@@ -109,7 +116,7 @@ def create_admin(email: str, full_name: str | None) -> None:
 
 
 @cli.command("first-run-hint", hidden=True)
-def first_run_hint():
+def first_run_hint() -> None:
     """What `make run` prints while no active administrator exists."""
     if db.session.scalar(select(User.id).where(User.role == "admin", User.active).limit(1)):
         return
