@@ -105,6 +105,8 @@ def page(request, app, browser, live_server, seeded):
 
 
 def _check(page, name: str) -> None:
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert wide <= 0, (name, f"the page is {wide}px wider than the screen")
     found = axe.violations(page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}-{page.size_name}.png"), full_page=True)
