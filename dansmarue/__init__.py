@@ -10,6 +10,7 @@ from flask import Flask
 def create_app(config: dict | None = None) -> Flask:
     """Build the Flask app; `config` overrides the environment settings."""
     from dansmarue import (
+        adminpages,
         agentapp,
         city,
         contractorapp,
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(agentapp.bp)
     app.register_blueprint(residentapp.bp)
     app.register_blueprint(contractorapp.bp)
+    app.register_blueprint(adminpages.bp)
     app.register_blueprint(metrics_routes.bp)
     if app.config.get("MAIL_SINK_DIR") and not production.is_production(app.config):
         from dansmarue.devtools import routes as devtools_routes

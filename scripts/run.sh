@@ -130,6 +130,7 @@ echo "[run] API docs:   $BASE/api/docs"
 echo "[run] Open311:    $BASE/open311/v2/discovery.json"
 echo "[run] Dashboard:  $BASE/dashboard (managers)"
 echo "[run] Agents:     $BASE/agent (field agents)"
+echo "[run] Admin:      $BASE/admin (administrators)"
 echo "[run] Health:     $BASE/health (probes: /health/live, /health/ready; metrics: /metrics)"
 [ -n "${MAIL_SINK_DIR:-}" ] && echo "[run] E-mails:    $BASE/dev/mails (caught by the local sink, nothing leaves)"
 FLASK_APP=wsgi "$VENV/bin/flask" users first-run-hint 2>/dev/null || true

@@ -7,7 +7,7 @@ them too); every change here is audited. Callers commit.
 from sqlalchemy import func, or_, select
 
 from dansmarue import audit
-from dansmarue.access import auth
+from dansmarue.access import auth, password_reset
 from dansmarue.errors import Conflict, NotFound, Unprocessable, field
 from dansmarue.models import ROLES, User, db
 
@@ -44,6 +44,23 @@ def search(
         query.order_by(User.email, User.id).limit(page_size).offset((page - 1) * page_size)
     )
     return list(rows), total
+
+
+def create(values: dict, actor: User | None = None) -> User:
+    """An account without a password (/admin, /api/v1/admin/users): by default
+    it is mailed a one-time link to choose one (`send_reset_link`)."""
+    user = auth.create_user(
+        values["email"],
+        None,
+        values["role"],
+        full_name=values.get("full_name"),
+        unit_codes=values.get("unit_codes") or (),
+        direction_code=values.get("direction_code"),
+        actor=actor,
+    )
+    if values.get("send_reset_link", True):
+        password_reset.request_reset(user, actor)
+    return user
 
 
 def update(user: User, values: dict, actor: User | None = None) -> User:

@@ -198,9 +198,14 @@ def set_active(user: User, active: bool, actor: User | None = None) -> User:
     return user
 
 
-def disable_user(email: str, actor: User | None = None) -> User:
-    """Deactivate an account and revoke all its tokens (`flask users disable`)."""
+def by_email(email: str) -> User:
+    """The account with this e-mail (any case), or NotFound."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
     if user is None:
         raise NotFound(f"Aucun compte {email}.")
-    return set_active(user, False, actor)
+    return user
+
+
+def disable_user(email: str, actor: User | None = None) -> User:
+    """Deactivate an account and revoke all its tokens (`flask users disable`)."""
+    return set_active(by_email(email), False, actor)

@@ -102,6 +102,17 @@ def test_routes_do_not_build_sql(path):
     assert "sqlalchemy.select" not in imported_names(path)
 
 
+@pytest.mark.parametrize("path", sources("dansmarue/adminpages"), ids=str)
+def test_admin_pages_leave_the_rules_to_the_admin_services(path):
+    # /admin calls the services behind /api/v1/admin: no query of its own,
+    # except the maps' drawing (SVG paths from PostGIS, as the agents' maps).
+    if path.name == "maps.py":
+        return
+    writes = {"sqlalchemy.text", "sqlalchemy.select", "sqlalchemy.update", "sqlalchemy.delete"}
+    assert not imported_names(path) & writes
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
+
+
 @pytest.mark.parametrize("path", sources("workers/jobs"), ids=str)
 def test_job_wrappers_stay_thin(path):
     # Domain rules live in dansmarue; a job module only adapts ids to services.

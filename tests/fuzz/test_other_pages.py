@@ -10,7 +10,7 @@ from tests.fuzz import strategies as fz
 from tests.fuzz.strategies import examples
 
 # Addresses whose errors are another protocol's (their own fuzzers check them).
-CLAIMED = ("/open311", "/rest", "/dashboard", "/agent", "/moi", "/prestataire")
+CLAIMED = ("/open311", "/rest", "/dashboard", "/agent", "/moi", "/prestataire", "/admin")
 ANY_TYPE = ("application/json", "text/plain", "text/html", "text/css", "text/javascript", "image/png")
 
 

@@ -151,7 +151,14 @@ def test_anonymous_callers_learn_no_field_of_a_staff_endpoint(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/categories", "/dashboard/login", "/agent/login", "/open311/v2/services.json", "/health/live"],
+    [
+        "/api/v1/categories",
+        "/dashboard/login",
+        "/agent/login",
+        "/admin/login",
+        "/open311/v2/services.json",
+        "/health/live",
+    ],
 )
 def test_every_answer_carries_the_security_headers(client, path):
     answer = client.get(path)

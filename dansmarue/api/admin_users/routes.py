@@ -38,19 +38,7 @@ def list_users(args: dict[str, Any]) -> dict[str, Any]:
 @auth_required("admin")
 def create_user(values: dict[str, Any]) -> User:
     """Create an account (no password: by default it is mailed a one-time link)."""
-    actor = authenticated_user()
-    user = auth.create_user(
-        values["email"],
-        None,
-        values["role"],
-        full_name=values["full_name"],
-        unit_codes=values["unit_codes"],
-        direction_code=values["direction_code"],
-        actor=actor,
-    )
-    if values["send_reset_link"]:
-        password_reset.request_reset(user, actor)
-    return user
+    return accounts.create(values, authenticated_user())
 
 
 @blp.route("/<int:user_id>", methods=["GET"])
