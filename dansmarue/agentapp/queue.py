@@ -2,7 +2,8 @@
 
 Filters are those of the API (`QueueQuerySchema`) and the query is
 `agent_queue.queue_query`: the scope rules and the queue order live there.
-Sorting by distance replaces only the ORDER BY (and pages by offset).
+Sorting by distance is the queue's own (`agent_queue.distance_to`, as in the
+API); the page pages it by offset.
 """
 
 from collections.abc import Sequence
@@ -11,14 +12,14 @@ from datetime import datetime, time
 
 from flask import url_for
 from marshmallow import ValidationError
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, select
+from werkzeug.datastructures import MultiDict
 
 from dansmarue import city
 from dansmarue.access import scopes
 from dansmarue.api.agent.schemas import QueueQuerySchema
-from dansmarue.api.edge import bound
-from dansmarue.models import Category, District, Photo, Report, User, db, utcnow
-from dansmarue.models.base import SRID
+from dansmarue.api.edge import bound, refuse_unknown
+from dansmarue.models import Category, District, Photo, User, db, utcnow
 from dansmarue.models.organisation import unit_sector
 from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
@@ -26,6 +27,8 @@ from dansmarue.workflow.states import OPEN_STATES, STATES
 PAGE_SIZE = 25
 _SCHEMA = bound(QueueQuerySchema())  # the API's bounds on ids and dates
 LIST_ARGS = ("state", "category_id")
+# What the filter form and the page's links send (anything else is refused, #19.5).
+KNOWN_ARGS = (*LIST_ARGS, "district", "overdue", "q", "cursor", "due_before", "sort", "lat", "lon", "page")
 
 
 @dataclass
@@ -49,8 +52,10 @@ class Filters:
         return {k: v for k, v in args.items() if v not in (None, "", [])}
 
 
-def parse(args) -> Filters:
-    """The URL's filters; a bad value is reported beside its field and ignored."""
+def parse(args: MultiDict[str, str]) -> Filters:
+    """The URL's filters; a bad value is reported beside its field and ignored,
+    an unknown parameter refused (400 page naming it)."""
+    refuse_unknown(args, KNOWN_ARGS)
     raw = {
         k: args.getlist(k) if k in LIST_ARGS else args.get(k)
         for k in ("state", "category_id", "district", "overdue", "q", "cursor")
@@ -71,6 +76,7 @@ def parse(args) -> Filters:
         good = {k: v for k, v in raw.items() if k not in error.messages_dict}
         filters.api.update(_SCHEMA.load(good))
     filters.api.pop("limit", None)
+    filters.api.pop("sort", None)  # the page's sort is its own (lat, lon below)
     try:
         filters.lat, filters.lon = float(args["lat"]), float(args["lon"])
         if args.get("sort") == "distance":
@@ -83,15 +89,13 @@ def parse(args) -> Filters:
 
 def build(user: User, filters: Filters) -> dict:
     """The page's rows (with thumbnails and distances) and its links."""
-    distance = None
     if filters.sort == "distance":
-        here = func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), SRID)
-        distance = func.ST_Distance(func.Geography(Report.geom), func.Geography(here))
+        assert filters.lat is not None and filters.lon is not None
+        near = (filters.lat, filters.lon)
+        api = {k: v for k, v in filters.api.items() if k != "cursor"}  # paged by offset
         query = (
-            agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
-            .order_by(None)
-            .order_by(distance, Report.id)
-            .add_columns(distance.label("distance"))
+            agent_queue.queue_query(user, limit=PAGE_SIZE, sort="distance", near=near, **api)
+            .add_columns(agent_queue.distance_to(*near).label("distance"))
             .offset((filters.page - 1) * PAGE_SIZE)
         )
         rows = db.session.execute(query).unique().all()
