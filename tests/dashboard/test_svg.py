@@ -47,7 +47,9 @@ def test_palette_is_sequential_and_readable():
 
 
 def _parse(markup) -> ET.Element:
-    return ET.fromstring(str(markup))
+    """The chart's wide drawing (a chart is drawn wide, then narrow for phones)."""
+    svgs = list(ET.fromstring(f"<div>{markup}</div>"))
+    return svgs[0]
 
 
 def test_stacked_bars_escape_labels_and_sum():
