@@ -145,7 +145,39 @@ def test_rest_errors_are_french(client: Any) -> None:
 
 
 def test_mobile_rpc_errors_are_french(client: Any) -> None:
-    stream = json.dumps([{"request": "getIncidentsByPosition", "position": {"latitude": "abc"}}])
-    response = client.post("/rest/signalement/api", data={"jsonStream": stream})
-    text = response.get_data(as_text=True)
-    assert not ENGLISH.search(text), text
+    answers = []
+    for form in (
+        {},  # no jsonStream: the form's schema refuses it
+        {"jsonStream": json.dumps([{"request": "getIncidentsByPosition", "position": {"latitude": "abc"}}])},
+        {"jsonStream": json.dumps([{"request": "saveIncident", "incident": {"categorie": "x"}}])},
+    ):
+        response = client.post("/rest/signalement/api", data=form)
+        answers.append(response.get_data(as_text=True))
+    assert not [a for a in answers if ENGLISH.search(a)], answers
+
+
+def test_http_and_limiter_texts_are_french(client: Any, redis_conn: Any, tmp_path: Any) -> None:
+    """werkzeug's 404/405 and flask-limiter's 429 ("30 per 1 minute", "Too Many Requests")."""
+    from dansmarue import create_app
+    from tests.residents.conftest import config_for
+
+    missing = client.get("/api/v1/pas-une-adresse")
+    assert (missing.status_code, missing.json["title"]) == (404, "Introuvable")
+    assert missing.json["detail"] == "Cette adresse ne correspond à aucune ressource."
+    method = client.delete("/api/v1/categories")
+    assert (method.status_code, method.json["title"]) == (405, "Méthode non autorisée")
+    limited = create_app(
+        {**config_for(tmp_path), "RATELIMIT_INTAKE": "1 per minute", "RATELIMIT_ENABLED": True}
+    )
+    try:
+        other = limited.test_client()
+        answers = [other.post("/api/v1/reports", json={}) for _ in range(2)]
+        assert answers[1].status_code == 429
+        body = answers[1].json
+        assert (body["title"], body["detail"]) == (
+            "Trop de requêtes",
+            "Trop de requêtes : réessayez plus tard.",
+        )
+        assert not re.search(r"per \d|minute|Too Many", json.dumps(body, ensure_ascii=False)), body
+    finally:
+        create_app(config_for(tmp_path / "up"))  # the limiter is one object: bind it back
