@@ -6,6 +6,7 @@ Sorting by distance is the queue's own (`agent_queue.distance_to`, as in the
 API); the page pages it by offset.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -77,14 +78,25 @@ def parse(args: MultiDict[str, str]) -> Filters:
         filters.api.update(_SCHEMA.load(good))
     filters.api.pop("limit", None)
     filters.api.pop("sort", None)  # the page's sort is its own (lat, lon below)
-    try:
-        filters.lat, filters.lon = float(args["lat"]), float(args["lon"])
+    here = position(args)
+    if here is not None:
+        filters.lat, filters.lon = here
         if args.get("sort") == "distance":
             filters.sort = "distance"
-    except (KeyError, ValueError):
-        pass
     filters.page = max(1, min(400, args.get("page", 1, type=int) or 1))
     return filters
+
+
+def position(args: MultiDict[str, str]) -> tuple[float, float] | None:
+    """(lat, lon) from the URL's `lat` and `lon` when both are finite and on the
+    map (the Mercator map cannot draw a pole), else None."""
+    try:
+        lat, lon = float(args["lat"]), float(args["lon"])
+    except (KeyError, ValueError):
+        return None
+    if math.isfinite(lat) and math.isfinite(lon) and -85 <= lat <= 85 and -180 <= lon <= 180:
+        return lat, lon
+    return None
 
 
 def build(user: User, filters: Filters) -> dict:

@@ -114,3 +114,19 @@ def test_distance_needs_a_position_and_a_valid_one(client: Any, people: Any, ses
         f"/api/v1/agent/reports?limit=1&q={mark}&sort=newest&cursor={first['next_cursor']}", headers=headers
     )
     assert mixed.status_code == 422
+
+
+def test_the_documents_and_pages_own_parameters_still_work(client: Any) -> None:
+    """Only REST operations are checked: static files' cache-busting `?v=`, the
+    OpenAPI document, and the login pages' `next=` are untouched."""
+    assert client.get("/static/dashboard.css?v=123").status_code == 200
+    assert client.get("/api/openapi.json?v=2").status_code == 200
+    assert client.get("/dashboard/login?next=/dashboard%3Fperiod%3D4").status_code == 200
+    assert client.get("/agent/login?next=/agent/").status_code == 200
+    spec = client.get("/api/openapi.json").json
+    bad_request = spec["components"]["responses"]["BAD_REQUEST"]["description"]
+    assert "paramètre de requête" in bad_request
+    queue = spec["paths"]["/api/v1/agent/reports"]["get"]["parameters"]
+    described = {p["name"]: p for p in queue}
+    assert described["sort"]["schema"]["enum"] == ["due", "newest", "distance"]
+    assert "lat,lon" in described["near"]["description"]

@@ -21,3 +21,11 @@ def test_pages_refuse_unknown_filter_parameters(app: Any, seeded: Any) -> None:
     assert agent.status_code == 400
     assert "Paramètre(s) inconnu(s) : près." in agent.get_data(as_text=True)
     assert web.get("/agent/?sort=distance&lat=48.8566&lon=2.3522&state=new&page=1").status_code == 200
+
+
+def test_a_position_off_the_map_is_ignored_not_a_500(app: Any, seeded: Any) -> None:
+    web = app.test_client()
+    _login(web, seeded.admin_email, seeded.password)
+    for query in ("lat=inf&lon=2.35", "lat=90&lon=2.35", "lat=48.85&lon=nan"):
+        assert web.get(f"/agent/tournee?{query}").status_code == 200, query
+        assert web.get(f"/agent/?sort=distance&{query}").status_code == 200, query
