@@ -143,6 +143,12 @@ def test_category_labels_take_french_spacing(phone: Any, live_server: str) -> No
 
 
 def test_other_dashboard_pages_fit_a_phone(phone: Any, live_server: str) -> None:
+    phone.goto(f"{live_server}/dashboard?periode=4")  # the error page (an unknown parameter)
+    assert "Paramètre(s) inconnu(s) : periode." in phone.locator("main").inner_text()
+    assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert not phone.evaluate(OVERFLOWING)
+    assert axe.violations(phone) == []
+    phone.screenshot(path=str(SHOTS / "phone-error.png"), full_page=True)
     phone.goto(f"{live_server}/dashboard/logout")
     for name in ("logout", "login"):
         assert phone.evaluate("document.documentElement.scrollWidth <= innerWidth"), name
