@@ -136,10 +136,10 @@ def declared_query(view: Any, method: str) -> set[str]:
 def refuse_unknown_query() -> None:
     """before_request of every REST blueprint: 400 listing each query parameter
     the operation does not declare."""
-    if not request.args or not request.path.startswith(REST_PREFIX):
-        return
+    if not request.args or not request.path.startswith(REST_PREFIX) or request.method == "OPTIONS":
+        return  # (a CORS preflight carries the URL it asks about, query included)
     view = current_app.view_functions.get(request.endpoint or "")
-    refuse_unknown(request.args, declared_query(view, request.method))
+    refuse_unknown(request.args, declared_query(view, "GET" if request.method == "HEAD" else request.method))
 
 
 def refuse_unknown(names: Iterable[str], known: Iterable[str]) -> None:

@@ -130,3 +130,12 @@ def test_the_documents_and_pages_own_parameters_still_work(client: Any) -> None:
     described = {p["name"]: p for p in queue}
     assert described["sort"]["schema"]["enum"] == ["due", "newest", "distance"]
     assert "lat,lon" in described["near"]["description"]
+
+
+def test_head_and_preflight_requests_follow_their_operation(client: Any, people: Any) -> None:
+    headers = bearer(people, "admin")
+    assert client.head("/api/v1/agent/reports?limit=5", headers=headers).status_code == 200
+    assert client.head("/api/v1/agent/reports?tri=1", headers=headers).status_code == 400
+    # A preflight is answered as without the parameter (the refusal is the operation's).
+    plain = client.options("/api/v1/agent/reports").status_code
+    assert client.options("/api/v1/agent/reports?limit=5&tri=1").status_code == plain != 400
