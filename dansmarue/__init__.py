@@ -1,10 +1,15 @@
 """DansMaRue: a backend for reporting anomalies in public space.
 
 Importing this package builds nothing and connects to nothing;
-`create_app()` does the work.
+`create_app()` does the work. It only puts marshmallow's messages in French
+first, before any schema is defined (#19.15, `platform.french_messages`).
 """
 
 from flask import Flask
+
+from dansmarue.platform import french_messages
+
+french_messages.install()
 
 
 def create_app(config: dict | None = None) -> Flask:

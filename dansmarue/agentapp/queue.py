@@ -2,24 +2,25 @@
 
 Filters are those of the API (`QueueQuerySchema`) and the query is
 `agent_queue.queue_query`: the scope rules and the queue order live there.
-Sorting by distance replaces only the ORDER BY (and pages by offset).
+Sorting by distance is the queue's own (`agent_queue.distance_to`, as in the
+API); the page pages it by offset.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from flask import url_for
 from marshmallow import ValidationError
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, select
 from werkzeug.datastructures import MultiDict
 
 from dansmarue import city
 from dansmarue.access import scopes
 from dansmarue.api.agent.schemas import QueueQuerySchema
-from dansmarue.api.edge import bound
+from dansmarue.api.edge import bound, refuse_unknown
 from dansmarue.models import Category, District, Photo, Report, User, db, utcnow
-from dansmarue.models.base import SRID
 from dansmarue.models.organisation import unit_sector
 from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
@@ -31,6 +32,8 @@ PAGE_SIZE = 25
 DISTANCE_PAGES = 20
 _SCHEMA = bound(QueueQuerySchema())  # the API's bounds on ids and dates
 LIST_ARGS = ("state", "category_id")
+# What the filter form and the page's links send (anything else is refused, #19.5).
+KNOWN_ARGS = (*LIST_ARGS, "district", "overdue", "q", "cursor", "due_before", "sort", "lat", "lon", "page")
 
 
 @dataclass
@@ -55,7 +58,9 @@ class Filters:
 
 
 def parse(args: MultiDict[str, str]) -> Filters:
-    """The URL's filters; a bad value is reported beside its field and ignored."""
+    """The URL's filters; a bad value is reported beside its field and ignored,
+    an unknown parameter refused (400 page naming it)."""
+    refuse_unknown(args, KNOWN_ARGS)
     raw = {
         k: args.getlist(k) if k in LIST_ARGS else args.get(k)
         for k in ("state", "category_id", "district", "overdue", "q", "cursor")
@@ -76,25 +81,36 @@ def parse(args: MultiDict[str, str]) -> Filters:
         good = {k: v for k, v in raw.items() if k not in error.messages_dict}
         filters.api.update(_SCHEMA.load(good))
     filters.api.pop("limit", None)
-    try:
-        filters.lat, filters.lon = float(args["lat"]), float(args["lon"])
+    filters.api.pop("sort", None)  # the page's sort is its own (lat, lon below)
+    here = position(args)
+    if here is not None:
+        filters.lat, filters.lon = here
         if args.get("sort") == "distance":
             filters.sort = "distance"
-    except (KeyError, ValueError):
-        pass
     filters.page = max(1, min(400, args.get("page", 1, type=int) or 1))
     return filters
 
 
+def position(args: MultiDict[str, str]) -> tuple[float, float] | None:
+    """(lat, lon) from the URL's `lat` and `lon` when both are finite and on the
+    map (the Mercator map cannot draw a pole), else None."""
+    try:
+        lat, lon = float(args["lat"]), float(args["lon"])
+    except (KeyError, ValueError):
+        return None
+    if math.isfinite(lat) and math.isfinite(lon) and -85 <= lat <= 85 and -180 <= lon <= 180:
+        return lat, lon
+    return None
+
+
 def build(user: User, filters: Filters) -> dict:
     """The page's rows (with thumbnails and distances) and its links."""
-    distance = None
     if filters.sort == "distance":
-        here = func.Geography(func.ST_SetSRID(func.ST_MakePoint(filters.lon, filters.lat), SRID))
-        # `<->` on geography is the sphere distance in metres, served nearest first
-        # by a GiST index (ix_report_open_geog, else ix_report_geog; migration
-        # 0015k): no sort of the scope.
-        distance = func.Geography(Report.geom).op("<->")(here)
+        assert filters.lat is not None and filters.lon is not None
+        # The API's distance (`agent_queue.distance_to`: `<->` on geography,
+        # served nearest first by a GiST index, migration 0015k): no sort of the
+        # scope, so the pages order by it alone and page by offset.
+        distance = agent_queue.distance_to(filters.lat, filters.lon)
         query = agent_queue.queue_query(user, limit=PAGE_SIZE, **filters.api)
         if set(filters.api.get("state") or OPEN_STATES) <= set(OPEN_STATES):
             # Open states only: closed_at is NULL for exactly these (the SLA clock

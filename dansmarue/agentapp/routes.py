@@ -4,7 +4,6 @@ Routes are thin: the queue is `agent_queue`, the actions `workflow.perform`
 (through `agentapp.actions`), the session `web_session`.
 """
 
-import contextlib
 from collections.abc import Mapping
 from datetime import date, datetime
 from types import ModuleType
@@ -232,9 +231,8 @@ def mass() -> ResponseReturnValue:
 def route_sheet() -> str:
     user = web_session.signed_in_user()
     day = _day(request.args.get("date"))
-    start = None
-    with contextlib.suppress(KeyError, ValueError):
-        start = (float(request.args["lon"]), float(request.args["lat"]))
+    here = work_queue.position(request.args)  # finite and on the map, or none (lat=inf was a 500)
+    start = (here[1], here[0]) if here else None
     data = tour.sheet(user, day, start)
     points = [
         mapsvg.Point(

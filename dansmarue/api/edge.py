@@ -12,19 +12,28 @@ PostgreSQL would refuse is refused here first, field by field, with a 422.
   dansmarue.web_request (an id beyond `integer` or a segment holding a
   control character matches no route: 404).
 
+- Query parameters (#19.5): under /api/v1 a parameter the operation does not
+  declare (in its `location="query"` schema, hence in the OpenAPI document)
+  is refused with a 400 naming each one, instead of being silently ignored
+  (`?near=` used to return the same page). Open311 keeps GeoReport v2's
+  tolerance (clients send `api_key`, `jurisdiction_id`, `callback`… on every
+  call) and the apps' RPC has its own envelope: see docs/interop.md.
+
 Each protocol's own error handler (Open311, mobile) renders the 422 its way.
 """
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import flask
 import flask_smorest
+from flask import current_app, request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from dansmarue.api.fields import CleanString
+from dansmarue.errors import DomainError
 from dansmarue.platform.limits import EARLIEST, INT_MAX, INT_MIN, LATEST
 from dansmarue.web_request import WireParser
 
@@ -106,10 +115,58 @@ class EdgeParser(WireParser):
         return super().pre_load(location_data, schema=schema, req=req, location=location)
 
 
+class UnknownParameters(DomainError):
+    status, title, slug = 400, "Paramètres inconnus", "unknown-parameters"
+
+
+UNKNOWN_PARAMETER = "Paramètre inconnu de cette adresse."
+REST_PREFIX = "/api/v1/"
+
+
+def declared_query(view: Any, method: str) -> set[str]:
+    """The query parameters a view's `location="query"` schemas declare."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # a MethodView: its method's own declarations
+        view = getattr(view_class, method.lower(), None)
+    names: set[str] = set()
+    for parameter in getattr(view, "_apidoc", {}).get("arguments", {}).get("parameters", []):
+        schema = parameter.get("schema")
+        if parameter.get("in") == "query" and isinstance(schema, Schema):
+            names.update(f.data_key or n for n, f in schema.load_fields.items())
+    return names
+
+
+def refuse_unknown_query() -> None:
+    """before_request of every REST blueprint: 400 listing each query parameter
+    the operation does not declare."""
+    if not request.args or not request.path.startswith(REST_PREFIX) or request.method == "OPTIONS":
+        return  # (a CORS preflight carries the URL it asks about, query included)
+    view = current_app.view_functions.get(request.endpoint or "")
+    refuse_unknown(request.args, declared_query(view, "GET" if request.method == "HEAD" else request.method))
+
+
+def refuse_unknown(names: Iterable[str], known: Iterable[str]) -> None:
+    """UnknownParameters (400) naming each of `names` not in `known`: the REST
+    API's rule, and the pages' filter forms' (which render it as a page)."""
+    accepted = set(known)
+    unknown = [name for name in names if name not in accepted]
+    if not unknown:
+        return
+    raise UnknownParameters(
+        f"Paramètre(s) inconnu(s) : {', '.join(unknown)}. "
+        f"Paramètres acceptés ici : {', '.join(sorted(accepted)) or 'aucun'}.",
+        errors=[{"field": name, "message": UNKNOWN_PARAMETER, "location": "query"} for name in unknown],
+    )
+
+
 class Blueprint(flask_smorest.Blueprint):
     """Every API resource's blueprint: flask-smorest's, with the edge's rules."""
 
     ARGUMENTS_PARSER = EdgeParser()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.before_request(refuse_unknown_query)
 
     def arguments(
         self, schema: Schema | type[Schema], *args: Any, **kwargs: Any

@@ -68,3 +68,21 @@ class RowId(StrictInteger):
         refused = f"Identifiant hors limites (1 à {highest})."
         kwargs.setdefault("validate", validate.Range(1, highest, error=refused))
         super().__init__(**kwargs)
+
+
+class LatLon(fields.String):
+    """A point as "lat,lon" (WGS84, finite, in range): loads as (lat, lon)."""
+
+    def _deserialize(  # type: ignore[override]  # loads a tuple, not the text
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> tuple[float, float]:
+        parts = super()._deserialize(value, attr, data, **kwargs).split(",")
+        if len(parts) != 2:
+            raise ValidationError("Deux nombres séparés par une virgule attendus : lat,lon.")
+        try:
+            lat, lon = (float(p) for p in parts)
+        except ValueError:
+            raise ValidationError("Nombres attendus : lat,lon.") from None
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValidationError("Coordonnées hors limites (lat de -90 à 90, lon de -180 à 180).")
+        return lat, lon

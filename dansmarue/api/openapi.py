@@ -47,6 +47,12 @@ COMMON_ERRORS = (400, 404, 422, 429)
 AUTH_ERRORS = (401, 403)
 BODY_ERRORS = (413, 415)
 
+# What a client most needs to know of some errors (#19.5).
+DESCRIPTIONS = {
+    HTTPStatus.BAD_REQUEST: "Requête invalide : corps illisible, ou paramètre de requête que "
+    "l'opération ne déclare pas (chacun nommé dans `errors`, `location` = `query`)",
+}
+
 OPEN311_ERROR = "OPEN311_ERROR"
 MOBILE_ERROR = "MOBILE_ERROR"
 
@@ -90,7 +96,7 @@ class DocumentedApi(Api):
 
     def _register_responses(self) -> None:
         for status in HTTPStatus:
-            response: dict = {"description": status.phrase}
+            response: dict = {"description": DESCRIPTIONS.get(status, status.phrase)}
             if status >= 400:
                 response["schema"] = self.ERROR_SCHEMA
             prepare_response(response, self.spec, PROBLEM_JSON)

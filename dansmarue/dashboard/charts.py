@@ -4,6 +4,8 @@ Each function returns Markup for an inline `<svg role="img">` with a
 `<title>` and a `<desc>`; the page also shows the same figures as a table.
 Every text is escaped. Colours are distinguishable without colour vision too:
 stacked segments are ordered and labelled, lines differ by dash and marker.
+
+Each chart is drawn for a screen and for a phone (`chart_layout`).
 """
 
 import math
@@ -12,8 +14,9 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-FONT = 'font-family="inherit" font-size="13"'
+from dansmarue.dashboard import chart_layout as layout
+from dansmarue.dashboard.chart_layout import WIDE, Size
+
 AXIS = "#595959"  # 7:1 on white
 GRID = "#d0d0d0"
 
@@ -27,19 +30,16 @@ class Series:
     marker: str = "circle"  # circle | square
 
 
-def _svg(chart_id: str, height: int, title: str, desc: str, body: list[str]) -> Markup:
+def _svg(size: Size, chart_id: str, height: float, title: str, desc: str, body: list[str]) -> Markup:
+    chart_id += size.suffix
     head = (
-        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
+        f'<svg class="chart {size.css}" id="{escape(chart_id)}" viewBox="0 0 {size.width} {height:.0f}" '
         f'role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMinYMin meet">'
         f'<title id="{escape(chart_id)}-t">{escape(title)}</title>'
         f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>'
     )
     return Markup(head + "".join(body) + "</svg>")
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def axis(value: float, max_ticks: int = 5, integer: bool = True) -> tuple[float, float]:
@@ -76,23 +76,38 @@ def stacked_bars(
 ) -> Markup:
     """Horizontal stacked bars: rows are (short label, full label, values per segment);
     segments are (name, colour)."""
-    left, top, bar_h, gap = 80, 34, 22, 10
+    return layout.both(lambda size: _stacked_bars(size, chart_id, title, desc, rows, segments))
+
+
+def _stacked_bars(
+    size: Size,
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: Sequence[tuple[str, str, Sequence[int]]],
+    segments: Sequence[tuple[str, str]],
+) -> Markup:
+    font = size.attrs
+    left = max(80, 12 + max((layout.text_width(short, size) for short, _, _ in rows), default=0))
+    key, key_h = layout.legend(segments, left if size is WIDE else 0, size.font + 3, size)
+    top, bar_h, gap = key_h + 18, max(22, size.font + 8), 10
     height = top + max(1, len(rows)) * (bar_h + gap) + 24
     scale_max, step = axis(max((sum(v) for _, _, v in rows), default=0))
-    plot_w = WIDTH - left - 40
-    body = [_legend(segments, left, 16)]
+    totals_w = layout.text_width(layout.fmt_int(scale_max), size) + 8
+    plot_w = size.width - left - max(40, totals_w)
+    body = [key]
     for value in _ticks(scale_max, step):
         x = left + plot_w * value / scale_max
         body.append(
             f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>'
-            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{AXIS}" {FONT}>'
-            f"{_fmt_int(value)}</text>"
+            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="{AXIS}" {font}>'
+            f"{layout.fmt_int(value)}</text>"
         )
     for i, (short, full, values) in enumerate(rows):
         y = top + i * (bar_h + gap)
         body.append(
-            f'<text x="{left - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="#1a1a1a" '
-            f"{FONT}>{escape(short)}</text>"
+            f'<text x="{left - 8:.1f}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" fill="#1a1a1a" '
+            f"{font}>{escape(short)}</text>"
         )
         x = float(left)
         for (name, colour), value in zip(segments, values, strict=False):
@@ -101,33 +116,46 @@ def stacked_bars(
                 body.append(
                     f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}" '
                     f'stroke="#ffffff" stroke-width="1"><title>{escape(full)} — {escape(name)} : '
-                    f"{_fmt_int(value)}</title></rect>"
+                    f"{layout.fmt_int(value)}</title></rect>"
                 )
             x += w
         body.append(
-            f'<text x="{min(x + 4, WIDTH - 4):.1f}" y="{y + bar_h * 0.7:.1f}" fill="#1a1a1a" '
-            f"{FONT}>{_fmt_int(sum(values))}</text>"
+            f'<text x="{x + 4:.1f}" y="{y + bar_h * 0.7:.1f}" fill="#1a1a1a" '
+            f"{font}>{layout.fmt_int(sum(values))}</text>"
         )
-    return _svg(chart_id, height, title, desc, body)
+    return _svg(size, chart_id, height, title, desc, body)
 
 
 def bars(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int]], colour: str) -> Markup:
-    """Horizontal bars, the label above each bar (category labels are long)."""
-    top, bar_h, step = 8, 16, 40
-    height = top + max(1, len(rows)) * step + 4
+    """Horizontal bars, the label above each bar (category labels are long: on a
+    phone they take two lines)."""
+    return layout.both(lambda size: _bars(size, chart_id, title, desc, rows, colour))
+
+
+def _bars(
+    size: Size, chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int]], colour: str
+) -> Markup:
+    font, line_h, bar_h = size.attrs, round(size.font * 1.3), 16
+    chars = int(size.width / (size.font * 0.62))
     scale_max = nice_max(max((v for _, v in rows), default=0))
-    plot_w = WIDTH - 70
+    plot_w = size.width - max(70, layout.text_width(layout.fmt_int(scale_max), size) + 12)
     body = []
-    for i, (label, value) in enumerate(rows):
-        y = top + i * step
+    y = 8.0
+    for label, value in rows:
+        lines = layout.wrap(label, chars, lines=1 if size is WIDE else 2)
+        for k, text in enumerate(lines):
+            body.append(
+                f'<text x="0" y="{y + 12 + k * line_h:.1f}" fill="#1a1a1a" {font}>{escape(text)}</text>'
+            )
+        y += (len(lines) - 1) * line_h
         w = plot_w * value / scale_max
         body.append(
-            f'<text x="0" y="{y + 12}" fill="#1a1a1a" {FONT}>{escape(_short(label, 80))}</text>'
-            f'<rect x="0" y="{y + 18}" width="{max(w, 1):.1f}" height="{bar_h}" fill="{colour}">'
-            f"<title>{escape(label)} : {_fmt_int(value)}</title></rect>"
-            f'<text x="{w + 6:.1f}" y="{y + 31}" fill="#1a1a1a" {FONT}>{_fmt_int(value)}</text>'
+            f'<rect x="0" y="{y + 18:.1f}" width="{max(w, 1):.1f}" height="{bar_h}" fill="{colour}">'
+            f"<title>{escape(label)} : {layout.fmt_int(value)}</title></rect>"
+            f'<text x="{w + 6:.1f}" y="{y + 31:.1f}" fill="#1a1a1a" {font}>{layout.fmt_int(value)}</text>'
         )
-    return _svg(chart_id, height, title, desc, body)
+        y += 40
+    return _svg(size, chart_id, max(y, 48) + 4, title, desc, body)
 
 
 def lines(
@@ -141,38 +169,60 @@ def lines(
 ) -> Markup:
     """A line chart over categorical x values (weeks); None values break the line.
     `y_axis` is (maximum, step); by default a round axis over the data."""
-    left, right, top, bottom = 56, 28, 30, 40
-    height = 260
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
+    return layout.both(lambda size: _lines(size, chart_id, title, desc, x_labels, series, y_axis, y_format))
+
+
+def _lines(
+    size: Size,
+    chart_id: str,
+    title: str,
+    desc: str,
+    x_labels: Sequence[str],
+    series: Sequence[Series],
+    y_axis: tuple[float, float] | None,
+    y_format: Callable[[float], str],
+) -> Markup:
+    font = size.attrs
     peak = max((v for s in series for v in s.values if v is not None), default=0)
     scale_max, step = y_axis or axis(peak, integer=False)
+    y_labels = [y_format(value) for value in _ticks(scale_max, step)]
+    left = max(56, 10 + max((layout.text_width(t, size) for t in y_labels), default=0))
+    key, key_h = layout.legend(
+        [(s.name, s.colour) for s in series], left, size.font + 3, size, [s.dash for s in series]
+    )
+    label_w = max((layout.text_width(t, size) for t in x_labels), default=0)
+    right, top, bottom = max(28, label_w / 2 + 4), key_h + 14, 40
+    height = 230 + top
+    plot_w, plot_h = size.width - left - right, height - top - bottom
     n = max(1, len(x_labels) - 1)
 
     def xy(i: int, v: float) -> tuple[float, float]:
         return left + plot_w * i / n, top + plot_h * (1 - v / scale_max)
 
-    body = [_legend([(s.name, s.colour) for s in series], left, 16, [s.dash for s in series])]
-    for value in _ticks(scale_max, step):
+    body = [key]
+    for value, text in zip(_ticks(scale_max, step), y_labels, strict=True):
         _, y = xy(0, value)
         body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}" {FONT}>'
-            f"{escape(y_format(value))}</text>"
+            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{size.width - right:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{left - 6:.1f}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}" {font}>'
+            f"{escape(text)}</text>"
         )
-    every = max(1, len(x_labels) // 6)
+    fits = max(2, int(plot_w / (label_w + 12))) if label_w else len(x_labels)
+    every = max(1, math.ceil(len(x_labels) / fits))
     for i, label in enumerate(x_labels):
-        if i % every == 0 or i == len(x_labels) - 1:
+        last = i == len(x_labels) - 1
+        if (i % every == 0 and (last or len(x_labels) - 1 - i >= every)) or last:
             x, _ = xy(i, 0)
             body.append(
-                f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                f'fill="{AXIS}" {FONT}>{escape(label)}</text>'
+                f'<text x="{x:.1f}" y="{height - bottom + 8 + size.font}" text-anchor="middle" '
+                f'fill="{AXIS}" {font}>{escape(label)}</text>'
             )
     for s in series:
         for run in _runs(s.values):
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in run))
             dash = f' stroke-dasharray="{s.dash}"' if s.dash else ""
             body.append(
-                f'<polyline points="{points}" fill="none" stroke="{s.colour}" ' f'stroke-width="2.5"{dash}/>'
+                f'<polyline points="{points}" fill="none" stroke="{s.colour}" stroke-width="2.5"{dash}/>'
             )
         for i, v in enumerate(s.values):
             if v is None:
@@ -186,7 +236,7 @@ def lines(
                 )
             else:
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{s.colour}">{tip}</circle>')
-    return _svg(chart_id, height, title, desc, body)
+    return _svg(size, chart_id, height, title, desc, body)
 
 
 def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
@@ -203,29 +253,3 @@ def _runs(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
     if current:
         runs.append(current)
     return runs
-
-
-def _legend(
-    items: Sequence[tuple[str, str]], x: int, y: int, dashes: Sequence[str | None] | None = None
-) -> str:
-    out, cursor = [], x
-    for k, (name, colour) in enumerate(items):
-        dash = dashes[k] if dashes else None
-        if dashes is not None:
-            attr = f' stroke-dasharray="{dash}"' if dash else ""
-            out.append(
-                f'<line x1="{cursor}" y1="{y - 4}" x2="{cursor + 22}" y2="{y - 4}" '
-                f'stroke="{colour}" stroke-width="3"{attr}/>'
-            )
-            cursor += 28
-        else:
-            out.append(f'<rect x="{cursor}" y="{y - 11}" width="12" height="12" fill="{colour}"/>')
-            cursor += 17
-        out.append(f'<text x="{cursor}" y="{y}" fill="#1a1a1a" {FONT}>{escape(name)}</text>')
-        cursor += 9 * len(name) + 18
-    return "".join(out)
-
-
-def _fmt_int(value: float) -> str:
-    """French thousands separator (narrow no-break space)."""
-    return f"{round(value):,}".replace(",", "\u202f")

@@ -5,7 +5,6 @@ a field-by-field 422 (shown as a French page by the blueprint). A manager is
 always held to their own direction, whatever the URL says.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, TypedDict
@@ -19,8 +18,9 @@ from marshmallow import (
     validate,
     validates_schema,
 )
+from werkzeug.datastructures import MultiDict
 
-from dansmarue.api.edge import bound
+from dansmarue.api.edge import bound, refuse_unknown
 from dansmarue.errors import Forbidden, Unprocessable, field_errors
 from dansmarue.models import Category, Unit, User, integer_max
 from dansmarue.platform.limits import EARLIEST, LATEST
@@ -141,11 +141,13 @@ class Filters:
         return self.query(sort=column, order=order, page=1)
 
 
-def parse(args: Mapping[str, str], user: User) -> Filters:
+def parse(args: MultiDict[str, str], user: User) -> Filters:
     """Filters from request args (blank values mean "all"), scoped to `user`."""
+    schema = bound(DashboardArgsSchema())
+    refuse_unknown(args, (f.data_key or n for n, f in schema.load_fields.items()))  # #19.5
     raw = {k: v for k, v in args.items() if v not in ("", None)}
     try:
-        data = bound(DashboardArgsSchema()).load(raw)
+        data = schema.load(raw)
     except ValidationError as error:
         raise Unprocessable(
             "Certains filtres sont invalides.", errors=field_errors(error.messages, "query")

@@ -1,10 +1,18 @@
 """French formatting of figures for people: counts, shares, durations, dates."""
 
+import re
 from datetime import date, datetime
 
 from dansmarue import city
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before %
+_TYPE_COLON = re.compile(r"(?<=\S):(?=\S)")
+
+
+def category(label: str) -> str:
+    """ "Type:Sous-type" (the open data's label, which the stats carry) as French
+    typography writes it: "Type : Sous-type" (#19.10)."""
+    return _TYPE_COLON.sub(" : ", label, count=1)
 
 
 def count(n: int | None) -> str:

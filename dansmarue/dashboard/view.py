@@ -33,10 +33,14 @@ RATE_COLOUR = "#0b5cad"
 MEDIAN_COLOUR = "#0b5cad"
 P90_COLOUR = "#b2182b"
 TOP_COLOUR = "#b35806"
+# Where the map's figures are shown: by pointer and keyboard, or (a touch
+# screen: no hover, rarely a Tab key) in the arrondissement's own page. The
+# stylesheet shows the one that fits the device (`@media (hover: none)`).
 MAP_HINT = (
     "Survolez un arrondissement, ou atteignez-le avec la touche Tab, pour voir ses chiffres ; "
     "choisissez-le pour afficher ses retards."
 )
+MAP_HINT_TOUCH = "Touchez un arrondissement pour afficher ses chiffres et ses retards."
 CSV_HEADER = ("Référence", "Catégorie", "Adresse", "Unité", "Échéance", "Retard (jours)")
 
 
@@ -62,6 +66,7 @@ class Page:
     district_rows: list
     district_name: str | None
     map_info: str
+    map_touch_hint: str | None  # shown instead of map_info's hint on a touch screen
     backlog_svg: Markup
     backlog_rows: list
     rate_svg: Markup
@@ -116,7 +121,7 @@ def overdue_list(user: User, f: Filters, now: datetime, late: dict | None = None
     shown = [
         {
             "reference": r.reference,
-            "category": r.category,
+            "category": fmt.category(r.category),
             "address": r.address or "–",
             "unit": r.unit,
             "due": fmt.local_datetime(r.due_at),
@@ -270,12 +275,12 @@ def build(user: User, f: Filters) -> Page:
     ]
 
     top = figures.top_late_categories(late, limit=10, district_id=f.district)
-    top_rows = [{"label": t.label, "count": fmt.count(t.overdue)} for t in top]
+    top_rows = [{"label": fmt.category(t.label), "count": fmt.count(t.overdue)} for t in top]
     top_svg = charts.bars(
         "chart-top",
         "Les 10 catégories comptant le plus de signalements en retard",
         "Nombre de signalements ouverts dont l'échéance est dépassée, par catégorie.",
-        [(t.label, t.overdue) for t in top],
+        [(fmt.category(t.label), t.overdue) for t in top],
         TOP_COLOUR,
     )
 
@@ -295,6 +300,11 @@ def build(user: User, f: Filters) -> Page:
         },
     ]
     scope_label = labels[f.direction].label if f.direction in labels else None
+    map_info = (
+        districtmap.district_summary(names[f.district], districts.get(f.district))
+        if f.district in names
+        else MAP_HINT
+    )
     return Page(
         as_of=fmt.local_datetime(now),
         scope_label=scope_label,
@@ -309,11 +319,8 @@ def build(user: User, f: Filters) -> Page:
         district_name=(
             f"{names[f.district].name} · {names[f.district].official_name}" if f.district in names else None
         ),
-        map_info=(
-            districtmap.district_summary(names[f.district], districts.get(f.district))
-            if f.district in names
-            else MAP_HINT
-        ),
+        map_info=map_info,
+        map_touch_hint=MAP_HINT_TOUCH if map_info == MAP_HINT else None,
         backlog_svg=backlog_svg,
         backlog_rows=backlog_rows,
         rate_svg=rate_svg,

@@ -3,12 +3,13 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from dansmarue.access import scopes
 from dansmarue.errors import NotFound
 from dansmarue.models import Report, ReportEvent, User, db
+from dansmarue.models.base import SRID
 from dansmarue.models.reports import PRIORITIES
 from dansmarue.platform import cursors
 from dansmarue.reports import views
@@ -17,6 +18,7 @@ from dansmarue.workflow import perform
 from dansmarue.workflow.states import OPEN_STATES, STATES
 
 NOT_FOUND = "Signalement introuvable dans votre périmètre."
+SORTS = ("due", "newest", "distance")  # due date (undated last), latest first, nearest first
 
 
 def find_in_scope(user: User, reference: str) -> Report:
@@ -44,12 +46,43 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def work_queue(user: User, *, limit: int = 50, **filters: Any) -> tuple[list[dict], str | None]:
-    """(items, next_cursor): reports in scope by due date (undated last), then id."""
-    rows = list(db.session.scalars(queue_query(user, limit=limit, **filters)).unique())
+def work_queue(
+    user: User,
+    *,
+    limit: int = 50,
+    sort: str | None = None,
+    near: tuple[float, float] | None = None,
+    **filters: Any,
+) -> tuple[list[dict], str | None]:
+    """(items, next_cursor): reports in scope, by due date (undated last) then id,
+    by creation (newest first) or, from `near` (lat, lon), by distance; with
+    `near` each item has its `distance_m`."""
+    sort = sort or ("distance" if near else "due")
+    query = queue_query(user, limit=limit, sort=sort, near=near, **filters)
+    rows: list[tuple[Report, float | None]]
+    if near is None:
+        rows = [(r, None) for r in db.session.scalars(query).unique()]
+    else:
+        query = query.add_columns(distance_to(*near).label("distance"))
+        rows = [(row[0], row[1]) for row in db.session.execute(query).unique()]
     page, more = rows[:limit], len(rows) > limit
-    next_cursor = _encode(page[-1]) if more and page else None
-    return [summary(r, user) for r in page], next_cursor
+    next_cursor = _encode(*page[-1], sort=sort) if more and page else None
+    items = []
+    for report, metres in page:
+        item = summary(report, user)
+        if metres is not None:
+            item["distance_m"] = round(metres, 1)
+        items.append(item)
+    return items, next_cursor
+
+
+def distance_to(lat: float, lon: float) -> ColumnElement[float]:
+    """Metres from (lat, lon) to the report (PostGIS geography, on the sphere):
+    the one distance the agents' pages and API sort by."""
+    here = func.Geography(func.ST_SetSRID(func.ST_MakePoint(lon, lat), SRID))
+    # `<->` on geography is the sphere distance in metres, and a GiST index on
+    # geography(geom) (migration 0015k) serves it nearest first.
+    return func.Geography(Report.geom).op("<->")(here)
 
 
 def queue_query(
@@ -64,11 +97,14 @@ def queue_query(
     q: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
-) -> Select[tuple[Report]]:
+    sort: str = "due",
+    near: tuple[float, float] | None = None,
+) -> Select:
     """The queue's SELECT (one row more than `limit`, to tell if a page follows).
 
-    Its order (due_at NULLS LAST, id) is that of index ix_report_unit_due
-    within a unit, so a unit's page is one index range, without a sort.
+    Its order by due date (due_at NULLS LAST, id) is that of index
+    ix_report_unit_due within a unit, so a unit's page is one index range,
+    without a sort. `newest` and `distance` (from `near`) page by their own keys.
     """
     query = (
         select(Report)
@@ -95,6 +131,21 @@ def queue_query(
                 Report.address.ilike(pattern),
             )
         )
+    if sort == "newest":
+        if cursor:
+            created, ident = cursors.decode(cursor, "newest", datetime)
+            query = query.where(
+                or_(Report.created_at < created, and_(Report.created_at == created, Report.id < ident))
+            )
+        return query.order_by(Report.created_at.desc(), Report.id.desc()).limit(limit + 1)
+    if sort == "distance":
+        if near is None:
+            raise ValueError("sort=distance needs near")
+        distance = distance_to(*near)
+        if cursor:
+            metres, ident = cursors.decode(cursor, "distance", float)
+            query = query.where(or_(distance > metres, and_(distance == metres, Report.id > ident)))
+        return query.order_by(distance, Report.id).limit(limit + 1)
     if cursor:
         query = query.where(_after(*_decode(cursor)))
     return query.order_by(Report.due_at.asc().nulls_last(), Report.id).limit(limit + 1)
@@ -106,7 +157,11 @@ def _after(due: datetime | None, ident: int) -> ColumnElement[bool]:
     return or_(Report.due_at > due, and_(Report.due_at == due, Report.id > ident), Report.due_at.is_(None))
 
 
-def _encode(report: Report) -> str:
+def _encode(report: Report, distance: float | None = None, *, sort: str = "due") -> str:
+    if sort == "newest":
+        return cursors.encode("newest", report.created_at, report.id)
+    if sort == "distance":
+        return cursors.encode("distance", distance, report.id)
     return cursors.encode("due", report.due_at, report.id)
 
 

@@ -47,7 +47,9 @@ def test_palette_is_sequential_and_readable():
 
 
 def _parse(markup) -> ET.Element:
-    return ET.fromstring(str(markup))
+    """The chart's wide drawing (a chart is drawn wide, then narrow for phones)."""
+    svgs = list(ET.fromstring(f"<div>{markup}</div>"))
+    return svgs[0]
 
 
 def test_stacked_bars_escape_labels_and_sum():
@@ -116,3 +118,20 @@ def test_french_formats():
     summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
     assert fmt.local_datetime(summer) == "01/07/2026 14:00"
     assert fmt.local_datetime(summer + timedelta(days=180)) == "28/12/2026 13:00"
+
+
+def test_each_chart_is_drawn_for_a_screen_and_for_a_phone():
+    markup = charts.stacked_bars(
+        "c4", "t", "d", [("PARTENAIRES", "Partenaires", [1, 2, 3])], [("a", "#000")] * 3
+    )
+    wide, narrow = list(ET.fromstring(f"<div>{markup}</div>"))
+    assert (wide.get("id"), narrow.get("id")) == ("c4", "c4-n")
+    assert "chart-wide" in wide.get("class") and "chart-narrow" in narrow.get("class")
+    assert narrow.get("viewBox").split()[2] == "340"
+    for svg in (wide, narrow):
+        label = next(t for t in svg.iter(f"{SVG}text") if t.text == "PARTENAIRES")
+        # Right-aligned at x: the label's estimated width must fit left of it.
+        assert float(label.get("x")) >= 11 * int(label.get("font-size")) * 0.6
+    assert fmt.category("Arbres, végétaux et animaux:Pied d'arbre : Autre") == (
+        "Arbres, végétaux et animaux : Pied d'arbre : Autre"
+    )

@@ -2,12 +2,13 @@ import base64
 import binascii
 
 from flask_smorest.fields import Upload
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from dansmarue.api.fields import RowId
+from dansmarue.api.fields import LatLon, RowId
 from dansmarue.models import Category, RejectionReason, ServiceDoneMessage, Unit
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform import cursors
+from dansmarue.workflow.agent_queue import SORTS
 from dansmarue.workflow.states import STATE_CODES
 from dansmarue.workflow.transitions import MASS_ACTIONS
 
@@ -34,6 +35,25 @@ class QueueQuerySchema(Schema):
     q = fields.String(validate=validate.Length(min=1, max=200))
     cursor = fields.String(validate=validate.Length(max=cursors.MAX_LENGTH))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
+    near = LatLon(
+        metadata={
+            "description": "lat,lon (WGS84): the agent's position; the items then carry "
+            "`distance_m`, and the queue is sorted by distance unless `sort` says otherwise",
+            "example": "48.8566,2.3522",
+        }
+    )
+    sort = fields.String(
+        validate=validate.OneOf(SORTS),
+        metadata={
+            "description": "`due`: due date first, undated last (the default); `newest`: the "
+            "latest reported first; `distance`: the nearest first (requires `near`)"
+        },
+    )
+
+    @validates_schema
+    def distance_needs_a_position(self, data: dict, **kwargs: object) -> None:
+        if data.get("sort") == "distance" and "near" not in data:
+            raise ValidationError("Le tri par distance demande votre position : near=lat,lon.", "near")
 
 
 class ActionParamsSchema(Schema):
@@ -87,6 +107,7 @@ class ReportSummarySchema(Schema):
     overdue = fields.Boolean()
     scheduled_for = fields.Date(allow_none=True)
     version = fields.Integer()
+    distance_m = fields.Float(metadata={"description": "metres from `near` (only with `near`)"})
 
 
 class QueuePageSchema(Schema):

@@ -55,7 +55,10 @@ def parse(stream: str | None, named: bool = True) -> dict:
     try:
         data = jsontext.loads(stream or "")
     except ValueError as exc:
-        raise MobileError(BAD_JSON, f"jsonStream n'est pas du JSON valide : {exc}") from None
+        # Python's own text ("Expecting value: line 1 column 1") is English (#19.15).
+        where = f" (ligne {exc.lineno}, colonne {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        message = "absent" if not stream else f"n'est pas du JSON valide{where}"
+        raise MobileError(BAD_JSON, f"jsonStream {message}.") from None
     if isinstance(data, dict):
         data = [data]
     if (
