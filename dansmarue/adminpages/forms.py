@@ -17,24 +17,6 @@ from dansmarue.api.edge import bound, unstorable_text
 from dansmarue.errors import Conflict, DomainError
 from dansmarue.models import db
 
-# marshmallow's default messages (English) as the admins read them.
-FRENCH = {
-    "Missing data for required field.": "Champ obligatoire.",
-    "Field may not be null.": "Champ obligatoire.",
-    "Not a valid integer.": "Nombre entier attendu.",
-    "Not a valid number.": "Nombre attendu.",
-    "Not a valid email address.": "Adresse e-mail invalide.",
-    "Not a valid URL.": "Adresse web invalide (https://…).",
-    "Not a valid boolean.": "Oui ou non attendu.",
-    "Not a valid string.": "Texte attendu.",
-    "Not a valid mapping type.": "Objet GeoJSON attendu.",
-    "Unknown field.": "Champ inconnu.",
-    "Special numeric values (nan or infinity) are not permitted.": "Nombre fini attendu.",
-    "Not a valid list.": "Liste attendue.",
-    "Invalid input type.": "Valeur invalide.",
-    "Invalid value.": "Valeur invalide.",
-}
-
 
 @dataclass(frozen=True)
 class Field:
@@ -49,22 +31,6 @@ class Field:
     hint: str = ""
 
 
-def french(message: str) -> str:
-    if message in FRENCH:
-        return FRENCH[message]
-    if message.startswith("Length must be between"):
-        return "Longueur hors limites (" + message.removeprefix("Length must be between ").rstrip(".") + ")."
-    if message.startswith("Longer than maximum length"):
-        return (
-            "Texte trop long ("
-            + message.removeprefix("Longer than maximum length ").rstrip(".")
-            + " au plus)."
-        )
-    if message.startswith(("Must be one of", "Must be greater", "Must be less")):
-        return "Valeur non autorisée."
-    return message
-
-
 def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
     out: dict[str, str] = {}
     if isinstance(messages, dict):
@@ -77,7 +43,7 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, str]:
             for sub, text in _flatten(inner, prefix).items():
                 out.setdefault(sub, text)
     else:
-        out[prefix or "_form"] = french(str(messages))
+        out[prefix or "_form"] = str(messages)  # already French (platform.french_messages)
     return out
 
 

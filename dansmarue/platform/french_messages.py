@@ -18,7 +18,7 @@ from webargs import fields as webargs_fields
 FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
     fields.Field: {
         "required": "Champ obligatoire.",
-        "null": "Ce champ ne peut pas être vide (null).",
+        "null": "Champ obligatoire : une valeur est attendue.",
         "validator_failed": "Valeur invalide.",
     },
     fields.Raw: {},
