@@ -7,6 +7,8 @@ congratulations and photo uploads also have a budget per report
 (RATELIMIT_PER_REPORT), whoever sends them, so no report is flooded.
 """
 
+import hashlib
+
 from flask import current_app, request
 
 UNLIMITED_BLUEPRINTS = {"health", "metrics", "devtools"}
@@ -69,4 +71,6 @@ def sign_in_email_key() -> str:
         email = body.get("email") if isinstance(body, dict) else None
     else:
         email = request.form.get("email")
-    return f"sign-in:{str(email or '').strip().lower()[:254]}"
+    # A digest, not the address: flask-limiter logs the key of every refusal.
+    digest = hashlib.sha256(str(email or "").strip().lower()[:254].encode()).hexdigest()[:32]
+    return f"sign-in:{digest}"

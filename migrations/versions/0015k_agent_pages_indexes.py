@@ -20,7 +20,7 @@
   report at intake (fast-update GIN, batched).
 
 Revision ID: 0015k
-Revises: 0014b
+Revises: 0015r
 """
 
 from alembic import op

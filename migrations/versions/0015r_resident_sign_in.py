@@ -1,10 +1,10 @@
 """One-time sign-in links for residents (issue #19.2): only the sha256 of the
 token is stored, with the address it was sent to, an expiry and the time it
 was used. Resident accounts are app_user rows of role 'resident'; their
-bearer tokens are api_token rows (hashed, expiring, revocable).
+API tokens are api_token rows (hashed, expiring, revocable).
 
 Revision ID: 0015r
-Revises: 0014b
+Revises: 0015m
 """
 from alembic import op
 import sqlalchemy as sa

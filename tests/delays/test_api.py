@@ -30,6 +30,8 @@ ENDPOINTS = [
     "/open-data.csv",
 ]
 PERIOD = {"from": "2026-05-01", "to": "2026-06-30"}
+# Snapshots of today (no period): a period sent to them is an unknown parameter (400).
+SNAPSHOTS = {"/backlog", "/backlog.csv", "/scheduled", "/scheduled.csv", "/overdue", "/overdue.csv"}
 
 
 @pytest.fixture
@@ -72,7 +74,8 @@ def test_anonymous_resident_and_agent_are_refused(client, people, path):
 def test_admin_and_manager_may_read(client, people, reports, path):
     direction = db.session.get(Unit, reports[0].direction_id)
     for headers in (people["admin"], people["manager_of"](direction)):
-        response = client.get(f"/api/v1/stats{path}", query_string=PERIOD, headers=headers)
+        query = {} if path in SNAPSHOTS else PERIOD
+        response = client.get(f"/api/v1/stats{path}", query_string=query, headers=headers)
         body = response.get_data(as_text=True)  # consumes (and closes) streamed CSVs
         assert response.status_code == 200, body
         assert body
