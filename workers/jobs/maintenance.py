@@ -92,7 +92,7 @@ def purge_sensitive_photos(now: datetime | None = None) -> int:
         photo_files.remove_all(photo)
         photo.status = "purged"
         photo.display_key = photo.thumb_key = None
-        photo.phash = None
+        photo.phash = photo.phash_bits = None
         photo.purged_at = utcnow()
     db.session.commit()
     if photos:
