@@ -68,6 +68,16 @@ class Config:
         self.RQ_QUEUE_PREFIX = env("RQ_QUEUE_PREFIX", "")
         # Jobs: attempts before the dead-letter list, and the backoff (seconds).
         self.JOBS_MAX_ATTEMPTS = int(env("JOBS_MAX_ATTEMPTS", "5"))
+        # Retention of closed reports (reports.retention, job apply_retention).
+        # Originals (full size, may still carry the phone's metadata) are only
+        # needed while the report is handled or contested: 30 days after closing.
+        # Derivatives serve the public history: 24 months, like the archive's
+        # two years of open data. Reporters' e-mail, guid, udid and followers'
+        # addresses serve only the notices of an open report: 12 months after
+        # closing, long enough for a reopening or a complaint.
+        self.RETENTION_ORIGINALS_DAYS = int(env("RETENTION_ORIGINALS_DAYS", "30"))
+        self.RETENTION_DERIVATIVES_MONTHS = int(env("RETENTION_DERIVATIVES_MONTHS", "24"))
+        self.RETENTION_PERSONAL_MONTHS = int(env("RETENTION_PERSONAL_MONTHS", "12"))
         self.JOBS_RETRY_INTERVALS = [
             int(part) for part in env("JOBS_RETRY_INTERVALS", "30,120,600,1800").split(",") if part.strip()
         ]

@@ -22,6 +22,8 @@ SCHEDULE: list[dict] = [
     {"id": "purge-sensitive-photos", "job": registry.PURGE_SENSITIVE_PHOTOS, "every": 900},
     # Real archival batch (actions 38/39): done/rejected for more than 365 days.
     {"id": "archive-closed", "job": registry.ARCHIVE_CLOSED, "daily_at": "03:30"},
+    # Retention of closed reports' photos and personal data (settings RETENTION_*).
+    {"id": "apply-retention", "job": registry.APPLY_RETENTION, "daily_at": "03:45"},
     {"id": "prune-outbox", "job": registry.PRUNE_OUTBOX, "daily_at": "04:00"},
     # Intake idempotency keys: retries come within minutes, keys kept 48 h.
     {"id": "purge-idempotency-keys", "job": registry.PURGE_IDEMPOTENCY_KEYS, "daily_at": "04:10"},

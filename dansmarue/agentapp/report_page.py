@@ -8,8 +8,9 @@ from sqlalchemy import Row, func, select
 from dansmarue.access import scopes
 from dansmarue.agentapp import actions, queue
 from dansmarue.catalogue import agent_texts
-from dansmarue.models import Report, User, db
+from dansmarue.models import Photo, Report, User, db
 from dansmarue.models.base import SRID
+from dansmarue.reports import photo_matches
 from dansmarue.workflow import agent_queue
 from dansmarue.workflow.states import OPEN_STATES, STATES
 from dansmarue.workflow.transitions import TRANSITIONS
@@ -33,6 +34,14 @@ def detail(user: User, reference: str) -> tuple[Report, dict]:
     view["sla_label"] = SLA_LABELS.get(report.sla_status, report.sla_status)
     view["state_labels"] = {code: s.label for code, s in STATES.items()}
     view["seen_event"] = actions.last_event_id(report)
+    hashes = [
+        bits
+        for bits in db.session.scalars(select(Photo.phash_bits).where(Photo.report_id == report.id))
+        if bits is not None
+    ]
+    view["photo_matches"] = photo_matches.near(
+        report.longitude, report.latitude, hashes, exclude_id=report.id, states=OPEN_STATES
+    )
     return report, view
 
 

@@ -29,6 +29,10 @@ def status() -> None:
             f"{name:<16}{counts['queued']:>8}{counts['started']:>9}"
             f"{counts['scheduled']:>11}{counts['failed']:>8}{oldest:>12}"
         )
+    from dansmarue.reports import retention
+
+    due = retention.due()
+    click.echo("retention due (apply_retention): " + ", ".join(f"{k} {v}" for k, v in due.items()))
 
 
 @cli.command("dead")

@@ -74,6 +74,7 @@ PURGE_SENSITIVE_PHOTOS = Job(
 ARCHIVE_CLOSED = Job(
     "workers.jobs.maintenance.archive_closed_reports", "maintenance", timeout=MAINTENANCE_TIMEOUT
 )
+APPLY_RETENTION = Job("workers.jobs.maintenance.apply_retention", "maintenance", timeout=MAINTENANCE_TIMEOUT)
 PRUNE_OUTBOX = Job("workers.jobs.maintenance.prune_outbox", "maintenance", timeout=MAINTENANCE_TIMEOUT)
 PURGE_IDEMPOTENCY_KEYS = Job(
     "workers.jobs.maintenance.purge_idempotency_keys", "maintenance", timeout=MAINTENANCE_TIMEOUT
@@ -101,6 +102,7 @@ JOBS: dict[str, Job] = {
         PURGE_SENSITIVE_PHOTOS,
         ARCHIVE_CLOSED,
         PRUNE_OUTBOX,
+        APPLY_RETENTION,
         PURGE_IDEMPOTENCY_KEYS,
     )
 }

@@ -32,6 +32,8 @@ __all__ = [
     "ImageRejected",
     "ProcessedPhoto",
     "hamming",
+    "hash_bits",
+    "perceptual_hash",
     "process_photo",
     "sniff_image_type",
     "strip_metadata_jpeg",
@@ -215,13 +217,8 @@ def _encode_jpeg(img: Image.Image) -> bytes:
     return buf.getvalue()
 
 
-def process_photo(
-    data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS
-) -> ProcessedPhoto:
-    """Decode safely, orient, then build metadata-free display/thumb JPEGs and a pHash.
-
-    Raises ImageRejected exactly like ``validate_upload``.
-    """
+def _display_image(data: bytes, max_bytes: int, max_pixels: int) -> tuple[Image.Image, tuple[int, int]]:
+    """The oriented, flattened sRGB picture at display size, and the source size as shown."""
     img, _mime = _open_checked(data, max_bytes, max_pixels)
     with img:
         stored_w, stored_h = img.size
@@ -238,6 +235,17 @@ def process_photo(
         display = to_srgb(_fit(flatten(oriented), DISPLAY_MAX_SIDE), icc)
         if display is img:
             display = img.copy()  # ``img`` is closed when the block exits
+    return display, source
+
+
+def process_photo(
+    data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS
+) -> ProcessedPhoto:
+    """Decode safely, orient, then build metadata-free display/thumb JPEGs and a pHash.
+
+    Raises ImageRejected exactly like ``validate_upload``.
+    """
+    display, source = _display_image(data, max_bytes, max_pixels)
     thumb = _fit(display, THUMB_MAX_SIDE)
     phash = str(imagehash.phash(thumb))
     return ProcessedPhoto(
@@ -249,6 +257,19 @@ def process_photo(
         source_width=source[0],
         source_height=source[1],
     )
+
+
+def perceptual_hash(data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS) -> str:
+    """The pHash ``process_photo`` stores, without encoding the derivatives
+    (the intake compares it with its neighbours' before the photo job runs)."""
+    display, _source = _display_image(data, max_bytes, max_pixels)
+    return str(imagehash.phash(_fit(display, THUMB_MAX_SIDE)))
+
+
+def hash_bits(phash: str) -> int:
+    """A 64-bit hex pHash as a signed 64-bit integer (a PostgreSQL ``bigint``)."""
+    value = int(phash, 16)
+    return value - (1 << 64) if value >= 1 << 63 else value
 
 
 def hamming(h1: str, h2: str) -> int:

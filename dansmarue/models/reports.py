@@ -148,6 +148,8 @@ class Photo(Model):
     height: Mapped[int | None] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     phash: Mapped[str | None] = mapped_column(String(32))
+    # The same 64 bits as a signed integer, compared in SQL (reports.photo_matches).
+    phash_bits: Mapped[int | None] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(12), default="pending")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -23,13 +23,15 @@ from dansmarue.media.imaging import ImageInfo, ImageRejected, validate_upload
 from dansmarue.models import INTAKE_VIEWS, RESIDENT_LABEL, Report, utcnow
 from dansmarue.models.limits import TEXT_LIMITS
 from dansmarue.platform.text import is_mail_address, storable_text
-from dansmarue.reports import idempotency, intake_sql, photo_uploads, references
+from dansmarue.reports import idempotency, intake_sql, photo_matches, photo_uploads, references
 from dansmarue.reports.search import duplicate_summary
 from dansmarue.workflow.states import public_label
 
 RESIDENT_ORIGINS = ("A", "G", "S")
 CREATED_MESSAGE = "Votre signalement a bien été reçu."
 INTAKE_FACTS = "intake_facts"
+PHOTO_HASHES = "photo_hashes"
+POSITION = "position"
 
 
 def _checked_photos(photos: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes, ImageInfo]]:
@@ -187,8 +189,9 @@ def create_report(
     # Names and possible duplicates read back by the INSERT, for intake_answer:
     # kept in the ORM's per-instance user data, not as an attribute of the model.
     inspect(report).info[INTAKE_FACTS] = written
-    if checked:
-        photo_uploads.store_photos(report, checked)
+    inspect(report).info[POSITION] = (longitude, latitude)
+    stored = photo_uploads.store_photos(report, checked) if checked else []
+    inspect(report).info[PHOTO_HASHES] = [p.phash_bits for p in stored if p.phash_bits is not None]
     return report
 
 
@@ -205,6 +208,7 @@ def follow_links(base_url: str, token: str) -> dict[str, str]:
 def intake_answer(report: Report, base_url: str) -> dict:
     """The 201 body: what the resident needs to follow up their report."""
     name, group, code, label, duplicates = inspect(report).info[INTAKE_FACTS]
+    longitude, latitude = inspect(report).info[POSITION]
     return {
         "reference": report.reference,
         "token": report.token,
@@ -213,6 +217,9 @@ def intake_answer(report: Report, base_url: str) -> dict:
         "direction": {"id": report.direction_id, "code": code, "label": label},
         "tracking_url": tracking_url(base_url, report.token),
         "possible_duplicates": [duplicate_summary(d) for d in duplicates],
+        "possible_photo_duplicates": photo_matches.near(
+            longitude, latitude, inspect(report).info.get(PHOTO_HASHES, []), exclude_id=report.id
+        ),
     }
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from dansmarue.errors import Forbidden, NotFound, Unprocessable
 from dansmarue.extensions import db
 from dansmarue.jobs import outbox, registry
-from dansmarue.media.imaging import ImageInfo, ImageRejected, validate_upload
+from dansmarue.media.imaging import ImageInfo, ImageRejected, hash_bits, perceptual_hash, validate_upload
 from dansmarue.models import UPLOAD_VIEWS, Photo, Report
 from dansmarue.platform import storage
 from dansmarue.reports import authorship
@@ -56,9 +56,16 @@ def attach_photo(
 
 def store_photos(report: Report, checked: Iterable[tuple[str, bytes, ImageInfo]]) -> list[Photo]:
     """Write validated (view, bytes, ImageInfo) originals, add their pending
-    Photo rows and queue their processing, in the caller's transaction."""
+    Photo rows and queue their processing, in the caller's transaction.
+
+    The pHash is computed now (the photo job computes the same one), so the
+    intake answer and the agents' page offer near-duplicates at once."""
     photos = []
     for view, data, info in checked:
+        try:
+            phash: str | None = perceptual_hash(data)
+        except ImageRejected:  # the photo job will mark it failed
+            phash = None
         key = storage.put_in_transaction(db.session(), "originals", info.ext, data)
         photos.append(
             Photo(
@@ -71,6 +78,8 @@ def store_photos(report: Report, checked: Iterable[tuple[str, bytes, ImageInfo]]
                 width=info.width,
                 height=info.height,
                 sha256=hashlib.sha256(data).hexdigest(),
+                phash=phash,
+                phash_bits=hash_bits(phash) if phash else None,
                 status="pending",
             )
         )

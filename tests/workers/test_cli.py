@@ -16,6 +16,7 @@ def test_jobs_cli(ctx, app, redis_conn):
     status = runner.invoke(args=["jobs", "status"])
     assert status.exit_code == 0, status.output
     assert "pending: 2" in status.output and "mail" in status.output
+    assert "retention due (apply_retention): originals " in status.output
 
     assert "2 job(s) relayed" in runner.invoke(args=["jobs", "relay"]).output
     run_burst(redis_conn)

@@ -44,6 +44,7 @@ def test_every_declared_job_exists_and_ids_are_unique():
         "purge-sensitive-photos",
         "archive-closed",
         "prune-outbox",
+        "apply-retention",
         "purge-idempotency-keys",
     } == {e["id"] for e in SCHEDULE}
 

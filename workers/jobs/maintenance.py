@@ -12,6 +12,7 @@ from dansmarue.models import Category, OutboxJob, Photo, Report, db, utcnow
 from dansmarue.models.base import rowcount
 from dansmarue.reports import photo_files
 from dansmarue.reports.idempotency import purge_expired_keys as purge_idempotency_keys  # noqa: F401 (a job)
+from dansmarue.reports.retention import apply as apply_retention  # noqa: F401 (a job)
 from dansmarue.workflow import perform as workflow
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,7 @@ def purge_sensitive_photos(now: datetime | None = None) -> int:
         photo_files.remove_all(photo)
         photo.status = "purged"
         photo.display_key = photo.thumb_key = None
-        photo.phash = None
+        photo.phash = photo.phash_bits = None
         photo.purged_at = utcnow()
     db.session.commit()
     if photos:

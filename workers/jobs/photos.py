@@ -3,7 +3,7 @@
 import logging
 import time
 
-from dansmarue.media.imaging import ImageRejected
+from dansmarue.media.imaging import ImageRejected, hash_bits
 from dansmarue.media.imaging import process_photo as build_derivatives
 from dansmarue.models import Photo, db, utcnow
 from dansmarue.platform import metrics, storage
@@ -46,6 +46,7 @@ def process_photo(photo_id: int) -> str:
     photo.display_key, photo.thumb_key = display_key, thumb_key
     photo.width, photo.height = result.source_width, result.source_height
     photo.phash = result.phash
+    photo.phash_bits = hash_bits(result.phash)
     photo.status = "ready"
     photo.processed_at = utcnow()
     db.session.commit()
