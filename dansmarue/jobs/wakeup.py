@@ -97,8 +97,11 @@ class RelayLoop:
                 if not self._round("wake"):
                     next_catch_up = time.monotonic() + self.catch_up  # Redis down: wait for it
             elif time.monotonic() >= next_catch_up:
+                first = not self.rounds["catch-up"]
                 self._round("catch-up")
                 next_catch_up = time.monotonic() + self.catch_up
+                if first:
+                    log.info("relay caught up, waiting for NOTIFY %s", CHANNEL)
 
     @staticmethod
     def _wait(conn: psycopg.Connection, timeout: float) -> bool:
