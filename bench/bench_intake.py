@@ -5,13 +5,18 @@ Run: ``python bench/bench_intake.py`` (``--no-record`` to skip RESULTS.md).
 Both apps run under gunicorn, 2 workers each (gthread, same thread count),
 on free ports, against the bench database (``dansmarue_bench``, created,
 migrated and loaded here; report tables emptied first). Rate limiting is off
-for the run; ``synchronous_commit`` stays ON. The outbox auto-relay is ON,
-as in production (each report's jobs reach RQ, in a Redis database of their
-own, BENCH_REDIS_URL, emptied between runs); ``--no-relay`` turns it off.
+for the run; ``synchronous_commit`` stays ON. Three servers in the same run
+(issue #12.2): the bare baseline; intake with ``OUTBOX_RELAY=after_commit``
+(each request relays its jobs after its commit); intake with
+``OUTBOX_RELAY=process``, the production default (requests only commit; the
+relay process, ``python -m workers.relay``, running beside them on the same
+cores, is woken by NOTIFY). Every report's jobs reach RQ, in a Redis database
+of their own, BENCH_REDIS_URL, emptied between runs; ``--no-relay`` turns the
+after-commit relay off and runs no relay process.
 The same load generator (``wrk``, keep-alive, 2 threads) posts the same
 real bodies (real points and resident categories from data/) to both.
 Both servers stay up; after a warm-up of each, ``--runs`` rounds alternate
-bare and intake (the order flips each round) and the medians are reported,
+the three (the order flips each round) and the medians are reported,
 with every run's figures and the load average.
 Targets: >= 1,000 reports/s and >= 0.7 of the bare baseline.
 """
@@ -250,29 +255,50 @@ def main() -> None:
     env = {
         "DATABASE_URL": dsn.replace("postgresql://", "postgresql+psycopg://"),
         "RATELIMIT_ENABLED": "0",
-        "OUTBOX_AUTO_RELAY": "0" if args.no_relay else "1",
         "REDIS_URL": REDIS_URL,
         "MEDIA_ROOT": media,
         "BENCH_DSN": dsn,
         "PYTHONPATH": str(ROOT),
     }
-    apps = {"bare": ("bench.bare_app:app", "/bare"), "intake": ("wsgi:app", "/api/v1/reports")}
-    servers, scripts, runs = {}, {}, {name: [] for name in apps}
+    apps = {
+        "bare": ("bench.bare_app:app", "/bare", {}),
+        "intake": (
+            "wsgi:app",
+            "/api/v1/reports",
+            {"OUTBOX_RELAY": "after_commit", "OUTBOX_AUTO_RELAY": "0" if args.no_relay else "1"},
+        ),
+        "process": ("wsgi:app", "/api/v1/reports", {"OUTBOX_RELAY": "process", "OUTBOX_AUTO_RELAY": "0"}),
+    }
+    servers: dict = {}
+    scripts: dict = {}
+    runs: dict = {name: [] for name in apps}
+    relay = None
     try:
-        for name, (spec, path) in apps.items():
-            servers[name] = start_gunicorn(spec, env)
+        if not args.no_relay:
+            relay = subprocess.Popen(
+                [str(ROOT / ".venv" / "bin" / "python"), "-m", "workers.relay"],
+                cwd=ROOT,
+                env={**os.environ, **env, "OUTBOX_RELAY": "process", "LOG_LEVEL": "WARNING"},
+                start_new_session=True,
+            )
+        for name, (spec, path, extra) in apps.items():
+            servers[name] = start_gunicorn(spec, {**env, **extra})
             scripts[name] = lua_script(bodies, path)
             run_wrk(servers[name][1], scripts[name], 3, args.connections)  # warm-up
         for round_ in range(args.runs):
-            order = ("bare", "intake") if round_ % 2 == 0 else ("intake", "bare")
+            order = list(apps) if round_ % 2 == 0 else list(reversed(apps))
             for name in order:
                 queue.flushdb()  # no RQ worker drains it: keep Redis small
                 result = run_wrk(servers[name][1], scripts[name], args.seconds, args.connections)
                 result["load"] = os.getloadavg()[0]
                 runs[name].append(result)
+        time.sleep(2)  # the relay process's last wake-ups
+        pending = count(dsn, "outbox_job WHERE status = 'pending'")
     finally:
         for process, _ in servers.values():
             stop(process)
+        if relay is not None:
+            stop(relay)
         for script in scripts.values():
             os.unlink(script)
     results = {
@@ -280,16 +306,19 @@ def main() -> None:
         | {"errors": sum(r["errors"] for r in rs), "runs": rs}
         for name, rs in runs.items()
     }
-    stored = {"bare": count(dsn, "bench_bare"), "intake": count(dsn, "report")}
-    pending = count(dsn, "outbox_job WHERE status = 'pending'")
+    stored = {"bare": count(dsn, "bench_bare"), "intake": count(dsn, "report"), "process": None}
     queue.flushdb()
-    ratio = results["intake"]["rate"] / results["bare"]["rate"]
+    ratio = results["process"]["rate"] / results["bare"]["rate"]
     print_and_record(results, stored, ratio, args, pending)
 
 
 def print_and_record(results: dict, stored: dict, ratio: float, args, pending: int) -> None:
     load = os.getloadavg()[0]
-    relay = "off" if args.no_relay else "on (jobs relayed to RQ right after each commit)"
+    relay = (
+        "off"
+        if args.no_relay
+        else "on: after each commit (OUTBOX_RELAY=after_commit) or by the relay process (process)"
+    )
     lines = [
         f"## {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: intake (bench/bench_intake.py)",
         "",
@@ -303,20 +332,28 @@ def print_and_record(results: dict, stored: dict, ratio: float, args, pending: i
         "| endpoint | requests/s | p50 ms | p99 ms | non-2xx | rows stored | runs (req/s @ load avg) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for name in ("bare", "intake"):
+    labels = {
+        "bare": "bare Flask + psycopg INSERT",
+        "intake": "POST /api/v1/reports, relay after commit",
+        "process": "POST /api/v1/reports, relay process",
+    }
+    for name, label in labels.items():
         r = results[name]
-        label = "bare Flask + psycopg INSERT" if name == "bare" else "POST /api/v1/reports"
         per_run = ", ".join(f"{x['rate']:,.0f} @ {x['load']:.1f}" for x in r["runs"])
+        rows = "(with the line above)" if stored[name] is None else f"{stored[name]:,}"
         lines.append(
             f"| {label} | {r['rate']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-            f"{r['errors']} | {stored[name]:,} | {per_run} |"
+            f"{r['errors']} | {rows} | {per_run} |"
         )
-    rate = results["intake"]["rate"]
+    rate = results["process"]["rate"]
+    after_commit = results["intake"]["rate"] / results["bare"]["rate"]
     lines += [
         "",
-        f"Outbox rows still pending at the end: {pending:,}.",
-        f"Ratio intake / bare: {ratio:.2f} (target >= {TARGET_RATIO}); "
-        f"intake {rate:,.0f} reports/s (target >= {TARGET_RATE:,}): "
+        f"Outbox rows still pending 2 s after the last run: {pending:,}.",
+        f"Ratio after-commit relay / bare: {after_commit:.2f}; "
+        f"relay process / after-commit: {rate / results['intake']['rate']:.2f}.",
+        f"Ratio relay process / bare: {ratio:.2f} (target >= {TARGET_RATIO}); "
+        f"intake with the relay process {rate:,.0f} reports/s (target >= {TARGET_RATE:,}): "
         f"{'met' if rate >= TARGET_RATE and ratio >= TARGET_RATIO else 'NOT met'}.",
         "",
     ]

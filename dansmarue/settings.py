@@ -84,7 +84,16 @@ class Config:
         self.PUSH_WEBHOOK_URL = env("PUSH_WEBHOOK_URL", "")
         self.WEBHOOK_TIMEOUT = float(env("WEBHOOK_TIMEOUT", "10"))
         self.SMTP_TIMEOUT = float(env("SMTP_TIMEOUT", "10"))
-        self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", True)
+        # Who moves committed outbox rows to RQ (#12.2): "process", the relay
+        # process woken by NOTIFY (python -m workers.relay, started by make run),
+        # or "after_commit", the request itself right after its commit. The
+        # scheduler's sweep (every 3 s) catches up behind either.
+        self.OUTBOX_RELAY = env("OUTBOX_RELAY", "process").strip().lower().replace("-", "_")
+        if self.OUTBOX_RELAY not in ("process", "after_commit"):
+            raise ValueError(f"OUTBOX_RELAY must be process or after_commit, not {self.OUTBOX_RELAY!r}")
+        self.OUTBOX_RELAY_CATCHUP = float(env("OUTBOX_RELAY_CATCHUP", "5"))  # seconds
+        # The after-commit hook (dansmarue.jobs.autorelay); follows OUTBOX_RELAY unless set.
+        self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", self.OUTBOX_RELAY == "after_commit")
         # The DansMaRue apps (docs/mobile_apps.md): update prompts, maintenance, news and help.
         self.MOBILE_ANDROID_VERSION_STORE = env("MOBILE_ANDROID_VERSION_STORE") or None
         self.MOBILE_ANDROID_UPDATE_REQUIRED = _bool("MOBILE_ANDROID_UPDATE_REQUIRED", False)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Foreground supervisor: the web server (gunicorn), one RQ worker and the
-# scheduler. Ctrl-C / SIGTERM stops all three cleanly. A child that dies is
+# Foreground supervisor: the web server (gunicorn), one RQ worker, the
+# scheduler and, with OUTBOX_RELAY=process (the default), the outbox relay
+# process (woken by PostgreSQL NOTIFY, #12.2). Ctrl-C / SIGTERM stops them cleanly. A child that dies is
 # restarted (after 1, 2, 4... s) while the others keep serving, so a Redis
 # outage that kills the worker never takes the web server down; more than
 # RESTART_BUDGET restarts within RESTART_WINDOW seconds stops everything and
@@ -24,6 +25,9 @@ RESTART_WINDOW="${RESTART_WINDOW:-60}"
 # drain what piles up during a Redis outage (issue #20.6). WORKER_ARGS= (empty)
 # brings the fork per job back.
 WORKER_ARGS="${WORKER_ARGS---simple}"
+# process: the relay process moves committed jobs to RQ (requests only commit);
+# after_commit: each request relays its own jobs after its commit (#12.2).
+export OUTBOX_RELAY="${OUTBOX_RELAY:-process}"
 
 [ -x "$PY" ] || { echo "[run] $PY missing: run 'make venv' first" >&2; exit 1; }
 
@@ -123,6 +127,9 @@ start web "$VENV/bin/gunicorn" -w "$WEB_CONCURRENCY" -b "$BIND:$PORT" wsgi:app
 # shellcheck disable=SC2086 # WORKER_ARGS is a list of options
 start worker "$PY" -m workers.worker $WORKER_ARGS
 start scheduler "$PY" -m workers.scheduler
+if [ "$OUTBOX_RELAY" = "process" ]; then
+    start relay "$PY" -m workers.relay
+fi
 
 BASE="http://127.0.0.1:$PORT"
 echo "[run] API:        $BASE/api/v1/categories (OpenAPI: $BASE/api/openapi.json)"

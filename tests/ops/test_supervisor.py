@@ -26,6 +26,21 @@ def test_a_dead_worker_is_restarted_and_the_web_server_keeps_answering(superviso
     assert "[run] stopped" in sup.text()
 
 
+def test_the_relay_process_is_supervised_unless_relaying_after_commit(supervisor):
+    sup = supervisor()  # OUTBOX_RELAY unset: the production default, process
+    wait_live(sup)
+    first = sup.child("relay")
+    os.killpg(first, signal.SIGKILL)
+    sup.wait_for(rf"relay \(pid {first}\) exited with status \d+: restarting it in 1s")
+    assert sup.child("relay", other_than=first) != first
+    sup.stop()
+    other = supervisor(OUTBOX_RELAY="after_commit")
+    wait_live(other)
+    other.wait_for(r"Ctrl-C to stop")
+    assert "started relay" not in other.text()
+    assert "started scheduler" in other.text()
+
+
 def test_past_its_restart_budget_the_supervisor_stops_everything(supervisor):
     sup = supervisor(RESTART_BUDGET="1", RESTART_WINDOW="60")
     wait_live(sup)

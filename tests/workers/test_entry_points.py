@@ -69,3 +69,17 @@ def test_worker_stops_cleanly(app, redis_conn, signum, tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_relay_stops_cleanly(app, redis_conn, signum, tmp_path):
+    log_path = tmp_path / "relay.log"
+    process = start(app, "workers.relay", log_path)
+    try:
+        wait_for(process, log_path, "relay caught up")
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == 0, log_path.read_text()[-3000:]
+        assert "relay stopped" in log_path.read_text()
+    finally:
+        if process.poll() is None:
+            process.kill()
