@@ -1,0 +1,141 @@
+"""The photo job decodes in a long-lived child with memory and CPU limits (#12.1):
+a photo that kills the child fails alone, and the next one gets a new child."""
+
+import io
+import os
+import signal
+from collections.abc import Iterator
+
+import pytest
+from flask import Config, Flask
+from PIL import Image
+from redis import Redis
+from sqlalchemy.orm import Session
+
+from dansmarue.jobs import outbox
+from dansmarue.jobs.registry import PROCESS_PHOTO
+from dansmarue.jobs.relay import relay_pending
+from dansmarue.media.sandbox import Decoder, DecoderCrashed
+from tests.workers.conftest import jpeg_bytes, new_report, run_burst
+from tests.workers.test_photos import stored_photo
+from workers.jobs import photos
+
+
+def vm_size_mb(pid: int | None) -> int:
+    assert pid is not None
+    with open(f"/proc/{pid}/status") as status:
+        line = next(line for line in status if line.startswith("VmSize:"))
+    return int(line.split()[1]) // 1024
+
+
+def huge_png(side: int = 6000) -> bytes:
+    """36 Mpx (within MAX_PIXELS), a few kB on disk, ~100 MB once decoded."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (side, side), (90, 120, 150)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def decoder_config(ctx: Session, app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[Config]:
+    """Sandbox on; a fresh child for this test, stopped after it."""
+    monkeypatch.setitem(app.config, "PHOTO_DECODER", "sandbox")
+    if photos._decoder is not None:
+        photos._decoder.close()
+    yield app.config
+    if photos._decoder is not None:
+        photos._decoder.close()
+
+
+def tight_memory(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memory cap the idle child fits in, but not a 36 Mpx picture (~100 MB)."""
+    probe = Decoder(memory_mb=4096)
+    probe.start()
+    probe.process(jpeg_bytes())
+    baseline = vm_size_mb(probe.pid)
+    probe.close()
+    monkeypatch.setitem(app.config, "PHOTO_DECODER_MEMORY_MB", baseline + 40)
+
+
+def test_a_photo_is_processed_in_the_child(decoder_config: Config, ctx: Session) -> None:
+    report = new_report(ctx)
+    photo = stored_photo(ctx, report, jpeg_bytes(900, 600))
+    assert photos.process_photo(photo.id) == "ready"
+    child = photos._decoder
+    assert child is not None and child.pid is not None and child.pid != os.getpid()
+    ctx.refresh(photo)
+    assert photo.status == "ready" and (photo.width, photo.height) == (900, 600)
+
+
+def test_a_photo_killing_the_decoder_fails_alone_through_the_worker(
+    decoder_config: Config, ctx: Session, app: Flask, redis_conn: Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tight_memory(app, monkeypatch)
+    good = stored_photo(ctx, new_report(ctx), jpeg_bytes(900, 600))
+    hostile = stored_photo(ctx, new_report(ctx), huge_png())
+    after = stored_photo(ctx, new_report(ctx), jpeg_bytes(640, 480))
+    assert photos.process_photo(good.id) == "ready"
+    first_child = photos.decoder().pid
+    for photo in (hostile, after):
+        outbox.add_job(PROCESS_PHOTO, photo.id, photo_id=photo.id)
+    ctx.commit()
+    relay_pending()
+    run_burst(redis_conn)
+    for photo in (good, hostile, after):
+        ctx.refresh(photo)
+    assert (good.status, hostile.status, after.status) == ("ready", "failed", "ready")
+    assert hostile.display_key is None
+    assert photos.decoder().pid not in (None, first_child)  # replaced after the crash
+    assert photos.process_photo(hostile.id) == "skipped"  # refused for good
+
+
+def test_the_same_picture_passes_inline(
+    decoder_config: Config, ctx: Session, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crash above is the child's memory cap, not a bad file."""
+    tight_memory(app, monkeypatch)
+    monkeypatch.setitem(app.config, "PHOTO_DECODER", "inline")
+    report = new_report(ctx)
+    photo = stored_photo(ctx, report, huge_png())
+    assert photos.process_photo(photo.id) == "ready"
+    assert photos._decoder is None or photos._decoder.pid is None
+
+
+def test_the_child_is_replaced_after_max_jobs(
+    decoder_config: Config, ctx: Session, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "PHOTO_DECODER_MAX_JOBS", 2)
+    pids = []
+    for _ in range(5):
+        photo = stored_photo(ctx, new_report(ctx), jpeg_bytes(120, 90))
+        assert photos.process_photo(photo.id) == "ready"
+        pids.append(photos.decoder().pid)
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
+
+
+def test_a_child_killed_between_photos_is_replaced_without_failing_one() -> None:
+    decoder = Decoder(memory_mb=4096)
+    try:
+        decoder.process(jpeg_bytes())
+        first = decoder.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        child = decoder._process
+        assert child is not None
+        child.join(10)  # gone before the next photo (a death during one fails it)
+        assert decoder.process(jpeg_bytes()).width == 64
+        assert decoder.pid not in (None, first)
+    finally:
+        decoder.close()
+
+
+def test_a_photo_over_the_memory_cap_raises_decoder_crashed() -> None:
+    decoder = Decoder(memory_mb=4096)
+    try:
+        decoder.process(jpeg_bytes())
+        decoder.memory_mb = vm_size_mb(decoder.pid) + 40
+        decoder.start()
+        with pytest.raises(DecoderCrashed, match="out of memory|killed|exited"):
+            decoder.process(huge_png())
+        assert decoder.process(jpeg_bytes()).height == 48
+    finally:
+        decoder.close()
