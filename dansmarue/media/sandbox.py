@@ -63,6 +63,12 @@ def _unpack(message: bytes) -> tuple[dict[str, object], list[bytes]]:
 def _child(conn: Connection, memory_mb: int, cpu_s: int) -> None:
     """The child's loop: warm up, cap memory, then one photo per message."""
     import io
+    import signal
+
+    # Ctrl-C reaches the whole process group: the worker finishes its photo
+    # (RQ's warm shutdown), so the child must not die under it. It ends when
+    # the worker closes the pipe, or by SIGTERM (multiprocessing's exit hook).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     from PIL import Image
 

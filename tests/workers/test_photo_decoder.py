@@ -2,9 +2,13 @@
 a photo that kills the child fails alone, and the next one gets a new child."""
 
 import io
+import logging
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Config, Flask
@@ -16,9 +20,12 @@ from dansmarue.jobs import outbox
 from dansmarue.jobs.registry import PROCESS_PHOTO
 from dansmarue.jobs.relay import relay_pending
 from dansmarue.media.sandbox import Decoder, DecoderCrashed
+from tests.conftest import TEST_DATABASE_URL
 from tests.workers.conftest import jpeg_bytes, new_report, run_burst
+from tests.workers.test_entry_points import ROOT, wait_for
 from tests.workers.test_photos import stored_photo
 from workers.jobs import photos
+from workers.worker import start_photo_decoder
 
 
 def vm_size_mb(pid: int | None) -> int:
@@ -67,7 +74,12 @@ def test_a_photo_is_processed_in_the_child(decoder_config: Config, ctx: Session)
 
 
 def test_a_photo_killing_the_decoder_fails_alone_through_the_worker(
-    decoder_config: Config, ctx: Session, app: Flask, redis_conn: Redis, monkeypatch: pytest.MonkeyPatch
+    decoder_config: Config,
+    ctx: Session,
+    app: Flask,
+    redis_conn: Redis,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     tight_memory(app, monkeypatch)
     good = stored_photo(ctx, new_report(ctx), jpeg_bytes(900, 600))
@@ -79,7 +91,9 @@ def test_a_photo_killing_the_decoder_fails_alone_through_the_worker(
         outbox.add_job(PROCESS_PHOTO, photo.id, photo_id=photo.id)
     ctx.commit()
     relay_pending()
-    run_burst(redis_conn)
+    with caplog.at_level(logging.WARNING, logger="workers.jobs.photos"):
+        run_burst(redis_conn)
+    assert f"photo {hostile.id} refused: decoder_crashed" in caplog.text
     for photo in (good, hostile, after):
         ctx.refresh(photo)
     assert (good.status, hostile.status, after.status) == ("ready", "failed", "ready")
@@ -137,5 +151,74 @@ def test_a_photo_over_the_memory_cap_raises_decoder_crashed() -> None:
         with pytest.raises(DecoderCrashed, match="out of memory|killed|exited"):
             decoder.process(huge_png())
         assert decoder.process(jpeg_bytes()).height == 48
+    finally:
+        decoder.close()
+
+
+def test_the_simple_worker_pre_starts_its_child(decoder_config: Config, app: Flask) -> None:
+    start_photo_decoder(app)
+    assert photos._decoder is not None and photos._decoder.pid is not None
+    started = photos._decoder.pid
+    assert photos.decoder().pid == started  # the first photo uses it
+
+
+def test_no_child_with_the_inline_decoder(
+    decoder_config: Config, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "PHOTO_DECODER", "inline")
+    start_photo_decoder(app)
+    assert photos._decoder is None or photos._decoder.pid is None
+
+
+def decoder_children(pid: int) -> list[int]:
+    """Spawned children of `pid` (not multiprocessing's resource tracker)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as listing:
+        pids = [int(child) for child in listing.read().split()]
+    found = []
+    for child in pids:
+        with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+            if b"spawn_main" in cmdline.read():
+                found.append(child)
+    return found
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_the_simple_worker_runs_one_child_and_stops_it(
+    app: Flask, redis_conn: Redis, signum: int, tmp_path: Path
+) -> None:
+    log_path = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": app.config["REDIS_URL"]}
+    env |= {"MEDIA_ROOT": app.config["MEDIA_ROOT"], "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "workers.worker", "--simple"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(process, log_path, "ready: Ctrl-C")
+        (child,) = decoder_children(process.pid)  # the decoder, started before the first job
+        os.kill(child, 0)
+        process.send_signal(signum)
+        assert process.wait(timeout=60) == 0, log_path.read_text()[-3000:]
+        with pytest.raises(ProcessLookupError):
+            os.kill(child, 0)
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_ctrl_c_does_not_kill_the_child_under_its_photo() -> None:
+    """Ctrl-C reaches the process group; the worker finishes its job (warm shutdown)."""
+    decoder = Decoder(memory_mb=4096)
+    try:
+        decoder.process(jpeg_bytes())
+        first = decoder.pid
+        assert first is not None
+        os.kill(first, signal.SIGINT)
+        assert decoder.process(jpeg_bytes()).width == 64
+        assert decoder.pid == first
     finally:
         decoder.close()
