@@ -222,3 +222,22 @@ def test_ctrl_c_does_not_kill_the_child_under_its_photo() -> None:
         assert decoder.pid == first
     finally:
         decoder.close()
+
+
+def test_a_stuck_child_is_given_up_and_replaced() -> None:
+    """A child that never answers (stopped here) fails its photo after
+    3 x PHOTO_DECODER_CPU_S + 5 s of wall time; the next photo gets a new child."""
+    decoder = Decoder(memory_mb=4096, cpu_s=1)
+    try:
+        decoder.process(jpeg_bytes())
+        first = decoder.pid
+        assert first is not None
+        os.kill(first, signal.SIGSTOP)
+        with pytest.raises(DecoderCrashed, match="no answer"):
+            decoder.process(jpeg_bytes())
+        assert decoder.process(jpeg_bytes()).width == 64
+        assert decoder.pid not in (None, first)
+        with pytest.raises(ProcessLookupError):
+            os.kill(first, 0)
+    finally:
+        decoder.close()
