@@ -177,19 +177,28 @@ class Decoder:
             if isinstance(exc, DecoderCrashed):
                 raise
             raise DecoderCrashed(_death(process.exitcode)) from None
-        head, blobs = _unpack(reply)
-        if "rejected" in head:
-            raise ImageRejected(str(head["rejected"]), str(head["reason"]), detail=_text(head["detail"]))
-        display, thumb = blobs
-        return ProcessedPhoto(
-            display_jpeg=display,
-            thumb_jpeg=thumb,
-            width=int(str(head["width"])),
-            height=int(str(head["height"])),
-            phash=str(head["phash"]),
-            source_width=int(str(head["source_width"])),
-            source_height=int(str(head["source_height"])),
-        )
+        try:
+            return _reply(reply)
+        except (struct.error, ValueError, KeyError):  # not what our child sends
+            self.close()
+            raise DecoderCrashed("unreadable answer from the decoder") from None
+
+
+def _reply(reply: bytes) -> ProcessedPhoto:
+    """The photo in a child's answer, or the ImageRejected it carries."""
+    head, blobs = _unpack(reply)
+    if "rejected" in head:
+        raise ImageRejected(str(head["rejected"]), str(head["reason"]), detail=_text(head["detail"]))
+    display, thumb = blobs
+    return ProcessedPhoto(
+        display_jpeg=display,
+        thumb_jpeg=thumb,
+        width=int(str(head["width"])),
+        height=int(str(head["height"])),
+        phash=str(head["phash"]),
+        source_width=int(str(head["source_width"])),
+        source_height=int(str(head["source_height"])),
+    )
 
 
 def _text(value: object) -> str | None:

@@ -5,6 +5,7 @@ import io
 import logging
 import os
 import signal
+import struct
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from dansmarue.jobs import outbox
 from dansmarue.jobs.registry import PROCESS_PHOTO
 from dansmarue.jobs.relay import relay_pending
+from dansmarue.media.imaging import ImageRejected
 from dansmarue.media.sandbox import Decoder, DecoderCrashed
 from tests.conftest import TEST_DATABASE_URL
 from tests.workers.conftest import jpeg_bytes, new_report, run_burst
@@ -241,3 +243,13 @@ def test_a_stuck_child_is_given_up_and_replaced() -> None:
             os.kill(first, 0)
     finally:
         decoder.close()
+
+
+def test_an_unreadable_answer_is_a_crash() -> None:
+    from dansmarue.media.sandbox import _pack, _reply
+
+    with pytest.raises(struct.error):  # one of the errors Decoder.process maps to DecoderCrashed
+        _reply(b"\x00\x00\x00\x09garbage")  # sizes past the end
+    with pytest.raises(ImageRejected) as refused:
+        _reply(_pack({"rejected": "truncated", "reason": "Incomplet.", "detail": None}))
+    assert refused.value.code == "truncated"
