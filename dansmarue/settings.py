@@ -102,6 +102,9 @@ class Config:
         self.PHOTO_DECODER_MEMORY_MB = int(env("PHOTO_DECODER_MEMORY_MB", "1024"))
         self.PHOTO_DECODER_CPU_S = int(env("PHOTO_DECODER_CPU_S", "20"))
         self.PHOTO_DECODER_MAX_JOBS = int(env("PHOTO_DECODER_MAX_JOBS", "200"))
+        for name in ("PHOTO_DECODER_MEMORY_MB", "PHOTO_DECODER_CPU_S", "PHOTO_DECODER_MAX_JOBS"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be a positive whole number")
         # The DansMaRue apps (docs/mobile_apps.md): update prompts, maintenance, news and help.
         self.MOBILE_ANDROID_VERSION_STORE = env("MOBILE_ANDROID_VERSION_STORE") or None
         self.MOBILE_ANDROID_UPDATE_REQUIRED = _bool("MOBILE_ANDROID_UPDATE_REQUIRED", False)

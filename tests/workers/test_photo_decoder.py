@@ -253,3 +253,15 @@ def test_an_unreadable_answer_is_a_crash() -> None:
     with pytest.raises(ImageRejected) as refused:
         _reply(_pack({"rejected": "truncated", "reason": "Incomplet.", "detail": None}))
     assert refused.value.code == "truncated"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PHOTO_DECODER", "fork"), ("PHOTO_DECODER_MEMORY_MB", "0"), ("PHOTO_DECODER_MAX_JOBS", "-1")],
+)
+def test_bad_decoder_settings_stop_the_start(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    from dansmarue.settings import Config
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=name):
+        Config()
