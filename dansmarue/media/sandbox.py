@@ -60,7 +60,7 @@ def _unpack(message: bytes) -> tuple[dict[str, object], list[bytes]]:
     return json.loads(parts[0]), parts[1:]
 
 
-def _child(conn: Connection, memory_mb: int, cpu_s: int) -> None:
+def _child(conn: Connection, memory_mb: int, cpu_s: int, parent: int) -> None:
     """The child's loop: warm up, cap memory, then one photo per message."""
     import io
     import signal
@@ -81,6 +81,11 @@ def _child(conn: Connection, memory_mb: int, cpu_s: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
     while True:
+        # A worker killed outright leaves the pipe open in the processes it
+        # forked (RQ's scheduler): its child ends when it is orphaned.
+        while not conn.poll(1.0):
+            if os.getppid() != parent:
+                return
         try:
             data = conn.recv_bytes()
         except EOFError:
@@ -132,9 +137,8 @@ class Decoder:
         self.close()
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        process = context.Process(
-            target=_child, args=(child, self.memory_mb, self.cpu_s), name="photo-decoder", daemon=True
-        )
+        limits = (self.memory_mb, self.cpu_s, os.getpid())
+        process = context.Process(target=_child, args=(child, *limits), name="photo-decoder", daemon=True)
         process.start()
         child.close()
         self._process, self._conn, self._owner, self._jobs = process, parent, os.getpid(), 0

@@ -1,6 +1,7 @@
 """The photo job decodes in a long-lived child with memory and CPU limits (#12.1):
 a photo that kills the child fails alone, and the next one gets a new child."""
 
+import contextlib
 import io
 import logging
 import os
@@ -8,6 +9,7 @@ import signal
 import struct
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -265,3 +267,40 @@ def test_bad_decoder_settings_stop_the_start(monkeypatch: pytest.MonkeyPatch, na
     monkeypatch.setenv(name, value)
     with pytest.raises(ValueError, match=name):
         Config()
+
+
+def test_the_child_ends_when_its_worker_is_killed_outright(
+    app: Flask, redis_conn: Redis, tmp_path: Path
+) -> None:
+    """SIGKILL: no exit hook runs, and RQ's forked scheduler still holds the pipe."""
+    log_path = tmp_path / "worker.log"
+    env = {**os.environ, "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": app.config["REDIS_URL"]}
+    env |= {"MEDIA_ROOT": app.config["MEDIA_ROOT"], "PYTHONUNBUFFERED": "1"}
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "workers.worker", "--simple"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    wait_for(process, log_path, "ready: Ctrl-C")
+    (child,) = decoder_children(process.pid)
+    with open(f"/proc/{process.pid}/task/{process.pid}/children") as listing:
+        others = [int(pid) for pid in listing.read().split() if int(pid) != child]
+    process.kill()
+    process.wait()
+    try:
+        for _ in range(300):  # bounded wait for the child to notice (it checks every second)
+            with open(f"/proc/{child}/stat") as stat:
+                if stat.read().split(") ")[1][0] in "ZX":
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the decoder outlived its worker")
+    except FileNotFoundError:
+        pass  # already reaped
+    finally:
+        for pid in others:  # RQ's scheduler and multiprocessing's tracker, orphaned by SIGKILL
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
