@@ -94,6 +94,17 @@ class Config:
         self.OUTBOX_RELAY_CATCHUP = float(env("OUTBOX_RELAY_CATCHUP", "5"))  # seconds
         # The after-commit hook (dansmarue.jobs.autorelay); follows OUTBOX_RELAY unless set.
         self.OUTBOX_AUTO_RELAY = _bool("OUTBOX_AUTO_RELAY", self.OUTBOX_RELAY == "after_commit")
+        # Photo decoding (#12.1): "sandbox", a long-lived child process per worker
+        # with memory and CPU limits (dansmarue.media.sandbox), or "inline" (debugging).
+        self.PHOTO_DECODER = env("PHOTO_DECODER", "sandbox").strip().lower()
+        if self.PHOTO_DECODER not in ("sandbox", "inline"):
+            raise ValueError(f"PHOTO_DECODER must be sandbox or inline, not {self.PHOTO_DECODER!r}")
+        self.PHOTO_DECODER_MEMORY_MB = int(env("PHOTO_DECODER_MEMORY_MB", "1024"))
+        self.PHOTO_DECODER_CPU_S = int(env("PHOTO_DECODER_CPU_S", "20"))
+        self.PHOTO_DECODER_MAX_JOBS = int(env("PHOTO_DECODER_MAX_JOBS", "200"))
+        for name in ("PHOTO_DECODER_MEMORY_MB", "PHOTO_DECODER_CPU_S", "PHOTO_DECODER_MAX_JOBS"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be a positive whole number")
         # The DansMaRue apps (docs/mobile_apps.md): update prompts, maintenance, news and help.
         self.MOBILE_ANDROID_VERSION_STORE = env("MOBILE_ANDROID_VERSION_STORE") or None
         self.MOBILE_ANDROID_UPDATE_REQUIRED = _bool("MOBILE_ANDROID_UPDATE_REQUIRED", False)

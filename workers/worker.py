@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from flask import Flask
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Queue, SimpleWorker, Worker
@@ -128,6 +129,18 @@ def preload() -> None:
     imaging.process_photo(buffer.getvalue())
 
 
+def start_photo_decoder(app: Flask) -> None:
+    """Pre-start this worker's photo decoding child (#12.1), so the first photo
+    does not wait for it. Only without a fork per job: a forked horse starts
+    its own child, the parent's would not survive the horse."""
+    if app.config["PHOTO_DECODER"] != "sandbox":
+        return
+    from workers.jobs import photos
+
+    with app.app_context():
+        photos.decoder().start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers.worker")
     parser.add_argument("--burst", action="store_true", help="exit when the queues are empty")
@@ -149,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     gc.freeze()
     queues = [get_queue(name, connection) for name in args.queues] if args.queues else all_queues(connection)
     worker_class = DansMaRueSimpleWorker if args.simple else DansMaRueWorker
+    if args.simple:
+        start_photo_decoder(app)
     work_through_outages(
         lambda: worker_class(queues, connection=connection), burst=args.burst, logging_level=args.log_level
     )

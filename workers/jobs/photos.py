@@ -3,13 +3,41 @@
 import logging
 import time
 
-from dansmarue.media.imaging import ImageRejected, hash_bits
-from dansmarue.media.imaging import process_photo as build_derivatives
+from flask import current_app
+
+from dansmarue.media.imaging import ImageRejected, ProcessedPhoto, hash_bits
+from dansmarue.media.imaging import process_photo as build_inline
+from dansmarue.media.sandbox import Decoder, DecoderCrashed
 from dansmarue.models import Photo, db, utcnow
 from dansmarue.platform import metrics, storage
 from dansmarue.reports import photo_files
 
 log = logging.getLogger(__name__)
+
+_decoder: Decoder | None = None
+
+
+def decoder() -> Decoder:
+    """This worker process's decoding child, (re)made when its settings change."""
+    global _decoder
+    config = current_app.config
+    limits = (
+        config["PHOTO_DECODER_MEMORY_MB"],
+        config["PHOTO_DECODER_CPU_S"],
+        config["PHOTO_DECODER_MAX_JOBS"],
+    )
+    if _decoder is None or (_decoder.memory_mb, _decoder.cpu_s, _decoder.max_jobs) != limits:
+        if _decoder is not None:
+            _decoder.close()
+        _decoder = Decoder(memory_mb=limits[0], cpu_s=limits[1], max_jobs=limits[2])
+    return _decoder
+
+
+def build_derivatives(data: bytes) -> ProcessedPhoto:
+    """The derivatives, built in the sandboxed child unless PHOTO_DECODER=inline."""
+    if current_app.config["PHOTO_DECODER"] == "inline":
+        return build_inline(data)
+    return decoder().process(data)
 
 
 def process_photo(photo_id: int) -> str:
@@ -18,7 +46,8 @@ def process_photo(photo_id: int) -> str:
     Idempotent: a photo already ready, failed or purged is left alone, and the
     derivative keys derive from the photo's random access key, so a re-run
     overwrites the same files. A refused image is marked failed and nothing
-    is written.
+    is written; so is one that kills the decoding child (memory or CPU limit,
+    signal): refused for good, not retried, and the next photo gets a new child.
     """
     photo = db.session.get(Photo, photo_id, with_for_update=True)
     if photo is None or photo.status != "pending":
@@ -31,7 +60,7 @@ def process_photo(photo_id: int) -> str:
         with took:
             result = build_derivatives(data)
         metrics.PHOTO_SECONDS.labels("ready").observe(took.seconds)
-    except (ImageRejected, FileNotFoundError) as exc:
+    except (ImageRejected, DecoderCrashed, FileNotFoundError) as exc:
         code = getattr(exc, "code", "missing_file")
         if hasattr(took, "start"):  # decoding was attempted
             metrics.PHOTO_SECONDS.labels("refused").observe(time.perf_counter() - took.start)
