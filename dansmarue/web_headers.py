@@ -5,6 +5,8 @@ Content-Security-Policy first; this fills in what is missing. Swagger UI's
 page is left without a CSP: its bundled page starts with an inline script.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, request
 
 from dansmarue.platform import production
@@ -13,6 +15,19 @@ PAGE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def map_page_policy(img_sources: str = "") -> str:
+    """PAGE_POLICY for the pages drawing a map: images also from the configured
+    tile server (AGENT_TILE_URL's origin) and from `img_sources`."""
+    tiles = current_app.config.get("AGENT_TILE_URL") or ""
+    origin = ""
+    if tiles:
+        parts = urlsplit(tiles)
+        origin = f" {parts.scheme}://{parts.netloc}"
+    return PAGE_POLICY.replace("img-src 'self' data:", f"img-src 'self' data:{img_sources}{origin}")
+
+
 # JSON, CSV, images: nothing in them may run or be framed.
 DATA_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 UNSCRIPTED = {"api-docs.openapi_swagger_ui", "api-docs.openapi_redoc", "api-docs.openapi_rapidoc"}

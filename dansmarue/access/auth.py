@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from dansmarue import audit
 from dansmarue.errors import Conflict, NotFound, Unauthorized, Unprocessable
-from dansmarue.models import ROLES, ApiToken, Unit, User, db, utcnow
+from dansmarue.models import ROLES, ApiToken, PasswordReset, ResidentSignIn, Unit, User, db, utcnow
 from dansmarue.models.base import rowcount
 
 _hasher = PasswordHasher()
@@ -125,6 +125,17 @@ def authenticate(email: str, password: str) -> User:
 def digest(raw: str) -> str:
     """The stored form of a secret (bearer tokens, Open311 api keys)."""
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def draw_link_token(link: PasswordReset | ResidentSignIn | None) -> str | None:
+    """The mail job's step of a one-time link (password reset, resident sign-in):
+    a fresh secret whose hash only is kept, or None when the link is gone, spent
+    or expired. Drawn by the job, so not even the outbox holds the secret."""
+    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+        return None
+    raw = secrets.token_urlsafe(32)
+    link.token_hash = digest(raw)
+    return raw
 
 
 def issue_token(user: User, ttl_hours: int = 12) -> str:

@@ -6,7 +6,6 @@ sha256 and mails the link, so the token is never at rest anywhere. The link
 works once, before it expires; setting the password revokes every session.
 """
 
-import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -51,10 +50,9 @@ def request_reset(user: User, actor: User | None = None) -> PasswordReset:
 def send_password_reset(reset_id: int) -> int:
     """The mail job: draw the token, keep its hash, mail the link (once)."""
     reset = db.session.get(PasswordReset, reset_id)
-    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+    raw = auth.draw_link_token(reset)
+    if reset is None or raw is None:
         return 0
-    raw = secrets.token_urlsafe(32)
-    reset.token_hash = auth.digest(raw)
     hours = RESET_TTL_HOURS
     text = (
         f"Bonjour,\n\nUn administrateur de DansMaRue a demandé la réinitialisation du mot de passe "

@@ -13,7 +13,6 @@ expiring, revocable) or the resident account for the cookie session
 Services flush but never commit.
 """
 
-import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -67,10 +66,9 @@ def request_sign_in(email: str) -> ResidentSignIn | None:
 def send_sign_in_link(sign_in_id: int) -> int:
     """The mail job: draw the token, keep its hash, mail the link (once)."""
     link = db.session.get(ResidentSignIn, sign_in_id)
-    if link is None or link.used_at is not None or link.expires_at <= utcnow():
+    raw = auth.draw_link_token(link)
+    if link is None or raw is None:
         return 0
-    raw = secrets.token_urlsafe(32)
-    link.token_hash = auth.digest(raw)
     text = (
         "Bonjour,\n\nVous avez demandé à vous connecter à DansMaRue pour retrouver vos "
         "signalements et vos suivis.\n\n"

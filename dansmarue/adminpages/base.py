@@ -4,13 +4,13 @@ cookie session, the security headers, error pages, and the form helpers."""
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from dansmarue import web_session
+from dansmarue import web_headers, web_session
 from dansmarue.adminpages.forms import Field, Refused
+from dansmarue.api import ratelimits
 from dansmarue.errors import DomainError, Forbidden, Unauthorized, answer_errors_under
 from dansmarue.extensions import limiter
 from dansmarue.models import User
@@ -36,22 +36,13 @@ def _helpers() -> dict[str, Any]:
 @bp.after_request
 def _security_headers(response: Response) -> Response:
     """No inline script or style under /admin; tiles only from the configured host."""
-    tiles = current_app.config.get("AGENT_TILE_URL") or ""
-    tile_origin = ""
-    if tiles:
-        parts = urlsplit(tiles)
-        tile_origin = f" {parts.scheme}://{parts.netloc}"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; "
-        f"img-src 'self' data:{tile_origin}; object-src 'none'; base-uri 'self'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    )
+    response.headers["Content-Security-Policy"] = web_headers.map_page_policy()
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@limiter.limit(ratelimits.login_limit, methods=["POST"])
 def login() -> Any:
     return web_session.login_page("admin/login.html", check_role, "/admin", url_for("adminpages.home"))
 

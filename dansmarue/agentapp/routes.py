@@ -25,9 +25,10 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 
-from dansmarue import city, web_session
+from dansmarue import city, web_headers, web_session
 from dansmarue.agentapp import action_pages, actions, mapsvg, pending_photo, report_page, tour
 from dansmarue.agentapp import queue as work_queue
+from dansmarue.api import ratelimits
 from dansmarue.dashboard import fmt
 from dansmarue.errors import (
     DomainError,
@@ -72,22 +73,13 @@ def _helpers() -> dict[str, Any]:
 @bp.after_request
 def _security_headers(response: Response) -> Response:
     """No inline script anywhere under /agent; tiles only from the configured host."""
-    tiles = current_app.config.get("AGENT_TILE_URL") or ""
-    tile_origin = ""
-    if tiles:
-        parts = urlsplit(tiles)
-        tile_origin = f" {parts.scheme}://{parts.netloc}"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; "
-        f"img-src 'self' data: blob:{tile_origin}; object-src 'none'; base-uri 'self'; "
-        "form-action 'self'; frame-ancestors 'none'"
-    )
+    response.headers["Content-Security-Policy"] = web_headers.map_page_policy(" blob:")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+@limiter.limit(ratelimits.login_limit, methods=["POST"])
 def login() -> ResponseReturnValue:
     return web_session.login_page("agent/login.html", check_role, "/agent", url_for("agentapp.queue"))
 
